@@ -1,0 +1,218 @@
+"""Cost functions, their derivatives and the fused output deltas.
+
+``N`` is the number of examples; every sum runs over every example and every
+output.
+
+=======  ===================================================  =================
+name     J                                                    dJ/dyHat
+=======  ===================================================  =================
+``sse``  ½ Σ (y − ŷ)²                                         −(y − ŷ)
+``mse``  Σ (y − ŷ)² / (2N)                                    −(y − ŷ) / N
+``bce``  −(1/N) Σ [y log ŷ + (1 − y) log(1 − ŷ)]              (ŷ − y) / (N ŷ (1 − ŷ))
+``cce``  −(1/N) Σ y log ŷ                                     −y / (N ŷ)
+=======  ===================================================  =================
+
+``sse`` is the tutorial's cost (seeds 000, 002, 003), ``mse`` the one of
+seed 004, ``bce`` the cross-entropy of seed 001. ``bce`` needs a sigmoid
+output and ``cce`` a softmax output; both then use a fused delta that never
+divides by ŷ (see :func:`output_delta`).
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.losses import cost_value
+>>> cost_value("mse", np.array([[2.0]]), np.array([[1.2]]))
+0.32
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import log_softmax
+
+from chainrule.errors import ConfigError, UnknownNameError
+
+Array = np.ndarray
+
+
+class Loss(NamedTuple):
+    """A cost's name, its formulas (plain text and LaTeX) and its output."""
+
+    name: str
+    formula: str
+    latex: str
+    grad_formula: str
+    grad_latex: str
+    output: str | None  # the output activation it needs, or None for any
+
+
+LOSSES: dict[str, Loss] = {
+    "sse": Loss(
+        "sse",
+        "J = ½ Σ (y − ŷ)²",
+        r"J = \frac{1}{2}\sum (y-\hat{y})^2",
+        "∂J/∂ŷ = −(y − ŷ)",
+        r"\frac{\partial J}{\partial \hat{y}} = -(y-\hat{y})",
+        None,
+    ),
+    "mse": Loss(
+        "mse",
+        "J = Σ (y − ŷ)² / (2N)",
+        r"J = \frac{\sum (y-\hat{y})^2}{2N}",
+        "∂J/∂ŷ = −(y − ŷ) / N",
+        r"\frac{\partial J}{\partial \hat{y}} = -\frac{y-\hat{y}}{N}",
+        None,
+    ),
+    "bce": Loss(
+        "bce",
+        "J = −(1/N) Σ [y log ŷ + (1 − y) log(1 − ŷ)]",
+        r"J = -\frac{1}{N}\sum \left[y\log\hat{y} + (1-y)\log(1-\hat{y})\right]",
+        "∂J/∂ŷ = (ŷ − y) / (N ŷ (1 − ŷ))",
+        r"\frac{\partial J}{\partial \hat{y}} = \frac{\hat{y}-y}{N\hat{y}(1-\hat{y})}",
+        "sigmoid",
+    ),
+    "cce": Loss(
+        "cce",
+        "J = −(1/N) Σ y log ŷ",
+        r"J = -\frac{1}{N}\sum y\log\hat{y}",
+        "∂J/∂ŷ = −y / (N ŷ)",
+        r"\frac{\partial J}{\partial \hat{y}} = -\frac{y}{N\hat{y}}",
+        "softmax",
+    ),
+}
+
+ALIASES = {
+    "squared_error": "mse",
+    "binary_crossentropy": "bce",
+    "log_loss": "bce",
+    "categorical_crossentropy": "cce",
+    "cross_entropy": "cce",
+}
+
+
+def valid_names() -> list[str]:
+    """Every accepted cost name, aliases included."""
+    return sorted([*LOSSES, *ALIASES])
+
+
+def canonical_name(name: str) -> str:
+    """Resolve aliases; raise :class:`UnknownNameError` listing the valid names."""
+    if not isinstance(name, str):
+        raise UnknownNameError(
+            f"loss must be a string, one of {valid_names()}; got {name!r}"
+        )
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in LOSSES:
+        raise UnknownNameError(
+            f"loss: unknown name {name!r}; expected one of {valid_names()}"
+        )
+    return key
+
+
+def get_loss(name: str) -> Loss:
+    """Look up a cost by name."""
+    return LOSSES[canonical_name(name)]
+
+
+def check_pairing(loss: str, output_activation: str) -> None:
+    """Raise :class:`ConfigError` when a cost cannot follow an output activation.
+
+    ``bce`` needs ŷ in (0, 1) for every output (sigmoid); ``cce`` needs rows
+    of ŷ that are probability distributions (softmax).
+    """
+    need = LOSSES[loss].output
+    if need is not None and output_activation != need:
+        raise ConfigError(
+            f"loss={loss!r} needs output_activation={need!r}; got {output_activation!r}"
+        )
+
+
+def _clip(yhat: Array) -> Array:
+    # Guard log(0): keep ŷ a few ulps inside (0, 1).
+    tiny = np.finfo(yhat.dtype).eps
+    return np.clip(yhat, tiny, 1.0 - tiny)
+
+
+def cost_value(loss: str, y: Array, yhat: Array, z: Array | None = None) -> float:
+    """The data term of the cost, as a Python float.
+
+    Parameters
+    ----------
+    loss : str
+        A name from :data:`LOSSES`.
+    y, yhat : (n, k) array
+        Targets and predictions.
+    z : (n, k) array, optional
+        The output layer's pre-activation. With ``bce`` (sigmoid) and ``cce``
+        (softmax) the cost is then computed from ``z`` directly, exact even
+        where ŷ rounds to 0 or 1.
+
+    Returns
+    -------
+    float
+    """
+    n = y.shape[0]
+    if loss == "sse":
+        r = y - yhat
+        return float(0.5 * np.sum(r * r))
+    if loss == "mse":
+        r = y - yhat
+        return float(np.sum(r * r) / (2 * n))
+    if loss == "bce":
+        if z is not None:
+            # -[y log σ(z) + (1-y) log(1-σ(z))] = log(1 + e^z) - y z
+            return float(np.sum(np.logaddexp(0, z) - y * z) / n)
+        p = _clip(yhat)
+        return float(-np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / n)
+    if loss == "cce":
+        logp = log_softmax(z, axis=-1) if z is not None else np.log(_clip(yhat))
+        return float(-np.sum(y * logp) / n)
+    raise UnknownNameError(f"loss: unknown name {loss!r}")
+
+
+def cost_gradient(loss: str, y: Array, yhat: Array) -> Array:
+    """``dJ/dyHat``, shape (n, k): the table in this module's docstring."""
+    n = y.shape[0]
+    if loss == "sse":
+        return -(y - yhat)
+    if loss == "mse":
+        return -(y - yhat) / n
+    if loss == "bce":
+        p = _clip(yhat)
+        return (p - y) / (n * p * (1 - p))
+    if loss == "cce":
+        return -y / (n * _clip(yhat))
+    raise UnknownNameError(f"loss: unknown name {loss!r}")
+
+
+def fused_delta(
+    loss: str, output_activation: str, y: Array, yhat: Array
+) -> Array | None:
+    """The output delta ``dJ/dz`` in closed form where one exists, else ``None``.
+
+    Notes
+    -----
+    Sigmoid with ``bce``: with :math:`f'(z) = \\hat{y}(1-\\hat{y})`,
+
+    .. math:: \\delta = \\frac{\\hat{y}-y}{N\\hat{y}(1-\\hat{y})}
+              \\cdot \\hat{y}(1-\\hat{y}) = \\frac{\\hat{y}-y}{N}
+
+    Softmax with ``cce``:
+
+    .. math:: \\delta_k = \\sum_j -\\frac{y_j}{N\\hat{y}_j}
+              \\hat{y}_j(\\mathbb{1}_{jk} - \\hat{y}_k)
+              = \\frac{\\hat{y}_k \\sum_j y_j - y_k}{N}
+
+    which is :math:`(\\hat{y}_k - y_k)/N` when each row of ``y`` sums to one
+    (one-hot labels).
+    """
+    n = y.shape[0]
+    if (loss, output_activation) == ("bce", "sigmoid"):
+        # δ = (ŷ − y)/N: the first derivation above; no division by ŷ.
+        return (yhat - y) / n
+    if (loss, output_activation) == ("cce", "softmax"):
+        # δ = (ŷ Σ_j y_j − y)/N: the second derivation above.
+        return (yhat * np.sum(y, axis=-1, keepdims=True) - y) / n
+    return None

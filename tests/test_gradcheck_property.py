@@ -1,0 +1,96 @@
+"""Property tests: backpropagation equals central differences on random networks."""
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import chainrule as cr
+
+HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
+# every cost with the output activations it is valid for
+PAIRINGS = (
+    [("sse", out) for out in HIDDEN + ["softmax"]]
+    + [("mse", out) for out in HIDDEN + ["softmax"]]
+    + [("bce", "sigmoid"), ("cce", "softmax")]
+)
+KINKED = {"relu", "leaky_relu"}
+
+
+def targets(rng, loss, n, k):
+    if loss == "bce":
+        return rng.integers(0, 2, size=(n, k)).astype(float)
+    if loss == "cce":
+        return np.eye(k)[rng.integers(0, k, size=n)]
+    return rng.normal(size=(n, k))
+
+
+@st.composite
+def problems(draw):
+    depth = draw(st.integers(1, 5))
+    widths = draw(st.lists(st.integers(1, 8), min_size=depth + 1, max_size=depth + 1))
+    loss, out = draw(st.sampled_from(PAIRINGS))
+    hidden = draw(st.lists(st.sampled_from(HIDDEN), min_size=depth, max_size=depth))
+    acts = [*hidden[:-1], out]
+    bias = draw(st.lists(st.booleans(), min_size=depth, max_size=depth))
+    l2 = draw(st.sampled_from([0.0, 0.0, 1e-3, 0.5]))
+    n = draw(st.integers(1, 10))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return widths, acts, loss, bias, l2, n, seed
+
+
+def build(problem, dtype="float64"):
+    widths, acts, loss, bias, l2, n, seed = problem
+    rng = np.random.default_rng(seed)
+    net = cr.Network(
+        widths, activation=acts, loss=loss, bias=bias, l2=l2, seed=seed, dtype=dtype
+    )
+    # random biases too, so that no layer is trivially at zero
+    net.set_params(
+        {
+            k: v + (0.5 * rng.normal(size=v.shape) if k[0] == "b" else 0)
+            for k, v in net.params.items()
+        }
+    )
+    X = rng.uniform(-2, 2, size=(n, widths[0]))
+    y = targets(rng, loss, n, widths[-1])
+    return net, X, y
+
+
+def away_from_kinks(net, X, y, margin=1e-3):
+    """Central differences are not derivatives where ReLU's kink is within ε."""
+    t = net.trace(X, y)
+    for l, act in enumerate(net.activations, start=1):
+        if act in KINKED and np.min(np.abs(t[f"z{l + 1}"])) < margin:
+            return False
+    return True
+
+
+@given(problems())
+def test_backprop_matches_central_differences_float64(problem):
+    net, X, y = build(problem)
+    assume(away_from_kinks(net, X, y))
+    chk = cr.gradcheck(net, X, y)
+    assert chk.relative_error < 1e-7, (chk.relative_error, chk.worst, net)
+
+
+@given(problems())
+def test_backprop_matches_central_differences_float32(problem):
+    net, X, y = build(problem, dtype="float32")
+    assume(away_from_kinks(net, X, y, margin=1e-2))
+    g = net.gradients(X, y)
+    assert all(v.dtype == np.float32 for v in g.values())
+    chk = cr.gradcheck(net, X, y)
+    # float32 tolerance: see chainrule.gradcheck.TOLERANCE
+    assert chk.relative_error < 1e-3, (chk.relative_error, chk.worst, net)
+
+
+@given(problems())
+def test_trace_and_gradients_are_one_computation(problem):
+    net, X, y = build(problem)
+    t = net.trace(X, y)
+    g = net.gradients(X, y)
+    assert list(g) == list(net.params)
+    for k, v in g.items():
+        assert v.shape == net.params[k].shape
+        np.testing.assert_array_equal(t[f"dJd{k}"], v)
+    assert t["J"] == net.cost(X, y)
