@@ -153,6 +153,64 @@ def fit(
     if validation_data is not None:
         val = net.check_data(*validation_data)
     callbacks = list(callbacks)
+    if progress:
+        from chainrule.progress import ProgressBar
+
+        bar = ProgressBar(total=epochs, description=f"fit ({name})")
+        with bar:
+            return _dispatch(
+                net,
+                Xa,
+                ya,
+                name,
+                epochs,
+                learning_rate,
+                batch_size,
+                val,
+                early_stopping,
+                [*callbacks, bar],
+                patience,
+                tol,
+                shuffle,
+                seed,
+                options,
+            )
+    return _dispatch(
+        net,
+        Xa,
+        ya,
+        name,
+        epochs,
+        learning_rate,
+        batch_size,
+        val,
+        early_stopping,
+        callbacks,
+        patience,
+        tol,
+        shuffle,
+        seed,
+        options,
+    )
+
+
+def _dispatch(
+    net,
+    Xa,
+    ya,
+    name,
+    epochs,
+    learning_rate,
+    batch_size,
+    val,
+    early_stopping,
+    callbacks,
+    patience,
+    tol,
+    shuffle,
+    seed,
+    options,
+):
     if name in _opt.SCIPY_METHODS:
         return _fit_scipy(net, Xa, ya, name, epochs, val, callbacks, options)
     opt = _opt.make(name, learning_rate, **options)
@@ -174,7 +232,6 @@ def fit(
         tol,
         shuffle,
         rng,
-        progress,
     )
 
 
@@ -194,7 +251,6 @@ def _fit_first_order(
     tol,
     shuffle,
     rng,
-    progress,
 ) -> History:
     hist = History(optimizer=name)
     params = net.params
