@@ -65,11 +65,30 @@ def away_from_kinks(net, X, y, margin=1e-3):
     return True
 
 
+def resolvable(net, X, y, eps=1e-4):
+    """Whether finite differences can resolve the gradient to 1e-8.
+
+    Each difference quotient carries a rounding error of about
+    ε_mach |J| / ε; over P parameters that is ε_mach |J| √P / ε in norm. Where
+    the gradient itself is smaller than 1e8 times that (vanishing gradients in
+    deep, saturated or dead networks), a relative error of 1e-7 is beyond
+    float64 and says nothing about backpropagation.
+    """
+    t = net.trace(X, y)
+    g = np.concatenate([v.ravel() for v in t.gradients.values()])
+    floor = np.finfo(np.float64).eps * max(abs(t["J"]), 1e-3) * np.sqrt(g.size) / eps
+    return np.linalg.norm(g) > 1e8 * floor
+
+
 @given(problems())
 def test_backprop_matches_central_differences_float64(problem):
     net, X, y = build(problem)
     assume(away_from_kinks(net, X, y))
-    chk = cr.gradcheck(net, X, y)
+    assume(resolvable(net, X, y))
+    # Richardson-extrapolated central differences: their O(ε⁴) error keeps the
+    # check meaningful where the gradient is small (y close to ŷ); the
+    # tutorial's plain central differences are tested in test_seeds.py.
+    chk = cr.gradcheck(net, X, y, method="richardson")
     assert chk.relative_error < 1e-7, (chk.relative_error, chk.worst, net)
 
 
@@ -77,6 +96,7 @@ def test_backprop_matches_central_differences_float64(problem):
 def test_backprop_matches_central_differences_float32(problem):
     net, X, y = build(problem, dtype="float32")
     assume(away_from_kinks(net, X, y, margin=1e-2))
+    assume(resolvable(net, X, y))
     g = net.gradients(X, y)
     assert all(v.dtype == np.float32 for v in g.values())
     chk = cr.gradcheck(net, X, y)
