@@ -74,7 +74,8 @@ def _chain(ex, convert, precision: int) -> list[str]:
         cells = (r.function_latex, r.derivative_latex, num_latex(r.value, precision))
         out.append("<tr>" + "".join(f"<td>{_math(convert, c)}</td>" for c in cells))
     out += ["</table>", "<h3>The chain rule, link by link (seed 004, problem 4)</h3>"]
-    for _, links in chain.products:
+    for target, links in chain.products:
+        out.append(f"<h4>{html.escape(f'∂J/∂{target}')}</h4>")
         rows = []
         for link in links:
             mid = f" = {link.product_latex}" if link.product_latex else ""
