@@ -82,70 +82,67 @@ def is_scalar_chain(net, n_examples: int) -> bool:
     )
 
 
-def _rows(net, value) -> list[ChainRow]:
-    L = net.n_layers
-    plain = {"<y>": "y", "<yHat>": "ŷ", "N": "N"}
-    cost, cost_tex = COSTS[net.loss][0], COSTS[net.loss][1]
-    grad, grad_tex = GRADIENTS[net.loss][0], GRADIENTS[net.loss][1]
-    for k, v in plain.items():
-        cost, grad = cost.replace(k, v), grad.replace(k, v)
-        cost_tex = cost_tex.replace(k, r"\hat{y}" if v == "ŷ" else v)
-        grad_tex = grad_tex.replace(k, r"\hat{y}" if v == "ŷ" else v)
+def _cost_row(loss: str, value) -> ChainRow:
+    """``J(ŷ)`` and ``dJ/dŷ``, from the cost's formulas."""
+    texts = [COSTS[loss][0], COSTS[loss][1], GRADIENTS[loss][0], GRADIENTS[loss][1]]
+    for i, t in enumerate(texts):
+        texts[i] = t.replace("<y>", "y").replace("<yHat>", r"\hat{y}" if i % 2 else "ŷ")
     dj = _d("J", "ŷ")
+    return ChainRow(
+        f"J(ŷ) = {texts[0]}",
+        rf"J(\hat{{y}}) = {texts[1]}",
+        f"{dj[0]} = {texts[2]}",
+        f"{dj[1]} = {texts[3]}",
+        "dJdyHat",
+        value("dJdyHat"),
+    )
+
+
+def _layer_rows(net, k: int, value) -> list[ChainRow]:
+    """Layer ``k`` (seed 004's numbering): ``da/dz``, ``dz/dw``, ``dz/da``."""
+    L = net.n_layers
+    a, prev, z, w = _a(k, L), _a(k - 1, L), f"z{k}", f"w{k}"
+    act = get_activation(net.activations[k - 1])
+    op = act.name.replace("_", r"\_")
+    fp = re.sub(r"\bz\b", z, act.prime_formula.split(" = ")[0])
+    fp_tex = re.sub(r"\bz\b", _tex(z).replace("\\", "\\\\"), act.prime_latex)
+    b, b_tex = (f" + b{k}", f" + b_{{{k}}}") if net.bias[k - 1] else ("", "")
+    lin, lin_tex = f"{w} {prev}{b}", f"{_tex(w)} {_tex(prev)}{b_tex}"
+    da, dw, dp = _d(a, z), _d(z, w), _d(z, prev)
+    src = "X" if k == 1 else f"a{k}"
     rows = [
-        ChainRow(
-            f"J(ŷ) = {cost}",
-            rf"J(\hat{{y}}) = {cost_tex}",
-            f"{dj[0]} = {grad}",
-            f"{dj[1]} = {grad_tex}",
-            "dJdyHat",
-            value("dJdyHat"),
-        )
+        (
+            f"{a}({z}) = {act.name}({z})",
+            rf"{_tex(a)}({_tex(z)}) = \operatorname{{{op}}}({_tex(z)})",
+            f"{da[0]} = {fp}",
+            f"{da[1]} = {fp_tex}",
+            f"fprime{k + 1}",
+        ),
+        (
+            f"{z}({w}) = {lin}",
+            f"{_tex(z)}({_tex(w)}) = {lin_tex}",
+            f"{dw[0]} = {prev}",
+            f"{dw[1]} = {_tex(prev)}",
+            src,
+        ),
     ]
-    for k in range(L, 0, -1):
-        a, prev, z, w = _a(k, L), _a(k - 1, L), f"z{k}", f"w{k}"
-        act = get_activation(net.activations[k - 1])
-        op = act.name.replace("_", r"\_")
-        fp = re.sub(r"\bz\b", z, act.prime_formula.split(" = ")[0])
-        fp_tex = re.sub(r"\bz\b", _tex(z).replace("\\", "\\\\"), act.prime_latex)
-        da = _d(a, z)
+    if k > 1:
         rows.append(
-            ChainRow(
-                f"{a}({z}) = {act.name}({z})",
-                rf"{_tex(a)}({_tex(z)}) = \operatorname{{{op}}}({_tex(z)})",
-                f"{da[0]} = {fp}",
-                f"{da[1]} = {fp_tex}",
-                f"fprime{k + 1}",
-                value(f"fprime{k + 1}"),
+            (
+                f"{z}({prev}) = {lin}",
+                f"{_tex(z)}({_tex(prev)}) = {lin_tex}",
+                f"{dp[0]} = {w}",
+                f"{dp[1]} = {_tex(w)}",
+                f"W{k}",
             )
         )
-        b = f" + b{k}" if net.bias[k - 1] else ""
-        b_tex = f" + b_{{{k}}}" if b else ""
-        lin, lin_tex = f"{w} {prev}{b}", f"{_tex(w)} {_tex(prev)}{b_tex}"
-        dw = _d(z, w)
-        src = "X" if k == 1 else f"a{k}"
-        rows.append(
-            ChainRow(
-                f"{z}({w}) = {lin}",
-                f"{_tex(z)}({_tex(w)}) = {lin_tex}",
-                f"{dw[0]} = {prev}",
-                f"{dw[1]} = {_tex(prev)}",
-                src,
-                value(src),
-            )
-        )
-        if k > 1:
-            dp = _d(z, prev)
-            rows.append(
-                ChainRow(
-                    f"{z}({prev}) = {lin}",
-                    f"{_tex(z)}({_tex(prev)}) = {lin_tex}",
-                    f"{dp[0]} = {w}",
-                    f"{dp[1]} = {_tex(w)}",
-                    f"W{k}",
-                    value(f"W{k}"),
-                )
-            )
+    return [ChainRow(*r, value(r[-1])) for r in rows]
+
+
+def _rows(net, value) -> list[ChainRow]:
+    rows = [_cost_row(net.loss, value)]
+    for k in range(net.n_layers, 0, -1):
+        rows += _layer_rows(net, k, value)
     return rows
 
 
@@ -196,6 +193,7 @@ def _mapping(net, names: Names) -> tuple[str, str]:
             key = "yHat" if names.notation == "bracket" else key
         return names.latex(key) if latex else names.text(key)
 
+    pairs = [(s, k) for s, k in pairs if s != spell(k, False)]
     head = "Seed 004 numbers the layers from the first hidden unit: "
     text = head + ", ".join(f"{s} = {spell(k, False)}" for s, k in pairs)
     tex = head + ", ".join(f"${_tex(s)} = {spell(k, True)}$" for s, k in pairs)

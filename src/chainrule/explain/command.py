@@ -44,11 +44,10 @@ def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | N
     if fmt == "text" and to_terminal:
         from rich.console import Console
 
-        from chainrule.explain.text import renderables
+        from chainrule.explain.text import print_all, renderables
 
         console = Console(highlight=False, emoji=False, markup=False)
-        for item in renderables(explanation, precision):
-            console.print(item)
+        print_all(console, renderables(explanation, precision))
         return None
     method = getattr(explanation, _METHODS[fmt])
     return method() if fmt == "json" else method(precision)

@@ -17,11 +17,11 @@ from chainrule.explain.explanation import Explanation
 from chainrule.explain.names import Names, check_notation
 from chainrule.explain.steps import (
     GRADIENTS,
-    _fmt,
-    _Recorder,
+    Recorder,
     cost_step,
     forward_steps,
     given_steps,
+    short_number,
 )
 from chainrule.network import Network
 from chainrule.validation import check_positive
@@ -36,7 +36,7 @@ def _tex(plain: str) -> str:
     return plain
 
 
-def output_steps(rec: _Recorder, loss: str, activation: str, n: int) -> None:
+def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     """``∂J/∂ŷ``, ``f′(z{L+1})`` and ``δ{L+1}``."""
     L = rec.names.n_layers
     top, delta, fp = f"z{L + 1}", f"delta{L + 1}", f"fprime{L + 1}"
@@ -71,7 +71,7 @@ def output_steps(rec: _Recorder, loss: str, activation: str, n: int) -> None:
     rec.add(delta, "backward", rhs, (sub, _tex(sub)), note)
 
 
-def fprime_step(rec: _Recorder, key: str, z: str, activation: str) -> None:
+def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
     """``f′(z)`` evaluated at the trace's ``z`` by the activation registry."""
     act = get_activation(activation)
     zt, zl = rec.names.text(z), rec.names.latex(z)
@@ -85,7 +85,7 @@ def fprime_step(rec: _Recorder, key: str, z: str, activation: str) -> None:
 
 
 def layer_steps(
-    rec: _Recorder, l: int, activations: list[str], bias: bool, l2: float
+    rec: Recorder, l: int, activations: list[str], bias: bool, l2: float
 ) -> None:
     """``∂J/∂W{l}``, ``∂J/∂b{l}`` and, below the top, ``∂J/∂a{l}``, ``δ{l}``."""
     prev, delta = ("X" if l == 1 else f"a{l}"), f"delta{l + 1}"
@@ -96,8 +96,8 @@ def layer_steps(
     note = ""
     if l2:
         text, tex = f"{text} + λ <W{l}>", rf"{tex} + \lambda <W{l}>"
-        sub += f" + {_fmt(l2)} · ⟦W{l}⟧"
-        note = f"λ = {_fmt(l2)}"
+        sub += f" + {short_number(l2)} · ⟦W{l}⟧"
+        note = f"λ = {short_number(l2)}"
     rec.add(f"dJdW{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     if bias:
         sub = f"Σₙ ⟦{delta}⟧"
@@ -114,9 +114,9 @@ def layer_steps(
     rec.add(f"delta{l}", "backward", rhs, (sub, _tex(sub)))
 
 
-def update_steps(rec: _Recorder, grads: dict, learning_rate: float) -> dict:
+def update_steps(rec: Recorder, grads: dict, learning_rate: float) -> dict:
     """``W := W − α ∂J/∂W`` for every parameter; returns the new parameters."""
-    lr = _fmt(learning_rate)
+    lr = short_number(learning_rate)
     new = {}
     for key, g in grads.items():
         new[key] = rec.values[key] - learning_rate * g
@@ -195,7 +195,7 @@ def explain(
     steps = _one_pass(net, names, t, "", "forward")
     _backward(net, names, t, steps)
     if learning_rate is not None:
-        rec = _Recorder(names, t)
+        rec = Recorder(names, t)
         grads = {k: t.gradients[k] for k in net.params}
         new = update_steps(rec, grads, learning_rate)
         steps += rec.steps
@@ -215,7 +215,7 @@ def explain(
 
 
 def _one_pass(net: Network, names: Names, t, suffix: str, given: str | None):
-    rec = _Recorder(names, t, suffix)
+    rec = Recorder(names, t, suffix)
     if given:
         given_steps(rec, list(net.params))
     phase = "forward" if not suffix else "forward_again"
@@ -226,7 +226,7 @@ def _one_pass(net: Network, names: Names, t, suffix: str, given: str | None):
 
 
 def _backward(net: Network, names: Names, t, steps: list) -> None:
-    rec = _Recorder(names, t)
+    rec = Recorder(names, t)
     output_steps(rec, net.loss, net.activations[-1], t["X"].shape[0])
     for l in range(net.n_layers, 0, -1):
         layer_steps(rec, l, net.activations, net.bias[l - 1], net.l2)

@@ -68,7 +68,7 @@ class Step:
     note: str = ""
 
 
-class _Recorder:
+class Recorder:
     """Collect steps; ``<key>`` in a pattern becomes the key's name."""
 
     def __init__(self, names: Names, values: Mapping[str, object], suffix: str = ""):
@@ -128,18 +128,18 @@ class _Recorder:
         )
 
 
-def _fmt(x: float) -> str:
+def short_number(x: float) -> str:
     return f"{x:g}"
 
 
-def given_steps(rec: _Recorder, param_keys: list[str]) -> None:
+def given_steps(rec: Recorder, param_keys: list[str]) -> None:
     """The data and the parameters, as given."""
     for key in ["X", "y", *param_keys]:
         rec.add(key, "given", ("", ""))
 
 
 def forward_steps(
-    rec: _Recorder, activations: list[str], bias: list[bool], phase: str
+    rec: Recorder, activations: list[str], bias: list[bool], phase: str
 ) -> None:
     """``z{l+1} = a{l} W{l} + b{l}`` and ``a{l+1} = f(z{l+1})`` for every layer."""
     f = rec.names.f
@@ -198,11 +198,11 @@ GRADIENTS = {
 }
 
 
-def cost_step(rec: _Recorder, loss: str, l2: float, L: int, n: int, phase: str):
+def cost_step(rec: Recorder, loss: str, l2: float, L: int, n: int, phase: str):
     """``J``, with the cost's formula and, when λ > 0, the L2 penalty."""
     text, tex, sub, sub_tex = (s.replace("{n}", str(n)) for s in COSTS[loss])
     if l2:
-        lam = _fmt(l2)
+        lam = short_number(l2)
         norms = [(f"‖<W{l}>‖²", rf"\lVert <W{l}> \rVert^2") for l in range(1, L + 1)]
         vals = [(f"‖⟦W{l}⟧‖²", rf"\lVert ⟦W{l}⟧ \rVert^2") for l in range(1, L + 1)]
         text += " + (λ/2)(" + " + ".join(t for t, _ in norms) + ")"
@@ -210,5 +210,5 @@ def cost_step(rec: _Recorder, loss: str, l2: float, L: int, n: int, phase: str):
         sub += f" + ({lam}/2)(" + " + ".join(t for t, _ in vals) + ")"
         sub_tex += rf" + \frac{{{lam}}}{{2}}(" + " + ".join(t for _, t in vals) + ")"
     note = f"N = {n} example{'s' if n != 1 else ''}"
-    note += f"; λ = {_fmt(l2)}" if l2 else ""
+    note += f"; λ = {short_number(l2)}" if l2 else ""
     rec.add("J", phase, (text, tex), (sub, sub_tex), note)

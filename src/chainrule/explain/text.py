@@ -66,7 +66,7 @@ def _step(ex, s, precision: int) -> Text:
     def value(key: str) -> str:
         return inline(ex[key].value, precision, paren_negative=True)
 
-    out = Text()
+    out = Text(no_wrap=True)
     out.append(s.name, style="bold cyan")
     out.append(s.formula[len(s.name) :])
     out.append(f"   shape {shape_text(s.shape)}", style="dim")
@@ -100,7 +100,7 @@ def _chain(ex, precision: int) -> list[RenderableType]:
         Rule("The chain rule, link by link (seed 004, problem 4)"),
     ]
     for target, links in chain.products:
-        text = Text()
+        text = Text(no_wrap=True)
         text.append(f"∂J/∂{target}\n", style="bold magenta")
         for link in links:
             text.append(f"  {link.name}", style="bold magenta")
@@ -132,6 +132,12 @@ def renderables(ex, precision: int = 6) -> list[RenderableType]:
     return out
 
 
+def print_all(console: Console, items: list[RenderableType]) -> None:
+    """Print; equations (``no_wrap`` texts) are never folded, prose is."""
+    for item in items:
+        console.print(item, soft_wrap=isinstance(item, Text) and bool(item.no_wrap))
+
+
 def to_text(ex, precision: int = 6) -> str:
     """Plain text: the Rich rendering without colours, ``WIDTH`` columns."""
     buf = io.StringIO()
@@ -144,6 +150,5 @@ def to_text(ex, precision: int = 6) -> str:
         emoji=False,
         markup=False,
     )
-    for item in renderables(ex, precision):
-        console.print(item, soft_wrap=isinstance(item, Text))
+    print_all(console, renderables(ex, precision))
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
