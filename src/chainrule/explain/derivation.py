@@ -192,17 +192,14 @@ def explain(
     if learning_rate is not None:
         learning_rate = check_positive("learning_rate", learning_rate)
     t = net.trace(X, y)
-    steps = _one_pass(net, names, t, "", "forward")
-    _backward(net, names, t, steps)
+    steps = _forward(net, names, t, again=False) + _backward(net, names, t)
     if learning_rate is not None:
         rec = Recorder(names, t)
         grads = {k: t.gradients[k] for k in net.params}
-        new = update_steps(rec, grads, learning_rate)
-        steps += rec.steps
         after = net.copy()
-        after.set_params(new)
-        steps += _one_pass(after, names, after.trace(t["X"], t["y"]), "'", None)
-    chain = scalar_chain(net, names, steps) if net.l2 == 0 else None
+        after.set_params(update_steps(rec, grads, learning_rate))
+        steps += rec.steps
+        steps += _forward(after, names, after.trace(t["X"], t["y"]), again=True)
     return Explanation(
         steps,
         notation=names.notation,
@@ -210,27 +207,28 @@ def explain(
         network=net.config(),
         title=title or _title(net),
         description=description,
-        chain=chain,
+        chain=scalar_chain(net, names, steps),
     )
 
 
-def _one_pass(net: Network, names: Names, t, suffix: str, given: str | None):
-    rec = Recorder(names, t, suffix)
-    if given:
+def _forward(net: Network, names: Names, t, again: bool) -> list:
+    """The given values (first pass only), every ``z`` and ``a``, then ``J``."""
+    rec = Recorder(names, t, "'" if again else "")
+    if not again:
         given_steps(rec, list(net.params))
-    phase = "forward" if not suffix else "forward_again"
+    phase = "forward_again" if again else "forward"
     forward_steps(rec, net.activations, net.bias, phase)
-    n = t["X"].shape[0]
-    cost_step(rec, net.loss, net.l2, net.n_layers, n, phase)
+    cost_step(rec, net.loss, net.l2, net.n_layers, t["X"].shape[0], phase)
     return rec.steps
 
 
-def _backward(net: Network, names: Names, t, steps: list) -> None:
+def _backward(net: Network, names: Names, t) -> list:
+    """``∂J/∂ŷ``, the output delta, then each layer from the top down."""
     rec = Recorder(names, t)
     output_steps(rec, net.loss, net.activations[-1], t["X"].shape[0])
     for l in range(net.n_layers, 0, -1):
         layer_steps(rec, l, net.activations, net.bias[l - 1], net.l2)
-    steps += rec.steps
+    return rec.steps
 
 
 def _title(net: Network) -> str:
