@@ -20,6 +20,7 @@ from chainrule.errors import (
     ShapeError,
     UnknownNameError,
 )
+from chainrule.explain import Explanation, Step, explain
 from chainrule.gradcheck import GradCheck, gradcheck
 from chainrule.io import load
 from chainrule.network import Network
@@ -33,16 +34,19 @@ __all__ = [
     "ConfigError",
     "DataFileError",
     "DivergenceError",
+    "Explanation",
     "GradCheck",
     "History",
     "InvalidValueError",
     "ModelFileError",
     "Network",
     "ShapeError",
+    "Step",
     "Trace",
     "UnknownNameError",
     "__version__",
     "datasets",
+    "explain",
     "gradcheck",
     "load",
 ]

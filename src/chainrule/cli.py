@@ -12,6 +12,7 @@ from enum import IntEnum
 import typer
 
 from chainrule.errors import ChainruleError
+from chainrule.explain.command import explain_command
 
 
 class ExitCode(IntEnum):
@@ -45,6 +46,9 @@ def demo() -> None:
     from chainrule.demo import run_demo
 
     run_demo()
+
+
+app.command("explain")(explain_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,70 @@
+"""The HTML page in a real browser: it renders, offline, with its math.
+
+Headless Chromium (Debian package ``chromium``) driven by Playwright
+(``pip install playwright``; no ``playwright install`` needed: the test uses
+the system browser). Every request the page makes is recorded: the only one
+allowed is the page itself.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chainrule.explain.problems import load_example
+
+CHROMIUM = next(
+    (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
+)
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api",
+        reason="Playwright is not installed (pip install playwright)",
+    )
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS
+        )
+        yield context
+        context.close()
+
+
+def test_seed004_page_renders_offline_with_mathml(browser, tmp_path):
+    page_file = tmp_path / "seed004.html"
+    page_file.write_text(load_example("seed004").explain().to_html(), encoding="utf-8")
+    page = browser.new_page()
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri(), wait_until="load")
+    assert requests == [page_file.as_uri()]
+    assert page.title().startswith("Seed 004")
+    assert page.locator("math").count() > 50
+    assert page.locator("math mtable").count() > 0  # the relu derivative's cases
+    # the math is laid out by the browser: the equations have a real size
+    box = page.locator("#dJdW1 math[display=block]").bounding_box()
+    assert box is not None and box["width"] > 50 and box["height"] > 10
+    assert "1.92" in page.locator("#dJdW1").inner_text()
+    shot = tmp_path / "seed004.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    # CHAINRULE_SCREENSHOT_DIR=folder keeps the screenshot for a look
+    keep = os.environ.get("CHAINRULE_SCREENSHOT_DIR")
+    if keep:
+        shutil.copy(shot, Path(keep) / shot.name)
+    page.close()
