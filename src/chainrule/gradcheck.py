@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from chainrule.errors import InvalidTypeError
 from chainrule.forward import forward, total_cost
 from chainrule.params import flatten, unflatten
 from chainrule.trace import run_trace
+from chainrule.validation import check_positive
 
 Array = np.ndarray
 
@@ -129,6 +131,13 @@ def gradcheck(
     -------
     GradCheck
 
+    Raises
+    ------
+    InvalidTypeError
+        ``net`` is not a Network, or ``eps``/``tolerance`` is not a number.
+    InvalidValueError, ShapeError
+        ``eps`` or ``tolerance`` is not > 0, or ``X``/``y`` do not fit ``net``.
+
     Notes
     -----
     The analytic gradient comes from :meth:`Network.trace`, the same code that
@@ -136,6 +145,13 @@ def gradcheck(
     a pre-activation, the central difference is not a derivative and the check
     may fail although backpropagation is right.
     """
+    from chainrule.network import Network
+
+    if not isinstance(net, Network):
+        raise InvalidTypeError(f"net: expected a Network, got {type(net).__name__}")
+    eps = check_positive("eps", eps)
+    if tolerance is not None:
+        tolerance = check_positive("tolerance", tolerance)
     Xa, ya = net.check_data(X, y)
     t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2)
     analytic = {k: np.asarray(v, dtype=np.float64) for k, v in t.gradients.items()}
