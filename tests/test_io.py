@@ -184,7 +184,10 @@ CASES = {
         "nested too deeply",
     ),
     "no metadata": (lambda: craft(params()), "no 'chainrule' key"),
-    "metadata not strings": (lambda: craft({}, meta={"chainrule": 1}), "dict of strings"),
+    "metadata not strings": (
+        lambda: craft({}, meta={"chainrule": 1}),
+        "dict of strings",
+    ),
     "metadata not JSON": (lambda: craft(params(), "{oops"), "not valid JSON"),
     "deep metadata": (lambda: craft(params(), "[" * 50_000), "nested too deeply"),
     "other format": (
@@ -232,7 +235,12 @@ CASES = {
         "tensor 'W1' should be (2, 4) float64, is (2, 3) float64",
     ),
     "sizes lie (huge)": (
-        lambda: craft(params(), good_doc(sizes=[2, 10**9, 10**9, 1], bias=[True] * 3, activation=["sigmoid"] * 3)),
+        lambda: craft(
+            params(),
+            good_doc(
+                sizes=[2, 10**9, 10**9, 1], bias=[True] * 3, activation=["sigmoid"] * 3
+            ),
+        ),
         "do not fit the architecture",
     ),
     "missing tensor": (
@@ -265,7 +273,10 @@ CASES = {
     ),
     "overlapping offsets": (
         lambda: craft(
-            {"W1": ("F64", [2, 3], bytes(48), [0, 48]), "b1": ("F64", [1, 3], bytes(24), [24, 48])},
+            {
+                "W1": ("F64", [2, 3], bytes(48), [0, 48]),
+                "b1": ("F64", [1, 3], bytes(24), [24, 48]),
+            },
             good_doc(),
         ),
         "the previous tensor ends at 48",
@@ -291,7 +302,7 @@ CASES = {
         "params['b1']: contains NaN or infinity at row 0, column 1",
     ),
     "truncated": (lambda: good_file()[1][:-5], "the data is 99 bytes"),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -330,7 +341,16 @@ def test_metadata_is_plain_json_in_the_safetensors_header(tmp_path):
 
 
 # ------------------------------------------------------------------- no pickle
-FORBIDDEN = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "shelve", "marshal"}  # fmt: skip
+FORBIDDEN = {
+    "pickle",
+    "cPickle",
+    "_pickle",
+    "dill",
+    "cloudpickle",
+    "joblib",
+    "shelve",
+    "marshal",
+}
 
 
 def test_the_package_never_imports_pickle_or_allows_it():
