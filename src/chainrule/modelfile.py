@@ -88,7 +88,7 @@ def _tensor_info(name: str, entry: object, where: str) -> TensorInfo:
             f"data_offsets, got {entry!r:.200}"
         )
     dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if dtype not in DTYPES:
+    if not isinstance(dtype, str) or dtype not in DTYPES:
         raise ModelFileError(
             f"{where}: tensor {name!r}: dtype {dtype!r:.40} is not one of "
             f"{list(DTYPES)}"
