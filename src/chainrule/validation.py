@@ -45,7 +45,7 @@ def _where(a: Array, idx: tuple) -> str:
 
 def _first_bad(a: Array) -> str:
     idx = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
-    return f"{_where(a, idx)} ({a[idx]!r})"
+    return f"{_where(a, idx)} ({float(a[idx])})"
 
 
 def _describe(value: object) -> str:
@@ -111,7 +111,7 @@ def as_array(
     if not np.all(np.isfinite(out)):
         idx = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
         raise InvalidValueError(
-            f"{name}: the value {a[idx]!r} at {_where(a, idx)} is too large for "
+            f"{name}: the value {float(a[idx])!r} at {_where(a, idx)} is too large for "
             f"{np.dtype(dtype).name}"
         )
     return out
@@ -171,14 +171,15 @@ def check_targets_for_loss(y: Array, loss: str) -> None:
     if loss == "bce" and (np.any(y < 0) or np.any(y > 1)):
         bad = tuple(int(i) for i in np.argwhere((y < 0) | (y > 1))[0])
         raise InvalidValueError(
-            f"y: loss='bce' needs targets in [0, 1], got {y[bad]!r} at {_where(y, bad)}"
+            f"y: loss='bce' needs targets in [0, 1], got {float(y[bad])} at "
+            f"{_where(y, bad)}"
         )
     if loss == "cce":
         if np.any(y < 0):
             bad = tuple(int(i) for i in np.argwhere(y < 0)[0])
             raise InvalidValueError(
                 f"y: loss='cce' needs non-negative targets (one-hot rows), got "
-                f"{y[bad]!r} at {_where(y, bad)}"
+                f"{float(y[bad])} at {_where(y, bad)}"
             )
         sums = y.sum(axis=1)
         off = np.abs(sums - 1) > np.sqrt(np.finfo(y.dtype).eps)
