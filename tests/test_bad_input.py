@@ -5,6 +5,8 @@ argument's name, what was expected and what was found.
 """
 
 import os
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -482,6 +484,60 @@ TRAINING = [
         InvalidTypeError,
         ["raw", "1 (int)"],
     ),
+    (
+        "fit validation single",
+        lambda: fit(validation_data=(X,)),
+        InvalidTypeError,
+        ["validation_data", "pair", "tuple"],
+    ),
+    (
+        "fit validation str",
+        lambda: fit(validation_data="val"),
+        InvalidTypeError,
+        ["validation_data", "pair", "'val'"],
+    ),
+    (
+        "fit early_stopping",
+        lambda: fit(early_stopping="yes"),
+        InvalidTypeError,
+        ["early_stopping", "True or False", "'yes'"],
+    ),
+    (
+        "fit progress",
+        lambda: fit(progress=1),
+        InvalidTypeError,
+        ["progress", "True or False", "1 (int)"],
+    ),
+    (
+        "fit callbacks item",
+        lambda: fit(callbacks=[print, 3]),
+        InvalidTypeError,
+        ["callbacks[1]", "callable", "3 (int)"],
+    ),
+    (
+        "fit callbacks function",
+        lambda: fit(callbacks=print),
+        InvalidTypeError,
+        ["callbacks", "list of callables"],
+    ),
+    (
+        "fit epochs huge",
+        lambda: fit(epochs=10**400),
+        InvalidValueError,
+        ["epochs", "finite"],
+    ),
+    (
+        "l2 huge fraction",
+        lambda: net(l2=Fraction(10**400)),
+        InvalidValueError,
+        ["l2", "finite"],
+    ),
+    (
+        "step lr Decimal",
+        lambda: net().step(X, Y, learning_rate=Decimal("0.1")),
+        InvalidTypeError,
+        ["learning_rate", "Decimal"],
+    ),
 ]
 
 
@@ -676,3 +732,24 @@ def test_inputs_are_not_modified_by_checks():
     n.cost(Xa, ya)
     assert Xa.dtype == np.float32
     np.testing.assert_array_equal(ya, Y)
+
+
+def test_valid_inputs_of_other_types_are_accepted():
+    n = cr.Network(
+        np.array([2, 3, 1]), bias=np.bool_(True), dtype=np.float32, seed=np.int64(1)
+    )
+    assert n.dtype == np.float32 and n.sizes == [2, 3, 1]
+    ref = n.forward(np.array(X, dtype=np.float64))
+    for x in (
+        [[0, 1], [1, 0], [1, 1]],
+        ((0, 1), (1, 0), (1, 1)),
+        np.ones((3, 2), np.int8),
+    ):
+        assert n.forward(x).shape == (3, 1)
+    np.testing.assert_allclose(n.forward(np.array(X, np.float16)), ref, rtol=1e-3)
+    assert np.isfinite(n.cost(X, np.ravel(Y)))  # 1-D y for one output
+    assert n.forward([0.3, 1.0]).shape == (1, 1)  # 1-D X is one example
+    n.step(X, Y, learning_rate=Fraction(1, 10))
+    n.step(X, Y, learning_rate=np.float32(0.1))
+    hist = n.fit(X, Y, optimizer="gd", epochs=np.int64(2), callbacks=(lambda *a: None,))
+    assert len(hist.cost) == 2

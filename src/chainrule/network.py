@@ -29,12 +29,15 @@ from chainrule.params import (
 from chainrule.trace import Trace, run_trace
 from chainrule.validation import (
     check_bias,
+    check_bool,
+    check_callbacks,
     check_dtype,
     check_non_negative,
     check_positive,
     check_seed,
     check_sizes,
     check_targets_for_loss,
+    check_validation_data,
     check_X,
     check_y,
 )
@@ -312,9 +315,17 @@ class Network:
         progress: bool = False,
         **options: Any,
     ) -> History:
-        """Train the network; see :func:`chainrule.training.fit`."""
+        """Train the network; see :func:`chainrule.training.fit`.
+
+        The arguments are checked before training starts; a failing check
+        leaves the parameters unchanged.
+        """
         from chainrule.training import fit
 
+        check_validation_data(validation_data)
+        check_bool("early_stopping", early_stopping)
+        check_bool("progress", progress)
+        check_callbacks(callbacks)
         return fit(
             self,
             X,

@@ -20,6 +20,7 @@ chainrule.errors.InvalidTypeError: epochs: expected an integer > 0, got True (bo
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -200,10 +201,21 @@ def _number(name: str, value: object, integer: bool, bound: str) -> None:
         )
 
 
+def _finite(value: numbers.Real) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int or a Fraction too large for a float
+        return False
+
+
 def check_positive(name: str, value: object, *, integer: bool = False) -> float | int:
     """A strictly positive, finite number (an integer when ``integer``)."""
     _number(name, value, integer, "> 0")
-    if not np.isfinite(value) or value <= 0:
+    if not _finite(value):
+        raise InvalidValueError(
+            f"{name}: expected a finite number > 0, got {value!r:.60}"
+        )
+    if value <= 0:
         what = "an integer" if integer else "a number"
         raise InvalidValueError(f"{name}: expected {what} > 0, got {value!r}")
     return int(value) if integer else float(value)
@@ -212,8 +224,10 @@ def check_positive(name: str, value: object, *, integer: bool = False) -> float 
 def check_non_negative(name: str, value: object) -> float:
     """A finite number >= 0."""
     _number(name, value, False, ">= 0")
-    if not np.isfinite(value) or value < 0:
-        raise InvalidValueError(f"{name}: expected a number >= 0, got {value!r}")
+    if not _finite(value) or value < 0:
+        raise InvalidValueError(
+            f"{name}: expected a finite number >= 0, got {value!r:.60}"
+        )
     return float(value)
 
 
@@ -224,6 +238,30 @@ def check_bool(name: str, value: object) -> bool:
             f"{name}: expected True or False, got {_describe(value)}"
         )
     return bool(value)
+
+
+def check_validation_data(value: object) -> None:
+    """``None`` or a pair ``(X_val, y_val)``; the arrays are checked later."""
+    if value is not None and (not isinstance(value, (tuple, list)) or len(value) != 2):
+        raise InvalidTypeError(
+            f"validation_data: expected None or a pair (X_val, y_val), got "
+            f"{_describe(value)}"
+        )
+
+
+def check_callbacks(callbacks: object) -> list:
+    """A sequence of callables (``callback(epoch, history, net)``)."""
+    if callable(callbacks) or not hasattr(callbacks, "__iter__"):
+        raise InvalidTypeError(
+            f"callbacks: expected a list of callables, got {_describe(callbacks)}"
+        )
+    out = list(callbacks)
+    for i, cb in enumerate(out):
+        if not callable(cb):
+            raise InvalidTypeError(
+                f"callbacks[{i}]: expected a callable, got {_describe(cb)}"
+            )
+    return out
 
 
 def check_sizes(sizes: object) -> list[int]:
