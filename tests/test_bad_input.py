@@ -596,6 +596,12 @@ def files(tmp_path):
             ["metadata", "object"],
         ),
         (
+            "save metadata int key",
+            lambda: net().save(str(existing), metadata={"a": {1: 2}}),
+            ModelFileError,
+            ["metadata['a']", "keys must be strings", "1 (int)"],
+        ),
+        (
             "save metadata list",
             lambda: net().save(str(existing), metadata=[1]),
             InvalidTypeError,

@@ -103,8 +103,26 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def _string_keys(value: object, where: str) -> None:
+    """JSON would turn a key 1 into "1": refuse what would not load back equal."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ModelFileError(
+                    f"{where}: keys must be strings, got {k!r:.40} ({type(k).__name__})"
+                )
+            _string_keys(v, f"{where}[{k!r:.40}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _string_keys(v, f"{where}[{i}]")
+
+
 def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
     """The safetensors bytes of ``net`` with chainrule's JSON metadata."""
+    try:
+        _string_keys(metadata or {}, "metadata")
+    except RecursionError:
+        raise ModelFileError("metadata: nested too deeply") from None
     doc = {
         "format": FORMAT,
         "version": VERSION,
@@ -113,6 +131,8 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
     }
     try:
         header = json.dumps(doc, allow_nan=False)
+    except RecursionError:
+        raise ModelFileError("metadata: nested too deeply") from None
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"metadata: not JSON-serialisable: {exc}") from None
     tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
