@@ -205,7 +205,7 @@ DATA = [
         "X str cells",
         lambda: net().forward([["1", "2"]]),
         InvalidTypeError,
-        ["X", "real numbers", "'1'"],
+        ["X", "real numbers", "strings", "'1' (str)"],
     ),
     (
         "X ragged",
@@ -217,7 +217,7 @@ DATA = [
         "X complex",
         lambda: net().forward([[1 + 2j, 0]]),
         InvalidTypeError,
-        ["X", "complex"],
+        ["X", "complex numbers", "(1+2j) (complex)"],
     ),
     (
         "X object",
@@ -236,7 +236,7 @@ DATA = [
         "X bool",
         lambda: net().forward([[True, False]]),
         InvalidTypeError,
-        ["X", "booleans"],
+        ["X", "booleans", "True (bool)"],
     ),
     (
         "X too large for float32",
@@ -556,7 +556,7 @@ def files(tmp_path):
             "load folder",
             lambda: cr.load(tmp_path),
             ModelFileError,
-            ["no such model file"],
+            ["is a folder", "not a model file"],
         ),
         ("load path int", lambda: cr.load(3), InvalidTypeError, ["path", "str", "3"]),
         (

@@ -175,6 +175,8 @@ def _read(path: object) -> tuple[bytes, str]:
         raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
     p = Path(path)
     where = repr(str(p))
+    if p.is_dir():
+        raise ModelFileError(f"path: {where} is a folder, not a model file")
     if not p.is_file():
         raise ModelFileError(f"path: no such model file {where}")
     size = p.stat().st_size

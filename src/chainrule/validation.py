@@ -35,7 +35,13 @@ from chainrule.errors import (
 
 Array = np.ndarray
 DTYPES = ("float64", "float32")
-_KIND = {"b": "booleans", "c": "complex numbers", "O": "Python objects"}
+_KIND = {
+    "b": "booleans",
+    "c": "complex numbers",
+    "O": "Python objects",
+    "U": "strings",
+    "S": "bytes",
+}
 
 
 def _where(a: Array, idx: tuple) -> str:
@@ -47,6 +53,11 @@ def _where(a: Array, idx: tuple) -> str:
 def _first_bad(a: Array) -> str:
     idx = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
     return f"{_where(a, idx)} ({float(a[idx])})"
+
+
+def _first(a: Array) -> object:
+    x = a.reshape(-1)[0]
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def _describe(value: object) -> str:
@@ -98,7 +109,7 @@ def as_array(
         what = _KIND.get(a.dtype.kind, f"values of dtype {a.dtype}")
         raise InvalidTypeError(
             f"{name}: expected an array of real numbers, got {what} "
-            f"(dtype {a.dtype}, e.g. {_describe(a.flat[0] if a.size else value)})"
+            f"(dtype {a.dtype}, e.g. {_describe(_first(a) if a.size else value)})"
         )
     if a.ndim not in ndims:
         dims = " or ".join(f"{d}-D" for d in ndims)
