@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.validation import check_bool
+
 Array = np.ndarray
 
 # Part 1 of the tutorial: X = (hours sleeping, hours studying), y = score.
@@ -52,7 +54,7 @@ def test_scores(raw: bool = False) -> tuple[Array, Array]:
         Test scores divided by 100.
     """
     X, y = np.array(_X), np.array(_Y)
-    if raw:
+    if check_bool("raw", raw):
         return X, y
     return X / np.amax(X, axis=0), y / MAX_SCORE
 
@@ -84,7 +86,7 @@ def test_scores_split(raw: bool = False) -> tuple[Array, Array, Array, Array]:
     """
     Xtr, ytr = np.array(_TRAIN_X), np.array(_TRAIN_Y)
     Xte, yte = np.array(_TEST_X), np.array(_TEST_Y)
-    if raw:
+    if check_bool("raw", raw):
         return Xtr, ytr, Xte, yte
     scale = np.amax(Xtr, axis=0)
     return Xtr / scale, ytr / MAX_SCORE, Xte / scale, yte / MAX_SCORE

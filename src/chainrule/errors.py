@@ -9,6 +9,9 @@ class                     also a                      raised for
 ========================  ==========================  ==========================
 ``ShapeError``            ``ValueError``              an array of the wrong shape
 ``InvalidValueError``     ``ValueError``              NaN, infinity, out of range
+``InvalidTypeError``      ``TypeError`` (and an       a string, bool, complex,
+                          ``InvalidValueError``)      object or ragged value where
+                                                      numbers are expected
 ``UnknownNameError``      ``ValueError``              an unknown activation, cost,
                                                       optimizer or notation name
 ``ConfigError``           ``ValueError``              an invalid combination of
@@ -35,6 +38,15 @@ class ShapeError(ChainruleError, ValueError):
 
 class InvalidValueError(ChainruleError, ValueError):
     """A value is not finite, out of range or of the wrong type."""
+
+
+class InvalidTypeError(InvalidValueError, TypeError):
+    """A value of the wrong type: a string, bool, complex or object where numbers
+    are expected.
+
+    It is a ``TypeError`` for Python users and an :class:`InvalidValueError`
+    (so a ``ValueError`` too) for code that catches bad values as a whole.
+    """
 
 
 class UnknownNameError(ChainruleError, ValueError):
@@ -66,6 +78,7 @@ __all__ = [
     "ConfigError",
     "DataFileError",
     "DivergenceError",
+    "InvalidTypeError",
     "InvalidValueError",
     "ModelFileError",
     "ShapeError",

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from chainrule.errors import UnknownNameError
+from chainrule.errors import InvalidTypeError, UnknownNameError
 from chainrule.forward import forward, total_cost
 from chainrule.params import flatten, unflatten
 from chainrule.trace import run_trace
+from chainrule.validation import check_positive
 
 Array = np.ndarray
 
@@ -85,6 +86,13 @@ def relative_error(g: Array, n: Array) -> float:
 METHODS = ("central", "richardson")
 
 
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise UnknownNameError(
+            f"method: unknown name {method!r}; expected one of {list(METHODS)}"
+        )
+
+
 def numerical_gradient(
     net, X, y, eps: float = 1e-4, method: str = "central"
 ) -> dict[str, Array]:
@@ -97,10 +105,7 @@ def numerical_gradient(
     error of order ε⁴ (Richardson extrapolation), at twice the cost. Costs are
     evaluated in float64 whatever the network's dtype.
     """
-    if method not in METHODS:
-        raise UnknownNameError(
-            f"method: unknown name {method!r}; expected one of {list(METHODS)}"
-        )
+    _check_method(method)
     Xa, ya = net.check_data(X, y)
     Xa, ya = Xa.astype(np.float64), ya.astype(np.float64)
     shapes = net.shapes
@@ -159,6 +164,13 @@ def gradcheck(
     -------
     GradCheck
 
+    Raises
+    ------
+    InvalidTypeError
+        ``net`` is not a Network, or ``eps``/``tolerance`` is not a number.
+    InvalidValueError, ShapeError
+        ``eps`` or ``tolerance`` is not > 0, or ``X``/``y`` do not fit ``net``.
+
     Notes
     -----
     The analytic gradient comes from :meth:`Network.trace`, the same code that
@@ -166,6 +178,14 @@ def gradcheck(
     a pre-activation, the central difference is not a derivative and the check
     may fail although backpropagation is right.
     """
+    from chainrule.network import Network
+
+    if not isinstance(net, Network):
+        raise InvalidTypeError(f"net: expected a Network, got {type(net).__name__}")
+    eps = check_positive("eps", eps)
+    if tolerance is not None:
+        tolerance = check_positive("tolerance", tolerance)
+    _check_method(method)
     Xa, ya = net.check_data(X, y)
     t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2)
     analytic = {k: np.asarray(v, dtype=np.float64) for k, v in t.gradients.items()}

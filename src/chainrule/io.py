@@ -35,7 +35,10 @@ import numpy as np
 from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
-from chainrule.errors import ChainruleError, ModelFileError
+from chainrule.errors import ChainruleError, InvalidTypeError, ModelFileError
+from chainrule.modelfile import check_tensors, parse_document, parse_header
+from chainrule.params import param_shapes
+from chainrule.validation import check_bias, check_sizes
 
 FORMAT = "chainrule.model"
 VERSION = 1
@@ -43,12 +46,37 @@ VERSION = 1
 MAX_FILE_BYTES = 2**31
 
 
+def _file_mode(target: Path) -> int:
+    """The old file's permissions, or those a new file gets under the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file intact.
 
     The bytes go to a temporary file in the same folder, which is flushed,
     fsynced and then renamed over ``path`` (``os.replace`` is atomic on POSIX
-    and Windows).
+    and Windows); the folder is fsynced last so that the rename is durable.
+    On any error the temporary file is removed and the old file is intact.
+
+    Parameters
+    ----------
+    path : str or path
+    data : bytes
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from chainrule.io import atomic_write_bytes
+    >>> folder = tempfile.mkdtemp()
+    >>> atomic_write_bytes(os.path.join(folder, "a.bin"), b"new")
+    >>> os.listdir(folder)
+    ['a.bin']
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
@@ -58,6 +86,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes it 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -74,8 +103,26 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         os.close(dir_fd)
 
 
+def _string_keys(value: object, where: str) -> None:
+    """JSON would turn a key 1 into "1": refuse what would not load back equal."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ModelFileError(
+                    f"{where}: keys must be strings, got {k!r:.40} ({type(k).__name__})"
+                )
+            _string_keys(v, f"{where}[{k!r:.40}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _string_keys(v, f"{where}[{i}]")
+
+
 def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
     """The safetensors bytes of ``net`` with chainrule's JSON metadata."""
+    try:
+        _string_keys(metadata or {}, "metadata")
+    except RecursionError:
+        raise ModelFileError("metadata: nested too deeply") from None
     doc = {
         "format": FORMAT,
         "version": VERSION,
@@ -84,6 +131,8 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
     }
     try:
         header = json.dumps(doc, allow_nan=False)
+    except RecursionError:
+        raise ModelFileError("metadata: nested too deeply") from None
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"metadata: not JSON-serialisable: {exc}") from None
     tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
@@ -93,101 +142,119 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
 def save(
     net, path: str | os.PathLike, *, metadata: Mapping[str, object] | None = None
 ) -> None:
-    """Save ``net`` to ``path`` atomically (see :func:`atomic_write_bytes`)."""
-    folder = Path(path).parent
+    """Save ``net`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+
+    The path and the metadata are checked and the bytes built before any
+    file is created: a failing save leaves the folder as it was.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``path`` is not a str or a path, or ``metadata`` is not a mapping.
+    ModelFileError
+        The folder does not exist, ``path`` is a folder, or ``metadata`` is
+        not JSON-serialisable (NaN and infinity included).
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise InvalidTypeError(
+            f"metadata: expected a dict or None, got {type(metadata).__name__}"
+        )
+    target = Path(path)
+    if target.is_dir():
+        raise ModelFileError(f"path: {str(target)!r} is a folder, not a file name")
+    folder = target.parent
     if str(folder) and not folder.is_dir():
         raise ModelFileError(f"path: the folder {str(folder)!r} does not exist")
-    atomic_write_bytes(path, model_bytes(net, metadata))
+    atomic_write_bytes(target, model_bytes(net, metadata))
 
 
-def _header(data: bytes) -> dict:
-    if len(data) < 8:
-        raise ModelFileError("not a safetensors file: shorter than its 8-byte header")
-    n = int.from_bytes(data[:8], "little")
-    if n > len(data) - 8 or n > 100_000_000:
-        raise ModelFileError(
-            f"not a safetensors file: header of {n} bytes in a file of {len(data)}"
-        )
+def _read(path: object) -> tuple[bytes, str]:
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
+    p = Path(path)
+    where = repr(str(p))
+    if p.is_dir():
+        raise ModelFileError(f"path: {where} is a folder, not a model file")
+    if not p.is_file():
+        raise ModelFileError(f"path: no such model file {where}")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ModelFileError(f"{where}: {size} bytes is too large for a model")
     try:
-        return json.loads(data[8 : 8 + n])
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"not a safetensors file: bad header ({exc})") from None
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ModelFileError(f"{where}: cannot be read ({exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"{where}: too large for a model")
+    return data, where
+
+
+def _architecture(cfg: dict, where: str) -> dict[str, tuple]:
+    """The parameter shapes the saved config implies (no array allocated)."""
+    try:
+        sizes = check_sizes(cfg["sizes"])
+        bias = check_bias(cfg["bias"], len(sizes) - 1)
+    except ChainruleError as exc:
+        raise ModelFileError(f"{where}: config is invalid ({exc})") from None
+    return param_shapes(sizes, bias)
 
 
 def load_with_metadata(path: str | os.PathLike):
     """Load a model and the ``extra`` metadata saved with it.
 
+    Everything is checked before use, in this order: the file's size, the
+    safetensors header (its length, its JSON, every tensor's dtype, shape and
+    offsets against the file's length), chainrule's metadata (format,
+    version, the config's keys and types), the tensors against the
+    architecture the config describes, and last the values (finite).
+
     Returns
     -------
     net : Network
     extra : dict
+
+    Raises
+    ------
+    ModelFileError
+        For any file that is missing, not a chainrule model, of another
+        version, truncated, corrupted, or whose tensors do not fit its
+        architecture.
+    InvalidTypeError
+        If ``path`` is not a str or a path.
     """
     from chainrule.network import Network
 
-    p = Path(path)
-    if not p.is_file():
-        raise ModelFileError(f"path: no such model file {str(p)!r}")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ModelFileError(f"{str(p)!r}: {size} bytes is too large for a model")
-    data = p.read_bytes()
-    header = _header(data)
-    meta = header.get("__metadata__") if isinstance(header, dict) else None
-    if not isinstance(meta, dict) or "chainrule" not in meta:
-        raise ModelFileError(f"{str(p)!r}: not a chainrule model (no metadata)")
-    try:
-        doc = json.loads(meta["chainrule"])
-    except (TypeError, json.JSONDecodeError) as exc:
-        raise ModelFileError(f"{str(p)!r}: metadata is not JSON ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise ModelFileError(f"{str(p)!r}: not a chainrule model (format)")
-    if doc.get("version") != VERSION:
-        raise ModelFileError(
-            f"{str(p)!r}: format version {doc.get('version')!r} is not supported "
-            f"(this chainrule reads version {VERSION})"
-        )
-    cfg = doc.get("config")
-    if not isinstance(cfg, dict):
-        raise ModelFileError(f"{str(p)!r}: metadata has no config")
+    data, where = _read(path)
+    infos, meta = parse_header(data, where)
+    doc = parse_document(meta, where, FORMAT, VERSION)
+    cfg = doc["config"]
+    shapes = _architecture(cfg, where)
+    check_tensors(infos, shapes, cfg["dtype"], where)
     try:
         net = Network(
             cfg["sizes"],
             activation=cfg["activation"],
             loss=cfg["loss"],
             bias=cfg["bias"],
-            l2=cfg.get("l2", 0.0),
-            seed=cfg.get("seed"),
+            l2=cfg["l2"],
+            seed=cfg["seed"],
             dtype=cfg["dtype"],
-            init=cfg.get("init", "auto"),
+            init=cfg["init"],
         )
-    except (KeyError, TypeError) as exc:
-        raise ModelFileError(f"{str(p)!r}: config is incomplete ({exc})") from None
     except ChainruleError as exc:
-        raise ModelFileError(f"{str(p)!r}: config is invalid ({exc})") from None
+        raise ModelFileError(f"{where}: config is invalid ({exc})") from None
     try:
         tensors = _st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError
-        raise ModelFileError(f"{str(p)!r}: corrupted tensors ({exc})") from None
-    for name, shape in net.shapes.items():
-        t = tensors.get(name)
-        if t is None:
-            raise ModelFileError(f"{str(p)!r}: tensor {name!r} is missing")
-        if t.shape != shape or t.dtype != net.dtype:
-            raise ModelFileError(
-                f"{str(p)!r}: tensor {name!r} should be {shape} {net.dtype.name}, "
-                f"is {t.shape} {t.dtype.name}"
-            )
-    extra_names = sorted(set(tensors) - set(net.shapes))
-    if extra_names:
-        raise ModelFileError(f"{str(p)!r}: unexpected tensors {extra_names}")
+        raise ModelFileError(f"{where}: corrupted tensors ({exc})") from None
     try:
         net.set_params(tensors)
     except ChainruleError as exc:
-        raise ModelFileError(f"{str(p)!r}: {exc}") from None
-    extra = doc.get("extra") or {}
-    if not isinstance(extra, dict):
-        raise ModelFileError(f"{str(p)!r}: metadata 'extra' is not an object")
-    return net, extra
+        raise ModelFileError(f"{where}: {exc}") from None
+    return net, doc["extra"]
 
 
 def load(path: str | os.PathLike):

@@ -18,6 +18,7 @@ from chainrule.backward import backward
 from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.forward import forward, total_cost
 from chainrule.params import (
+    check_flat,
     check_params,
     flatten,
     init_params,
@@ -27,9 +28,16 @@ from chainrule.params import (
 )
 from chainrule.trace import Trace, run_trace
 from chainrule.validation import (
+    check_bias,
+    check_bool,
+    check_callbacks,
+    check_dtype,
     check_non_negative,
     check_positive,
+    check_seed,
+    check_sizes,
     check_targets_for_loss,
+    check_validation_data,
     check_X,
     check_y,
 )
@@ -38,13 +46,12 @@ if TYPE_CHECKING:
     from chainrule.training import History
 
 Array = np.ndarray
-DTYPES = ("float64", "float32")
 
 
 def _layer_activations(
     activation: str | Sequence[str], output_activation: str | None, n_layers: int
 ) -> list[str]:
-    if isinstance(activation, str) or activation is None:
+    if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
         names = [activation] * n_layers
     else:
         names = list(activation)
@@ -115,39 +122,21 @@ class Network:
         dtype: str = "float64",
         init: str = "auto",
     ) -> None:
-        sizes = list(sizes) if not isinstance(sizes, (str, bytes)) else None
-        if (
-            sizes is None
-            or len(sizes) < 2
-            or not all(
-                isinstance(s, (int, np.integer)) and not isinstance(s, bool)
-                for s in sizes
-            )
-            or min(sizes) < 1
-        ):
-            raise ConfigError(
-                "sizes: expected a list of at least two positive integers (inputs, "
-                f"..., outputs), got {sizes!r}"
-            )
-        self.sizes = [int(s) for s in sizes]
+        self.sizes = check_sizes(sizes)
         L = len(self.sizes) - 1
         self.activations = _layer_activations(activation, output_activation, L)
         self.loss = _losses.canonical_name(loss)
         _losses.check_pairing(self.loss, self.activations[-1])
-        if isinstance(bias, (bool, np.bool_)):
-            self.bias = [bool(bias)] * L
-        else:
-            self.bias = [bool(b) for b in bias]
-            if len(self.bias) != L:
-                raise ConfigError(
-                    f"bias: expected one bool or a list of {L} bools, got "
-                    f"{len(self.bias)}"
-                )
+        if self.loss == "cce" and self.sizes[-1] < 2:
+            raise ConfigError(
+                "sizes: loss='cce' needs at least 2 outputs (one per class), got "
+                f"{self.sizes[-1]}; for two classes use one sigmoid output and "
+                "loss='bce'"
+            )
+        self.bias = check_bias(bias, L)
         self.l2 = check_non_negative("l2", l2)
-        if str(dtype) not in DTYPES:
-            raise ConfigError(f"dtype: expected one of {DTYPES}, got {dtype!r}")
-        self.dtype = np.dtype(str(dtype))
-        self.seed = seed
+        self.dtype = check_dtype(dtype)
+        self.seed = check_seed(seed)
         self.init = init
         self._shapes = param_shapes(self.sizes, self.bias)
         self._params = init_params(
@@ -222,7 +211,7 @@ class Network:
 
     def set_flat(self, vector: object) -> None:
         """Inverse of :meth:`get_flat`; the length and values are checked."""
-        v = np.asarray(vector, dtype=self.dtype)
+        v = check_flat(vector, self._shapes, self.dtype)
         params = unflatten(v, self._shapes, self.dtype)
         self._params = check_params(params, self._shapes, self.dtype)
 
@@ -326,9 +315,17 @@ class Network:
         progress: bool = False,
         **options: Any,
     ) -> History:
-        """Train the network; see :func:`chainrule.training.fit`."""
+        """Train the network; see :func:`chainrule.training.fit`.
+
+        The arguments are checked before training starts; a failing check
+        leaves the parameters unchanged.
+        """
         from chainrule.training import fit
 
+        check_validation_data(validation_data)
+        check_bool("early_stopping", early_stopping)
+        check_bool("progress", progress)
+        check_callbacks(callbacks)
         return fit(
             self,
             X,

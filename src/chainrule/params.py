@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from chainrule.errors import InvalidValueError, ShapeError, UnknownNameError
+from chainrule.errors import InvalidTypeError, ShapeError, UnknownNameError
+from chainrule.validation import as_array
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -79,7 +80,7 @@ def init_params(
     -------
     dict of str to array
     """
-    if init not in INITS:
+    if not isinstance(init, str) or init not in INITS:
         raise UnknownNameError(f"init: unknown name {init!r}; expected one of {INITS}")
     rng = np.random.default_rng(seed)
     params: Params = {}
@@ -105,11 +106,19 @@ def check_params(
 
     Raises
     ------
+    InvalidTypeError
+        ``params`` is not a mapping, or a value is not an array of real
+        numbers.
     ShapeError
         A name is missing or unexpected, or an array has the wrong shape.
     InvalidValueError
-        A value is not a finite number.
+        A value is NaN or infinite (the first one is named).
     """
+    if not isinstance(params, Mapping):
+        raise InvalidTypeError(
+            f"params: expected a dict of arrays with the names {list(shapes)}, got "
+            f"{type(params).__name__}"
+        )
     missing = [k for k in shapes if k not in params]
     extra = [k for k in params if k not in shapes]
     if missing or extra:
@@ -119,18 +128,11 @@ def check_params(
         )
     out: Params = {}
     for name, shape in shapes.items():
-        try:
-            value = np.array(params[name], dtype=dtype)
-        except (TypeError, ValueError) as exc:
-            raise InvalidValueError(
-                f"params[{name!r}]: expected numbers of shape {shape}; {exc}"
-            ) from None
+        value = as_array(f"params[{name!r}]", params[name], dtype, (0, 1, 2))
         if value.shape != shape:
             raise ShapeError(
                 f"params[{name!r}]: expected shape {shape}, got {value.shape}"
             )
-        if not np.all(np.isfinite(value)):
-            raise InvalidValueError(f"params[{name!r}]: contains NaN or infinity")
         out[name] = value
     return out
 
@@ -145,6 +147,25 @@ def flatten(params: Mapping[str, Array], shapes: Mapping[str, tuple]) -> Array:
     return np.concatenate([np.ravel(params[k]) for k in shapes])
 
 
+def check_flat(vector: object, shapes: Mapping[str, tuple], dtype: np.dtype) -> Array:
+    """A user's flat vector: 1-D, finite reals, one value per parameter.
+
+    Raises
+    ------
+    InvalidTypeError, ShapeError, InvalidValueError
+        As :func:`chainrule.validation.as_array`, or a length that is not
+        ``n_params(shapes)``.
+    """
+    expected = n_params(shapes)
+    v = as_array("vector", vector, dtype, (1,))
+    if v.shape[0] != expected:
+        raise ShapeError(
+            f"vector: expected a flat vector of shape ({expected},) (one value per "
+            f"parameter), got {v.shape}"
+        )
+    return v
+
+
 def unflatten(vector: Array, shapes: Mapping[str, tuple], dtype: np.dtype) -> Params:
     """Inverse of :func:`flatten`; checks the length first.
 
@@ -152,11 +173,16 @@ def unflatten(vector: Array, shapes: Mapping[str, tuple], dtype: np.dtype) -> Pa
     ------
     ShapeError
         If ``vector`` is not one-dimensional of length ``n_params(shapes)``.
+
+    Notes
+    -----
+    Values are not checked here (optimizers call this in their inner loop);
+    :meth:`Network.set_flat` checks them with :func:`check_flat`.
     """
     v = np.asarray(vector)
     expected = n_params(shapes)
     if v.ndim != 1 or v.shape[0] != expected:
-        raise ShapeError(f"flat vector: expected shape ({expected},), got {v.shape}")
+        raise ShapeError(f"vector: expected shape ({expected},), got {v.shape}")
     out: Params = {}
     start = 0
     for name, shape in shapes.items():

@@ -1,40 +1,137 @@
 """Checks of user input, made before any work is done.
 
-Every error names the argument, what was expected and what was found.
+Every error names the argument, what was expected and what was found. A
+check either returns a clean value or raises; it never changes its input.
+
+Examples
+--------
+>>> from chainrule.validation import check_positive
+>>> check_positive("learning_rate", 0.5)
+0.5
+>>> check_positive("learning_rate", -1)
+Traceback (most recent call last):
+    ...
+chainrule.errors.InvalidValueError: learning_rate: expected a number > 0, got -1
+>>> check_positive("epochs", True, integer=True)
+Traceback (most recent call last):
+    ...
+chainrule.errors.InvalidTypeError: epochs: expected an integer > 0, got True (bool)
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
-from chainrule.errors import InvalidValueError, ShapeError
+from chainrule.errors import (
+    ConfigError,
+    InvalidTypeError,
+    InvalidValueError,
+    ShapeError,
+    UnknownNameError,
+)
 
 Array = np.ndarray
+DTYPES = ("float64", "float32")
+_KIND = {
+    "b": "booleans",
+    "c": "complex numbers",
+    "O": "Python objects",
+    "U": "strings",
+    "S": "bytes",
+}
+
+
+def _where(a: Array, idx: tuple) -> str:
+    if a.ndim == 2:
+        return f"row {idx[0]}, column {idx[1]}"
+    return f"index {idx[0]}" if a.ndim == 1 else "the value"
 
 
 def _first_bad(a: Array) -> str:
-    idx = np.argwhere(~np.isfinite(a))[0]
-    where = f"row {idx[0]}" + (f", column {idx[1]}" if len(idx) > 1 else "")
-    return f"{where} ({a[tuple(idx)]!r})"
+    idx = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+    return f"{_where(a, idx)} ({float(a[idx])})"
 
 
-def as_matrix(name: str, value: object, dtype: np.dtype) -> Array:
-    """``value`` as a finite array of ``dtype`` with one or two dimensions."""
+def _first(a: Array) -> object:
+    x = a.reshape(-1)[0]
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    text = text if len(text) <= 60 else text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def as_array(
+    name: str, value: object, dtype: np.dtype | str, ndims: tuple = (1, 2)
+) -> Array:
+    """``value`` as a non-empty, finite array of ``dtype`` (a new array).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, used in messages.
+    value : array_like of real numbers
+    dtype : dtype or str
+    ndims : tuple of int
+        The accepted numbers of dimensions.
+
+    Raises
+    ------
+    InvalidTypeError
+        Strings, booleans, complex numbers, objects (``None``, dicts, ...).
+    ShapeError
+        Ragged rows, a wrong number of dimensions, no values.
+    InvalidValueError
+        NaN or infinity (the first one is named), or a value too large for
+        ``dtype``.
+    """
+    if isinstance(value, (str, bytes)):
+        raise InvalidTypeError(
+            f"{name}: expected an array of numbers, got {_describe(value)}"
+        )
     try:
-        a = np.asarray(value, dtype=dtype)
-    except (TypeError, ValueError) as exc:
-        raise InvalidValueError(
-            f"{name}: expected an array of numbers; {exc}"
+        a = np.asarray(value)
+    except ValueError as exc:
+        raise ShapeError(
+            f"{name}: expected a rectangular array (every row the same length), "
+            f"got ragged input ({exc})"
         ) from None
-    if a.ndim not in (1, 2):
-        raise ShapeError(f"{name}: expected a 1-D or 2-D array, got shape {a.shape}")
+    except Exception as exc:  # an array_like that fails to convert
+        raise InvalidTypeError(
+            f"{name}: expected an array of numbers, got {_describe(value)} ({exc})"
+        ) from None
+    if a.dtype.kind not in "iuf":
+        what = _KIND.get(a.dtype.kind, f"values of dtype {a.dtype}")
+        raise InvalidTypeError(
+            f"{name}: expected an array of real numbers, got {what} "
+            f"(dtype {a.dtype}, e.g. {_describe(_first(a) if a.size else value)})"
+        )
+    if a.ndim not in ndims:
+        dims = " or ".join(f"{d}-D" for d in ndims)
+        raise ShapeError(f"{name}: expected a {dims} array, got shape {a.shape}")
     if a.size == 0:
         raise ShapeError(f"{name}: expected at least one value, got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         raise InvalidValueError(f"{name}: contains NaN or infinity at {_first_bad(a)}")
-    return a
+    with np.errstate(over="ignore"):
+        out = np.array(a, dtype=dtype)
+    if not np.all(np.isfinite(out)):
+        idx = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
+        raise InvalidValueError(
+            f"{name}: the value {float(a[idx])!r} at {_where(a, idx)} is too large for "
+            f"{np.dtype(dtype).name}"
+        )
+    return out
+
+
+def as_matrix(name: str, value: object, dtype: np.dtype) -> Array:
+    """``value`` as a finite array of ``dtype`` with one or two dimensions."""
+    return as_array(name, value, dtype, (1, 2))
 
 
 def check_X(X: object, n_inputs: int, dtype: np.dtype) -> Array:
@@ -65,7 +162,8 @@ def check_y(y: object, n_examples: int, n_outputs: int, dtype: np.dtype) -> Arra
             a = a.reshape(1, -1)
         else:
             raise ShapeError(
-                f"y: expected shape ({n_examples}, {n_outputs}), got {a.shape}"
+                f"y: expected shape ({n_examples}, {n_outputs}) (one row per row "
+                f"of X, one column per output), got {a.shape}"
             )
     if a.shape != (n_examples, n_outputs):
         raise ShapeError(
@@ -76,34 +174,167 @@ def check_y(y: object, n_examples: int, n_outputs: int, dtype: np.dtype) -> Arra
 
 
 def check_targets_for_loss(y: Array, loss: str) -> None:
-    """``bce`` needs targets in [0, 1]; ``cce`` needs non-negative targets."""
+    """Targets that fit the cost.
+
+    ``bce`` needs every target in [0, 1]. ``cce`` needs every row of ``y`` to
+    be a probability distribution: non-negative, summing to 1 within
+    ``sqrt(eps)`` of the dtype (one-hot rows, or smoothed labels).
+    """
     if loss == "bce" and (np.any(y < 0) or np.any(y > 1)):
+        bad = tuple(int(i) for i in np.argwhere((y < 0) | (y > 1))[0])
         raise InvalidValueError(
-            f"y: loss='bce' needs targets in [0, 1], got values from "
-            f"{float(y.min())} to {float(y.max())}"
+            f"y: loss='bce' needs targets in [0, 1], got {float(y[bad])} at "
+            f"{_where(y, bad)}"
         )
-    if loss == "cce" and np.any(y < 0):
-        raise InvalidValueError(
-            f"y: loss='cce' needs non-negative targets (one-hot rows), got a "
-            f"minimum of {float(y.min())}"
+    if loss == "cce":
+        if np.any(y < 0):
+            bad = tuple(int(i) for i in np.argwhere(y < 0)[0])
+            raise InvalidValueError(
+                f"y: loss='cce' needs non-negative targets (one-hot rows), got "
+                f"{float(y[bad])} at {_where(y, bad)}"
+            )
+        sums = y.sum(axis=1)
+        off = np.abs(sums - 1) > np.sqrt(np.finfo(y.dtype).eps)
+        if np.any(off):
+            row = int(np.argmax(off))
+            raise InvalidValueError(
+                f"y: loss='cce' needs rows that sum to 1 (one-hot or probabilities),"
+                f" got a sum of {float(sums[row])!r} at row {row}"
+            )
+
+
+def _number(name: str, value: object, integer: bool, bound: str) -> None:
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
+        what = "an integer" if integer else "a number"
+        raise InvalidTypeError(
+            f"{name}: expected {what} {bound}, got {_describe(value)}"
         )
+
+
+def _finite(value: numbers.Real) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an int or a Fraction too large for a float
+        return False
 
 
 def check_positive(name: str, value: object, *, integer: bool = False) -> float | int:
-    """A strictly positive number (an integer when ``integer``)."""
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind):
+    """A strictly positive, finite number (an integer when ``integer``)."""
+    _number(name, value, integer, "> 0")
+    if not _finite(value):
+        raise InvalidValueError(
+            f"{name}: expected a finite number > 0, got {value!r:.60}"
+        )
+    if value <= 0:
         what = "an integer" if integer else "a number"
         raise InvalidValueError(f"{name}: expected {what} > 0, got {value!r}")
-    if not np.isfinite(value) or value <= 0:
-        raise InvalidValueError(f"{name}: expected a value > 0, got {value!r}")
     return int(value) if integer else float(value)
 
 
 def check_non_negative(name: str, value: object) -> float:
     """A finite number >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidValueError(f"{name}: expected a number >= 0, got {value!r}")
-    if not np.isfinite(value) or value < 0:
-        raise InvalidValueError(f"{name}: expected a value >= 0, got {value!r}")
+    _number(name, value, False, ">= 0")
+    if not _finite(value) or value < 0:
+        raise InvalidValueError(
+            f"{name}: expected a finite number >= 0, got {value!r:.60}"
+        )
     return float(value)
+
+
+def check_bool(name: str, value: object) -> bool:
+    """``True`` or ``False`` (NumPy booleans included), nothing else."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidTypeError(
+            f"{name}: expected True or False, got {_describe(value)}"
+        )
+    return bool(value)
+
+
+def check_validation_data(value: object) -> None:
+    """``None`` or a pair ``(X_val, y_val)``; the arrays are checked later."""
+    if value is not None and (not isinstance(value, (tuple, list)) or len(value) != 2):
+        raise InvalidTypeError(
+            f"validation_data: expected None or a pair (X_val, y_val), got "
+            f"{_describe(value)}"
+        )
+
+
+def check_callbacks(callbacks: object) -> list:
+    """A sequence of callables (``callback(epoch, history, net)``)."""
+    if callable(callbacks) or not hasattr(callbacks, "__iter__"):
+        raise InvalidTypeError(
+            f"callbacks: expected a list of callables, got {_describe(callbacks)}"
+        )
+    out = list(callbacks)
+    for i, cb in enumerate(out):
+        if not callable(cb):
+            raise InvalidTypeError(
+                f"callbacks[{i}]: expected a callable, got {_describe(cb)}"
+            )
+    return out
+
+
+def check_sizes(sizes: object) -> list[int]:
+    """Units per layer: a sequence of at least two integers >= 1."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise InvalidTypeError(
+            f"sizes: expected a list of integers (inputs, ..., outputs), got "
+            f"{_describe(sizes)}"
+        )
+    sizes = list(sizes)
+    for i, s in enumerate(sizes):
+        if isinstance(s, (bool, np.bool_)) or not isinstance(s, numbers.Integral):
+            raise InvalidTypeError(
+                f"sizes[{i}]: expected an integer >= 1, got {_describe(s)}"
+            )
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ConfigError(
+            "sizes: expected a list of at least two positive integers (inputs, "
+            f"..., outputs), got {sizes!r}"
+        )
+    return [int(s) for s in sizes]
+
+
+def check_bias(bias: object, n_layers: int) -> list[bool]:
+    """One bool for every layer, or a list of ``n_layers`` bools."""
+    if isinstance(bias, (bool, np.bool_)):
+        return [bool(bias)] * n_layers
+    if isinstance(bias, (str, bytes)) or not hasattr(bias, "__len__"):
+        raise InvalidTypeError(
+            f"bias: expected True, False or a list of {n_layers} bools, got "
+            f"{_describe(bias)}"
+        )
+    out = [check_bool(f"bias[{i}]", b) for i, b in enumerate(bias)]
+    if len(out) != n_layers:
+        raise ConfigError(
+            f"bias: expected one bool or a list of {n_layers} bools (one per "
+            f"weight layer), got {len(out)}"
+        )
+    return out
+
+
+def check_seed(seed: object) -> int | None:
+    """``None`` or an integer >= 0 (a seed of ``numpy.random.default_rng``)."""
+    if seed is None:
+        return None
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise InvalidTypeError(
+            f"seed: expected None or an integer >= 0, got {_describe(seed)}"
+        )
+    if seed < 0:
+        raise InvalidValueError(f"seed: expected an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def check_dtype(dtype: object) -> np.dtype:
+    """``"float64"`` or ``"float32"`` (or the NumPy types of those names)."""
+    try:
+        name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    except TypeError:
+        name = None
+    if dtype is None or name not in DTYPES:
+        raise UnknownNameError(
+            f"dtype: unknown name {dtype!r}; expected one of {list(DTYPES)}"
+        )
+    return np.dtype(name)
