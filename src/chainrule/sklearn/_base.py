@@ -10,79 +10,22 @@ so the network is built with ``l2 = alpha / n``: chainrule's penalty is
 from __future__ import annotations
 
 import warnings
-from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from chainrule import activations as _acts
 from chainrule import optimizers as _opt
-from chainrule.errors import ConfigError, DivergenceError, UnknownNameError
+from chainrule.errors import DivergenceError
 from chainrule.network import Network
+from chainrule.sklearn._checks import STOCHASTIC, Monitor, check_params
 
 Array = np.ndarray
 
-#: Solvers: scikit-learn's three plus chainrule's full-batch ``gd`` and ``bfgs``.
-SOLVERS = ("adam", "sgd", "gd", "lbfgs", "bfgs")
-#: Solvers that work epoch by epoch, and so support ``partial_fit``.
-STOCHASTIC = ("adam", "sgd", "gd")
 _SEED_MAX = np.iinfo(np.int32).max
-
-
-def _check_hidden(sizes: object) -> list[int]:
-    if isinstance(sizes, Integral):
-        sizes = [sizes]
-    try:
-        out = list(sizes)
-    except TypeError:
-        out = None
-    if out is None or not all(
-        isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in out
-    ):
-        raise ConfigError(
-            "hidden_layer_sizes: expected a positive int or a sequence of positive "
-            f"ints, got {sizes!r}"
-        )
-    return [int(s) for s in out]
-
-
-class Monitor:
-    """The stopping rule of scikit-learn's MLP, as a ``Network.fit`` callback.
-
-    Without a validation set, training stops when the training cost has not
-    fallen by more than ``tol`` for more than ``n_iter_no_change`` epochs;
-    with one, when the validation score has not risen by more than ``tol``
-    for as long, and the best parameters are kept.
-    """
-
-    def __init__(self, estimator: BaseMLP, validation: tuple | None) -> None:
-        self.est, self.validation = estimator, validation
-        self.scores: list[float] = []
-        self.best_score, self.best_loss = -np.inf, np.inf
-        self.best_params: dict | None = None
-        self.no_improvement, self.converged = 0, False
-
-    def __call__(self, epoch: int, history, net: Network) -> bool:
-        tol = self.est.tol
-        if self.validation is not None:
-            score = self.est._score_output(
-                net.forward(self.validation[0]), *self.validation[1:]
-            )
-            self.scores.append(score)
-            worse = score < self.best_score + tol
-            if score > self.best_score:
-                self.best_score, self.best_params = score, net.params
-        else:
-            loss = history.cost[-1]
-            worse = loss > self.best_loss - tol
-            self.best_loss = min(self.best_loss, loss)
-        self.no_improvement = self.no_improvement + 1 if worse else 0
-        self.converged = self.no_improvement > self.est.n_iter_no_change
-        return self.converged
 
 
 class BaseMLP(BaseEstimator):
@@ -136,53 +79,7 @@ class BaseMLP(BaseEstimator):
     # ------------------------------------------------------------ parameters
     def _check_params(self) -> tuple[list[int], str]:
         """Validate the constructor's arguments; returns (hidden sizes, act)."""
-        hidden = _check_hidden(self.hidden_layer_sizes)
-        act = _acts.canonical_name(self.activation)
-        if act == "softmax":
-            raise ConfigError("activation: 'softmax' is only valid for the output")
-        if self.solver not in SOLVERS:
-            raise UnknownNameError(
-                f"solver: expected one of {list(SOLVERS)}, got {self.solver!r}"
-            )
-        if not (self.batch_size == "auto" or isinstance(self.batch_size, Integral)):
-            raise ConfigError(
-                f"batch_size: expected 'auto' or an int, got {self.batch_size!r}"
-            )
-        if self.batch_size != "auto":
-            check_scalar(self.batch_size, "batch_size", Integral, min_val=1)
-        check_scalar(self.alpha, "alpha", Real, min_val=0.0)
-        check_scalar(
-            self.learning_rate_init,
-            "learning_rate_init",
-            Real,
-            min_val=0.0,
-            include_boundaries="neither",
-        )
-        check_scalar(self.max_iter, "max_iter", Integral, min_val=1)
-        check_scalar(self.n_iter_no_change, "n_iter_no_change", Integral, min_val=1)
-        check_scalar(self.tol, "tol", Real, min_val=0.0)
-        check_scalar(self.momentum, "momentum", Real, min_val=0.0, max_val=1.0)
-        check_scalar(
-            self.validation_fraction,
-            "validation_fraction",
-            Real,
-            min_val=0.0,
-            max_val=1.0,
-            include_boundaries="neither",
-        )
-        for name in ("beta_1", "beta_2"):
-            check_scalar(
-                getattr(self, name),
-                name,
-                Real,
-                min_val=0.0,
-                max_val=1.0,
-                include_boundaries="left",
-            )
-        check_scalar(
-            self.epsilon, "epsilon", Real, min_val=0.0, include_boundaries="neither"
-        )
-        return hidden, act
+        return check_params(self)
 
     def _optimizer_options(self) -> dict:
         if self.solver == "sgd":
