@@ -322,3 +322,19 @@ def test_bad_parameters_are_named(params, match):
     with pytest.raises(ValueError, match=match):
         reg.fit(X, y)
     assert not hasattr(reg, "network_")
+
+
+def test_warm_start_with_another_architecture_is_an_error():
+    X, y = regression_data(n=30)
+    reg = MLPRegressor((4,), solver="lbfgs", max_iter=5, warm_start=True).fit(X, y)
+    reg.set_params(hidden_layer_sizes=(5,))
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes .* \(4,\) .* \(5,\)"):
+        reg.fit(X, y)
+    assert reg.network_.sizes == [3, 4, 1]
+
+
+def test_partial_fit_first_call_with_classes_missing_a_label():
+    X, y = blobs()
+    clf = MLPClassifier((4,))
+    with pytest.raises(ValueError, match="classes not in classes_"):
+        clf.partial_fit(X, y, classes=["ant", "bee"])

@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from chainrule import optimizers as _opt
-from chainrule.errors import DivergenceError
+from chainrule.errors import ConfigError, DivergenceError
 from chainrule.network import Network
 from chainrule.sklearn._checks import STOCHASTIC, Monitor, check_params
 
@@ -109,6 +109,15 @@ class BaseMLP(BaseEstimator):
             seed=seed,
         )
 
+    def _check_same_architecture(self, hidden: list[int], act: str) -> None:
+        net = self.network_
+        if net.sizes[1:-1] != hidden or set(net.activations[:-1]) - {act}:
+            raise ConfigError(
+                "warm_start, partial_fit: hidden_layer_sizes and activation must "
+                f"be those of the fitted network, {tuple(net.sizes[1:-1])} and "
+                f"{net.activations[0]!r}; got {tuple(hidden)} and {act!r}"
+            )
+
     def _with_l2(self, n: int) -> None:
         """Rebuild ``network_`` for ``n`` examples, keeping its parameters."""
         net = self.network_
@@ -126,8 +135,10 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def _fit(self, X, y, incremental: bool):
-        self._check_params()
+        hidden, act = self._check_params()
         first = not (incremental or self.warm_start) or not hasattr(self, "network_")
+        if not first:
+            self._check_same_architecture(hidden, act)
         X, Y = self._validate_training_data(X, y, reset=first, incremental=incremental)
         rs = check_random_state(self.random_state)
         seed = int(rs.randint(_SEED_MAX))

@@ -59,7 +59,8 @@ class Monitor:
             self.scores.append(score)
             worse = score < self.best_score + tol
             if score > self.best_score:
-                self.best_score, self.best_params = score, net.params
+                self.best_score = score
+                self.best_params = {k: v.copy() for k, v in net.params.items()}
         else:
             loss = history.cost[-1]
             worse = loss > self.best_loss - tol

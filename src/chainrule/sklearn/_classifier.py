@@ -85,6 +85,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                     f"data contains only one class: {lb.classes_.tolist()[0]!r}"
                 )
             self._label_binarizer, self.classes_ = lb, lb.classes_
+            if classes is not None and y.ndim == 1:
+                self._check_known_classes(unique_labels(y), incremental=True)
         else:
             self._check_known_classes(unique_labels(y), incremental)
         return X, self._label_binarizer.transform(y).astype(np.float64)

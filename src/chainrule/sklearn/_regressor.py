@@ -55,7 +55,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         ``sgd`` only.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data and keep the parameters
-        with the best validation R².
+        with the best validation R² (``adam``, ``sgd`` and ``gd`` only).
     validation_fraction : float, default=0.1
     beta_1, beta_2, epsilon : float
         ``adam`` only.
@@ -122,7 +122,15 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return float(r2_score(Y, yhat))
 
     def fit(self, X, y) -> MLPRegressor:
-        """Train on ``X`` (n, n_features) and ``y`` (n,) or (n, n_outputs)."""
+        """Train on ``X`` (n, n_features) and ``y`` (n,) or (n, n_outputs).
+
+        Raises
+        ------
+        ValueError
+            A parameter or the data is invalid (the message names it).
+        chainrule.DivergenceError
+            The cost stopped being finite (try a smaller learning rate).
+        """
         return self._fit(X, y, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
