@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("sklearn")
 
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.model_selection import (  # noqa: E402
     GridSearchCV,
     cross_val_score,
@@ -143,6 +144,44 @@ def test_loss_is_scikit_learns_objective(solver):
     assert reg.loss_ == pytest.approx(J, rel=1e-12)
     assert reg.loss_curve_[-1] == reg.loss_
     assert reg.network_.l2 == pytest.approx(alpha / n)
+
+
+def linear_data(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(80, 3))
+    y = X @ [1.0, -2.0, 0.5] + 0.3 + rng.normal(scale=0.5, size=80)
+    return X, y
+
+
+EXACT = {"solver": "lbfgs", "tol": 1e-12, "max_iter": 2000, "random_state": 0}
+
+
+def test_no_hidden_layer_regressor_is_ridge_regression():
+    # Σ (y − ŷ)² / 2n + (alpha / 2n) ‖W‖² has the minimiser of Ridge's
+    # ‖y − Xw − b‖² + alpha ‖w‖²: the same alpha means the same model.
+    X, y = linear_data()
+    reg = MLPRegressor((), alpha=3.0, **EXACT).fit(X, y)
+    ridge = Ridge(alpha=3.0).fit(X, y)
+    np.testing.assert_allclose(reg.coefs_[0].ravel(), ridge.coef_, atol=1e-5)
+    np.testing.assert_allclose(reg.intercepts_[0], ridge.intercept_, atol=1e-5)
+
+
+def test_no_hidden_layer_classifier_is_logistic_regression():
+    # (1/n) Σ log-loss + (alpha / 2n) ‖W‖² has the minimiser of
+    # LogisticRegression's C Σ log-loss + ½ ‖w‖² for C = 1 / alpha.
+    X, y = linear_data()
+    rng = np.random.default_rng(1)
+    labels = {
+        "binary": (y + rng.normal(size=len(y)) > 0).astype(int),
+        "multiclass": np.digitize(X[:, 0] + X[:, 1], [-1.0, 1.0]),
+    }
+    for kind, t in labels.items():
+        clf = MLPClassifier((), alpha=2.0, **EXACT).fit(X, t)
+        logreg = LogisticRegression(C=0.5, tol=1e-12, max_iter=2000).fit(X, t)
+        np.testing.assert_allclose(
+            clf.predict_proba(X), logreg.predict_proba(X), atol=1e-4, err_msg=kind
+        )
+    np.testing.assert_allclose(clf.coefs_[0], logreg.coef_.T, atol=1e-3)
 
 
 def test_fitted_network_is_a_chainrule_network():
