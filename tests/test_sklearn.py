@@ -377,3 +377,12 @@ def test_partial_fit_first_call_with_classes_missing_a_label():
     clf = MLPClassifier((4,))
     with pytest.raises(ValueError, match="classes not in classes_"):
         clf.partial_fit(X, y, classes=["ant", "bee"])
+
+
+def test_partial_fit_divergence_keeps_finite_weights():
+    X, y = regression_data()
+    reg = MLPRegressor((8,), solver="sgd", learning_rate_init=1e6, random_state=0)
+    with pytest.raises(cr.DivergenceError, match="learning_rate_init"):
+        for _ in range(20):
+            reg.partial_fit(X, 1e3 * y)
+    assert all(np.isfinite(W).all() for W in reg.coefs_)

@@ -179,8 +179,19 @@ class BaseMLP(BaseEstimator):
             seed=int(rs.randint(_SEED_MAX)),
             **self._optimizer_options(),
         )
-        self.loss_curve_ = [*self.loss_curve_, *hist.cost]
-        self.n_iter_ += len(hist.cost)
+        self._record(hist.cost, monitor, validation)
+        if not monitor.converged and len(hist.cost) >= self.max_iter:
+            warnings.warn(
+                f"{self.solver}: maximum iterations ({self.max_iter}) reached and "
+                "the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    def _record(self, costs: list[float], monitor: Monitor, validation) -> None:
+        """Set the fitted attributes; keep the best weights of early stopping."""
+        self.loss_curve_ = [*self.loss_curve_, *costs]
+        self.n_iter_ += len(costs)
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         self.validation_scores_ = monitor.scores if validation is not None else None
         if validation is not None:
@@ -190,13 +201,6 @@ class BaseMLP(BaseEstimator):
         else:
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_, default=None)
-        if not monitor.converged and len(hist.cost) >= self.max_iter:
-            warnings.warn(
-                f"{self.solver}: maximum iterations ({self.max_iter}) reached and "
-                "the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
 
     def _partial_epoch(self, X: Array, Y: Array, rs) -> None:
         """One pass over ``(X, Y)`` in minibatches with the kept optimizer state."""
@@ -209,22 +213,30 @@ class BaseMLP(BaseEstimator):
             state = opt.init(net.params)
         n, bs = len(X), self._batch_size(len(X)) or len(X)
         order = rs.permutation(n) if self.shuffle else np.arange(n)
-        for lo in range(0, n, bs):
-            idx = order[lo : lo + bs]
-            J, grads = net.cost_and_gradients(X[idx], Y[idx])
-            if not np.isfinite(J):
-                raise DivergenceError(
-                    "partial_fit: the cost is not finite; the parameters are "
-                    f"kept. Try a smaller learning_rate_init "
-                    f"(now {self.learning_rate_init}).",
-                    epoch=self.n_iter_ + 1,
-                )
-            updates, state = opt.update(grads, state, net.params)
-            net.set_params(_opt.apply_updates(net.params, updates))
+        # Overflow is reported as a DivergenceError, not as warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for lo in range(0, n, bs):
+                idx = order[lo : lo + bs]
+                J, grads = net.cost_and_gradients(X[idx], Y[idx])
+                updates, state = opt.update(grads, state, net.params)
+                new = _opt.apply_updates(net.params, updates)
+                self._check_finite(J, new)
+                net.set_params(new)
+            J = net.cost(X, Y)
+        self._check_finite(J, {})
         self._optimizer_state = state
-        self.loss_curve_.append(net.cost(X, Y))
-        self.loss_ = self.loss_curve_[-1]
+        self.loss_curve_.append(J)
+        self.loss_ = J
         self.n_iter_ += 1
+
+    def _check_finite(self, J: float, params: dict) -> None:
+        if not (np.isfinite(J) and all(np.isfinite(v).all() for v in params.values())):
+            raise DivergenceError(
+                "partial_fit: the cost or the weights stopped being finite; the "
+                "last finite weights are kept. Try a smaller learning_rate_init "
+                f"(now {self.learning_rate_init}).",
+                epoch=self.n_iter_ + 1,
+            )
 
     def _check_stochastic(self) -> bool:
         if self.solver not in STOCHASTIC:
