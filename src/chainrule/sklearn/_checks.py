@@ -1,0 +1,119 @@
+"""Checks of the estimators' parameters, and scikit-learn's stopping rule."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import check_scalar
+
+from chainrule import activations as _acts
+from chainrule.errors import ConfigError, UnknownNameError
+from chainrule.network import Network
+
+#: Solvers: scikit-learn's three plus chainrule's full-batch ``gd`` and ``bfgs``.
+SOLVERS = ("adam", "sgd", "gd", "lbfgs", "bfgs")
+#: Solvers that work epoch by epoch, and so support ``partial_fit``.
+STOCHASTIC = ("adam", "sgd", "gd")
+
+
+def check_hidden(sizes: object) -> list[int]:
+    if isinstance(sizes, Integral):
+        sizes = [sizes]
+    try:
+        out = list(sizes)
+    except TypeError:
+        out = None
+    if out is None or not all(
+        isinstance(s, Integral) and not isinstance(s, bool) and s >= 1 for s in out
+    ):
+        raise ConfigError(
+            "hidden_layer_sizes: expected a positive int or a sequence of positive "
+            f"ints, got {sizes!r}"
+        )
+    return [int(s) for s in out]
+
+
+class Monitor:
+    """The stopping rule of scikit-learn's MLP, as a ``Network.fit`` callback.
+
+    Without a validation set, training stops when the training cost has not
+    fallen by more than ``tol`` for more than ``n_iter_no_change`` epochs;
+    with one, when the validation score has not risen by more than ``tol``
+    for as long, and the best parameters are kept.
+    """
+
+    def __init__(self, estimator, validation: tuple | None) -> None:
+        self.est, self.validation = estimator, validation
+        self.scores: list[float] = []
+        self.best_score, self.best_loss = -np.inf, np.inf
+        self.best_params: dict | None = None
+        self.no_improvement, self.converged = 0, False
+
+    def __call__(self, epoch: int, history, net: Network) -> bool:
+        tol = self.est.tol
+        if self.validation is not None:
+            score = self.est._score_output(
+                net.forward(self.validation[0]), *self.validation[1:]
+            )
+            self.scores.append(score)
+            worse = score < self.best_score + tol
+            if score > self.best_score:
+                self.best_score = score
+                self.best_params = {k: v.copy() for k, v in net.params.items()}
+        else:
+            loss = history.cost[-1]
+            worse = loss > self.best_loss - tol
+            self.best_loss = min(self.best_loss, loss)
+        self.no_improvement = self.no_improvement + 1 if worse else 0
+        self.converged = self.no_improvement > self.est.n_iter_no_change
+        return self.converged
+
+
+# name, type, min, max, include_boundaries (for sklearn.utils.check_scalar)
+_SCALARS = (
+    ("alpha", Real, 0.0, None, "left"),
+    ("learning_rate_init", Real, 0.0, None, "neither"),
+    ("max_iter", Integral, 1, None, "left"),
+    ("n_iter_no_change", Integral, 1, None, "left"),
+    ("tol", Real, 0.0, None, "left"),
+    ("momentum", Real, 0.0, 1.0, "both"),
+    ("validation_fraction", Real, 0.0, 1.0, "neither"),
+    ("beta_1", Real, 0.0, 1.0, "left"),
+    ("beta_2", Real, 0.0, 1.0, "left"),
+    ("epsilon", Real, 0.0, None, "neither"),
+)
+
+
+def check_params(est) -> tuple[list[int], str]:
+    """Validate an estimator's arguments; return (hidden sizes, activation).
+
+    Raises
+    ------
+    ValueError or TypeError
+        Naming the argument, the expected and the actual value.
+    """
+    hidden = check_hidden(est.hidden_layer_sizes)
+    act = _acts.canonical_name(est.activation)
+    if act == "softmax":
+        raise ConfigError("activation: 'softmax' is only valid for the output")
+    if est.solver not in SOLVERS:
+        raise UnknownNameError(
+            f"solver: expected one of {list(SOLVERS)}, got {est.solver!r}"
+        )
+    if not (est.batch_size == "auto" or isinstance(est.batch_size, Integral)):
+        raise ConfigError(
+            f"batch_size: expected 'auto' or an int, got {est.batch_size!r}"
+        )
+    if est.batch_size != "auto":
+        check_scalar(est.batch_size, "batch_size", Integral, min_val=1)
+    for name, kind, lo, hi, bounds in _SCALARS:
+        check_scalar(
+            getattr(est, name),
+            name,
+            kind,
+            min_val=lo,
+            max_val=hi,
+            include_boundaries=bounds,
+        )
+    return hidden, act

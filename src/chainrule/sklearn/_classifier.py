@@ -1,0 +1,151 @@
+"""``MLPClassifier``: sigmoid + ``bce`` or softmax + ``cce`` on the output."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from chainrule.sklearn._base import BaseMLP
+
+Array = np.ndarray
+
+
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    """A multi-layer perceptron classifier trained by chainrule.
+
+    Labels of any type are encoded by ``LabelBinarizer``. The output layer
+    follows the task, as in scikit-learn's ``MLPClassifier``:
+
+    - two classes: one sigmoid unit and ``bce``, ŷ = P(classes_[1]). A
+      two-unit softmax would be the same model (softmax over two logits is
+      the sigmoid of their difference) with twice the output weights, one
+      direction of which the cost cannot see;
+    - more classes: one softmax unit per class and ``cce``;
+    - multilabel (``y`` an (n, n_labels) 0/1 indicator matrix): one sigmoid
+      unit per label and ``bce``.
+
+    The parameters are those of :class:`chainrule.sklearn.MLPRegressor`;
+    with early stopping the validation score is the accuracy.
+
+    Attributes
+    ----------
+    classes_ : (n_classes,) array
+    network_ : chainrule.Network
+    out_activation_ : {"logistic", "softmax"}
+    loss_curve_, loss_, best_loss_, validation_scores_, best_validation_score_,
+    n_iter_, n_features_in_, feature_names_in_, coefs_, intercepts_,
+    n_layers_, n_outputs_
+        As in :class:`chainrule.sklearn.MLPRegressor`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from chainrule.sklearn import MLPClassifier
+    >>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 5)
+    >>> y = np.array(["no", "yes", "yes", "no"] * 5)          # XOR
+    >>> clf = MLPClassifier((4,), activation="tanh", solver="lbfgs",
+    ...                     random_state=1).fit(X, y)
+    >>> clf.classes_.tolist(), clf.out_activation_
+    (['no', 'yes'], 'logistic')
+    >>> clf.predict([[0, 1], [1, 1]]).tolist()
+    ['yes', 'no']
+    >>> clf.predict_proba([[0, 1]]).shape
+    (1, 2)
+    """
+
+    def _output_layer(self) -> tuple[str, str]:
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax", "cce"
+        return "sigmoid", "bce"
+
+    @property
+    def out_activation_(self) -> str:
+        out, _ = self._output_layer()
+        return "logistic" if out == "sigmoid" else out
+
+    def _validate_training_data(self, X, y, reset: bool, incremental: bool):
+        X, y = validate_data(
+            self, X, y, reset=reset, multi_output=True, dtype=np.float64
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if reset:
+            classes = self._partial_fit_classes if incremental else None
+            lb = LabelBinarizer()
+            lb.fit(y if classes is None or y.ndim == 2 else classes)
+            if len(lb.classes_) < 2 and lb.y_type_ != "multilabel-indicator":
+                raise ValueError(
+                    "MLPClassifier needs samples of at least 2 classes, but the "
+                    f"data contains only one class: {lb.classes_.tolist()[0]!r}"
+                )
+            self._label_binarizer, self.classes_ = lb, lb.classes_
+            if classes is not None and y.ndim == 1:
+                self._check_known_classes(unique_labels(y), incremental=True)
+        else:
+            self._check_known_classes(unique_labels(y), incremental)
+        return X, self._label_binarizer.transform(y).astype(np.float64)
+
+    def _check_known_classes(self, classes: Array, incremental: bool) -> None:
+        if incremental and not set(classes) <= set(self.classes_):
+            raise ValueError(
+                f"y: has classes not in classes_; classes_={self.classes_.tolist()}, "
+                f"y has {classes.tolist()}"
+            )
+        if not incremental and set(classes) != set(self.classes_):
+            raise ValueError(
+                "warm_start: y must have the same classes as in the previous fit; "
+                f"classes_={self.classes_.tolist()}, y has {classes.tolist()}"
+            )
+
+    def _stratify(self, Y: Array) -> Array | None:
+        return Y if self._label_binarizer.y_type_ != "multilabel-indicator" else None
+
+    def _score_output(self, yhat: Array, Y: Array) -> float:
+        lb = self._label_binarizer
+        return float(
+            accuracy_score(lb.inverse_transform(Y), lb.inverse_transform(yhat))
+        )
+
+    def fit(self, X, y) -> MLPClassifier:
+        """Train on ``X`` (n, n_features) and labels ``y`` (n,) or (n, n_labels)."""
+        self._partial_fit_classes = None
+        return self._fit(X, y, incremental=False)
+
+    @available_if(BaseMLP._check_stochastic)
+    def partial_fit(self, X, y, classes=None) -> MLPClassifier:
+        """One epoch over ``(X, y)``; ``classes`` (all labels) on the first call."""
+        if not hasattr(self, "network_") or not hasattr(self, "_optimizer_state"):
+            if classes is None and not (np.ndim(y) == 2 and np.shape(y)[1] > 1):
+                raise ValueError(
+                    "classes: must be given on the first call to partial_fit"
+                )
+            self._partial_fit_classes = classes
+        return self._fit(X, y, incremental=True)
+
+    def predict(self, X) -> Array:
+        """Labels: (n,), or (n, n_labels) 0/1 for multilabel data."""
+        yhat = self._forward(X)
+        return self._label_binarizer.inverse_transform(yhat)
+
+    def predict_proba(self, X) -> Array:
+        """Class probabilities, (n, n_classes); rows sum to 1 unless multilabel."""
+        p = self._forward(X)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([1.0 - p, p])
+        return p
+
+    def predict_log_proba(self, X) -> Array:
+        """``log(predict_proba(X))``."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
