@@ -200,15 +200,20 @@ def gradcheck(
     ] = None,
     eps: Annotated[float, typer.Option(help="The perturbation ε.")] = 1e-4,
     rows: Annotated[int, typer.Option(help="Check on the first ROWS rows.")] = 100,
+    at_init: Annotated[
+        bool, typer.Option(help="Check at a fresh initialisation of the model.")
+    ] = False,
 ) -> None:
     """Compare backpropagation's gradient with central differences.
 
-    Exit code 1 when the relative error is above the tolerance.
+    Exit code 1 when the relative error is above the tolerance. At a trained
+    minimum the gradient is too small for the check: it then says
+    "inconclusive" (exit code 0); use --at-init.
     """
     from chainrule.cli_commands import run_gradcheck
 
     targets = None if target is None else [t.strip() for t in target.split(",")]
-    if not run_gradcheck(model, data, targets, eps, rows):
+    if not run_gradcheck(model, data, targets, eps, rows, at_init):
         raise typer.Exit(ExitCode.ERROR)
 
 
@@ -228,8 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     args = [a for a in args if a != "--debug"]
     try:
         rv = app(args=args, prog_name="chainrule", standalone_mode=False)
-    except NoArgsIsHelpError as exc:
-        print(exc.format_message(), file=sys.stderr)
+    except NoArgsIsHelpError as exc:  # the help is printed already (Rich)
+        if exc.format_message().strip():
+            print(exc.format_message(), file=sys.stderr)
         return ExitCode.USAGE
     except ClickException as exc:
         ctx = getattr(exc, "ctx", None)

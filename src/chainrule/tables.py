@@ -62,15 +62,18 @@ class Table:
         Names that stand for several columns (an NPZ array of 2-D shape).
     source : str
         Where the table came from, for error messages.
-    line_offset : int
-        Added to a 0-based row index to give the file's line number (CSV).
+    lines : list of int, optional
+        The file's line number of each row (CSV).
+    named : bool
+        Whether the columns have names of their own (not NPY's numbers).
     """
 
     names: list[str]
     columns: dict[str, Array]
     groups: dict[str, list[str]] = field(default_factory=dict)
     source: str = "table"
-    line_offset: int | None = None
+    lines: list[int] | None = None
+    named: bool = True
 
     @property
     def n_rows(self) -> int:
@@ -123,9 +126,9 @@ class Table:
 
     def where(self, row: int) -> str:
         """``row`` (0-based) as the user sees it: a row and, for CSV, a line."""
-        if self.line_offset is None:
+        if self.lines is None:
             return f"row {row + 1}"
-        return f"row {row + 1} (line {row + self.line_offset})"
+        return f"row {row + 1} (line {self.lines[row]})"
 
     def _not_a_number(self, name: str) -> DataFileError:
         values = self.columns[name]
@@ -155,37 +158,44 @@ def _column_from_text(cells: list[str]) -> Array:
 def read_csv(path: str | os.PathLike) -> Table:
     """A CSV file with a header row; see :func:`load_table`."""
     src = str(path)
+    rows, lines = [], []
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
+            reader = csv.reader(fh)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append(row)
+                    lines.append(reader.line_num)
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{src}: not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
         raise DataFileError(f"{src}: not a valid CSV file ({exc})") from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise DataFileError(f"{src}: the file is empty; expected a header row")
     header = [h.strip() for h in rows[0]]
     _check_names(src, header)
-    body = rows[1:]
+    body, lines = rows[1:], lines[1:]
     if not body:
         raise DataFileError(f"{src}: a header but no rows of data")
+    table = Table(header, {}, source=src, lines=lines)
     for i, row in enumerate(body):
         if len(row) != len(header):
             raise DataFileError(
-                f"{src}: row {i + 1} (line {i + 2}) has {len(row)} cells, the "
-                f"header has {len(header)}"
+                f"{src}: {table.where(i)} has {len(row)} cells, the header has "
+                f"{len(header)}"
             )
     cells = [[row[j].strip() for row in body] for j in range(len(header))]
     for j, col in enumerate(cells):
         for i, text in enumerate(col):
             if text == "":
                 raise DataFileError(
-                    f"{src}: row {i + 1} (line {i + 2}), column {header[j]!r}: empty "
-                    f"cell (missing values are not supported)"
+                    f"{src}: {table.where(i)}, column {header[j]!r}: empty cell "
+                    f"(missing values are not supported)"
                 )
-    columns = {h: _column_from_text(c) for h, c in zip(header, cells, strict=True)}
-    return Table(header, columns, source=src, line_offset=1)
+    table.columns = {
+        h: _column_from_text(c) for h, c in zip(header, cells, strict=True)
+    }
+    return table
 
 
 def _check_names(src: str, names: list[str]) -> None:
@@ -265,7 +275,8 @@ def read_numpy(path: str | os.PathLike) -> Table:
         raise DataFileError(f"{src}: no rows of data")
     if len(set(lengths.values())) > 1:
         raise DataFileError(f"{src}: arrays of different lengths {lengths}")
-    return Table(list(columns), columns, groups, source=src)
+    named = not isinstance(loaded, np.ndarray)
+    return Table(list(columns), columns, groups, source=src, named=named)
 
 
 def load_table(path: str | os.PathLike) -> Table:

@@ -217,8 +217,7 @@ def prepare_from_metadata(
     y_scaler = Scaler.from_dict(meta.get("scale_targets"), n_outputs)
     by_position = (
         not all(c in table.columns for c in inputs)
-        and table.line_offset is None
-        and not table.groups
+        and not table.named
         and len(table.names) == n_inputs
     )
     X = table.numbers(table.names if by_position else inputs)
