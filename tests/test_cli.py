@@ -123,7 +123,8 @@ def test_category_target_makes_a_classifier(capsys, tmp_path):
     kind = np.where(X[:, 0] > 0, "hi", "lo")
     data = tmp_path / "c.csv"
     data.write_text(
-        "a,b,kind\n" + "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, kind))
+        "a,b,kind\n"
+        + "".join(f"{a},{b},{k}\n" for (a, b), k in zip(X, kind, strict=True))
     )
     model = tmp_path / "c.safetensors"
     code, out, err = run(
@@ -142,7 +143,7 @@ def test_category_target_makes_a_classifier(capsys, tmp_path):
     assert run(capsys, "predict", model, data, "--out", preds)[0] == 0
     rows = read_csv(preds)
     assert list(rows[0]) == ["kind", "p(hi)", "p(lo)"]
-    assert np.mean([r["kind"] == k for r, k in zip(rows, kind)]) > 0.9
+    assert np.mean([r["kind"] == k for r, k in zip(rows, kind, strict=True)]) > 0.9
     assert "classes ['hi', 'lo']" in run(capsys, "info", model)[1]
 
 
