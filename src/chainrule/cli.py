@@ -222,13 +222,17 @@ def _one_line(text: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code.
+    """Run the command line; return the exit code (a plain int, see :class:`ExitCode`).
 
     Usage errors and chainrule's errors about input become one line on
     stderr with exit code 2; other errors exit with 1. ``--debug`` shows the
     traceback instead.
     """
-    args = list(sys.argv[1:] if argv is None else argv)
+    return int(_run(sys.argv[1:] if argv is None else argv))
+
+
+def _run(argv: list[str]) -> int:
+    args = list(argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     try:

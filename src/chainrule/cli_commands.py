@@ -7,6 +7,7 @@ with Rich to standard output (progress bars go to standard error).
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import math
 import sys
@@ -69,7 +70,7 @@ def _fmt(v: float | None) -> str:
 def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
     classify = d.classes is not None
     default_out = "softmax" if classify else "identity"
-    net = cr.Network(
+    return cr.Network(
         [d.X.shape[1], *opts.hidden, d.y.shape[1]],
         activation=opts.activation,
         output_activation=opts.output_activation or default_out,
@@ -77,10 +78,11 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
         l2=opts.l2,
         seed=opts.seed,
     )
-    return net
 
 
-def _check_optimizer(opts: TrainOptions) -> None:
+def _check_options(opts: TrainOptions) -> None:
+    if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
+        raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
     name = check_name(opts.optimizer)
     if name not in FIRST_ORDER:
         for flag, value in (
@@ -97,28 +99,9 @@ def _check_optimizer(opts: TrainOptions) -> None:
         raise ConfigError("--early-stopping: needs --validation-split above 0")
 
 
-def run_train(opts: TrainOptions) -> cr.Network:
-    """Load, prepare, train, report, save; see ``chainrule train --help``."""
-    _check_optimizer(opts)
-    table = load_table(opts.data)
-    d = tabular.prepare_training(
-        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
-    )
-    train_rows, val_rows = tabular.split_rows(
-        table.n_rows, opts.validation_split, opts.seed
-    )
-    net = _build(opts, d)
-    Xtr, ytr = d.X[train_rows], d.y[train_rows]
-    val = (d.X[val_rows], d.y[val_rows]) if len(val_rows) else None
-    console = _console()
-    kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
-    console.print(
-        f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
-        f"({kind}); network {net.sizes}, {net.n_params} parameters"
-    )
-    hist = net.fit(
-        Xtr,
-        ytr,
+def _fit(net: cr.Network, opts: TrainOptions, train, val):
+    return net.fit(
+        *train,
         optimizer=opts.optimizer,
         epochs=opts.epochs,
         learning_rate=opts.learning_rate,
@@ -129,10 +112,29 @@ def run_train(opts: TrainOptions) -> cr.Network:
         patience=opts.patience,
         seed=opts.seed,
     )
+
+
+def run_train(opts: TrainOptions) -> cr.Network:
+    """Load, prepare, train, report, save; see ``chainrule train --help``."""
+    _check_options(opts)
+    table = load_table(opts.data)
+    d = tabular.prepare_training(
+        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
+    )
+    tr, va = tabular.split_rows(table.n_rows, opts.validation_split, opts.seed)
+    net = _build(opts, d)
+    train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
+    console = _console()
+    kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
+    console.print(
+        f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
+        f"({kind}); network {net.sizes}, {net.n_params} parameters"
+    )
+    hist = _fit(net, opts, train, val)
     meta = tabular.data_metadata(d)
-    metrics = _metrics(net, meta, (Xtr, ytr), val)
+    metrics = _metrics(net, meta, train, val)
     console.print(_metrics_table(metrics, hist))
-    meta["training"] = _training_record(opts, table.n_rows, len(val_rows), hist)
+    meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
     net.save(str(opts.out), metadata=meta)
     console.print(f"Model written to {opts.out}")
