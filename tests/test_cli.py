@@ -228,6 +228,8 @@ def test_debug_shows_the_traceback(tmp_path):
         (["--early-stopping"], ["--validation-split"]),
         (["--epochs", "0"], ["epochs", "0"]),
         (["--target", "grade"], ["no column 'grade'", "sleep"]),
+        (["--target", "score,score"], ["--target", "'score' is named twice"]),
+        (["--plot", "."], ["--plot", "is a folder"]),
         (["--validation-split", "0.01"], ["--validation-split", "leaves 0"]),
         (["--out", "/nonexistent/dir/m.safetensors"], ["--out", "does not exist"]),
         (["--epochs", "ten"], ["Invalid value for '--epochs'"]),

@@ -84,8 +84,16 @@ def test_decision_boundary_png(tmp_path):
     y = np.eye(2)[labels]
     net = cr.Network([2, 4, 2], output_activation="softmax", loss="cce", seed=0)
     net.fit(X, y, optimizer="lbfgs", epochs=50)
-    plot.decision_boundary(net, X, labels, path=tmp_path / "d.png", resolution=50)
+    fig = plot.decision_boundary(net, X, labels, path=tmp_path / "d.png", resolution=50)
     assert png_size(tmp_path / "d.png") == (500, 500)
+    # each point has the colour of its class's region (tab10: class i, colour i)
+    from matplotlib import colormaps
+
+    faces = fig.axes[0].collections[-1].get_facecolors()[:, :3]
+    palette = np.array(colormaps["tab10"].colors)
+    np.testing.assert_allclose(faces, palette[labels])
+    with pytest.raises(cr.InvalidValueError, match="integer labels 0 to 1"):
+        plot.decision_boundary(net, X, labels + 1)
     with pytest.raises(cr.ShapeError, match="2 inputs"):
         plot.decision_boundary(cr.Network([3, 2]), np.zeros((2, 3)), [0, 1])
 

@@ -71,8 +71,12 @@ def _parse_layers(text: str) -> list[int]:
 
 
 def _check_folder(option: str, path: Path | None) -> None:
-    if path is not None and not path.parent.is_dir():
+    if path is None:
+        return
+    if not path.parent.is_dir():
         raise ConfigError(f"{option}: the folder {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        raise ConfigError(f"{option}: {str(path)!r} is a folder; expected a file name")
 
 
 @app.command(

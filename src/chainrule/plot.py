@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from chainrule.errors import ConfigError, DataFileError, ShapeError
+from chainrule.errors import ConfigError, DataFileError, InvalidValueError, ShapeError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -224,6 +224,8 @@ def decision_boundary(
         (class 1 where ``yHat > 0.5``).
     X : (n, 2) array
     y : (n,) integer labels or (n, n_outputs) one-hot array
+        Label ``i`` is output ``i`` (class 1 is ``yHat > 0.5`` for one
+        sigmoid output); each class has the same colour as its region.
     """
     X = net.check_X(X)
     if net.n_inputs != 2:
@@ -235,25 +237,33 @@ def decision_boundary(
     labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.ravel()
     if labels.shape[0] != X.shape[0]:
         raise ShapeError(f"y: expected {X.shape[0]} labels, got {labels.shape[0]}")
+    k = max(net.n_outputs, 2)
+    if labels.dtype.kind not in "biuf" or np.any(
+        (labels != np.round(labels)) | (labels < 0) | (labels >= k)
+    ):
+        raise InvalidValueError(
+            f"y: expected integer labels 0 to {k - 1} (one per output), got "
+            f"{np.unique(labels)[:10].tolist()}"
+        )
     G0, G1 = _grid(X, resolution)
     out = net.forward(np.column_stack([G0.ravel(), G1.ravel()]))
     region = out.argmax(axis=1) if out.shape[1] > 1 else (out[:, 0] > 0.5)
+    from matplotlib import colormaps
+
+    palette = colormaps["tab10"].colors
+    colors = [palette[i % 10] for i in range(k)]
     fig = _figure(figsize, dpi)
     ax = fig.add_subplot()
-    k = max(out.shape[1], 2)
-    levels = np.arange(k + 1) - 0.5
     ax.contourf(
-        G0, G1, region.reshape(G0.shape), levels=levels, cmap="tab10", alpha=0.3
+        G0,
+        G1,
+        region.reshape(G0.shape).astype(float),
+        levels=np.arange(k + 1) - 0.5,
+        colors=colors,
+        alpha=0.3,
     )
-    ax.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=labels,
-        cmap="tab10",
-        vmin=-0.5,
-        vmax=9.5,
-        edgecolors="black",
-    )
+    point_colors = [palette[int(c) % 10] for c in labels]
+    ax.scatter(X[:, 0], X[:, 1], c=point_colors, edgecolors="black")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title("decision boundary")

@@ -125,6 +125,9 @@ def prepare_training(
         A category target among several targets, or no input column left.
     """
     targets = table.expand(targets)
+    twice = sorted({c for c in targets if targets.count(c) > 1})
+    if twice:
+        raise ConfigError(f"--target: column {twice[0]!r} is named twice")
     inputs = [c for c in table.names if c not in targets]
     if not inputs:
         raise ConfigError(
