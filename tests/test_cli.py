@@ -289,3 +289,39 @@ def test_model_metadata_is_json(scores, tmp_path, capsys):
     _, meta = load_with_metadata(model)
     json.dumps(meta)  # plain JSON, nothing pickled
     assert meta["training"]["optimizer"] == "bfgs"
+
+
+def test_early_stopping_with_validation(capsys, tmp_path):
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, size=(80, 2))
+    y = np.sin(3 * X[:, 0]) + rng.normal(scale=0.3, size=80)
+    data = tmp_path / "noisy.csv"
+    data.write_text(
+        "a,b,t\n" + "".join(f"{a},{b},{t}\n" for (a, b), t in zip(X, y, strict=True))
+    )
+    model = tmp_path / "e.safetensors"
+    code, out, err = run(
+        capsys, "train", data, "--target", "t", "--layers", "32,32",
+        "--optimizer", "adam", "--learning-rate", "0.05", "--epochs", "2000",
+        "--validation-split", "0.3", "--early-stopping", "--patience", "5",
+        "--out", model, "--plot", tmp_path / "c.png",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "early stopping at epoch" in out
+    record = load_with_metadata(model)[1]["training"]
+    assert record["validation_rows"] == 24 and record["iterations"] < 2000
+    assert record["final_val_cost"] is not None
+    assert set(record["metrics"]) == {"train", "validation"}
+
+
+def test_python_dash_m_runs_the_same_program():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "chainrule", "info", "--help"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Example: chainrule info" in out.stdout

@@ -29,7 +29,9 @@ class ExitCode(IntEnum):
 
 app = typer.Typer(
     name="chainrule",
-    help="Build, train, check and explain neural networks by backpropagation.",
+    help="Build, train, check and explain neural networks by backpropagation. "
+    "Add --debug to any command to see the traceback of an error.",
+    epilog="Example: chainrule demo",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -38,10 +40,7 @@ app = typer.Typer(
 
 @app.callback()
 def _root() -> None:
-    """Build, train, check and explain neural networks by backpropagation.
-
-    Add --debug to any command to see the traceback of an error.
-    """
+    """Build, train, check and explain neural networks by backpropagation."""
 
 
 @app.command(epilog="Example: chainrule demo --out chainrule-demo")
@@ -112,7 +111,7 @@ def train(
         float, typer.Option(help="Fraction of rows held out for validation.")
     ] = 0.0,
     early_stopping: Annotated[
-        bool, typer.Option(help="Stop when the validation cost stalls.")
+        bool, typer.Option("--early-stopping", help="Stop when validation stalls.")
     ] = False,
     patience: Annotated[int, typer.Option(help="Epochs to wait (early stop).")] = 10,
     scale_inputs: Annotated[str, typer.Option(help="max, standard or none.")] = (
@@ -122,7 +121,7 @@ def train(
         "standard"
     ),
     classify: Annotated[
-        bool, typer.Option(help="Treat a numeric target as class labels.")
+        bool, typer.Option("--classify", help="Numeric target as class labels.")
     ] = False,
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
         "model.safetensors"
@@ -205,7 +204,7 @@ def gradcheck(
     eps: Annotated[float, typer.Option(help="The perturbation ε.")] = 1e-4,
     rows: Annotated[int, typer.Option(help="Check on the first ROWS rows.")] = 100,
     at_init: Annotated[
-        bool, typer.Option(help="Check at a fresh initialisation of the model.")
+        bool, typer.Option("--at-init", help="Check a fresh initialisation.")
     ] = False,
 ) -> None:
     """Compare backpropagation's gradient with central differences.

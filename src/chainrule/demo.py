@@ -179,7 +179,7 @@ def run_demo(
     console : rich.console.Console, optional
         Where to print; standard output by default.
     """
-    console = console or Console(highlight=False)
+    console = console or Console(highlight=False, soft_wrap=True)
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise cr.ConfigError(f"--out: {str(out)!r} exists and is not a folder")
