@@ -110,7 +110,7 @@ def explain_step(
         console.print(f"[bold]{name}[/] = {formula}   shape {t.shapes()[name]}")
         console.print(_fmt(t[name]), highlight=False)
 
-    console.rule(f"One gradient-descent step, α = {learning_rate:g}")
+    console.rule(f"One gradient-descent step from these weights, α = {learning_rate:g}")
     for l in range(2, L + 2):
         bias = f" + b{l - 1}" if f"b{l - 1}" in t else ""
         show(f"z{l}", f"a{l - 1} W{l - 1}{bias}" if l > 2 else f"X W1{bias}")
@@ -197,6 +197,7 @@ def run_demo(
     net0 = net.copy()
     hist = _train(net, X, y, console)
     console.print(_predictions(net, Xr, yr, X))
+    console.print("Back to the initial weights, to see where the gradient comes from:")
     explain_step(net0, X, y, console)
     files = _plots(out, net0, net, hist, X, y, (Xr, yr))
     console.rule("Plots")
