@@ -325,3 +325,30 @@ def test_python_dash_m_runs_the_same_program():
     )
     assert out.returncode == 0, out.stderr
     assert "Example: chainrule info" in out.stdout
+
+
+def test_metadata_that_does_not_fit_the_network_is_refused(capsys, scores, tmp_path):
+    net = cr.Network([2, 2, 1], seed=0)
+    path = tmp_path / "lying.safetensors"
+    none = {"method": "none", "offset": [0.0], "scale": [1.0]}
+    meta = {"inputs": ["sleep"], "targets": ["score"], "classes": None}
+    net.save(str(path), metadata={**meta, "scale_inputs": none, "scale_targets": none})
+    code, _, err = run(capsys, "predict", path, scores)
+    assert code == ExitCode.USAGE
+    one_line_error(err, "expected 2 input column names", "['sleep']")
+    meta["inputs"] = ["sleep", "study"]
+    net.save(str(path), metadata={**meta, "scale_inputs": none, "scale_targets": none})
+    code, _, err = run(capsys, "predict", path, scores)
+    assert code == ExitCode.USAGE
+    one_line_error(err, "scaling metadata is invalid", "expected 2 columns")
+
+
+def test_predict_names_a_bad_input_cell(capsys, scores, tmp_path):
+    argv, model = tutorial_train(scores, tmp_path, "--epochs", "3")
+    assert run(capsys, *argv)[0] == 0
+    new = tmp_path / "new.csv"
+    new.write_text("sleep,study\n8,3\nseven,2\n")
+    code, out, err = run(capsys, "predict", model, new, "--out", tmp_path / "p.csv")
+    assert code == ExitCode.USAGE and out == ""
+    one_line_error(err, "row 2 (line 3)", "column 'sleep'", "'seven'")
+    assert not (tmp_path / "p.csv").exists()
