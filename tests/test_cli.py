@@ -352,3 +352,25 @@ def test_predict_names_a_bad_input_cell(capsys, scores, tmp_path):
     assert code == ExitCode.USAGE and out == ""
     one_line_error(err, "row 2 (line 3)", "column 'sleep'", "'seven'")
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_explain_step_prints_seed_004s_numbers():
+    import io
+
+    from rich.console import Console
+
+    from chainrule.demo import explain_step
+
+    net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
+    net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
+    console = Console(file=io.StringIO(), width=120)
+    J_after = explain_step(net, [[3.0]], [[2.0]], console, learning_rate=0.1)
+    text = console.file.getvalue()
+    # seed 004: dJ/dw2 = -0.8 * 1.5 = -1.2, dJ/dw1 = -0.8 * 0.8 * 3 = -1.92
+    assert "dJdW2 = a2ᵀ delta3   shape (1, 1)\n[[-1.2]]" in text
+    assert "dJdW1 = Xᵀ delta2   shape (1, 1)\n[[-1.92]]" in text
+    assert "∂J/∂yHat = −(y − yHat) / N" in text
+    assert "J 0.32 →" in text
+    assert net.params["W1"][0, 0] == 0.5  # the step is taken on a copy
+    # after the step w1 = 0.692, w2 = 0.92: yHat = 3 * 0.692 * 0.92
+    assert J_after == pytest.approx((2 - 3 * 0.692 * 0.92) ** 2 / 2, abs=1e-12)

@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 import chainrule as cr
+from chainrule.losses import get_loss
 from chainrule.progress import ProgressBar
 
 Array = np.ndarray
@@ -77,6 +78,15 @@ def _shape_table(net: cr.Network, trace: cr.Trace) -> Table:
     return t
 
 
+def _output_delta_formula(net: cr.Network) -> str:
+    L1 = net.n_layers + 1
+    if net.loss in ("bce", "cce"):
+        # sigmoid + bce, softmax + cce: dJ/dz = (yHat − y) / N (losses.fused_delta)
+        return f"dJ/dz{L1} = (yHat − y) / N"
+    grad = get_loss(net.loss).grad_formula.replace("ŷ", "yHat")
+    return f"dJ/dyHat ∘ f'(z{L1}), {grad}"
+
+
 def explain_step(
     net: cr.Network,
     X: Array,
@@ -117,7 +127,7 @@ def explain_step(
         a = f"a{l}" if l <= L else "yHat"
         show(a, f"{net.activations[l - 2]}(z{l})")
     console.print(f"[bold]J[/] = {t['J']:.6g}")
-    show(f"delta{L + 1}", f"dJ/dyHat ∘ f'(z{L + 1}) = −(y − yHat) ∘ f'(z{L + 1})")
+    show(f"delta{L + 1}", _output_delta_formula(net))
     for l in range(L, 0, -1):
         show(f"dJdW{l}", f"a{l}ᵀ delta{l + 1}" if l > 1 else "Xᵀ delta2")
         if l > 1:
@@ -125,7 +135,9 @@ def explain_step(
     after = net.copy()
     after.step(X, y, learning_rate=learning_rate)
     J_after = after.cost(X, y)
-    console.print(f"W := W − α dJ/dW for every W and b: J {t['J']:.6g} → {J_after:.6g}")
+    console.print(
+        f"W := W − α dJ/dW for every parameter: J {t['J']:.6g} → {J_after:.6g}"
+    )
     return J_after
 
 
