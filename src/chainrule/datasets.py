@@ -1,5 +1,8 @@
 """Small built-in data sets.
 
+Tables of your own are read by :func:`load_table` (CSV, Parquet, NPY, NPZ;
+see :mod:`chainrule.tables`).
+
 The test-score data of "Neural Networks Demystified": hours of sleep and of
 study the night before a test (inputs) and the score (target).
 
@@ -19,9 +22,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.tables import Table, load_table
 from chainrule.validation import check_bool
 
 Array = np.ndarray
+__all__ = ["Table", "load_table", "test_scores", "test_scores_split"]
 
 # Part 1 of the tutorial: X = (hours sleeping, hours studying), y = score.
 _X = [[3.0, 5.0], [5.0, 1.0], [10.0, 2.0]]

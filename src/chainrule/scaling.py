@@ -1,0 +1,134 @@
+"""Scaling of inputs and targets, stored with a model so predictions match.
+
+Three methods, fitted column by column on the training data:
+
+- ``max``: divide by the largest absolute value, as the tutorial's part 1
+  does (``X / np.amax(X, axis=0)``, ``y / 100``);
+- ``standard``: subtract the mean, divide by the standard deviation;
+- ``none``: leave the values as they are.
+
+A column whose scale would be 0 (all zeros, or constant under ``standard``)
+gets a scale of 1, so that nothing is divided by zero.
+
+Examples
+--------
+>>> import numpy as np
+>>> X = np.array([[3.0, 5.0], [5.0, 1.0], [10.0, 2.0]])
+>>> s = Scaler.fit("max", X)
+>>> s.transform(X)
+array([[0.3, 1. ],
+       [0.5, 0.2],
+       [1. , 0.4]])
+>>> Scaler.from_dict(s.to_dict()).inverse(s.transform(X))[2]
+array([10.,  2.])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chainrule.errors import InvalidValueError, ModelFileError, UnknownNameError
+
+Array = np.ndarray
+METHODS = ("max", "standard", "none")
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """``x_scaled = (x - offset) / scale``, column by column.
+
+    Attributes
+    ----------
+    method : {"max", "standard", "none"}
+    offset : (k,) array
+    scale : (k,) array
+    """
+
+    method: str
+    offset: Array
+    scale: Array
+
+    @classmethod
+    def fit(cls, method: str, A: Array) -> Scaler:
+        """Fit ``method`` to the columns of ``A``.
+
+        Parameters
+        ----------
+        method : {"max", "standard", "none"}
+        A : (n, k) array
+
+        Raises
+        ------
+        UnknownNameError
+            ``method`` is not one of :data:`METHODS`.
+        """
+        if method not in METHODS:
+            raise UnknownNameError(
+                f"scaling: unknown method {method!r}; expected one of {METHODS}"
+            )
+        A = np.asarray(A, dtype=np.float64)
+        k = A.shape[1]
+        offset, scale = np.zeros(k), np.ones(k)
+        if method == "max":
+            scale = np.max(np.abs(A), axis=0)
+        elif method == "standard":
+            offset, scale = A.mean(axis=0), A.std(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)
+        return cls(method, offset, scale)
+
+    def transform(self, A: Array) -> Array:
+        """Scale ``A`` of shape (n, k)."""
+        return (np.asarray(A, dtype=np.float64) - self.offset) / self.scale
+
+    def inverse(self, A: Array) -> Array:
+        """Undo :meth:`transform`."""
+        return np.asarray(A, dtype=np.float64) * self.scale + self.offset
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable dict (for a model's metadata)."""
+        return {
+            "method": self.method,
+            "offset": [float(v) for v in self.offset],
+            "scale": [float(v) for v in self.scale],
+        }
+
+    @classmethod
+    def from_dict(cls, d: object, n_columns: int | None = None) -> Scaler:
+        """Inverse of :meth:`to_dict`; the values are checked.
+
+        Raises
+        ------
+        ModelFileError
+            The dict is not a scaler of ``n_columns`` finite, non-zero scales.
+        """
+        try:
+            method = d["method"]
+            offset = np.asarray(d["offset"], dtype=np.float64)
+            scale = np.asarray(d["scale"], dtype=np.float64)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"scaling metadata is invalid ({exc!r})") from None
+        ok = (
+            method in METHODS
+            and offset.ndim == 1
+            and offset.shape == scale.shape
+            and (n_columns is None or offset.shape[0] == n_columns)
+            and np.all(np.isfinite(offset))
+            and np.all(np.isfinite(scale))
+            and np.all(scale != 0)
+        )
+        if not ok:
+            raise ModelFileError(
+                f"scaling metadata is invalid: {method!r} with offset {offset} and "
+                f"scale {scale}"
+                + ("" if n_columns is None else f" (expected {n_columns} columns)")
+            )
+        return cls(method, offset, scale)
+
+
+def check_method(name: str, value: str) -> str:
+    """``value`` if it is a scaling method, else an error naming ``name``."""
+    if value not in METHODS:
+        raise InvalidValueError(f"{name}: expected one of {METHODS}, got {value!r}")
+    return value

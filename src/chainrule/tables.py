@@ -1,0 +1,309 @@
+"""Reading tables of data: CSV, Parquet, NPY and NPZ files.
+
+A :class:`Table` is a list of named columns of equal length. A column is a
+float64 array when every cell is a number, and an array of strings
+otherwise (a *category* column). How columns are named:
+
+- **CSV**: the header row (required). Cells are parsed as numbers; a column
+  with any other text is a category column.
+- **Parquet** (``pip install chainrule[data]``): the schema's column names.
+  Numeric and boolean columns are numbers, string columns are categories.
+- **NPY**: a 1-D array is one column named ``0``; a 2-D array of shape
+  (n, k) gives columns ``0`` ... ``k-1``.
+- **NPZ**: each array is named by its key. A 1-D array ``key`` is one column
+  ``key``; a 2-D array ``key`` of k columns gives columns ``key[0]`` ...
+  ``key[k-1]``, and the name ``key`` alone selects all of them, so that a file
+  saved with ``np.savez(path, X=X, y=y)`` is used with ``--target y``.
+
+Examples
+--------
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "scores.csv")
+>>> with open(path, "w") as fh:
+...     _ = fh.write("sleep,study,grade\\n3,5,B\\n5,1,B\\n10,2,A\\n")
+>>> t = load_table(path)
+>>> t.names
+['sleep', 'study', 'grade']
+>>> t.numbers(["sleep", "study"])
+array([[ 3.,  5.],
+       [ 5.,  1.],
+       [10.,  2.]])
+>>> t.column("grade")
+array(['B', 'B', 'A'], dtype='<U1')
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from chainrule.errors import DataFileError
+
+Array = np.ndarray
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS.update({".npy": "npy", ".npz": "npz"})
+
+
+@dataclass
+class Table:
+    """Named columns of equal length, read by :func:`load_table`.
+
+    Attributes
+    ----------
+    names : list of str
+        Column names, in file order.
+    columns : dict of str to (n,) array
+        float64 for numeric columns, strings for category columns.
+    groups : dict of str to list of str
+        Names that stand for several columns (an NPZ array of 2-D shape).
+    source : str
+        Where the table came from, for error messages.
+    lines : list of int, optional
+        The file's line number of each row (CSV).
+    named : bool
+        Whether the columns have names of their own (not NPY's numbers).
+    """
+
+    names: list[str]
+    columns: dict[str, Array]
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    source: str = "table"
+    lines: list[int] | None = None
+    named: bool = True
+
+    @property
+    def n_rows(self) -> int:
+        """The number of rows."""
+        return len(self.columns[self.names[0]]) if self.names else 0
+
+    def expand(self, names: list[str]) -> list[str]:
+        """Column names with group names replaced by their columns.
+
+        Raises
+        ------
+        DataFileError
+            A name is neither a column nor a group; the message lists them.
+        """
+        out: list[str] = []
+        for name in names:
+            if name in self.groups:
+                out.extend(self.groups[name])
+            elif name in self.columns:
+                out.append(name)
+            else:
+                raise DataFileError(
+                    f"{self.source}: no column {name!r}; columns are "
+                    f"{self.names + list(self.groups)}"
+                )
+        return out
+
+    def column(self, name: str) -> Array:
+        """One column by name."""
+        return self.columns[self.expand([name])[0]]
+
+    def is_numeric(self, name: str) -> bool:
+        """Whether every cell of the column is a number."""
+        return self.columns[name].dtype.kind == "f"
+
+    def numbers(self, names: list[str]) -> Array:
+        """The named columns as an (n, k) float64 array.
+
+        Raises
+        ------
+        DataFileError
+            A cell is not a number: the message names the row, the column
+            and the text.
+        """
+        cols = self.expand(names)
+        for name in cols:
+            if not self.is_numeric(name):
+                raise self._not_a_number(name)
+        return np.column_stack([self.columns[c] for c in cols])
+
+    def where(self, row: int) -> str:
+        """``row`` (0-based) as the user sees it: a row and, for CSV, a line."""
+        if self.lines is None:
+            return f"row {row + 1}"
+        return f"row {row + 1} (line {self.lines[row]})"
+
+    def _not_a_number(self, name: str) -> DataFileError:
+        values = self.columns[name]
+        for i, text in enumerate(values):
+            if _to_float(text) is None:
+                return DataFileError(
+                    f"{self.source}: {self.where(i)}, column {name!r}: expected a "
+                    f"number, got {str(text)!r}"
+                )
+        return DataFileError(f"{self.source}: column {name!r} is not numeric")
+
+
+def _to_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _column_from_text(cells: list[str]) -> Array:
+    numbers = [_to_float(c) for c in cells]
+    if all(v is not None for v in numbers):
+        return np.array(numbers, dtype=np.float64)
+    return np.array(cells, dtype=str)
+
+
+def read_csv(path: str | os.PathLike) -> Table:
+    """A CSV file with a header row; see :func:`load_table`."""
+    src = str(path)
+    rows, lines = [], []
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            for row in reader:
+                if any(cell.strip() for cell in row):
+                    rows.append(row)
+                    lines.append(reader.line_num)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{src}: not UTF-8 text ({exc.reason})") from None
+    except csv.Error as exc:
+        raise DataFileError(f"{src}: not a valid CSV file ({exc})") from None
+    if not rows:
+        raise DataFileError(f"{src}: the file is empty; expected a header row")
+    header = [h.strip() for h in rows[0]]
+    _check_names(src, header)
+    body, lines = rows[1:], lines[1:]
+    if not body:
+        raise DataFileError(f"{src}: a header but no rows of data")
+    table = Table(header, {}, source=src, lines=lines)
+    for i, row in enumerate(body):
+        if len(row) != len(header):
+            raise DataFileError(
+                f"{src}: {table.where(i)} has {len(row)} cells, the header has "
+                f"{len(header)}"
+            )
+    cells = [[row[j].strip() for row in body] for j in range(len(header))]
+    for j, col in enumerate(cells):
+        for i, text in enumerate(col):
+            if text == "":
+                raise DataFileError(
+                    f"{src}: {table.where(i)}, column {header[j]!r}: empty cell "
+                    f"(missing values are not supported)"
+                )
+    table.columns = {
+        h: _column_from_text(c) for h, c in zip(header, cells, strict=True)
+    }
+    return table
+
+
+def _check_names(src: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for j, name in enumerate(names):
+        if name == "":
+            raise DataFileError(f"{src}: column {j + 1} has no name in the header")
+        if name in seen:
+            raise DataFileError(f"{src}: column name {name!r} appears twice")
+        seen.add(name)
+
+
+def read_parquet(path: str | os.PathLike) -> Table:
+    """A Parquet file (needs pyarrow: ``pip install chainrule[data]``)."""
+    src = str(path)
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataFileError(
+            f"{src}: reading Parquet needs pyarrow; pip install 'chainrule[data]'"
+        ) from None
+    try:
+        data = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        raise DataFileError(f"{src}: not a readable Parquet file ({exc})") from None
+    names = list(data.column_names)
+    _check_names(src, names)
+    columns = {}
+    for name in names:
+        col = data.column(name)
+        if col.null_count:
+            row = next(i for i, v in enumerate(col.is_null().to_pylist()) if v)
+            raise DataFileError(
+                f"{src}: row {row + 1}, column {name!r}: missing value (null)"
+            )
+        values = np.asarray(col.to_numpy(zero_copy_only=False))
+        if values.dtype.kind in "biuf":
+            columns[name] = values.astype(np.float64)
+        else:
+            columns[name] = np.array([str(v) for v in values], dtype=str)
+    if not names or data.num_rows == 0:
+        raise DataFileError(f"{src}: no rows of data")
+    return Table(names, columns, source=src)
+
+
+def _array_columns(src: str, key: str | None, a: Array) -> dict[str, Array]:
+    what = "the array" if key is None else f"array {key!r}"
+    if a.dtype.kind not in "biufU" or a.ndim not in (1, 2):
+        raise DataFileError(
+            f"{src}: {what} should be 1-D or 2-D numbers or strings, got "
+            f"{a.ndim}-D of dtype {a.dtype}"
+        )
+    kind = np.float64 if a.dtype.kind != "U" else str
+    if a.ndim == 1:
+        return {key or "0": a.astype(kind)}
+    names = [str(j) if key is None else f"{key}[{j}]" for j in range(a.shape[1])]
+    return {name: a[:, j].astype(kind) for j, name in enumerate(names)}
+
+
+def read_numpy(path: str | os.PathLike) -> Table:
+    """An NPY or NPZ file, loaded with ``allow_pickle=False``."""
+    src = str(path)
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataFileError(f"{src}: not a readable NumPy file ({exc})") from None
+    arrays = {None: loaded} if isinstance(loaded, np.ndarray) else dict(loaded)
+    columns: dict[str, Array] = {}
+    groups: dict[str, list[str]] = {}
+    for key, a in arrays.items():
+        cols = _array_columns(src, key, a)
+        if key is not None and a.ndim == 2:
+            groups[key] = list(cols)
+        columns.update(cols)
+    lengths = {name: len(c) for name, c in columns.items()}
+    if not columns or 0 in lengths.values():
+        raise DataFileError(f"{src}: no rows of data")
+    if len(set(lengths.values())) > 1:
+        raise DataFileError(f"{src}: arrays of different lengths {lengths}")
+    named = not isinstance(loaded, np.ndarray)
+    return Table(list(columns), columns, groups, source=src, named=named)
+
+
+def load_table(path: str | os.PathLike) -> Table:
+    """Read a data file; the format comes from its extension.
+
+    Parameters
+    ----------
+    path : str or path
+        ``.csv``, ``.parquet`` (or ``.pq``), ``.npy`` or ``.npz``.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    DataFileError
+        The file is missing, of an unknown extension, or cannot be read; the
+        message says why.
+    """
+    p = Path(path)
+    fmt = FORMATS.get(p.suffix.lower())
+    if fmt is None:
+        raise DataFileError(
+            f"{p}: unknown data format {p.suffix!r}; expected one of {sorted(FORMATS)}"
+        )
+    if not p.is_file():
+        raise DataFileError(f"{p}: no such data file")
+    readers = {"csv": read_csv, "parquet": read_parquet}
+    return readers.get(fmt, read_numpy)(p)
