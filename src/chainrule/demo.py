@@ -26,7 +26,6 @@ from rich.console import Console
 from rich.table import Table
 
 import chainrule as cr
-from chainrule.losses import get_loss
 from chainrule.progress import ProgressBar
 
 Array = np.ndarray
@@ -78,15 +77,6 @@ def _shape_table(net: cr.Network, trace: cr.Trace) -> Table:
     return t
 
 
-def _output_delta_formula(net: cr.Network) -> str:
-    L1 = net.n_layers + 1
-    if net.loss in ("bce", "cce"):
-        # sigmoid + bce, softmax + cce: dJ/dz = (yHat − y) / N (losses.fused_delta)
-        return f"dJ/dz{L1} = (yHat − y) / N"
-    grad = get_loss(net.loss).grad_formula.replace("ŷ", "yHat")
-    return f"dJ/dyHat ∘ f'(z{L1}), {grad}"
-
-
 def explain_step(
     net: cr.Network,
     X: Array,
@@ -94,10 +84,10 @@ def explain_step(
     console: Console,
     learning_rate: float = STEP_LEARNING_RATE,
 ) -> float:
-    """Print one gradient-descent step: every z, a, delta and dJdW with its shape.
+    """Print one gradient-descent step, derived: every z, a, δ and ∂J/∂W.
 
-    The values come from ``net.trace(X, y)``, the pass that training uses.
-    ``net`` is not changed: the step is taken on a copy.
+    The derivation is :func:`chainrule.explain`'s, whose values come from
+    ``net.trace(X, y)``, the pass that training uses. ``net`` is not changed.
 
     Parameters
     ----------
@@ -106,39 +96,19 @@ def explain_step(
     y : (n, n_outputs) array
     console : rich.console.Console
     learning_rate : float
-        α of ``W := W − α dJ/dW``.
+        α of ``W := W − α ∂J/∂W``.
 
     Returns
     -------
     float
         The cost after the step.
     """
-    t = net.trace(X, y)
-    L = net.n_layers
+    from chainrule.explain.text import print_all, renderables
 
-    def show(name: str, formula: str) -> None:
-        console.print(f"[bold]{name}[/] = {formula}   shape {t.shapes()[name]}")
-        console.print(_fmt(t[name]), highlight=False)
-
+    ex = cr.explain(net, X, y, learning_rate=learning_rate)
     console.rule(f"One gradient-descent step from these weights, α = {learning_rate:g}")
-    for l in range(2, L + 2):
-        bias = f" + b{l - 1}" if f"b{l - 1}" in t else ""
-        show(f"z{l}", f"a{l - 1} W{l - 1}{bias}" if l > 2 else f"X W1{bias}")
-        a = f"a{l}" if l <= L else "yHat"
-        show(a, f"{net.activations[l - 2]}(z{l})")
-    console.print(f"[bold]J[/] = {t['J']:.6g}")
-    show(f"delta{L + 1}", _output_delta_formula(net))
-    for l in range(L, 0, -1):
-        show(f"dJdW{l}", f"a{l}ᵀ delta{l + 1}" if l > 1 else "Xᵀ delta2")
-        if l > 1:
-            show(f"delta{l}", f"(delta{l + 1} W{l}ᵀ) ∘ f'(z{l})")
-    after = net.copy()
-    after.step(X, y, learning_rate=learning_rate)
-    J_after = after.cost(X, y)
-    console.print(
-        f"W := W − α dJ/dW for every parameter: J {t['J']:.6g} → {J_after:.6g}"
-    )
-    return J_after
+    print_all(console, renderables(ex, precision=4))
+    return float(ex["J'"].value)
 
 
 def _train(net: cr.Network, X: Array, y: Array, console: Console) -> cr.History:
