@@ -33,10 +33,6 @@ Array = np.ndarray
 STEP_LEARNING_RATE = 1.0
 
 
-def _fmt(a: Array) -> str:
-    return np.array2string(np.asarray(a), precision=4, suppress_small=True)
-
-
 def _data_table(Xr: Array, yr: Array, X: Array, y: Array) -> Table:
     t = Table(title="Test scores (part 1): X = (sleep, study), y = score")
     for name in ("hours of sleep", "hours of study", "score", "X (scaled)", "y"):
