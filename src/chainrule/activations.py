@@ -26,7 +26,7 @@ import numpy as np
 from scipy.special import expit
 from scipy.special import softmax as _softmax
 
-from chainrule.errors import UnknownNameError
+from chainrule.validation import resolve_name
 
 Array = np.ndarray
 
@@ -194,16 +194,7 @@ def canonical_name(name: str | None) -> str:
     """
     if name is None:
         return "identity"
-    if not isinstance(name, str):
-        raise UnknownNameError(
-            f"activation must be a string, one of {valid_names()}; got {name!r}"
-        )
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in ACTIVATIONS:
-        raise UnknownNameError(
-            f"activation: unknown name {name!r}; expected one of {valid_names()}"
-        )
-    return key
+    return resolve_name("activation", name, ACTIVATIONS, ALIASES)
 
 
 def valid_names() -> list[str]:

@@ -33,6 +33,7 @@ import numpy as np
 from scipy.special import log_softmax
 
 from chainrule.errors import ConfigError, UnknownNameError
+from chainrule.validation import resolve_name
 
 Array = np.ndarray
 
@@ -99,16 +100,7 @@ def valid_names() -> list[str]:
 
 def canonical_name(name: str) -> str:
     """Resolve aliases; raise :class:`UnknownNameError` listing the valid names."""
-    if not isinstance(name, str):
-        raise UnknownNameError(
-            f"loss must be a string, one of {valid_names()}; got {name!r}"
-        )
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in LOSSES:
-        raise UnknownNameError(
-            f"loss: unknown name {name!r}; expected one of {valid_names()}"
-        )
-    return key
+    return resolve_name("loss", name, LOSSES, ALIASES)
 
 
 def get_loss(name: str) -> Loss:

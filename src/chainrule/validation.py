@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -338,3 +339,27 @@ def check_dtype(dtype: object) -> np.dtype:
             f"dtype: unknown name {dtype!r}; expected one of {list(DTYPES)}"
         )
     return np.dtype(name)
+
+
+def resolve_name(
+    argument: str, name: object, names: Iterable[str], aliases: Mapping[str, str]
+) -> str:
+    """The registry key for ``name`` (case-insensitive, aliases resolved).
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not a string or not a known name; the message lists every
+        accepted name, aliases included.
+    """
+    valid = sorted([*names, *aliases])
+    if not isinstance(name, str):
+        raise UnknownNameError(
+            f"{argument}: expected one of {valid}, got {name!r} ({type(name).__name__})"
+        )
+    key = aliases.get(name.lower(), name.lower())
+    if key not in names:
+        raise UnknownNameError(
+            f"{argument}: unknown name {name!r}; expected one of {valid}"
+        )
+    return key
