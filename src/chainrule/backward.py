@@ -7,6 +7,11 @@ For a network with ``L`` weight layers (input = layer 1)::
     dJdb{l}    = Σ_examples delta{l+1}
     delta{l}   = (delta{l+1} @ W{l}.T) * f'(z{l})
 
+Like :func:`chainrule.forward.forward`, the pass writes into a
+:class:`~chainrule.forward.Workspace`: a fresh one unless ``out=`` gives one
+to reuse. ``Network.gradients``, ``Network.trace`` and ``Network.fit`` all
+run this one function.
+
 Examples
 --------
 Seed 004: ``x = 3``, ``y = 2``, ``w1 = 0.5``, ``w2 = 0.8``, ReLU, mse.
@@ -28,10 +33,45 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from chainrule.activations import backprop_through, get_activation
-from chainrule.losses import cost_gradient, fused_delta
+from chainrule.activations import LEAKY_SLOPE, backprop_through, get_activation
+from chainrule.forward import Workspace
+from chainrule.losses import cost_gradient
 
 Array = np.ndarray
+
+
+def backprop_into(
+    name: str, a: Array, z: Array, dJda: Array, out: Array, ws: Workspace, l: int
+) -> Array:
+    """``dJ/dz = dJ/da * f'(z)`` written into ``out``; returns the array used.
+
+    The derivatives are those of :mod:`chainrule.activations`, computed in
+    place from the stored activation where that gives the same values:
+    sigmoid ``f' = a (1 − a)`` (``a = expit(z)``), tanh ``f' = 1 − a·a``,
+    ReLU ``f' = [z > 0]``, leaky ReLU ``f' = 1`` or ``0.01``, identity
+    ``f' = 1`` (``dJda`` itself is returned).
+    """
+    m = z.shape[0]
+    if name in ("sigmoid", "tanh"):
+        t = ws.rows(f"t{l}", m)
+        if name == "sigmoid":
+            np.subtract(1.0, a, out=t)
+            t *= a
+        else:
+            np.multiply(a, a, out=t)
+            np.subtract(1.0, t, out=t)
+        return np.multiply(dJda, t, out=out)
+    if name in ("relu", "leaky_relu"):
+        mask = np.greater(z, 0, out=ws.rows(f"m{l}", m))
+        if name == "relu":
+            return np.multiply(dJda, mask, out=out)
+        np.multiply(dJda, LEAKY_SLOPE, out=out)
+        np.copyto(out, dJda, where=mask)
+        return out
+    if name == "identity":
+        return dJda
+    out[...] = backprop_through(get_activation(name), z, a, dJda)
+    return out
 
 
 def output_delta(
@@ -47,20 +87,56 @@ def output_delta(
         :func:`chainrule.losses.fused_delta`).
     """
     top = sum(1 for k in cache if k[0] == "z") + 1
+    ws = Workspace({}, y.shape[0], y.dtype)
+    ws.widths = {top: cache[f"z{top}"].shape[1]}
+    delta = output_delta_into(cache, y, activation, loss, ws)
+    fused = (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax"))
+    return delta, None if fused else cost_gradient(loss, y, cache[f"a{top}"])
+
+
+def output_delta_into(
+    cache: Mapping[str, Array], y: Array, activation: str, loss: str, ws: Workspace
+) -> Array:
+    """``delta{L+1} = dJ/dz{L+1}`` into ``ws``, fused where a closed form exists.
+
+    Notes
+    -----
+    Sigmoid with ``bce`` gives ``(ŷ − y)/N`` and softmax with ``cce`` gives
+    ``(ŷ Σ_j y_j − y)/N`` (derived in :func:`chainrule.losses.fused_delta`);
+    neither divides by ŷ. ``sse`` has ``dJ/dŷ = −(y − ŷ) = ŷ − y`` and
+    ``mse`` ``(ŷ − y)/N`` (IEEE subtraction is exactly antisymmetric).
+    """
+    top = sum(1 for k in cache if k[0] == "z") + 1
     yhat, z = cache[f"a{top}"], cache[f"z{top}"]
-    delta = fused_delta(loss, activation, y, yhat)
-    if delta is not None:
-        return delta, None
-    dJdyHat = cost_gradient(loss, y, yhat)
-    return backprop_through(get_activation(activation), z, yhat, dJdyHat), dJdyHat
+    m = y.shape[0]
+    delta = ws.rows(f"d{top}", m)
+    if (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax")):
+        if loss == "cce":
+            # δ = (ŷ Σ_j y_j − y)/N
+            np.multiply(yhat, np.sum(y, axis=-1, keepdims=True), out=delta)
+            delta -= y
+        else:
+            # δ = (ŷ − y)/N
+            np.subtract(yhat, y, out=delta)
+        delta /= m
+        return delta
+    if loss in ("sse", "mse"):
+        dJdyHat = np.subtract(yhat, y, out=ws.rows(f"g{top}", m))
+        if loss == "mse":
+            dJdyHat /= m
+    else:
+        dJdyHat = cost_gradient(loss, y, yhat)
+    return backprop_into(activation, yhat, z, dJdyHat, delta, ws, top)
 
 
-def weight_gradient(a: Array, delta_next: Array, W: Array, l2: float) -> Array:
-    """``dJdW{l} = a{l}.T @ delta{l+1} + λ W{l}``, shape of ``W{l}``."""
-    g = a.T @ delta_next
+def weight_gradient(
+    a: Array, delta_next: Array, W: Array, l2: float, out: Array, tmp: Array
+) -> Array:
+    """``dJdW{l} = a{l}.T @ delta{l+1} + λ W{l}`` into ``out``."""
+    np.matmul(a.T, delta_next, out=out)
     if l2:
-        g = g + l2 * W
-    return g
+        out += np.multiply(W, l2, out=tmp)
+    return out
 
 
 def backward(
@@ -72,6 +148,7 @@ def backward(
     l2: float = 0.0,
     *,
     return_deltas: bool = False,
+    out: Workspace | None = None,
 ) -> dict[str, Array] | tuple[dict[str, Array], dict[str, Array]]:
     """Gradients of the cost with respect to every parameter.
 
@@ -89,6 +166,9 @@ def backward(
         Also return ``{"dJdyHat", "delta{L+1}", ..., "delta2"}`` and the
         gradients with respect to the hidden activations, ``dJda{l}``
         (``= delta{l+1} @ W{l}.T``) for ``l = 2 .. L``.
+    out : Workspace, optional
+        Buffers to write into (the one given to ``forward``); the gradients
+        are then views of ``out.grad``, overwritten by the next pass.
 
     Returns
     -------
@@ -98,25 +178,29 @@ def backward(
         Only when ``return_deltas``.
     """
     L = len(activations)
-    delta, dJdyHat = output_delta(cache, y, activations[-1], loss)
+    m = y.shape[0]
+    ws = Workspace.fresh(params, m, y.dtype) if out is None else out
+    ws.grad  # noqa: B018 (allocates the flat gradient and its views once)
+    delta = output_delta_into(cache, y, activations[-1], loss, ws)
     deltas: dict[str, Array] = {}
     if return_deltas:
-        if dJdyHat is None:
-            dJdyHat = cost_gradient(loss, y, cache[f"a{L + 1}"])
-        deltas["dJdyHat"] = dJdyHat
-    grads: dict[str, Array] = {}
+        deltas["dJdyHat"] = cost_gradient(loss, y, cache[f"a{L + 1}"])
     for l in range(L, 0, -1):
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
         W = params[f"W{l}"]
-        grads[f"W{l}"] = weight_gradient(cache[f"a{l}"], delta, W, l2)
+        gW = ws.grads[f"W{l}"]
+        weight_gradient(cache[f"a{l}"], delta, W, l2, gW, ws.weight_buffer(f"W{l}"))
         if f"b{l}" in params:
-            grads[f"b{l}"] = np.sum(delta, axis=0, keepdims=True)
+            np.sum(delta, axis=0, keepdims=True, out=ws.grads[f"b{l}"])
         if l > 1:
-            dJda = delta @ W.T
+            # one matrix product per layer: dJ/da{l} = delta{l+1} W{l}ᵀ
+            dJda = np.matmul(delta, W.T, out=ws.rows(f"g{l}", m))
             if return_deltas:
                 deltas[f"dJda{l}"] = dJda
-            act = get_activation(activations[l - 2])
-            delta = backprop_through(act, cache[f"z{l}"], cache[f"a{l}"], dJda)
-    ordered = {k: grads[k] for k in params}
+            act = activations[l - 2]
+            delta = backprop_into(
+                act, cache[f"a{l}"], cache[f"z{l}"], dJda, ws.rows(f"d{l}", m), ws, l
+            )
+    ordered = {k: ws.grads[k] for k in params}
     return (ordered, deltas) if return_deltas else ordered

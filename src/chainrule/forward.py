@@ -7,6 +7,11 @@ With the input as layer 1 (the tutorial's numbering), for ``l = 1 .. L``::
     a{l+1} = f_l(z{l+1})
     yHat = a{L+1}
 
+Both passes write into a :class:`Workspace` of preallocated buffers. Called
+without one, they make a fresh workspace, so that the result is new arrays
+and the functions stay pure; the training loop passes one workspace and
+reuses it for every minibatch. Either way the same code runs.
+
 Examples
 --------
 >>> import numpy as np
@@ -24,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from scipy.special import expit
 
-from chainrule.activations import get_activation
+from chainrule.activations import LEAKY_SLOPE, get_activation
 from chainrule.losses import cost_value
 
 Array = np.ndarray
@@ -36,8 +42,104 @@ def layer_count(params: Mapping[str, Array]) -> int:
     return sum(1 for k in params if k.startswith("W"))
 
 
+class Workspace:
+    """Buffers for one forward and one backward pass, reused across calls.
+
+    Parameters
+    ----------
+    shapes : dict of str to tuple
+        The parameter shapes, ``W1``, ``b1``, ... in layer order.
+    n : int
+        The largest number of examples a pass will see; a smaller batch uses
+        the first rows of every buffer.
+    dtype : numpy dtype
+
+    """
+
+    def __init__(self, shapes: Mapping[str, tuple], n: int, dtype) -> None:
+        self.n, self.dtype = n, np.dtype(dtype)
+        self.shapes = dict(shapes)
+        L = layer_count(shapes)
+        # width of layer l (input = layer 1): buffers are made on first use
+        self.widths = {l + 1: shapes[f"W{l}"][1] for l in range(1, L + 1)}
+        if L:
+            self.widths[1] = shapes["W1"][0]
+        self.buffers: dict[str, Array] = {}
+        self._grad: Array | None = None
+        self.grads: dict[str, Array] = {}
+
+    def rows(self, key: str, m: int, dtype=None) -> Array:
+        """The first ``m`` rows of buffer ``key`` (e.g. ``"z3"``), a view.
+
+        ``key`` is a letter and a layer index; the buffer has that layer's
+        width and is allocated once, on first use.
+        """
+        buf = self.buffers.get(key)
+        if buf is None:
+            width = self.widths[int(key.lstrip("zadgtm"))]
+            kind = bool if key[0] == "m" else self.dtype
+            buf = self.buffers[key] = np.empty((self.n, width), kind)
+        return buf[:m]
+
+    def weight_buffer(self, name: str) -> Array:
+        """A scratch array shaped like parameter ``name``."""
+        key = f"tmp_{name}"
+        if key not in self.buffers:
+            self.buffers[key] = np.empty(self.shapes[name], self.dtype)
+        return self.buffers[key]
+
+    @property
+    def grad(self) -> Array:
+        """Every gradient, flat in the order of ``shapes``.
+
+        ``grads`` holds views of it by parameter name.
+        """
+        if self._grad is None:
+            size = sum(int(np.prod(s)) for s in self.shapes.values())
+            self._grad = np.empty(size, self.dtype)
+            start = 0
+            for name, shape in self.shapes.items():
+                stop = start + int(np.prod(shape))
+                self.grads[name] = self._grad[start:stop].reshape(shape)
+                start = stop
+        return self._grad
+
+    @classmethod
+    def fresh(cls, params: Mapping[str, Array], n: int, dtype) -> Workspace:
+        """A new workspace for ``params`` and ``n`` examples."""
+        return cls({k: v.shape for k, v in params.items()}, n, dtype)
+
+
+def activate(name: str, z: Array, out: Array, mask: Array | None = None) -> Array:
+    """``f(z)`` written into ``out``; returns the activation array.
+
+    Each line computes what :mod:`chainrule.activations` defines, in place:
+    the same operations in the same order, so the values are identical.
+    ``identity`` returns ``z`` itself.
+    """
+    if name == "sigmoid":
+        return expit(z, out=out)
+    if name == "tanh":
+        return np.tanh(z, out=out)
+    if name == "relu":
+        return np.maximum(z, 0, out=out)
+    if name == "leaky_relu":
+        np.multiply(z, LEAKY_SLOPE, out=out)
+        mask = np.greater(z, 0, out=mask)
+        np.copyto(out, z, where=mask)
+        return out
+    if name == "identity":
+        return z
+    out[...] = get_activation(name).f(z)
+    return out
+
+
 def forward(
-    params: Mapping[str, Array], X: Array, activations: Sequence[str]
+    params: Mapping[str, Array],
+    X: Array,
+    activations: Sequence[str],
+    *,
+    out: Workspace | None = None,
 ) -> tuple[Array, dict[str, Array]]:
     """Propagate ``X`` through the network.
 
@@ -48,6 +150,9 @@ def forward(
     X : (n, n_inputs) array
     activations : sequence of str, length L
         One activation name per weight layer.
+    out : Workspace, optional
+        Buffers to write into (at least ``n`` rows); the returned arrays are
+        then views of them, overwritten by the next pass.
 
     Returns
     -------
@@ -55,14 +160,17 @@ def forward(
     cache : dict of str to array
         ``a1`` (= X), then ``z{l+1}`` and ``a{l+1}`` for each layer.
     """
+    m = X.shape[0]
+    ws = Workspace.fresh(params, m, X.dtype) if out is None else out
     cache: dict[str, Array] = {"a1": X}
     a = X
     for l, name in enumerate(activations, start=1):
-        z = a @ params[f"W{l}"]
+        z = np.matmul(a, params[f"W{l}"], out=ws.rows(f"z{l + 1}", m))
         b = params.get(f"b{l}")
         if b is not None:
-            z = z + b
-        a = get_activation(name).f(z)
+            z += b
+        mask = ws.rows(f"m{l + 1}", m) if name == "leaky_relu" else None
+        a = activate(name, z, ws.rows(f"a{l + 1}", m), mask)
         cache[f"z{l + 1}"] = z
         cache[f"a{l + 1}"] = a
     return a, cache
