@@ -34,14 +34,14 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from chainrule.activations import LEAKY_SLOPE, backprop_through, get_activation
-from chainrule.forward import Workspace
+from chainrule.forward import Workspace, layer_keys
 from chainrule.losses import cost_gradient
 
 Array = np.ndarray
 
 
 def backprop_into(
-    name: str, a: Array, z: Array, dJda: Array, out: Array, ws: Workspace, l: int
+    name: str, a: Array, z: Array, dJda: Array, out: Array, V, l: int
 ) -> Array:
     """``dJ/dz = dJ/da * f'(z)`` written into ``out``; returns the array used.
 
@@ -51,9 +51,8 @@ def backprop_into(
     ReLU ``f' = [z > 0]``, leaky ReLU ``f' = 1`` or ``0.01``, identity
     ``f' = 1`` (``dJda`` itself is returned).
     """
-    m = z.shape[0]
     if name in ("sigmoid", "tanh"):
-        t = ws.rows(f"t{l}", m)
+        t = V[f"t{l}"]
         if name == "sigmoid":
             np.subtract(1.0, a, out=t)
             t *= a
@@ -62,7 +61,7 @@ def backprop_into(
             np.subtract(1.0, t, out=t)
         return np.multiply(dJda, t, out=out)
     if name in ("relu", "leaky_relu"):
-        mask = np.greater(z, 0, out=ws.rows(f"m{l}", m))
+        mask = np.greater(z, 0, out=V[f"m{l}"])
         if name == "relu":
             return np.multiply(dJda, mask, out=out)
         np.multiply(dJda, LEAKY_SLOPE, out=out)
@@ -89,13 +88,18 @@ def output_delta(
     top = sum(1 for k in cache if k[0] == "z") + 1
     ws = Workspace({}, y.shape[0], y.dtype)
     ws.widths = {top: cache[f"z{top}"].shape[1]}
-    delta = output_delta_into(cache, y, activation, loss, ws)
+    delta = output_delta_into(cache, y, activation, loss, ws, top)
     fused = (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax"))
     return delta, None if fused else cost_gradient(loss, y, cache[f"a{top}"])
 
 
 def output_delta_into(
-    cache: Mapping[str, Array], y: Array, activation: str, loss: str, ws: Workspace
+    cache: Mapping[str, Array],
+    y: Array,
+    activation: str,
+    loss: str,
+    ws: Workspace,
+    top: int,
 ) -> Array:
     """``delta{L+1} = dJ/dz{L+1}`` into ``ws``, fused where a closed form exists.
 
@@ -106,10 +110,10 @@ def output_delta_into(
     neither divides by ŷ. ``sse`` has ``dJ/dŷ = −(y − ŷ) = ŷ − y`` and
     ``mse`` ``(ŷ − y)/N`` (IEEE subtraction is exactly antisymmetric).
     """
-    top = sum(1 for k in cache if k[0] == "z") + 1
     yhat, z = cache[f"a{top}"], cache[f"z{top}"]
     m = y.shape[0]
-    delta = ws.rows(f"d{top}", m)
+    V = ws.at(m)
+    delta = V[f"d{top}"]
     if (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax")):
         if loss == "cce":
             # δ = (ŷ Σ_j y_j − y)/N
@@ -121,22 +125,12 @@ def output_delta_into(
         delta /= m
         return delta
     if loss in ("sse", "mse"):
-        dJdyHat = np.subtract(yhat, y, out=ws.rows(f"g{top}", m))
+        dJdyHat = np.subtract(yhat, y, out=V[f"g{top}"])
         if loss == "mse":
             dJdyHat /= m
     else:
         dJdyHat = cost_gradient(loss, y, yhat)
-    return backprop_into(activation, yhat, z, dJdyHat, delta, ws, top)
-
-
-def weight_gradient(
-    a: Array, delta_next: Array, W: Array, l2: float, out: Array, tmp: Array
-) -> Array:
-    """``dJdW{l} = a{l}.T @ delta{l+1} + λ W{l}`` into ``out``."""
-    np.matmul(a.T, delta_next, out=out)
-    if l2:
-        out += np.multiply(W, l2, out=tmp)
-    return out
+    return backprop_into(activation, yhat, z, dJdyHat, delta, V, top)
 
 
 def backward(
@@ -180,27 +174,30 @@ def backward(
     L = len(activations)
     m = y.shape[0]
     ws = Workspace.fresh(params, m, y.dtype) if out is None else out
-    ws.grad  # noqa: B018 (allocates the flat gradient and its views once)
-    delta = output_delta_into(cache, y, activations[-1], loss, ws)
+    if ws._grad is None:
+        ws.grad  # noqa: B018 (allocates the flat gradient and its views once)
+    V, grads = ws.at(m), ws.grads
+    delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1)
     deltas: dict[str, Array] = {}
     if return_deltas:
         deltas["dJdyHat"] = cost_gradient(loss, y, cache[f"a{L + 1}"])
-    for l in range(L, 0, -1):
+    for l, kW, kb, _, _, _ in reversed(layer_keys(L)):
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
-        W = params[f"W{l}"]
-        gW = ws.grads[f"W{l}"]
-        weight_gradient(cache[f"a{l}"], delta, W, l2, gW, ws.weight_buffer(f"W{l}"))
-        if f"b{l}" in params:
-            np.sum(delta, axis=0, keepdims=True, out=ws.grads[f"b{l}"])
+        W, a = params[kW], cache[f"a{l}"]
+        # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
+        np.matmul(a.T, delta, out=grads[kW])
+        if l2:
+            grads[kW] += np.multiply(W, l2, out=ws.weight_buffer(kW))
+        if kb in params:
+            # dJdb{l} = Σ_examples delta{l+1} (np.sum's ufunc, without its wrapper)
+            np.add.reduce(delta, axis=0, keepdims=True, out=grads[kb])
         if l > 1:
             # one matrix product per layer: dJ/da{l} = delta{l+1} W{l}ᵀ
-            dJda = np.matmul(delta, W.T, out=ws.rows(f"g{l}", m))
+            dJda = np.matmul(delta, W.T, out=V[f"g{l}"])
             if return_deltas:
                 deltas[f"dJda{l}"] = dJda
-            act = activations[l - 2]
             delta = backprop_into(
-                act, cache[f"a{l}"], cache[f"z{l}"], dJda, ws.rows(f"d{l}", m), ws, l
+                activations[l - 2], a, cache[f"z{l}"], dJda, V[f"d{l}"], V, l
             )
-    ordered = {k: ws.grads[k] for k in params}
-    return (ordered, deltas) if return_deltas else ordered
+    return (dict(grads), deltas) if return_deltas else dict(grads)

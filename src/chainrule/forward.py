@@ -27,6 +27,7 @@ array([[1.2]])
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy.special import expit
@@ -40,6 +41,33 @@ Array = np.ndarray
 def layer_count(params: Mapping[str, Array]) -> int:
     """Number of weight layers ``L`` (keys ``W1`` .. ``WL``)."""
     return sum(1 for k in params if k.startswith("W"))
+
+
+class _Rows(dict):
+    """``key -> view`` of a workspace's first ``m`` rows, made on first use."""
+
+    def __init__(self, ws: Workspace, m: int) -> None:
+        super().__init__()
+        self.ws, self.m = ws, m
+
+    def __missing__(self, key: str) -> Array:
+        ws = self.ws
+        buf = ws.buffers.get(key)
+        if buf is None:
+            width = ws.widths[int(key[1:])]
+            kind = bool if key[0] == "m" else ws.dtype
+            buf = ws.buffers[key] = np.empty((ws.n, width), kind)
+        view = self[key] = buf[: self.m]
+        return view
+
+
+@lru_cache(maxsize=64)
+def layer_keys(L: int) -> tuple[tuple[str, ...], ...]:
+    """``(l, "W{l}", "b{l}", "z{l+1}", "a{l+1}", "m{l+1}")`` for l = 1 .. L."""
+    return tuple(
+        (l, f"W{l}", f"b{l}", f"z{l + 1}", f"a{l + 1}", f"m{l + 1}")
+        for l in range(1, L + 1)
+    )
 
 
 class Workspace:
@@ -65,21 +93,25 @@ class Workspace:
         if L:
             self.widths[1] = shapes["W1"][0]
         self.buffers: dict[str, Array] = {}
+        self._views: dict[int, _Rows] = {}
         self._grad: Array | None = None
         self.grads: dict[str, Array] = {}
 
-    def rows(self, key: str, m: int, dtype=None) -> Array:
+    def rows(self, key: str, m: int) -> Array:
         """The first ``m`` rows of buffer ``key`` (e.g. ``"z3"``), a view.
 
-        ``key`` is a letter and a layer index; the buffer has that layer's
-        width and is allocated once, on first use.
+        ``key`` is a letter and a layer index (``z``, ``a``: the passes;
+        ``d``: delta; ``g``: dJ/da; ``t``: scratch; ``m``: a boolean mask);
+        the buffer has that layer's width and is allocated on first use.
         """
-        buf = self.buffers.get(key)
-        if buf is None:
-            width = self.widths[int(key.lstrip("zadgtm"))]
-            kind = bool if key[0] == "m" else self.dtype
-            buf = self.buffers[key] = np.empty((self.n, width), kind)
-        return buf[:m]
+        return self.at(m)[key]
+
+    def at(self, m: int) -> _Rows:
+        """Views of the first ``m`` rows of every buffer, by key (see ``rows``)."""
+        views = self._views.get(m)
+        if views is None:
+            views = self._views[m] = _Rows(self, m)
+        return views
 
     def weight_buffer(self, name: str) -> Array:
         """A scratch array shaped like parameter ``name``."""
@@ -162,17 +194,19 @@ def forward(
     """
     m = X.shape[0]
     ws = Workspace.fresh(params, m, X.dtype) if out is None else out
+    V = ws.at(m)
     cache: dict[str, Array] = {"a1": X}
     a = X
-    for l, name in enumerate(activations, start=1):
-        z = np.matmul(a, params[f"W{l}"], out=ws.rows(f"z{l + 1}", m))
-        b = params.get(f"b{l}")
+    for (_, kW, kb, kz, ka, km), name in zip(
+        layer_keys(len(activations)), activations, strict=True
+    ):
+        z = np.matmul(a, params[kW], out=V[kz])
+        b = params.get(kb)
         if b is not None:
             z += b
-        mask = ws.rows(f"m{l + 1}", m) if name == "leaky_relu" else None
-        a = activate(name, z, ws.rows(f"a{l + 1}", m), mask)
-        cache[f"z{l + 1}"] = z
-        cache[f"a{l + 1}"] = a
+        a = activate(name, z, V[ka], V[km] if name == "leaky_relu" else None)
+        cache[kz] = z
+        cache[ka] = a
     return a, cache
 
 

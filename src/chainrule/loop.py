@@ -153,7 +153,7 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
             J = run_epoch(net, st, batches, ws, opt, lr)
             st.epoch += 1
             st.elapsed = time.perf_counter() - start
-            if not (np.isfinite(J) and np.isfinite(np.sum(st.theta))):
+            if not (np.isfinite(J) and np.isfinite(np.add.reduce(st.theta))):
                 st.theta[...] = last_good
                 raise diverged(st.hist, st.epoch, lr)
             stop = end_epoch(net, st, s, J, lr, val, vws)
@@ -166,7 +166,7 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
             st.hist.message = f"completed {st.epoch} epochs"
     except KeyboardInterrupt:
         st.hist.interrupted = True
-        if not np.isfinite(np.sum(st.theta)):
+        if not np.isfinite(np.add.reduce(st.theta)):
             st.theta[...] = last_good
         st.hist.message = f"interrupted during epoch {st.epoch + 1}"
     if s.checkpoint and not st.hist.interrupted and st.epoch % s.checkpoint_every:
