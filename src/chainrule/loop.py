@@ -10,6 +10,7 @@ buffer; the optimizer updates the flat vector in place.
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -51,7 +52,12 @@ class Batches:
             self.yb = np.empty((self.size, y.shape[1]), y.dtype)
 
     def __call__(self, rng: np.random.Generator):
-        """Yield ``(Xb, yb)`` views for one epoch (the permutation from ``rng``)."""
+        """``(Xb, yb)`` views for one epoch (the permutation from ``rng``)."""
+        if self.size == self.n:
+            return ((self.X, self.y),)
+        return self._minibatches(rng)
+
+    def _minibatches(self, rng: np.random.Generator):
         if not self.shuffle:
             for lo in range(0, self.n, self.size):
                 yield self.X[lo : lo + self.size], self.y[lo : lo + self.size]
@@ -88,7 +94,7 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
     for Xb, yb in batches(st.rng):
         _, cache = forward(params, Xb, acts, out=ws)
         J = total_cost(params, cache, yb, acts, net.loss, net.l2)
-        if not np.isfinite(J):
+        if not math.isfinite(J):
             return J
         total += J * Xb.shape[0]
         backward(params, cache, yb, acts, net.loss, net.l2, out=ws)
@@ -145,15 +151,23 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     batches = Batches(X, y, s.batch_size, s.shuffle)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
-    last_good = st.theta.copy()
     start = time.perf_counter() - st.elapsed
+    # overflow is caught as a non-finite cost below, with a clear error
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _train(net, st, s, opt, schedule, batches, ws, val, vws, start)
+
+
+def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
+    from chainrule import checkpoint as _ckpt
+
+    last_good = st.theta.copy()
     try:
         while st.epoch < s.epochs:
             lr = float(schedule(st.epoch))
             J = run_epoch(net, st, batches, ws, opt, lr)
             st.epoch += 1
             st.elapsed = time.perf_counter() - start
-            if not (np.isfinite(J) and np.isfinite(np.add.reduce(st.theta))):
+            if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):
                 st.theta[...] = last_good
                 raise diverged(st.hist, st.epoch, lr)
             stop = end_epoch(net, st, s, J, lr, val, vws)

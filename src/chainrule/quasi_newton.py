@@ -64,14 +64,15 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
             raise StopIteration
 
     try:
-        res = minimize(
-            objective,
-            last_good.copy(),
-            jac=True,
-            method=_opt.SCIPY_METHODS[s.optimizer],
-            callback=callback,
-            options={"maxiter": s.epochs, **s.options},
-        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            res = minimize(
+                objective,
+                last_good.copy(),
+                jac=True,
+                method=_opt.SCIPY_METHODS[s.optimizer],
+                callback=callback,
+                options={"maxiter": s.epochs, **s.options},
+            )
     except _DivergedError:
         theta[...] = last_good
         raise diverged(hist, len(hist.cost) + 1, None) from None
