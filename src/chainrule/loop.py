@@ -110,8 +110,8 @@ def new_state(net, opt, rng, optimizer: str) -> State:
     )
 
 
-def end_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws) -> bool:
-    """Record epoch ``st.epoch``; return ``True`` when training should stop."""
+def record_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws):
+    """Append epoch ``st.epoch`` to the history; track the best parameters."""
     hist = st.hist
     hist.cost.append(float(J))
     hist.learning_rate.append(lr)
@@ -125,6 +125,11 @@ def end_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws) -> boo
             st.best = st.theta.copy()
         else:
             st.waited += 1
+
+
+def should_stop(net, st: State, s: Settings) -> bool:
+    """Run the callbacks and early stopping; ``True`` ends training."""
+    hist = st.hist
     if s.callbacks and any([cb(st.epoch, hist, net) for cb in s.callbacks]):
         hist.message = f"stopped by a callback at epoch {st.epoch}"
         return True
@@ -160,7 +165,7 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
 def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
     from chainrule import checkpoint as _ckpt
 
-    last_good = st.theta.copy()
+    last_good, saved, stop_early = st.theta.copy(), None, False
     try:
         while st.epoch < s.epochs:
             lr = float(schedule(st.epoch))
@@ -170,11 +175,13 @@ def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
             if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):
                 st.theta[...] = last_good
                 raise diverged(st.hist, st.epoch, lr)
-            stop = end_epoch(net, st, s, J, lr, val, vws)
+            record_epoch(net, st, s, J, lr, val, vws)
             np.copyto(last_good, st.theta)
-            if s.checkpoint and (stop or st.epoch % s.checkpoint_every == 0):
+            if s.checkpoint and st.epoch % s.checkpoint_every == 0:
                 _ckpt.save_state(s.checkpoint, net, opt, s, st)
-            if stop:
+                saved = st.epoch
+            if should_stop(net, st, s):
+                stop_early = st.hist.stopped_early
                 break
         else:
             st.hist.message = f"completed {st.epoch} epochs"
@@ -182,7 +189,7 @@ def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
         st.hist.interrupted = True
         if not np.isfinite(np.add.reduce(st.theta)):
             st.theta[...] = last_good
-        st.hist.message = f"interrupted during epoch {st.epoch + 1}"
-    if s.checkpoint and not st.hist.interrupted and st.epoch % s.checkpoint_every:
+        st.hist.message = f"interrupted after {len(st.hist.cost)} complete epochs"
+    if s.checkpoint and not st.hist.interrupted and (saved != st.epoch or stop_early):
         _ckpt.save_state(s.checkpoint, net, opt, s, st)
     return st.hist
