@@ -45,8 +45,12 @@ def case_s():
 
 def _classifier(sizes):
     return cr.Network(
-        sizes, activation="relu", output_activation="softmax", loss="cce",
-        dtype="float32", seed=0,
+        sizes,
+        activation="relu",
+        output_activation="softmax",
+        loss="cce",
+        dtype="float32",
+        seed=0,
     )
 
 
@@ -57,8 +61,9 @@ def case_m():
     def epoch():
         net.fit(X, Y, optimizer="sgd", epochs=1, learning_rate=LR, batch_size=BATCH_M)
 
-    report("chainrule", "M", timed(epoch, REPEATS["M"]),
-           dtype=str(net.params["W1"].dtype))
+    report(
+        "chainrule", "M", timed(epoch, REPEATS["M"]), dtype=str(net.params["W1"].dtype)
+    )
 
 
 def case_l():

@@ -64,8 +64,12 @@ def case_s():
 def _init(sizes):
     rng = np.random.default_rng(0)
     return [
-        (jnp.asarray((rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(np.float32)),
-         jnp.zeros((b,), jnp.float32))
+        (
+            jnp.asarray(
+                (rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(np.float32)
+            ),
+            jnp.zeros((b,), jnp.float32),
+        )
         for a, b in zip(sizes[:-1], sizes[1:], strict=True)
     ]
 
@@ -104,9 +108,13 @@ def _epoch_fn(Xn, labels, sizes, batch):
 
 def case_m():
     Xn, labels, _ = classification_data(M_N, M_SIZES[0])
-    report("jax", "M", timed(_epoch_fn(Xn, labels, M_SIZES, BATCH_M), REPEATS["M"]),
-           note="full batches only (468 of 469; the last, partial one is dropped "
-                "to avoid a second compilation)")
+    report(
+        "jax",
+        "M",
+        timed(_epoch_fn(Xn, labels, M_SIZES, BATCH_M), REPEATS["M"]),
+        note="full batches only (468 of 469; the last, partial one is dropped "
+        "to avoid a second compilation)",
+    )
 
 
 def case_l():

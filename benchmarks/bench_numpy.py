@@ -72,8 +72,11 @@ def case_m():
             d4 = (p - y) / len(idx)
             d3 = (d4 @ Ws[2].T) * (z3 > 0)
             d2 = (d3 @ Ws[1].T) * (z2 > 0)
-            grads = [(a1.T @ d2, d2.sum(0)), (a2.T @ d3, d3.sum(0)),
-                     (a3.T @ d4, d4.sum(0))]
+            grads = [
+                (a1.T @ d2, d2.sum(0)),
+                (a2.T @ d3, d3.sum(0)),
+                (a3.T @ d4, d4.sum(0)),
+            ]
             for (gW, gb), W, b in zip(grads, Ws, bs, strict=True):
                 W -= LR * gW
                 b -= LR * gb

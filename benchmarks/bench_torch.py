@@ -2,7 +2,6 @@
 
 import sys
 
-import numpy as np
 import torch
 from common import (
     BATCH_L,
@@ -46,8 +45,10 @@ def case_s():
 
     report("torch-raw", "S", [t / S_STEPS for t in timed(raw, REPEATS["S"])])
     model = torch.nn.Sequential(
-        torch.nn.Linear(2, 3, bias=False, dtype=torch.float64), torch.nn.Sigmoid(),
-        torch.nn.Linear(3, 1, bias=False, dtype=torch.float64), torch.nn.Sigmoid(),
+        torch.nn.Linear(2, 3, bias=False, dtype=torch.float64),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(3, 1, bias=False, dtype=torch.float64),
+        torch.nn.Sigmoid(),
     )
     opt = torch.optim.SGD(model.parameters(), lr=LR_S)
 

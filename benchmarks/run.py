@@ -21,16 +21,30 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 JOBS = [
-    ("numpy", "CEIL"), ("torch", "CEIL"),
-    ("chainrule", "S"), ("numpy", "S"), ("torch", "S"), ("jax", "S"), ("sklearn", "S"),
-    ("chainrule", "M"), ("numpy", "M"), ("torch", "M"), ("jax", "M"), ("sklearn", "M"),
-    ("chainrule", "L"), ("torch", "L"), ("jax", "L"),
+    ("numpy", "CEIL"),
+    ("torch", "CEIL"),
+    ("chainrule", "S"),
+    ("numpy", "S"),
+    ("torch", "S"),
+    ("jax", "S"),
+    ("sklearn", "S"),
+    ("chainrule", "M"),
+    ("numpy", "M"),
+    ("torch", "M"),
+    ("jax", "M"),
+    ("sklearn", "M"),
+    ("chainrule", "L"),
+    ("torch", "L"),
+    ("jax", "L"),
 ]
 
 
 def child_env(threads: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    }
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
     env["BENCH_THREADS"] = str(threads)
@@ -44,7 +58,11 @@ def run_job(framework: str, case: str, threads: int) -> list[dict]:
     cmd = [sys.executable, str(HERE / f"bench_{framework}.py"), case]
     t = time.perf_counter()
     proc = subprocess.run(
-        cmd, env=child_env(threads), capture_output=True, text=True, check=False,
+        cmd,
+        env=child_env(threads),
+        capture_output=True,
+        text=True,
+        check=False,
         preexec_fn=lambda: os.sched_setaffinity(0, cores),
     )
     took = time.perf_counter() - t
@@ -53,8 +71,11 @@ def run_job(framework: str, case: str, threads: int) -> list[dict]:
         return []
     rows = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
     for r in rows:
-        print(f"  {r['framework']:>15} {case:>4} t={threads}: median "
-              f"{r['median_s']:.6g} s ({took:.0f} s wall)", file=sys.stderr)
+        print(
+            f"  {r['framework']:>15} {case:>4} t={threads}: median "
+            f"{r['median_s']:.6g} s ({took:.0f} s wall)",
+            file=sys.stderr,
+        )
     return rows
 
 
@@ -62,8 +83,15 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for pkg in ("numpy", "scipy", "torch", "jax", "jaxlib", "scikit-learn",
-                "threadpoolctl"):
+    for pkg in (
+        "numpy",
+        "scipy",
+        "torch",
+        "jax",
+        "jaxlib",
+        "scikit-learn",
+        "threadpoolctl",
+    ):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -80,8 +108,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} "
-            f"{platform.release()}")
+    return (
+        f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} "
+        f"{platform.release()}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,10 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         for framework, case in JOBS:
             results.extend(run_job(framework, case, threads))
     wall = time.perf_counter() - start
-    meta = {"machine": machine(), "versions": versions(), "wall_s": wall,
-            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-    Path(args.json).write_text(json.dumps({"meta": meta, "results": results},
-                                          indent=1))
+    meta = {
+        "machine": machine(),
+        "versions": versions(),
+        "wall_s": wall,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1))
     from report import render
 
     Path(args.out).write_text(render(meta, results))
