@@ -2,7 +2,6 @@
 
 import sys
 
-import numpy as np
 from common import (
     BATCH_L,
     BATCH_M,
@@ -76,16 +75,5 @@ def case_l():
     report("chainrule", "L", [t / L_STEPS for t in timed(steps, REPEATS["L"])])
 
 
-def case_ceil():
-    """NumPy's own float32 matrix-product ceiling on this machine."""
-    rng = np.random.default_rng(0)
-    n = 2048
-    A = rng.standard_normal((n, n), dtype=np.float32)
-    B = rng.standard_normal((n, n), dtype=np.float32)
-    C = np.empty((n, n), np.float32)
-    secs = timed(lambda: np.matmul(A, B, out=C), REPEATS["CEIL"])
-    report("numpy", "CEIL", secs, flops=2.0 * n**3)
-
-
 if __name__ == "__main__":
-    {"S": case_s, "M": case_m, "L": case_l, "CEIL": case_ceil}[sys.argv[1]]()
+    {"S": case_s, "M": case_m, "L": case_l}[sys.argv[1]]()

@@ -4,7 +4,10 @@ import sys
 
 import numpy as np
 from common import (
+    BATCH_L,
     BATCH_M,
+    L_SIZES,
+    L_STEPS,
     LR,
     LR_S,
     M_N,
@@ -12,6 +15,7 @@ from common import (
     REPEATS,
     S_STEPS,
     classification_data,
+    l_flops_per_step,
     report,
     s_data,
     s_weights,
@@ -84,5 +88,44 @@ def case_m():
     report("numpy", "M", timed(epoch, REPEATS["M"]))
 
 
+def case_ceil():
+    """NumPy's own float32 matrix-product ceiling on this machine."""
+    rng = np.random.default_rng(0)
+    n = 2048
+    A = rng.standard_normal((n, n), dtype=np.float32)
+    B = rng.standard_normal((n, n), dtype=np.float32)
+    C = np.empty((n, n), np.float32)
+    secs = timed(lambda: np.matmul(A, B, out=C), REPEATS["CEIL"])
+    report("numpy", "CEIL", secs, flops=2.0 * n**3)
+
+
+def case_ceil_l():
+    """The matrix products of one L step alone, in NumPy: what BLAS gives for
+    these shapes (the first layer's dJ/da is not needed)."""
+    rng = np.random.default_rng(0)
+    sizes, B = L_SIZES, BATCH_L
+    a = [rng.standard_normal((B, n), dtype=np.float32) for n in sizes]
+    Ws = [
+        rng.standard_normal((m, n), dtype=np.float32)
+        for m, n in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    gW = [np.empty_like(W) for W in Ws]
+    out = [np.empty_like(x) for x in a]
+
+    def products():
+        for l, W in enumerate(Ws):
+            np.matmul(a[l], W, out=out[l + 1])
+        for l in range(len(Ws) - 1, -1, -1):
+            np.matmul(a[l].T, a[l + 1], out=gW[l])
+            if l:
+                np.matmul(a[l + 1], Ws[l].T, out=out[l])
+
+    secs = [
+        t / L_STEPS
+        for t in timed(lambda: [products() for _ in range(L_STEPS)], REPEATS["L"])
+    ]
+    report("numpy", "CEIL-L", secs, flops=l_flops_per_step())
+
+
 if __name__ == "__main__":
-    {"S": case_s, "M": case_m}[sys.argv[1]]()
+    {"S": case_s, "M": case_m, "CEIL": case_ceil, "CEIL-L": case_ceil_l}[sys.argv[1]]()

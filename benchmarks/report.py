@@ -59,11 +59,15 @@ def table(results, threads) -> list[str]:
             f"{_fmt(M and M_N / M, ',.0f')} | {_fmt(m and m['peak_rss_mb'], '.0f')} | "
             f"{_fmt(L and 1 / L, '.2f')} | {_fmt(L and l_flops() / L / 1e9, '.0f')} |"
         )
-    for fw in ("numpy", "torch"):
-        c = _get(results, fw, "CEIL", threads)
+    for fw, case, what in (
+        ("numpy", "CEIL", "float32 matmul ceiling (2048³)"),
+        ("torch", "CEIL", "float32 matmul ceiling (2048³)"),
+        ("numpy", "CEIL-L", "L's matrix products alone"),
+    ):
+        c = _get(results, fw, case, threads)
         if c:
             lines.append(
-                f"| {fw} float32 matmul ceiling (2048³) | | | | | | "
+                f"| {fw}: {what} | | | | | {1 / c['median_s']:.2f} | "
                 f"{c['flops'] / c['median_s'] / 1e9:.0f} |"
             )
     return lines
@@ -116,6 +120,14 @@ def ratios(results, threads) -> list[str]:
             f"- L: chainrule {got:.0f} GFLOP/s ÷ NumPy's ceiling {top:.0f} = "
             f"**{got / top:.2f}** (target ≥ 0.90)"
         )
+        shaped = _get(results, "numpy", "CEIL-L", threads)
+        if shaped:
+            sh = shaped["flops"] / shaped["median_s"] / 1e9
+            out.append(
+                f"- L: the same matrix products alone in NumPy reach {sh:.0f} GFLOP/s"
+                f" = {sh / top:.2f} of the ceiling; chainrule reaches "
+                f"**{got / sh:.2f}** of that"
+            )
         for peer in ("torch", "jax"):
             p = med(peer, "L")
             if p:
@@ -173,7 +185,8 @@ def render(meta, results) -> str:
         "  chainrule is `Network.fit(..., epochs=1)` per epoch (input validation",
         "  included). Peak RSS is the process's maximum, data included.",
         f"- L: {'-'.join(map(str, L_SIZES))}, float32, batch {BATCH_L}, "
-        f"{L_STEPS} steps per repetition; {l_flops() / 1e9:.2f} GFLOP of matrix products per step.",
+        f"{L_STEPS} steps per repetition; {l_flops() / 1e9:.2f} GFLOP of matrix",
+        "  products per step.",
         "",
     ]
     body = []
