@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 JOBS = [
     ("numpy", "CEIL"),
     ("torch", "CEIL"),
+    ("numpy", "CEIL-L"),
     ("chainrule", "S"),
     ("numpy", "S"),
     ("torch", "S"),
