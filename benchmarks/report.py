@@ -36,28 +36,33 @@ def table(results, threads) -> list[str]:
     lines = [
         f"### {threads} BLAS thread{'s' if threads > 1 else ''}",
         "",
+        "Medians, with the best repetition in parentheses.",
+        "",
         "| framework | S µs/step | M s/epoch | M examples/s | M peak RSS MB "
         "| L steps/s | L GFLOP/s |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for fw in ROWS:
-        s = _get(results, fw, "S", threads)
-        m = _get(
-            results,
-            fw if fw not in ("torch-raw", "torch-module") else "_",
-            "M",
-            threads,
-        )
-        lc = _get(results, fw, "L", threads)
-        if not (s or m or lc):
+        got = {c: _get(results, fw, c, threads) for c in ("S", "M", "L")}
+        if fw in ("torch-raw", "torch-module"):
+            got["M"] = None
+        if not any(got.values()):
             continue
-        S = s and s["median_s"] * 1e6
-        M = m and m["median_s"]
-        L = lc and lc["median_s"]
+
+        def cell(case, f, spec, got=got):
+            r = got[case]
+            if r is None:
+                return "–"
+            return f"{f(r['median_s']):{spec}} ({f(r['best_s']):{spec}})"
+
+        m = got["M"]
         lines.append(
-            f"| {fw} | {_fmt(S, '.1f')} | {_fmt(M, '.3f')} | "
-            f"{_fmt(M and M_N / M, ',.0f')} | {_fmt(m and m['peak_rss_mb'], '.0f')} | "
-            f"{_fmt(L and 1 / L, '.2f')} | {_fmt(L and l_flops() / L / 1e9, '.0f')} |"
+            f"| {fw} | {cell('S', lambda t: t * 1e6, '.1f')} "
+            f"| {cell('M', lambda t: t, '.3f')} "
+            f"| {cell('M', lambda t: M_N / t, ',.0f')} "
+            f"| {_fmt(m and m['peak_rss_mb'], '.0f')} "
+            f"| {cell('L', lambda t: 1 / t, '.2f')} "
+            f"| {cell('L', lambda t: l_flops() / t / 1e9, '.0f')} |"
         )
     for fw, case, what in (
         ("numpy", "CEIL", "float32 matmul ceiling (2048³)"),
@@ -67,76 +72,72 @@ def table(results, threads) -> list[str]:
         c = _get(results, fw, case, threads)
         if c:
             lines.append(
-                f"| {fw}: {what} (best) | | | | | {1 / c['best_s']:.2f} | "
+                f"| {fw}: {what}, best | | | | | {1 / c['best_s']:.2f} | "
                 f"{c['flops'] / c['best_s'] / 1e9:.0f} |"
             )
     return lines
 
 
 def ratios(results, threads) -> list[str]:
-    def med(fw, case):
-        r = _get(results, fw, case, threads)
-        return r and r["median_s"]
+    def pair(f, *runs):
+        """``f`` of the medians, and of the best repetitions."""
+        if not all(runs):
+            return None
+        a = f(*(r["median_s"] for r in runs))
+        b = f(*(r["best_s"] for r in runs))
+        return f"**{a:.2f}** ({b:.2f} on the best repetitions)"
+
+    def get(fw, case):
+        return _get(results, fw, case, threads)
 
     out = [f"Ratios with {threads} thread{'s' if threads > 1 else ''}:", ""]
-    cs = med("chainrule", "S")
-    for peer, target in (
-        ("torch-raw", "≤ 0.20 (target)"),
-        ("jax", "the one to beat"),
-        ("torch-module", ""),
-        ("numpy", ""),
-        ("sklearn", ""),
-    ):
-        p = med(peer, "S")
-        if cs and p:
-            out.append(f"- S: chainrule time / {peer} time = **{cs / p:.2f}** {target}")
-    cm = med("chainrule", "M")
-    for peer, target in (
-        ("torch", "≥ 1.0 (target)"),
-        ("sklearn", "≥ 1.6 (target)"),
-        ("jax", ""),
-        ("numpy", ""),
-    ):
-        p = med(peer, "M")
-        if cm and p:
+    targets = {"torch-raw": " — target ≤ 0.20", "jax": " — the one to beat"}
+    for peer in ("torch-raw", "jax", "torch-module", "numpy", "sklearn"):
+        v = pair(lambda c, p: c / p, get("chainrule", "S"), get(peer, "S"))
+        if v:
             out.append(
-                f"- M: chainrule examples/s ÷ {peer} = **{p / cm:.2f}** {target}"
+                f"- S: chainrule time ÷ {peer} time = {v}{targets.get(peer, '')}"
             )
-    rc, rt = (
-        _get(results, "chainrule", "M", threads),
-        _get(results, "torch", "M", threads),
-    )
+    targets = {"torch": " — target ≥ 1.0", "sklearn": " — target ≥ 1.6"}
+    for peer in ("torch", "sklearn", "jax", "numpy"):
+        v = pair(lambda c, p: p / c, get("chainrule", "M"), get(peer, "M"))
+        if v:
+            out.append(
+                f"- M: chainrule examples/s ÷ {peer}'s = {v}{targets.get(peer, '')}"
+            )
+    rc, rt = get("chainrule", "M"), get("torch", "M")
     if rc and rt:
         a, b = rc["peak_rss_mb"], rt["peak_rss_mb"]
         out.append(
-            f"- M peak RSS: chainrule {a:.0f} MB vs torch {b:.0f} MB = "
-            f"**{a / b:.2f}** (target < 1)"
+            f"- M peak RSS: chainrule {a:.0f} MB ÷ torch {b:.0f} MB = "
+            f"**{a / b:.2f}** — target < 1"
         )
-    cl, ceil = med("chainrule", "L"), _get(results, "numpy", "CEIL", threads)
-    tceil = _get(results, "torch", "CEIL", threads)
+    cl, ceil, shaped = (
+        get("chainrule", "L"),
+        get("numpy", "CEIL"),
+        get("numpy", "CEIL-L"),
+    )
     if cl and ceil:
-        got, top = l_flops() / cl / 1e9, ceil["flops"] / ceil["best_s"] / 1e9
-        out.append(
-            f"- L: chainrule {got:.0f} GFLOP/s ÷ NumPy's ceiling {top:.0f} = "
-            f"**{got / top:.2f}** (target ≥ 0.90)"
-        )
-        shaped = _get(results, "numpy", "CEIL-L", threads)
+        top = ceil["flops"] / ceil["best_s"]
+        v = pair(lambda c: l_flops() / c / top, cl)
+        out.append(f"- L: chainrule GFLOP/s ÷ NumPy's ceiling = {v} — target ≥ 0.90")
         if shaped:
-            sh = shaped["flops"] / shaped["best_s"] / 1e9
+            sh = shaped["flops"] / shaped["best_s"]
             out.append(
-                f"- L: the same matrix products alone in NumPy reach {sh:.0f} GFLOP/s"
-                f" = {sh / top:.2f} of the ceiling; chainrule reaches "
-                f"**{got / sh:.2f}** of that"
+                f"- L: the same matrix products alone reach {sh / top:.2f} of the "
+                f"ceiling; chainrule reaches {pair(lambda c: l_flops() / c / sh, cl)}"
+                " of that"
             )
         for peer in ("torch", "jax"):
-            p = med(peer, "L")
-            if p:
-                out.append(f"- L: chainrule steps/s ÷ {peer} = **{p / cl:.2f}**")
+            v = pair(lambda c, p: p / c, cl, get(peer, "L"))
+            if v:
+                out.append(f"- L: chainrule steps/s ÷ {peer}'s = {v}")
+        tceil = get("torch", "CEIL")
         if tceil:
-            t = tceil["flops"] / tceil["best_s"] / 1e9
+            t = tceil["flops"] / tceil["best_s"]
             out.append(
-                f"- L, the BLAS part of the gap: torch's own matmul ceiling "
-                f"{t:.0f} GFLOP/s ÷ NumPy's {top:.0f} = **{t / top:.2f}**"
+                f"- L, the BLAS part: torch's own matmul ceiling ÷ NumPy's = "
+                f"**{t / top:.2f}**"
             )
     return out + [""]
 

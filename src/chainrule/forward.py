@@ -162,6 +162,12 @@ def activate(name: str, z: Array, out: Array, mask: Array | None = None) -> Arra
         return out
     if name == "identity":
         return z
+    if name == "softmax":
+        # exp(z − max z) / Σ exp(z − max z), row by row: the max keeps exp ≤ 1
+        np.subtract(z, np.max(z, axis=-1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= np.add.reduce(out, axis=-1, keepdims=True)
+        return out
     out[...] = get_activation(name).f(z)
     return out
 
