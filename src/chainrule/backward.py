@@ -186,7 +186,7 @@ def backward(
             deltas[f"delta{l + 1}"] = delta
         W, a = params[kW], cache[f"a{l}"]
         # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
-        np.matmul(a.T, delta, out=grads[kW])
+        np.dot(a.T, delta, out=grads[kW])
         if l2:
             grads[kW] += np.multiply(W, l2, out=ws.weight_buffer(kW))
         if kb in params:
@@ -194,7 +194,7 @@ def backward(
             np.add.reduce(delta, axis=0, keepdims=True, out=grads[kb])
         if l > 1:
             # one matrix product per layer: dJ/da{l} = delta{l+1} W{l}ᵀ
-            dJda = np.matmul(delta, W.T, out=V[f"g{l}"])
+            dJda = np.dot(delta, W.T, out=V[f"g{l}"])
             if return_deltas:
                 deltas[f"dJda{l}"] = dJda
             delta = backprop_into(

@@ -138,7 +138,12 @@ class Workspace:
 
     @classmethod
     def fresh(cls, params: Mapping[str, Array], n: int, dtype) -> Workspace:
-        """A new workspace for ``params`` and ``n`` examples."""
+        """A new workspace for ``params`` and ``n`` examples.
+
+        Its dtype is that of ``dtype`` and the parameters promoted together,
+        as ``X @ W`` would give.
+        """
+        dtype = np.result_type(dtype, *params.values())
         return cls({k: v.shape for k, v in params.items()}, n, dtype)
 
 
@@ -206,7 +211,8 @@ def forward(
     for (_, kW, kb, kz, ka, km), name in zip(
         layer_keys(len(activations)), activations, strict=True
     ):
-        z = np.matmul(a, params[kW], out=V[kz])
+        # np.dot: the same BLAS product as @, with less overhead per call
+        z = np.dot(a, params[kW], out=V[kz])
         b = params.get(kb)
         if b is not None:
             z += b
