@@ -326,14 +326,7 @@ class Network:
         progress: bool = False,
         **options: Any,
     ) -> History:
-        """Train the network in place; returns a :class:`~chainrule.History`.
-
-        Keyword options beyond the ones shown: ``validation_split``,
-        ``patience``, ``tol``, ``schedule``, ``shuffle``, ``seed``,
-        ``checkpoint``, ``checkpoint_every``, ``resume`` and the optimizer's
-        own (``momentum``, ``nesterov``, ``b1``, ``b2``, ``eps``); see
-        :func:`chainrule.training.fit` and ``docs/training.md``.
-        """
+        """Train the network; see :func:`chainrule.training.fit`."""
         from chainrule.training import fit
 
         return fit(

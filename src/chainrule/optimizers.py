@@ -123,8 +123,6 @@ def sgd(
     """
     lr = check_positive("learning_rate", learning_rate)
     mu = check_non_negative("momentum", momentum)
-    if nesterov and not mu:
-        raise ConfigError("nesterov: expected momentum > 0 with nesterov=True, got 0")
 
     def init(params):
         return SGDState(0, _zeros(params) if mu else {}, _zeros(params))
