@@ -82,6 +82,17 @@ class Workspace:
         the first rows of every buffer.
     dtype : numpy dtype
 
+    Examples
+    --------
+    Two passes into one workspace: the second overwrites the first.
+
+    >>> import numpy as np
+    >>> params = {"W1": np.array([[2.0]])}
+    >>> ws = Workspace({"W1": (1, 1)}, n=4, dtype=np.float64)
+    >>> a, _ = forward(params, np.array([[1.0], [2.0]]), ["identity"], out=ws)
+    >>> b, _ = forward(params, np.array([[5.0]]), ["identity"], out=ws)
+    >>> b, a.base is b.base
+    (array([[10.]]), True)
     """
 
     def __init__(self, shapes: Mapping[str, tuple], n: int, dtype) -> None:

@@ -6,6 +6,15 @@ views the passes read; :func:`~chainrule.forward.forward` and
 :func:`~chainrule.backward.backward` write into one reused
 :class:`~chainrule.forward.Workspace`; a minibatch is gathered into a reused
 buffer; the optimizer updates the flat vector in place.
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.loop import Batches
+>>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5.0).reshape(5, 1)
+>>> batches = Batches(X, y, batch_size=2, shuffle=True)
+>>> [yb.ravel().tolist() for _, yb in batches(np.random.default_rng(0))]
+[[2.0, 4.0], [3.0, 0.0], [1.0]]
 """
 
 from __future__ import annotations

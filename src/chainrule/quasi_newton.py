@@ -4,6 +4,15 @@ SciPy works on a float64 copy of the flat parameter vector; each evaluation
 copies it into the network's parameters (in the network's dtype) and runs
 the same forward and backward passes as every other optimizer, in one reused
 :class:`~chainrule.forward.Workspace`.
+
+Examples
+--------
+>>> import chainrule as cr
+>>> X, y = cr.datasets.test_scores()
+>>> net = cr.Network([2, 3, 1], seed=0)
+>>> hist = net.fit(X, y, optimizer="lbfgs", epochs=100)
+>>> hist.optimizer, hist.cost[-1] < 1e-6
+('lbfgs', True)
 """
 
 from __future__ import annotations
