@@ -33,9 +33,21 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from chainrule import activations as _acts
+from chainrule import losses as _losses
 from chainrule.activations import LEAKY_SLOPE, backprop_through, get_activation
 from chainrule.forward import Workspace, layer_keys
-from chainrule.losses import cost_gradient
+
+#: The registry derivatives that :func:`backprop_into` has in-place versions of.
+KERNELS = {
+    "sigmoid": _acts.sigmoid_prime,
+    "tanh": _acts.tanh_prime,
+    "relu": _acts.relu_prime,
+    "leaky_relu": _acts.leaky_relu_prime,
+    "identity": _acts.identity_prime,
+}
+#: The cost functions whose closed forms :func:`output_delta_into` writes in place.
+LOSS_KERNELS = (_losses.fused_delta, _losses.cost_gradient)
 
 Array = np.ndarray
 
@@ -49,8 +61,12 @@ def backprop_into(
     place from the stored activation where that gives the same values:
     sigmoid ``f' = a (1 − a)`` (``a = expit(z)``), tanh ``f' = 1 − a·a``,
     ReLU ``f' = [z > 0]``, leaky ReLU ``f' = 1`` or ``0.01``, identity
-    ``f' = 1`` (``dJda`` itself is returned).
+    ``f' = 1`` (``dJda`` itself is returned). A derivative put in the
+    registry instead of these is called as it is.
     """
+    if _acts.ACTIVATIONS[name].f_prime is not KERNELS.get(name):
+        out[...] = backprop_through(get_activation(name), z, a, dJda)
+        return out
     if name in ("sigmoid", "tanh"):
         t = V[f"t{l}"]
         if name == "sigmoid":
@@ -90,7 +106,7 @@ def output_delta(
     ws.widths = {top: cache[f"z{top}"].shape[1]}
     delta = output_delta_into(cache, y, activation, loss, ws, top)
     fused = (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax"))
-    return delta, None if fused else cost_gradient(loss, y, cache[f"a{top}"])
+    return delta, None if fused else _losses.cost_gradient(loss, y, cache[f"a{top}"])
 
 
 def output_delta_into(
@@ -114,6 +130,14 @@ def output_delta_into(
     m = y.shape[0]
     V = ws.at(m)
     delta = V[f"d{top}"]
+    if (_losses.fused_delta, _losses.cost_gradient) != LOSS_KERNELS:
+        # the losses module's functions were replaced: use them as they are
+        fused = _losses.fused_delta(loss, activation, y, yhat)
+        if fused is not None:
+            delta[...] = fused
+            return delta
+        dJdyHat = _losses.cost_gradient(loss, y, yhat)
+        return backprop_into(activation, yhat, z, dJdyHat, delta, V, top)
     if (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax")):
         if loss == "cce":
             # δ = (ŷ Σ_j y_j − y)/N
@@ -129,7 +153,7 @@ def output_delta_into(
         if loss == "mse":
             dJdyHat /= m
     else:
-        dJdyHat = cost_gradient(loss, y, yhat)
+        dJdyHat = _losses.cost_gradient(loss, y, yhat)
     return backprop_into(activation, yhat, z, dJdyHat, delta, V, top)
 
 
@@ -180,7 +204,7 @@ def backward(
     delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1)
     deltas: dict[str, Array] = {}
     if return_deltas:
-        deltas["dJdyHat"] = cost_gradient(loss, y, cache[f"a{L + 1}"])
+        deltas["dJdyHat"] = _losses.cost_gradient(loss, y, cache[f"a{L + 1}"])
     for l, kW, kb, _, _, _ in reversed(layer_keys(L)):
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta

@@ -32,6 +32,7 @@ from functools import lru_cache
 import numpy as np
 from scipy.special import expit
 
+from chainrule import activations as _acts
 from chainrule.activations import LEAKY_SLOPE, get_activation
 from chainrule.losses import cost_value
 
@@ -158,13 +159,29 @@ class Workspace:
         return cls({k: v.shape for k, v in params.items()}, n, dtype)
 
 
+#: The registry functions that :func:`activate` has in-place versions of.
+KERNELS = {
+    "sigmoid": _acts.sigmoid,
+    "tanh": _acts.tanh,
+    "relu": _acts.relu,
+    "leaky_relu": _acts.leaky_relu,
+    "identity": _acts.identity,
+    "softmax": _acts.softmax,
+}
+
+
 def activate(name: str, z: Array, out: Array, mask: Array | None = None) -> Array:
     """``f(z)`` written into ``out``; returns the activation array.
 
-    Each line computes what :mod:`chainrule.activations` defines, in place:
-    the same operations in the same order, so the values are identical.
-    ``identity`` returns ``z`` itself.
+    The registry in :mod:`chainrule.activations` defines ``f``. While it holds
+    its own functions, each line below computes the same thing in place (the
+    same operations in the same order, so the values are identical;
+    ``identity`` returns ``z`` itself); a function put in the registry
+    instead is called as it is.
     """
+    if _acts.ACTIVATIONS[name].f is not KERNELS.get(name):
+        out[...] = get_activation(name).f(z)
+        return out
     if name == "sigmoid":
         return expit(z, out=out)
     if name == "tanh":

@@ -47,6 +47,8 @@ class State:
     best_cost: float = np.inf
     waited: int = 0
     elapsed: float = 0.0
+    views: dict | None = None
+    cache: dict | None = None
 
 
 class Batches:
@@ -95,18 +97,45 @@ def _cost(net, params, X, y, ws) -> float:
     return total_cost(params, cache, y, net.activations, net.loss, net.l2)
 
 
+def own_params(net, st: State) -> dict[str, Array]:
+    """The views of ``st.theta`` that ``net`` trains with.
+
+    A callback may have replaced the network's parameters (``set_params``);
+    those are then copied into ``st.theta`` and the cached pass is dropped.
+    """
+    views = st.views
+    if net._params is not views:
+        if views is not None:
+            st.theta[...] = net.get_flat()
+        st.views = net._params = _flat_views(st.theta, net.shapes)
+        st.cache = None
+    return st.views
+
+
 def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
-    """One pass over the data; returns the mean minibatch cost (or NaN)."""
-    params, acts = net._params, net.activations
+    """One pass over the data; returns the epoch's cost (see ``History.cost``)."""
+    params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
     G, P = {"theta": ws.grad}, {"theta": st.theta}
+    if batches.size == batches.n:
+        # Full batch: the forward pass that gives the cost after this step is
+        # the one the next step differentiates, so it is made once and kept.
+        X, y = batches.X, batches.y
+        if st.cache is None:
+            _, st.cache = forward(params, X, acts, out=ws)
+            if not math.isfinite(total_cost(params, st.cache, y, acts, loss, l2)):
+                return math.nan
+        backward(params, st.cache, y, acts, loss, l2, out=ws)
+        st.opt_state = opt.step(G, st.opt_state, P, lr)
+        _, st.cache = forward(params, X, acts, out=ws)
+        return total_cost(params, st.cache, y, acts, loss, l2)
     total = 0.0
     for Xb, yb in batches(st.rng):
         _, cache = forward(params, Xb, acts, out=ws)
-        J = total_cost(params, cache, yb, acts, net.loss, net.l2)
+        J = total_cost(params, cache, yb, acts, loss, l2)
         if not math.isfinite(J):
             return J
         total += J * Xb.shape[0]
-        backward(params, cache, yb, acts, net.loss, net.l2, out=ws)
+        backward(params, cache, yb, acts, loss, l2, out=ws)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
     return total / batches.n
 
@@ -161,7 +190,7 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     schedule = _sched.make(s.schedule, opt.learning_rate, s.epochs)
     st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
     st = st or new_state(net, opt, rng, s.optimizer)
-    net._params = _flat_views(st.theta, net.shapes)
+    own_params(net, st)
     batches = Batches(X, y, s.batch_size, s.shuffle)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
@@ -198,6 +227,7 @@ def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
         st.hist.interrupted = True
         if not np.isfinite(np.add.reduce(st.theta)):
             st.theta[...] = last_good
+        own_params(net, st)
         st.hist.message = f"interrupted after {len(st.hist.cost)} complete epochs"
     if s.checkpoint and not st.hist.interrupted and (saved != st.epoch or stop_early):
         _ckpt.save_state(s.checkpoint, net, opt, s, st)

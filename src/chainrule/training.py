@@ -35,11 +35,11 @@ class History:
     Attributes
     ----------
     cost : list of float
-        Training cost of each epoch: the mean, weighted by batch size, of the
-        cost of every minibatch before its update (as scikit-learn's
-        ``loss_curve_`` and Keras report it; with full batches, the cost
-        before the epoch's step). BFGS and L-BFGS: the cost after each
-        iteration.
+        Training cost of each epoch. Full batch (and BFGS, L-BFGS, per
+        iteration): the cost after the epoch's update, ``net.cost(X, y)``.
+        Minibatches: the mean, weighted by batch size, of the cost of each
+        minibatch before its update, as scikit-learn's ``loss_curve_`` and
+        Keras report it (no extra pass over the data).
     val_cost : list of float
         Validation cost after each epoch; empty without validation data.
     time : list of float
