@@ -18,7 +18,9 @@ import numpy as np
 #: Repetitions (medians are taken over them) after one warm-up.
 REPEATS = {"S": 7, "M": 3, "L": 3, "CEIL": 15}
 #: Steps per repetition of S, and per repetition of L.
-S_STEPS, L_STEPS = 2000, 6
+S_STEPS, L_STEPS = 2000, 20
+#: Repetitions of L's products per timing of the products alone.
+CEIL_L_STEPS = 6
 M_SIZES, L_SIZES = [784, 256, 128, 10], [1024, 2048, 2048, 10]
 M_N, BATCH_M, BATCH_L = 60_000, 128, 512
 LR_S, LR = 0.01, 0.01
