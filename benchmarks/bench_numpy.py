@@ -6,8 +6,8 @@ import numpy as np
 from common import (
     BATCH_L,
     BATCH_M,
+    CEIL_L_STEPS,
     L_SIZES,
-    L_STEPS,
     LR,
     LR_S,
     M_N,
@@ -121,8 +121,10 @@ def case_ceil_l():
                 np.matmul(a[l + 1], Ws[l].T, out=out[l])
 
     secs = [
-        t / L_STEPS
-        for t in timed(lambda: [products() for _ in range(L_STEPS)], REPEATS["L"])
+        t / CEIL_L_STEPS
+        for t in timed(
+            lambda: [products() for _ in range(CEIL_L_STEPS)], REPEATS["CEIL"]
+        )
     ]
     report("numpy", "CEIL-L", secs, flops=l_flops_per_step())
 

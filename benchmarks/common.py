@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 #: Repetitions (medians are taken over them) after one warm-up.
-REPEATS = {"S": 7, "M": 3, "L": 3, "CEIL": 15}
+REPEATS = {"S": 7, "M": 5, "L": 3, "CEIL": 15}
 #: Steps per repetition of S, and per repetition of L.
 S_STEPS, L_STEPS = 2000, 20
 #: Repetitions of L's products per timing of the products alone.
