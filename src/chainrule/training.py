@@ -14,18 +14,15 @@ True
 
 from __future__ import annotations
 
-import time
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 
 from chainrule import optimizers as _opt
-from chainrule.backward import backward
-from chainrule.errors import DivergenceError
-from chainrule.forward import forward, total_cost
+from chainrule.errors import ConfigError, DivergenceError
 from chainrule.validation import check_positive
 
 Array = np.ndarray
@@ -38,25 +35,34 @@ class History:
     Attributes
     ----------
     cost : list of float
-        Training cost after each epoch (first-order optimizers) or each
-        iteration (BFGS, L-BFGS).
+        Training cost of each epoch. Full batch (and BFGS, L-BFGS, per
+        iteration): the cost after the epoch's update, ``net.cost(X, y)``.
+        Minibatches: the mean, weighted by batch size, of the cost of each
+        minibatch before its update, as scikit-learn's ``loss_curve_`` and
+        Keras report it (no extra pass over the data).
     val_cost : list of float
-        Validation cost at the same points; empty without validation data.
+        Validation cost after each epoch; empty without validation data.
     time : list of float
-        Seconds since the start of training at the same points.
+        Seconds since the start of training at the end of each epoch.
+    learning_rate : list of float
+        The learning rate of each epoch (first-order optimizers).
     optimizer : str
     stopped_early : bool
     best_epoch : int or None
         The epoch (1-based) whose parameters were kept by early stopping.
+    interrupted : bool
+        Training was ended by Ctrl-C (``KeyboardInterrupt``).
     message : str
     """
 
     cost: list[float] = field(default_factory=list)
     val_cost: list[float] = field(default_factory=list)
     time: list[float] = field(default_factory=list)
+    learning_rate: list[float] = field(default_factory=list)
     optimizer: str = ""
     stopped_early: bool = False
     best_epoch: int | None = None
+    interrupted: bool = False
     message: str = ""
 
     @property
@@ -68,22 +74,91 @@ class History:
         return len(self.cost)
 
 
-def _cost_grad(net, params, X, y):
-    _, cache = forward(params, X, net.activations)
-    J = total_cost(params, cache, y, net.activations, net.loss, net.l2)
-    return J, cache
+@dataclass
+class Settings:
+    """Validated arguments of one call to :func:`fit`."""
+
+    optimizer: str
+    epochs: int
+    learning_rate: float | None
+    batch_size: int | None
+    early_stopping: bool
+    patience: int
+    tol: float
+    shuffle: bool
+    seed: int | None
+    schedule: Any
+    callbacks: list
+    options: dict
+    checkpoint: str | None
+    checkpoint_every: int
+    resume: Any
 
 
-def _diverged(hist: History, epoch: int, lr: float | None) -> DivergenceError:
-    hint = f" (learning_rate={lr})" if lr is not None else ""
+def diverged(hist: History, epoch: int, lr: float | None) -> DivergenceError:
+    """The error raised when the cost stops being finite at ``epoch``."""
+    hint = f" (learning_rate={lr:g})" if lr is not None else ""
     err = DivergenceError(
         f"training diverged: the cost is not finite at epoch {epoch}; the "
-        f"parameters of the last finite step are kept. Try a smaller "
+        f"parameters of the last finite epoch are kept. Try a smaller "
         f"learning rate{hint}.",
         epoch=epoch,
     )
     err.history = hist
     return err
+
+
+def split_validation(X: Array, y: Array, fraction: float, rng) -> tuple:
+    """Hold out ``fraction`` of the rows, drawn by ``rng``, for validation."""
+    if not 0 < fraction < 1:
+        raise ConfigError(
+            f"validation_split: expected a fraction in (0, 1), got {fraction!r}"
+        )
+    n = X.shape[0]
+    n_val = int(round(n * fraction))
+    if n_val < 1 or n_val >= n:
+        raise ConfigError(
+            f"validation_split: {fraction} of {n} examples leaves "
+            f"{n_val} for validation and {n - n_val} for training; both need >= 1"
+        )
+    order = rng.permutation(n)
+    val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
+    return X[train], y[train], (X[val], y[val])
+
+
+def _settings(optimizer, epochs, learning_rate, batch_size, **kw) -> Settings:
+    name = _opt.check_name(optimizer)
+    epochs = check_positive("epochs", epochs, integer=True)
+    if learning_rate is not None:
+        learning_rate = check_positive("learning_rate", learning_rate)
+    if batch_size is not None:
+        batch_size = check_positive("batch_size", batch_size, integer=True)
+    patience = check_positive("patience", kw.pop("patience"), integer=True)
+    every = check_positive("checkpoint_every", kw.pop("checkpoint_every"), integer=True)
+    ckpt = kw.pop("checkpoint")
+    if ckpt is not None:
+        ckpt = os.fspath(ckpt)
+        folder = os.path.dirname(ckpt) or "."
+        if not os.path.isdir(folder):
+            raise ConfigError(f"checkpoint: the folder {folder!r} does not exist")
+    if kw["resume"] is True and ckpt is None:
+        raise ConfigError("resume=True: expected a checkpoint= path to resume from")
+    if name in _opt.SCIPY_METHODS and (ckpt is not None or kw["resume"]):
+        raise ConfigError(
+            f"checkpoint/resume: supported for 'gd', 'sgd' and 'adam', not {name!r} "
+            "(SciPy keeps its state internally)"
+        )
+    return Settings(
+        name,
+        epochs,
+        learning_rate,
+        batch_size,
+        patience=patience,
+        checkpoint=ckpt,
+        checkpoint_every=every,
+        callbacks=list(kw.pop("callbacks")),
+        **kw,
+    )
 
 
 def fit(
@@ -98,10 +173,16 @@ def fit(
     early_stopping: bool = False,
     callbacks: Sequence[Callable[..., Any]] = (),
     progress: bool = False,
+    *,
+    validation_split: float | None = None,
     patience: int = 10,
     tol: float = 0.0,
+    schedule: str | Callable[[int], float] = "constant",
     shuffle: bool = True,
     seed: int | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: int = 1,
+    resume: str | os.PathLike | bool | None = None,
     **options: Any,
 ) -> History:
     """Train ``net`` in place and return its :class:`History`.
@@ -113,12 +194,13 @@ def fit(
     y : (n, n_outputs) array_like
     optimizer : {"gd", "sgd", "adam", "bfgs", "lbfgs"}
     epochs : int
-        Epochs (first-order) or the maximum number of iterations (quasi-Newton).
+        Epochs (first-order; the total, counting resumed ones) or the maximum
+        number of iterations (quasi-Newton).
     learning_rate : float, optional
         First-order optimizers only; defaults per optimizer.
     batch_size : int, optional
-        ``None`` for full batch. Minibatches are drawn from a shuffle seeded
-        by ``seed`` (default: the network's seed).
+        ``None`` for full batch. Minibatches follow a permutation drawn each
+        epoch from ``numpy.random.default_rng(seed)``.
     validation_data : tuple (X_val, y_val), optional
     early_stopping : bool
         Stop when the validation cost (or the training cost without
@@ -126,11 +208,33 @@ def fit(
         ``patience`` epochs, and restore the best parameters.
     callbacks : sequence of callables
         Called as ``callback(epoch, history, net)`` after each epoch; a
-        callback that returns ``True`` stops training.
+        callback that returns ``True`` stops training. ``net.params`` are the
+        live parameters: copy them to keep them.
     progress : bool
-        Show a progress bar (Rich).
+        Show a progress bar (Rich) on stderr.
+    validation_split : float, optional
+        Hold out this fraction of ``(X, y)``, drawn with ``seed``, as
+        validation data (instead of ``validation_data``).
+    patience, tol : int, float
+        See ``early_stopping``.
+    schedule : {"constant", "inverse", "step", "cosine"} or callable
+        The learning rate of each epoch; see :mod:`chainrule.schedules`.
+    shuffle : bool
+        Shuffle minibatches each epoch.
+    seed : int, optional
+        Seed of the shuffles and of ``validation_split`` (default: the
+        network's seed).
+    checkpoint : path, optional
+        Write the training state (parameters, optimizer state, epoch, random
+        generator, history) there every ``checkpoint_every`` epochs and when
+        training ends; see :mod:`chainrule.checkpoint`.
+    resume : path or True, optional
+        Continue from a checkpoint (``True``: from ``checkpoint`` if that file
+        exists); with the same arguments, the run ends exactly where an
+        uninterrupted one would.
     **options
-        Passed to the optimizer (``momentum``, ``nesterov``, ``b1``, ...).
+        Passed to the optimizer (``momentum``, ``nesterov``, ``b1``, ``b2``,
+        ``eps``; SciPy's ``options`` for BFGS and L-BFGS).
 
     Returns
     -------
@@ -139,222 +243,43 @@ def fit(
     Raises
     ------
     DivergenceError
-        When the cost stops being finite; ``net`` keeps the last finite
-        parameters and the error carries ``.history``.
+        When the cost stops being finite; ``net`` keeps the parameters of
+        the last epoch with a finite cost and the error carries ``.epoch``
+        and ``.history``.
     """
-    name = _opt.check_name(optimizer)
-    epochs = check_positive("epochs", epochs, integer=True)
-    if learning_rate is not None:
-        check_positive("learning_rate", learning_rate)
-    if batch_size is not None:
-        batch_size = check_positive("batch_size", batch_size, integer=True)
-    Xa, ya = net.check_data(X, y)
-    val = None
-    if validation_data is not None:
-        val = net.check_data(*validation_data)
-    callbacks = list(callbacks)
-    if progress:
-        from chainrule.progress import ProgressBar
-
-        bar = ProgressBar(total=epochs, description=f"fit ({name})")
-        with bar:
-            return _dispatch(
-                net,
-                Xa,
-                ya,
-                name,
-                epochs,
-                learning_rate,
-                batch_size,
-                val,
-                early_stopping,
-                [*callbacks, bar],
-                patience,
-                tol,
-                shuffle,
-                seed,
-                options,
-            )
-    return _dispatch(
-        net,
-        Xa,
-        ya,
-        name,
+    s = _settings(
+        optimizer,
         epochs,
         learning_rate,
         batch_size,
-        val,
-        early_stopping,
-        callbacks,
-        patience,
-        tol,
-        shuffle,
-        seed,
-        options,
+        early_stopping=early_stopping,
+        patience=patience,
+        tol=float(tol),
+        shuffle=bool(shuffle),
+        seed=net.seed if seed is None else seed,
+        schedule=schedule,
+        callbacks=callbacks,
+        options=options,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        resume=resume,
     )
-
-
-def _dispatch(
-    net,
-    Xa,
-    ya,
-    name,
-    epochs,
-    learning_rate,
-    batch_size,
-    val,
-    early_stopping,
-    callbacks,
-    patience,
-    tol,
-    shuffle,
-    seed,
-    options,
-):
-    if name in _opt.SCIPY_METHODS:
-        return _fit_scipy(net, Xa, ya, name, epochs, val, callbacks, options)
-    opt = _opt.make(name, learning_rate, **options)
-    lr = _opt.DEFAULT_LEARNING_RATE[name] if learning_rate is None else learning_rate
-    rng = np.random.default_rng(net.seed if seed is None else seed)
-    return _fit_first_order(
-        net,
-        Xa,
-        ya,
-        opt,
-        name,
-        lr,
-        epochs,
-        batch_size,
-        val,
-        early_stopping,
-        callbacks,
-        patience,
-        tol,
-        shuffle,
-        rng,
-    )
-
-
-def _fit_first_order(
-    net,
-    X,
-    y,
-    opt,
-    name,
-    lr,
-    epochs,
-    batch_size,
-    val,
-    early_stopping,
-    callbacks,
-    patience,
-    tol,
-    shuffle,
-    rng,
-) -> History:
-    hist = History(optimizer=name)
-    params = net.params
-    state = opt.init(params)
-    n = X.shape[0]
-    bs = n if batch_size is None else min(batch_size, n)
-    best, best_J, waited = None, np.inf, 0
-    start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        order = rng.permutation(n) if (shuffle and bs < n) else None
-        for lo in range(0, n, bs):
-            idx = slice(lo, lo + bs) if order is None else order[lo : lo + bs]
-            Xb, yb = (X, y) if bs == n else (X[idx], y[idx])
-            J, cache = _cost_grad(net, params, Xb, yb)
-            if not np.isfinite(J):
-                net.set_params(params)
-                raise _diverged(hist, epoch, lr)
-            grads = backward(params, cache, yb, net.activations, net.loss, net.l2)
-            updates, state = opt.update(grads, state, params)
-            new = _opt.apply_updates(params, updates)
-            if not all(np.all(np.isfinite(v)) for v in new.values()):
-                net.set_params(params)
-                raise _diverged(hist, epoch, lr)
-            params = new
-        J, _ = _cost_grad(net, params, X, y)
-        if not np.isfinite(J):
-            raise _diverged(hist, epoch, lr)
-        net._params = params
-        hist.cost.append(J)
-        if val is not None:
-            hist.val_cost.append(_cost_grad(net, params, *val)[0])
-        hist.time.append(time.perf_counter() - start)
-        monitored = hist.val_cost[-1] if val is not None else J
-        if monitored < best_J - tol:
-            best_J, waited = monitored, 0
-            best = ({k: v.copy() for k, v in params.items()}, epoch)
-        else:
-            waited += 1
-        if any(cb(epoch, hist, net) for cb in callbacks):
-            hist.message = f"stopped by a callback at epoch {epoch}"
-            break
-        if early_stopping and waited >= patience:
-            hist.stopped_early = True
-            net._params, hist.best_epoch = best[0], best[1]
-            hist.message = (
-                f"early stopping at epoch {epoch}; kept epoch "
-                f"{best[1]} (cost {best_J:.6g})"
-            )
-            break
+    Xa, ya = net.check_data(X, y)
+    rng = np.random.default_rng(s.seed)
+    if validation_split is not None:
+        if validation_data is not None:
+            raise ConfigError("validation_split: give it or validation_data, not both")
+        Xa, ya, val = split_validation(Xa, ya, float(validation_split), rng)
     else:
-        hist.message = f"completed {epochs} epochs"
-    return hist
+        val = None if validation_data is None else net.check_data(*validation_data)
+    if s.optimizer in _opt.SCIPY_METHODS:
+        from chainrule.quasi_newton import fit_scipy as run
+    else:
+        from chainrule.loop import fit_first_order as run
+    if not progress:
+        return run(net, Xa, ya, val, s, rng)
+    from chainrule.progress import ProgressBar
 
-
-def _fit_scipy(net, X, y, name, epochs, val, callbacks, options) -> History:
-    hist = History(optimizer=name)
-    shapes = net.shapes
-    from chainrule.params import flatten, unflatten
-
-    def objective(v: Array) -> tuple[float, Array]:
-        p = unflatten(v, shapes, net.dtype)
-        J, cache = _cost_grad(net, p, X, y)
-        g = backward(p, cache, y, net.activations, net.loss, net.l2)
-        return J, flatten(g, shapes).astype(np.float64)
-
-    start = time.perf_counter()
-
-    class _StopError(Exception):
-        pass
-
-    last_good = {"x": flatten(net.params, shapes).astype(np.float64)}
-
-    def callback(intermediate_result) -> None:
-        J = float(intermediate_result.fun)
-        x = intermediate_result.x
-        if not np.isfinite(J):
-            raise _StopError
-        last_good["x"] = x.copy()
-        hist.cost.append(J)
-        if val is not None:
-            p = unflatten(x, shapes, net.dtype)
-            hist.val_cost.append(_cost_grad(net, p, *val)[0])
-        hist.time.append(time.perf_counter() - start)
-        net.set_flat(x)
-        if any(cb(len(hist.cost), hist, net) for cb in callbacks):
-            raise StopIteration
-
-    x0 = last_good["x"]
-    opts = {"maxiter": epochs, **options}
-    try:
-        res = minimize(
-            objective,
-            x0,
-            jac=True,
-            method=_opt.SCIPY_METHODS[name],
-            callback=callback,
-            options=opts,
-        )
-    except _StopError:
-        net.set_flat(last_good["x"])
-        raise _diverged(hist, len(hist.cost) + 1, None) from None
-    if not np.all(np.isfinite(res.x)) or not np.isfinite(res.fun):
-        net.set_flat(last_good["x"])
-        raise _diverged(hist, len(hist.cost) + 1, None)
-    net.set_flat(res.x)
-    hist.message = str(res.message)
-    return hist
+    with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+        s.callbacks.append(bar)
+        return run(net, Xa, ya, val, s, rng)

@@ -1,0 +1,146 @@
+"""Run every benchmark in its own process and write ``benchmarks/RESULTS.md``.
+
+Usage: ``python benchmarks/run.py [--threads 1 2] [--out benchmarks/RESULTS.md]``
+(``make bench`` runs it). Each framework and case runs in a fresh process,
+pinned to as many cores as BLAS threads, with ``OPENBLAS_CORETYPE`` and
+``OPENBLAS_L2_SIZE`` removed from its environment (they select a slower
+kernel in current NumPy); the BLAS kernel and threads that ran are recorded
+through threadpoolctl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+JOBS = [
+    ("numpy", "CEIL"),
+    ("torch", "CEIL"),
+    ("numpy", "CEIL-L"),
+    ("chainrule", "S"),
+    ("numpy", "S"),
+    ("torch", "S"),
+    ("jax", "S"),
+    ("sklearn", "S"),
+    ("chainrule", "M"),
+    ("numpy", "M"),
+    ("torch", "M"),
+    ("jax", "M"),
+    ("sklearn", "M"),
+    ("chainrule", "L"),
+    ("torch", "L"),
+    ("jax", "L"),
+]
+
+
+def child_env(threads: int) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    }
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = str(threads)
+    env["BENCH_THREADS"] = str(threads)
+    src = str(HERE.parent / "src")
+    env["PYTHONPATH"] = os.pathsep.join([src, str(HERE), env.get("PYTHONPATH", "")])
+    return env
+
+
+def run_job(framework: str, case: str, threads: int) -> list[dict]:
+    cores = sorted(os.sched_getaffinity(0))[:threads]
+    cmd = [sys.executable, str(HERE / f"bench_{framework}.py"), case]
+    t = time.perf_counter()
+    proc = subprocess.run(
+        cmd,
+        env=child_env(threads),
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.sched_setaffinity(0, cores),
+    )
+    took = time.perf_counter() - t
+    if proc.returncode:
+        print(f"  {framework} {case}: FAILED\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return []
+    rows = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+    for r in rows:
+        print(
+            f"  {r['framework']:>15} {case:>4} t={threads}: median "
+            f"{r['median_s']:.6g} s ({took:.0f} s wall)",
+            file=sys.stderr,
+        )
+    return rows
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in (
+        "numpy",
+        "scipy",
+        "torch",
+        "jax",
+        "jaxlib",
+        "scikit-learn",
+        "threadpoolctl",
+    ):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{model}, {os.cpu_count()} logical CPUs, {platform.system()} "
+        f"{platform.release()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--json", default=str(HERE / "results.json"))
+    args = parser.parse_args(argv)
+    results = []
+    start = time.perf_counter()
+    for threads in args.threads:
+        print(f"BLAS threads = {threads}", file=sys.stderr)
+        for framework, case in JOBS:
+            results.extend(run_job(framework, case, threads))
+    wall = time.perf_counter() - start
+    meta = {
+        "machine": machine(),
+        "versions": versions(),
+        "wall_s": wall,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1))
+    from report import render
+
+    Path(args.out).write_text(render(meta, results))
+    print(f"wrote {args.out} in {wall:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The reused workspace gives bit for bit what the pure passes give."""
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.backward import backward
+from chainrule.forward import Workspace, forward, total_cost
+
+CASES = [
+    (["sigmoid", "tanh", "sigmoid"], "sse"),
+    (["relu", "leaky_relu", "identity"], "mse"),
+    (["tanh", "relu", "sigmoid"], "bce"),
+    (["leaky_relu", "identity", "softmax"], "cce"),
+    (["relu", "tanh", "softmax"], "sse"),
+]
+
+
+@pytest.mark.parametrize(("acts", "loss"), CASES)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_workspace_passes_equal_fresh_ones(acts, loss, dtype):
+    rng = np.random.default_rng(0)
+    net = cr.Network(
+        [4, 5, 3, 2], activation=acts, loss=loss, l2=0.1, seed=1, dtype=dtype
+    )
+    p = net.params
+    ws = Workspace(net.shapes, 9, net.dtype)
+    for m in (9, 4, 9, 1):  # full, partial, full again, one row
+        X = rng.normal(size=(m, 4)).astype(dtype)
+        y = (
+            np.eye(2)[rng.integers(0, 2, m)]
+            if loss in ("bce", "cce")
+            else rng.normal(size=(m, 2))
+        ).astype(dtype)
+        yh_ws, cache_ws = forward(p, X, net.activations, out=ws)
+        J_ws = total_cost(p, cache_ws, y, net.activations, loss, 0.1)
+        g_ws = backward(p, cache_ws, y, net.activations, loss, 0.1, out=ws)
+        yh, cache = forward(p, X, net.activations)
+        g = backward(p, cache, y, net.activations, loss, 0.1)
+        np.testing.assert_array_equal(yh_ws, yh)
+        assert J_ws == total_cost(p, cache, y, net.activations, loss, 0.1)
+        for k in p:
+            np.testing.assert_array_equal(g_ws[k], g[k])
+            assert g_ws[k].dtype == net.dtype
+        np.testing.assert_array_equal(ws.grads["W1"], net.gradients(X, y)["W1"])
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "relu"])
+def test_the_registry_is_the_source_of_f_and_f_prime(monkeypatch, name):
+    """A function put in the activation registry is what every pass uses."""
+    from chainrule import activations
+
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    net = cr.Network([2, 3, 1], activation=name, output_activation="identity")
+    g0, yh0 = net.gradients(X, y), net.forward(X)
+    act = activations.ACTIVATIONS[name]
+    monkeypatch.setitem(
+        activations.ACTIVATIONS,
+        name,
+        act._replace(f=lambda z: 2 * act.f(z), f_prime=lambda z: 2 * act.f_prime(z)),
+    )
+    np.testing.assert_allclose(net.forward(X), 2 * yh0 - net.params["b2"], rtol=1e-12)
+    g = net.gradients(X, y)
+    assert not np.allclose(g["W1"], g0["W1"])
+    np.testing.assert_array_equal(net.trace(X, y)["dJdW1"], g["W1"])
+    before = net.get_flat()
+    net.fit(X, y, optimizer="gd", epochs=1, learning_rate=0.1)
+    flat = np.concatenate([g[k].ravel() for k in net.params])
+    np.testing.assert_array_equal(net.get_flat(), before + (-0.1 * flat))
