@@ -39,11 +39,12 @@ import os
 from pathlib import Path
 
 import numpy as np
-from safetensors import safe_open
+from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
 from chainrule.errors import ChainruleError, ConfigError, ModelFileError
 from chainrule.io import MAX_FILE_BYTES, atomic_write_bytes
+from chainrule.modelfile import parse_header, strict_json
 from chainrule.training import History
 
 FORMAT = "chainrule.checkpoint"
@@ -109,15 +110,18 @@ def read(path) -> tuple[dict, dict[str, np.ndarray]]:
         raise ModelFileError(f"resume: no such checkpoint file {str(p)!r}")
     if p.stat().st_size > MAX_FILE_BYTES:
         raise ModelFileError(f"{str(p)!r}: too large for a checkpoint")
+    data = p.read_bytes()
+    where = repr(str(p))
+    # The header's tensor table is checked (names, dtypes, shapes, offsets)
+    # before safetensors decodes anything: a hostile header cannot allocate.
+    _, meta = parse_header(data, where)
+    if "chainrule" not in meta:
+        raise ModelFileError(f"{where}: not a chainrule checkpoint (no metadata)")
+    doc = strict_json(meta["chainrule"], where, "the checkpoint metadata")
     try:
-        with safe_open(str(p), framework="numpy") as fh:
-            meta = fh.metadata() or {}
-            tensors = {k: fh.get_tensor(k) for k in fh.keys()}  # noqa: SIM118
-        doc = json.loads(meta["chainrule"])
-    except (KeyError, TypeError, json.JSONDecodeError):
-        raise ModelFileError(f"{str(p)!r}: not a chainrule checkpoint") from None
+        tensors = _st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError
-        raise ModelFileError(f"{str(p)!r}: not a safetensors file ({exc})") from None
+        raise ModelFileError(f"{where}: corrupted tensors ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ModelFileError(f"{str(p)!r}: not a chainrule checkpoint (format)")
     if doc.get("version") != VERSION:

@@ -132,6 +132,17 @@ def train(
         "model.safetensors"
     ),
     plot: Annotated[Path | None, typer.Option(help="Write the cost curve PNG.")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="Save the training state here (gd, sgd, adam)."),
+    ] = None,
+    checkpoint_every: Annotated[
+        int, typer.Option(help="Epochs between checkpoints.")
+    ] = 1,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue from --checkpoint if it exists."),
+    ] = False,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -162,11 +173,15 @@ def train(
         classify=classify,
         out=out,
         plot=plot,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        resume=resume,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
     _check_folder("--out", out)
     _check_folder("--plot", plot)
+    _check_folder("--checkpoint", checkpoint)
     run_train(opts)
 
 

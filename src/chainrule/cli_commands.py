@@ -54,6 +54,9 @@ class TrainOptions:
     classify: bool
     out: Path
     plot: Path | None
+    checkpoint: Path | None = None
+    checkpoint_every: int = 1
+    resume: bool = False
 
 
 def _console() -> Console:
@@ -89,6 +92,7 @@ def _check_options(opts: TrainOptions) -> None:
             ("--batch-size", opts.batch_size),
             ("--learning-rate", opts.learning_rate),
             ("--early-stopping", opts.early_stopping or None),
+            ("--checkpoint", opts.checkpoint),
         ):
             if value is not None:
                 raise ConfigError(
@@ -97,6 +101,8 @@ def _check_options(opts: TrainOptions) -> None:
                 )
     if opts.early_stopping and opts.validation_split == 0:
         raise ConfigError("--early-stopping: needs --validation-split above 0")
+    if opts.resume and opts.checkpoint is None:
+        raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
 
 def _fit(net: cr.Network, opts: TrainOptions, train, val):
@@ -111,6 +117,9 @@ def _fit(net: cr.Network, opts: TrainOptions, train, val):
         progress=True,
         patience=opts.patience,
         seed=opts.seed,
+        checkpoint=None if opts.checkpoint is None else str(opts.checkpoint),
+        checkpoint_every=opts.checkpoint_every,
+        resume=True if opts.resume else None,
     )
 
 

@@ -115,13 +115,19 @@ class Table:
         Raises
         ------
         DataFileError
-            A cell is not a number: the message names the row, the column
-            and the text.
+            A cell is not a number, or is NaN or infinite: the message names
+            the row, the column and the text.
         """
         cols = self.expand(names)
         for name in cols:
             if not self.is_numeric(name):
                 raise self._not_a_number(name)
+            bad = np.flatnonzero(~np.isfinite(self.columns[name]))
+            if bad.size:
+                raise DataFileError(
+                    f"{self.source}: {self.where(int(bad[0]))}, column {name!r}: "
+                    f"expected a finite number, got {self.columns[name][bad[0]]}"
+                )
         return np.column_stack([self.columns[c] for c in cols])
 
     def where(self, row: int) -> str:

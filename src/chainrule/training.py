@@ -126,6 +126,18 @@ def split_validation(X: Array, y: Array, fraction: float, rng) -> tuple:
     return X[train], y[train], (X[val], y[val])
 
 
+def _check_resume_file(resume, ckpt) -> None:
+    """Read the checkpoint to resume from now, so a bad file fails before work."""
+    if resume is None or resume is False:
+        return
+    path = ckpt if resume is True else os.fspath(resume)
+    if resume is True and not os.path.exists(path):
+        return  # resume=True with no checkpoint yet: a fresh start
+    from chainrule.checkpoint import read
+
+    read(path)
+
+
 def _settings(optimizer, epochs, learning_rate, batch_size, **kw) -> Settings:
     name = _opt.check_name(optimizer)
     epochs = check_positive("epochs", epochs, integer=True)
@@ -148,6 +160,7 @@ def _settings(optimizer, epochs, learning_rate, batch_size, **kw) -> Settings:
             f"checkpoint/resume: supported for 'gd', 'sgd' and 'adam', not {name!r} "
             "(SciPy keeps its state internally)"
         )
+    _check_resume_file(kw["resume"], ckpt)
     return Settings(
         name,
         epochs,
