@@ -209,3 +209,30 @@ def test_float32_network_stays_float32(data):
     t = net.trace(X, y)
     assert t["delta2"].dtype == np.float32 and t["dJdW1"].dtype == np.float32
     assert isinstance(net.cost(X, y), float)
+
+
+def test_user_arrays_are_never_written(data):
+    X, y = data
+    X32, y32 = X.astype("float32"), y.astype("float32")
+    copies = [a.copy() for a in (X, y, X32, y32)]
+    net = cr.Network([2, 3, 1], seed=0)
+    net.trace(X, y)
+    net.fit(X, y, optimizer="adam", epochs=5, batch_size=2)
+    net.fit(X, y, optimizer="gd", epochs=5)
+    net.fit(X, y, optimizer="bfgs", epochs=5)
+    cr.gradcheck(net, X, y)
+    cr.explain(net, X, y, learning_rate=0.1)
+    net32 = cr.Network([2, 3, 1], seed=0, dtype="float32")
+    net32.fit(X32, y32, optimizer="sgd", epochs=5, batch_size=2, momentum=0.9)
+    net32.trace(X32, y32)
+    for a, c in zip((X, y, X32, y32), copies, strict=True):
+        np.testing.assert_array_equal(a, c)
+
+
+def test_set_params_copies_the_arrays_it_is_given():
+    net = cr.Network([2, 3, 1], bias=False, seed=0)
+    W1, W2 = np.ones((2, 3)), np.ones((3, 1))
+    net.set_params({"W1": W1, "W2": W2})
+    X, y = cr.datasets.test_scores()
+    net.fit(X, y, optimizer="gd", epochs=3)
+    assert np.all(W1 == 1) and np.all(W2 == 1)

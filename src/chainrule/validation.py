@@ -68,9 +68,14 @@ def _describe(value: object) -> str:
 
 
 def as_array(
-    name: str, value: object, dtype: np.dtype | str, ndims: tuple = (1, 2)
+    name: str,
+    value: object,
+    dtype: np.dtype | str,
+    ndims: tuple = (1, 2),
+    *,
+    copy: bool = True,
 ) -> Array:
-    """``value`` as a non-empty, finite array of ``dtype`` (a new array).
+    """``value`` as a non-empty, finite array of ``dtype``.
 
     Parameters
     ----------
@@ -80,6 +85,10 @@ def as_array(
     dtype : dtype or str
     ndims : tuple of int
         The accepted numbers of dimensions.
+    copy : bool
+        Always return a new array. With ``False``, an array that already has
+        ``dtype`` is returned as it is (data is read, never written, so a
+        large ``X`` is not copied).
 
     Raises
     ------
@@ -119,6 +128,8 @@ def as_array(
         raise ShapeError(f"{name}: expected at least one value, got shape {a.shape}")
     if not np.all(np.isfinite(a)):
         raise InvalidValueError(f"{name}: contains NaN or infinity at {_first_bad(a)}")
+    if a.dtype == np.dtype(dtype):
+        return a.copy() if copy else a
     with np.errstate(over="ignore"):
         out = np.array(a, dtype=dtype)
     if not np.all(np.isfinite(out)):
@@ -132,7 +143,7 @@ def as_array(
 
 def as_matrix(name: str, value: object, dtype: np.dtype) -> Array:
     """``value`` as a finite array of ``dtype`` with one or two dimensions."""
-    return as_array(name, value, dtype, (1, 2))
+    return as_array(name, value, dtype, (1, 2), copy=False)
 
 
 def check_X(X: object, n_inputs: int, dtype: np.dtype) -> Array:
