@@ -131,3 +131,27 @@ def test_invalid_pairings_are_refused():
         cr.Network([2, 3, 2], activation="softmax", loss="sse")
     with pytest.raises(cr.UnknownNameError, match="sigmoid"):
         cr.Network([2, 1], activation="sigmoidd")
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_in_place_forms_equal_f_and_f_prime_bit_for_bit(name, dtype):
+    """The hot path's in-place kernels compute exactly the registry's f and f'."""
+    from chainrule.activations import backprop_through
+
+    act = ACTIVATIONS[name]
+    rng = np.random.default_rng(0)
+    z = np.concatenate([rng.normal(scale=3, size=(6, 4)), np.zeros((1, 4))]).astype(
+        dtype
+    )
+    dJda = rng.normal(size=z.shape).astype(dtype)
+    scratch = {"t2": np.empty_like(z), "m2": np.empty(z.shape, bool)}
+    a = act.f_into(z.copy(), np.empty_like(z), scratch, 2)
+    np.testing.assert_array_equal(a, act.f(z))
+    assert a.dtype == z.dtype
+    expected = backprop_through(act, z, act.f(z), dJda)
+    if act.grad_into is None:
+        assert not act.elementwise  # softmax: the Jacobian-vector product
+        return
+    got = act.grad_into(a, z, dJda, np.empty_like(z), scratch, 2)
+    np.testing.assert_array_equal(got, expected)

@@ -50,6 +50,16 @@ class Activation(NamedTuple):
         ``f'(z)`` as plain text.
     elementwise : bool
         Whether ``f'`` is a diagonal Jacobian.
+    f_into : callable, optional
+        ``f_into(z, out, scratch, l)``: ``f(z)`` computed in place into
+        ``out`` (the same operations in the same order, so the same values);
+        returns the activation array (``identity`` returns ``z``).
+    grad_into : callable, optional
+        ``grad_into(a, z, dJda, out, scratch, l)``: ``dJda * f'(z)`` into
+        ``out``, using ``a = f(z)`` where that gives the same values as
+        ``f_prime``. ``scratch[f"t{l}"]`` and ``scratch[f"m{l}"]`` are float
+        and boolean buffers shaped like ``z``. Without it the backward pass
+        uses ``f_prime`` (see :func:`backprop_through`).
     """
 
     name: str
@@ -60,6 +70,8 @@ class Activation(NamedTuple):
     latex: str
     prime_latex: str
     elementwise: bool = True
+    f_into: Callable[..., Array] | None = None
+    grad_into: Callable[..., Array] | None = None
 
 
 def sigmoid(z: Array) -> Array:
@@ -123,6 +135,72 @@ def softmax(z: Array) -> Array:
     return _softmax(z, axis=-1)
 
 
+# In-place forms of the functions above, for the training hot path. Each one
+# performs the same operations as its pure twin, so the values are identical.
+
+
+def _sigmoid_into(z, out, scratch, l):
+    return expit(z, out=out)
+
+
+def _sigmoid_grad_into(a, z, dJda, out, scratch, l):
+    # f'(z) = f(z)(1 − f(z)) = a (1 − a)
+    t = scratch[f"t{l}"]
+    np.subtract(1.0, a, out=t)
+    t *= a
+    return np.multiply(dJda, t, out=out)
+
+
+def _tanh_into(z, out, scratch, l):
+    return np.tanh(z, out=out)
+
+
+def _tanh_grad_into(a, z, dJda, out, scratch, l):
+    # f'(z) = 1 − tanh(z)² = 1 − a·a
+    t = scratch[f"t{l}"]
+    np.multiply(a, a, out=t)
+    np.subtract(1.0, t, out=t)
+    return np.multiply(dJda, t, out=out)
+
+
+def _relu_into(z, out, scratch, l):
+    return np.maximum(z, 0, out=out)
+
+
+def _relu_grad_into(a, z, dJda, out, scratch, l):
+    mask = np.greater(z, 0, out=scratch[f"m{l}"])
+    return np.multiply(dJda, mask, out=out)
+
+
+def _leaky_relu_into(z, out, scratch, l):
+    np.multiply(z, LEAKY_SLOPE, out=out)
+    np.copyto(out, z, where=np.greater(z, 0, out=scratch[f"m{l}"]))
+    return out
+
+
+def _leaky_relu_grad_into(a, z, dJda, out, scratch, l):
+    mask = np.greater(z, 0, out=scratch[f"m{l}"])
+    np.multiply(dJda, LEAKY_SLOPE, out=out)
+    np.copyto(out, dJda, where=mask)
+    return out
+
+
+def _identity_into(z, out, scratch, l):
+    return z
+
+
+def _identity_grad_into(a, z, dJda, out, scratch, l):
+    return dJda
+
+
+def _softmax_into(z, out, scratch, l):
+    # exp(z − max z) / Σ exp(z − max z), row by row: the max keeps exp ≤ 1
+    np.subtract(z, np.max(z, axis=-1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= np.add.reduce(out, axis=-1, keepdims=True)
+    return out
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation(
         "sigmoid",
@@ -132,6 +210,8 @@ ACTIVATIONS: dict[str, Activation] = {
         "e^(-z)/(1+e^(-z))^2 = f(z)(1-f(z))",
         r"\frac{1}{1+e^{-z}}",
         r"\frac{e^{-z}}{(1+e^{-z})^2}",
+        f_into=_sigmoid_into,
+        grad_into=_sigmoid_grad_into,
     ),
     "tanh": Activation(
         "tanh",
@@ -141,6 +221,8 @@ ACTIVATIONS: dict[str, Activation] = {
         "1 - tanh(z)^2",
         r"\tanh z",
         r"1-\tanh^2 z",
+        f_into=_tanh_into,
+        grad_into=_tanh_grad_into,
     ),
     "relu": Activation(
         "relu",
@@ -150,6 +232,8 @@ ACTIVATIONS: dict[str, Activation] = {
         "1 if z > 0 else 0",
         r"\max(0,z)",
         r"\begin{cases}1 & z>0\\0 & z\le 0\end{cases}",
+        f_into=_relu_into,
+        grad_into=_relu_grad_into,
     ),
     "leaky_relu": Activation(
         "leaky_relu",
@@ -159,6 +243,8 @@ ACTIVATIONS: dict[str, Activation] = {
         "1 if z > 0 else 0.01",
         r"\begin{cases}z & z>0\\0.01z & z\le 0\end{cases}",
         r"\begin{cases}1 & z>0\\0.01 & z\le 0\end{cases}",
+        f_into=_leaky_relu_into,
+        grad_into=_leaky_relu_grad_into,
     ),
     "identity": Activation(
         "identity",
@@ -168,6 +254,8 @@ ACTIVATIONS: dict[str, Activation] = {
         "1",
         "z",
         "1",
+        f_into=_identity_into,
+        grad_into=_identity_grad_into,
     ),
     "softmax": Activation(
         "softmax",
@@ -178,6 +266,7 @@ ACTIVATIONS: dict[str, Activation] = {
         r"\frac{e^{z_k}}{\sum_j e^{z_j}}",
         r"\operatorname{diag}(f(z)) - f(z)^\top f(z)",
         elementwise=False,
+        f_into=_softmax_into,
     ),
 }
 

@@ -35,58 +35,26 @@ import numpy as np
 
 from chainrule import activations as _acts
 from chainrule import losses as _losses
-from chainrule.activations import LEAKY_SLOPE, backprop_through, get_activation
+from chainrule.activations import backprop_through
 from chainrule.forward import Workspace, layer_keys
-
-#: The registry derivatives that :func:`backprop_into` has in-place versions of.
-KERNELS = {
-    "sigmoid": _acts.sigmoid_prime,
-    "tanh": _acts.tanh_prime,
-    "relu": _acts.relu_prime,
-    "leaky_relu": _acts.leaky_relu_prime,
-    "identity": _acts.identity_prime,
-}
-#: The cost functions whose closed forms :func:`output_delta_into` writes in place.
-LOSS_KERNELS = (_losses.fused_delta, _losses.cost_gradient)
 
 Array = np.ndarray
 
 
 def backprop_into(
-    name: str, a: Array, z: Array, dJda: Array, out: Array, V, l: int
+    name: str, a: Array, z: Array, dJda: Array, out: Array, scratch, l: int
 ) -> Array:
-    """``dJ/dz = dJ/da * f'(z)`` written into ``out``; returns the array used.
+    """``dJ/dz = dJ/da * f'(z)`` of layer ``l`` into ``out``; returns the array used.
 
-    The derivatives are those of :mod:`chainrule.activations`, computed in
-    place from the stored activation where that gives the same values:
-    sigmoid ``f' = a (1 − a)`` (``a = expit(z)``), tanh ``f' = 1 − a·a``,
-    ReLU ``f' = [z > 0]``, leaky ReLU ``f' = 1`` or ``0.01``, identity
-    ``f' = 1`` (``dJda`` itself is returned). A derivative put in the
-    registry instead of these is called as it is.
+    The registry entry's in-place form (``Activation.grad_into``) where it has
+    one, else :func:`chainrule.activations.backprop_through` with its
+    ``f_prime`` (softmax: the Jacobian-vector product).
     """
-    if _acts.ACTIVATIONS[name].f_prime is not KERNELS.get(name):
-        out[...] = backprop_through(get_activation(name), z, a, dJda)
+    act = _acts.ACTIVATIONS[name]
+    if act.grad_into is None:
+        out[...] = backprop_through(act, z, a, dJda)
         return out
-    if name in ("sigmoid", "tanh"):
-        t = V[f"t{l}"]
-        if name == "sigmoid":
-            np.subtract(1.0, a, out=t)
-            t *= a
-        else:
-            np.multiply(a, a, out=t)
-            np.subtract(1.0, t, out=t)
-        return np.multiply(dJda, t, out=out)
-    if name in ("relu", "leaky_relu"):
-        mask = np.greater(z, 0, out=V[f"m{l}"])
-        if name == "relu":
-            return np.multiply(dJda, mask, out=out)
-        np.multiply(dJda, LEAKY_SLOPE, out=out)
-        np.copyto(out, dJda, where=mask)
-        return out
-    if name == "identity":
-        return dJda
-    out[...] = backprop_through(get_activation(name), z, a, dJda)
-    return out
+    return act.grad_into(a, z, dJda, out, scratch, l)
 
 
 def output_delta(
@@ -105,7 +73,7 @@ def output_delta(
     ws = Workspace({}, y.shape[0], y.dtype)
     ws.widths = {top: cache[f"z{top}"].shape[1]}
     delta = output_delta_into(cache, y, activation, loss, ws, top)
-    fused = (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax"))
+    fused = _losses.is_fused(loss, activation)
     return delta, None if fused else _losses.cost_gradient(loss, y, cache[f"a{top}"])
 
 
@@ -127,34 +95,13 @@ def output_delta_into(
     ``mse`` ``(ŷ − y)/N`` (IEEE subtraction is exactly antisymmetric).
     """
     yhat, z = cache[f"a{top}"], cache[f"z{top}"]
-    m = y.shape[0]
-    V = ws.at(m)
-    delta = V[f"d{top}"]
-    if (_losses.fused_delta, _losses.cost_gradient) != LOSS_KERNELS:
-        # the losses module's functions were replaced: use them as they are
-        fused = _losses.fused_delta(loss, activation, y, yhat)
-        if fused is not None:
-            delta[...] = fused
-            return delta
-        dJdyHat = _losses.cost_gradient(loss, y, yhat)
-        return backprop_into(activation, yhat, z, dJdyHat, delta, V, top)
-    if (loss, activation) in (("bce", "sigmoid"), ("cce", "softmax")):
-        if loss == "cce":
-            # δ = (ŷ Σ_j y_j − y)/N
-            np.multiply(yhat, np.sum(y, axis=-1, keepdims=True), out=delta)
-            delta -= y
-        else:
-            # δ = (ŷ − y)/N
-            np.subtract(yhat, y, out=delta)
-        delta /= m
+    V = ws.at(y.shape[0])
+    out = V[f"d{top}"]
+    delta = _losses.fused_delta_into(loss, activation, y, yhat, out)
+    if delta is not None:
         return delta
-    if loss in ("sse", "mse"):
-        dJdyHat = np.subtract(yhat, y, out=V[f"g{top}"])
-        if loss == "mse":
-            dJdyHat /= m
-    else:
-        dJdyHat = _losses.cost_gradient(loss, y, yhat)
-    return backprop_into(activation, yhat, z, dJdyHat, delta, V, top)
+    dJdyHat = _losses.cost_gradient_into(loss, y, yhat, V[f"g{top}"])
+    return backprop_into(activation, yhat, z, dJdyHat, out, V, top)
 
 
 def backward(
@@ -205,7 +152,7 @@ def backward(
     deltas: dict[str, Array] = {}
     if return_deltas:
         deltas["dJdyHat"] = _losses.cost_gradient(loss, y, cache[f"a{L + 1}"])
-    for l, kW, kb, _, _, _ in reversed(layer_keys(L)):
+    for l, kW, kb, _, _ in reversed(layer_keys(L)):
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
         W, a = params[kW], cache[f"a{l}"]

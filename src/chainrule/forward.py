@@ -30,10 +30,8 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
-from scipy.special import expit
 
 from chainrule import activations as _acts
-from chainrule.activations import LEAKY_SLOPE, get_activation
 from chainrule.losses import cost_value
 
 Array = np.ndarray
@@ -64,10 +62,9 @@ class _Rows(dict):
 
 @lru_cache(maxsize=64)
 def layer_keys(L: int) -> tuple[tuple[str, ...], ...]:
-    """``(l, "W{l}", "b{l}", "z{l+1}", "a{l+1}", "m{l+1}")`` for l = 1 .. L."""
+    """``(l, "W{l}", "b{l}", "z{l+1}", "a{l+1}")`` for l = 1 .. L."""
     return tuple(
-        (l, f"W{l}", f"b{l}", f"z{l + 1}", f"a{l + 1}", f"m{l + 1}")
-        for l in range(1, L + 1)
+        (l, f"W{l}", f"b{l}", f"z{l + 1}", f"a{l + 1}") for l in range(1, L + 1)
     )
 
 
@@ -159,50 +156,17 @@ class Workspace:
         return cls({k: v.shape for k, v in params.items()}, n, dtype)
 
 
-#: The registry functions that :func:`activate` has in-place versions of.
-KERNELS = {
-    "sigmoid": _acts.sigmoid,
-    "tanh": _acts.tanh,
-    "relu": _acts.relu,
-    "leaky_relu": _acts.leaky_relu,
-    "identity": _acts.identity,
-    "softmax": _acts.softmax,
-}
+def activate(name: str, z: Array, out: Array, scratch, l: int) -> Array:
+    """``f(z)`` of layer ``l`` written into ``out``; returns the activation array.
 
-
-def activate(name: str, z: Array, out: Array, mask: Array | None = None) -> Array:
-    """``f(z)`` written into ``out``; returns the activation array.
-
-    The registry in :mod:`chainrule.activations` defines ``f``. While it holds
-    its own functions, each line below computes the same thing in place (the
-    same operations in the same order, so the values are identical;
-    ``identity`` returns ``z`` itself); a function put in the registry
-    instead is called as it is.
+    The registry entry's in-place form (``Activation.f_into``) where it has
+    one, else its ``f``; ``scratch`` hands out buffers shaped like ``z``.
     """
-    if _acts.ACTIVATIONS[name].f is not KERNELS.get(name):
-        out[...] = get_activation(name).f(z)
+    act = _acts.ACTIVATIONS[name]
+    if act.f_into is None:
+        out[...] = act.f(z)
         return out
-    if name == "sigmoid":
-        return expit(z, out=out)
-    if name == "tanh":
-        return np.tanh(z, out=out)
-    if name == "relu":
-        return np.maximum(z, 0, out=out)
-    if name == "leaky_relu":
-        np.multiply(z, LEAKY_SLOPE, out=out)
-        mask = np.greater(z, 0, out=mask)
-        np.copyto(out, z, where=mask)
-        return out
-    if name == "identity":
-        return z
-    if name == "softmax":
-        # exp(z − max z) / Σ exp(z − max z), row by row: the max keeps exp ≤ 1
-        np.subtract(z, np.max(z, axis=-1, keepdims=True), out=out)
-        np.exp(out, out=out)
-        out /= np.add.reduce(out, axis=-1, keepdims=True)
-        return out
-    out[...] = get_activation(name).f(z)
-    return out
+    return act.f_into(z, out, scratch, l)
 
 
 def forward(
@@ -236,7 +200,7 @@ def forward(
     V = ws.at(m)
     cache: dict[str, Array] = {"a1": X}
     a = X
-    for (_, kW, kb, kz, ka, km), name in zip(
+    for (l, kW, kb, kz, ka), name in zip(
         layer_keys(len(activations)), activations, strict=True
     ):
         # np.dot: the same BLAS product as @, with less overhead per call
@@ -244,7 +208,7 @@ def forward(
         b = params.get(kb)
         if b is not None:
             z += b
-        a = activate(name, z, V[ka], V[km] if name == "leaky_relu" else None)
+        a = activate(name, z, V[ka], V, l + 1)
         cache[kz] = z
         cache[ka] = a
     return a, cache

@@ -164,18 +164,31 @@ def cost_value(loss: str, y: Array, yhat: Array, z: Array | None = None) -> floa
     raise UnknownNameError(f"loss: unknown name {loss!r}")
 
 
+def _out(y: Array, yhat: Array) -> Array:
+    return np.empty(np.broadcast_shapes(y.shape, yhat.shape), np.result_type(y, yhat))
+
+
 def cost_gradient(loss: str, y: Array, yhat: Array) -> Array:
     """``dJ/dyHat``, shape (n, k): the table in this module's docstring."""
+    return cost_gradient_into(loss, y, yhat, _out(y, yhat))
+
+
+def cost_gradient_into(loss: str, y: Array, yhat: Array, out: Array) -> Array:
+    """:func:`cost_gradient` written into ``out`` (shape (n, k)); returns ``out``."""
     n = y.shape[0]
-    if loss == "sse":
-        return -(y - yhat)
-    if loss == "mse":
-        return -(y - yhat) / n
+    if loss in ("sse", "mse"):
+        # −(y − ŷ) = ŷ − y exactly (IEEE subtraction is antisymmetric)
+        np.subtract(yhat, y, out=out)
+        if loss == "mse":
+            out /= n
+        return out
     if loss == "bce":
         p = _clip(yhat)
-        return (p - y) / (n * p * (1 - p))
+        out[...] = (p - y) / (n * p * (1 - p))
+        return out
     if loss == "cce":
-        return -y / (n * _clip(yhat))
+        out[...] = -y / (n * _clip(yhat))
+        return out
     raise UnknownNameError(f"loss: unknown name {loss!r}")
 
 
@@ -200,11 +213,29 @@ def fused_delta(
     which is :math:`(\\hat{y}_k - y_k)/N` when each row of ``y`` sums to one
     (one-hot labels).
     """
+    if not is_fused(loss, output_activation):
+        return None
+    return fused_delta_into(loss, output_activation, y, yhat, _out(y, yhat))
+
+
+def is_fused(loss: str, output_activation: str) -> bool:
+    """Whether the output delta has a closed form (see :func:`fused_delta`)."""
+    return (loss, output_activation) in (("bce", "sigmoid"), ("cce", "softmax"))
+
+
+def fused_delta_into(
+    loss: str, output_activation: str, y: Array, yhat: Array, out: Array
+) -> Array | None:
+    """:func:`fused_delta` written into ``out``; ``None`` where there is none."""
     n = y.shape[0]
     if (loss, output_activation) == ("bce", "sigmoid"):
-        # δ = (ŷ − y)/N: the first derivation above; no division by ŷ.
-        return (yhat - y) / n
-    if (loss, output_activation) == ("cce", "softmax"):
-        # δ = (ŷ Σ_j y_j − y)/N: the second derivation above.
-        return (yhat * np.sum(y, axis=-1, keepdims=True) - y) / n
-    return None
+        # δ = (ŷ − y)/N: the first derivation in fused_delta; no division by ŷ.
+        np.subtract(yhat, y, out=out)
+    elif (loss, output_activation) == ("cce", "softmax"):
+        # δ = (ŷ Σ_j y_j − y)/N: the second derivation in fused_delta.
+        np.multiply(yhat, np.sum(y, axis=-1, keepdims=True), out=out)
+        out -= y
+    else:
+        return None
+    out /= n
+    return out
