@@ -39,48 +39,69 @@ Array = np.ndarray
 
 
 class Loss(NamedTuple):
-    """A cost's name, its formulas (plain text and LaTeX) and its output."""
+    """A cost: its name, the output it needs, and its formulas as templates.
+
+    The templates are what a derivation prints (:mod:`chainrule.explain`):
+    ``<y>`` and ``<yHat>`` stand for the names of y and ŷ in the chosen
+    notation, ``⟦y⟧`` and ``⟦yHat⟧`` for their values, ``{n}`` for the number
+    of examples. Each comes as plain text and as LaTeX.
+    """
 
     name: str
+    output: str | None  # the output activation it needs, or None for any
     formula: str
     latex: str
+    substituted: str
+    substituted_latex: str
     grad_formula: str
     grad_latex: str
-    output: str | None  # the output activation it needs, or None for any
+    grad_substituted: str
 
 
 LOSSES: dict[str, Loss] = {
     "sse": Loss(
         "sse",
-        "J = ½ Σ (y − ŷ)²",
-        r"J = \frac{1}{2}\sum (y-\hat{y})^2",
-        "∂J/∂ŷ = −(y − ŷ)",
-        r"\frac{\partial J}{\partial \hat{y}} = -(y-\hat{y})",
         None,
+        "½ Σ (<y> − <yHat>)²",
+        r"\frac{1}{2}\sum (<y> - <yHat>)^2",
+        "½ Σ (⟦y⟧ − ⟦yHat⟧)²",
+        r"\frac{1}{2}\sum (⟦y⟧ - ⟦yHat⟧)^2",
+        "−(<y> − <yHat>)",
+        r"-(<y> - <yHat>)",
+        "−(⟦y⟧ − ⟦yHat⟧)",
     ),
     "mse": Loss(
         "mse",
-        "J = Σ (y − ŷ)² / (2N)",
-        r"J = \frac{\sum (y-\hat{y})^2}{2N}",
-        "∂J/∂ŷ = −(y − ŷ) / N",
-        r"\frac{\partial J}{\partial \hat{y}} = -\frac{y-\hat{y}}{N}",
         None,
+        "Σ (<y> − <yHat>)² / (2N)",
+        r"\frac{\sum (<y> - <yHat>)^2}{2N}",
+        "Σ (⟦y⟧ − ⟦yHat⟧)² / (2·{n})",
+        r"\frac{\sum (⟦y⟧ - ⟦yHat⟧)^2}{2 \cdot {n}}",
+        "−(<y> − <yHat>) / N",
+        r"-\frac{<y> - <yHat>}{N}",
+        "−(⟦y⟧ − ⟦yHat⟧) / {n}",
     ),
     "bce": Loss(
         "bce",
-        "J = −(1/N) Σ [y log ŷ + (1 − y) log(1 − ŷ)]",
-        r"J = -\frac{1}{N}\sum \left[y\log\hat{y} + (1-y)\log(1-\hat{y})\right]",
-        "∂J/∂ŷ = (ŷ − y) / (N ŷ (1 − ŷ))",
-        r"\frac{\partial J}{\partial \hat{y}} = \frac{\hat{y}-y}{N\hat{y}(1-\hat{y})}",
         "sigmoid",
+        "−(1/N) Σ [<y> log <yHat> + (1 − <y>) log(1 − <yHat>)]",
+        r"-\frac{1}{N}\sum \left[<y>\log <yHat> + (1-<y>)\log(1-<yHat>)\right]",
+        "−(1/{n}) Σ [⟦y⟧ log ⟦yHat⟧ + (1 − ⟦y⟧) log(1 − ⟦yHat⟧)]",
+        r"-\frac{1}{{n}}\sum \left[⟦y⟧\log ⟦yHat⟧ + (1-⟦y⟧)\log(1-⟦yHat⟧)\right]",
+        "(<yHat> − <y>) / (N <yHat> (1 − <yHat>))",
+        r"\frac{<yHat> - <y>}{N <yHat> (1 - <yHat>)}",
+        "(⟦yHat⟧ − ⟦y⟧) / ({n} · ⟦yHat⟧ ∘ (1 − ⟦yHat⟧))",
     ),
     "cce": Loss(
         "cce",
-        "J = −(1/N) Σ y log ŷ",
-        r"J = -\frac{1}{N}\sum y\log\hat{y}",
-        "∂J/∂ŷ = −y / (N ŷ)",
-        r"\frac{\partial J}{\partial \hat{y}} = -\frac{y}{N\hat{y}}",
         "softmax",
+        "−(1/N) Σ <y> log <yHat>",
+        r"-\frac{1}{N}\sum <y>\log <yHat>",
+        "−(1/{n}) Σ ⟦y⟧ log ⟦yHat⟧",
+        r"-\frac{1}{{n}}\sum ⟦y⟧\log ⟦yHat⟧",
+        "−<y> / (N <yHat>)",
+        r"-\frac{<y>}{N <yHat>}",
+        "−⟦y⟧ / ({n} · ⟦yHat⟧)",
     ),
 }
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from chainrule.activations import get_activation
 from chainrule.explain.names import Names
-from chainrule.explain.steps import COSTS, GRADIENTS
+from chainrule.explain.steps import cost_templates, gradient_templates
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def is_scalar_chain(net, n_examples: int) -> bool:
 
 def _cost_row(loss: str, value) -> ChainRow:
     """``J(ŷ)`` and ``dJ/dŷ``, from the cost's formulas."""
-    texts = [COSTS[loss][0], COSTS[loss][1], GRADIENTS[loss][0], GRADIENTS[loss][1]]
+    texts = [*cost_templates(loss)[:2], *gradient_templates(loss)[:2]]
     for i, t in enumerate(texts):
         texts[i] = t.replace("<y>", "y").replace("<yHat>", r"\hat{y}" if i % 2 else "ŷ")
     dj = _d("J", "ŷ")

@@ -16,11 +16,11 @@ from chainrule.explain.chain import scalar_chain
 from chainrule.explain.explanation import Explanation
 from chainrule.explain.names import Names, check_notation
 from chainrule.explain.steps import (
-    GRADIENTS,
     Recorder,
     cost_step,
     forward_steps,
     given_steps,
+    gradient_templates,
     short_number,
 )
 from chainrule.network import Network
@@ -40,7 +40,7 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     """``∂J/∂ŷ``, ``f′(z{L+1})`` and ``δ{L+1}``."""
     L = rec.names.n_layers
     top, delta, fp = f"z{L + 1}", f"delta{L + 1}", f"fprime{L + 1}"
-    text, tex, sub = (s.replace("{n}", str(n)) for s in GRADIENTS[loss])
+    text, tex, sub = (s.replace("{n}", str(n)) for s in gradient_templates(loss))
     rec.add("dJdyHat", "backward", (text, tex), (sub, _tex(sub)))
     act = get_activation(activation)
     if act.elementwise:

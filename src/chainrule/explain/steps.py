@@ -19,6 +19,7 @@ import numpy as np
 
 from chainrule.activations import get_activation
 from chainrule.explain.names import Names
+from chainrule.losses import get_loss
 
 Array = np.ndarray
 PHASES = ("given", "forward", "backward", "update", "forward_again")
@@ -158,49 +159,21 @@ def forward_steps(
         rec.add(a, phase, (f"{f}(<{z}>)", f"{f}(<{z}>)"), (f"{f}(⟦{z}⟧)",) * 2, note)
 
 
-COSTS = {
-    "sse": (
-        "½ Σ (<y> − <yHat>)²",
-        r"\frac{1}{2}\sum (<y> - <yHat>)^2",
-        "½ Σ (⟦y⟧ − ⟦yHat⟧)²",
-        r"\frac{1}{2}\sum (⟦y⟧ - ⟦yHat⟧)^2",
-    ),
-    "mse": (
-        "Σ (<y> − <yHat>)² / (2N)",
-        r"\frac{\sum (<y> - <yHat>)^2}{2N}",
-        "Σ (⟦y⟧ − ⟦yHat⟧)² / (2·{n})",
-        r"\frac{\sum (⟦y⟧ - ⟦yHat⟧)^2}{2 \cdot {n}}",
-    ),
-    "bce": (
-        "−(1/N) Σ [<y> log <yHat> + (1 − <y>) log(1 − <yHat>)]",
-        r"-\frac{1}{N}\sum \left[<y>\log <yHat> + (1-<y>)\log(1-<yHat>)\right]",
-        "−(1/{n}) Σ [⟦y⟧ log ⟦yHat⟧ + (1 − ⟦y⟧) log(1 − ⟦yHat⟧)]",
-        r"-\frac{1}{{n}}\sum \left[⟦y⟧\log ⟦yHat⟧ + (1-⟦y⟧)\log(1-⟦yHat⟧)\right]",
-    ),
-    "cce": (
-        "−(1/N) Σ <y> log <yHat>",
-        r"-\frac{1}{N}\sum <y>\log <yHat>",
-        "−(1/{n}) Σ ⟦y⟧ log ⟦yHat⟧",
-        r"-\frac{1}{{n}}\sum ⟦y⟧\log ⟦yHat⟧",
-    ),
-}
+def cost_templates(loss: str) -> tuple[str, str, str, str]:
+    """The cost's formula and its substitution, plain and LaTeX (losses.LOSSES)."""
+    c = get_loss(loss)
+    return c.formula, c.latex, c.substituted, c.substituted_latex
 
 
-GRADIENTS = {
-    "sse": ("−(<y> − <yHat>)", r"-(<y> - <yHat>)", "−(⟦y⟧ − ⟦yHat⟧)"),
-    "mse": ("−(<y> − <yHat>) / N", r"-\frac{<y> - <yHat>}{N}", "−(⟦y⟧ − ⟦yHat⟧) / {n}"),
-    "bce": (
-        "(<yHat> − <y>) / (N <yHat> (1 − <yHat>))",
-        r"\frac{<yHat> - <y>}{N <yHat> (1 - <yHat>)}",
-        "(⟦yHat⟧ − ⟦y⟧) / ({n} · ⟦yHat⟧ ∘ (1 − ⟦yHat⟧))",
-    ),
-    "cce": ("−<y> / (N <yHat>)", r"-\frac{<y>}{N <yHat>}", "−⟦y⟧ / ({n} · ⟦yHat⟧)"),
-}
+def gradient_templates(loss: str) -> tuple[str, str, str]:
+    """``dJ/dŷ``'s formula (plain, LaTeX) and its plain substitution."""
+    c = get_loss(loss)
+    return c.grad_formula, c.grad_latex, c.grad_substituted
 
 
 def cost_step(rec: Recorder, loss: str, l2: float, L: int, n: int, phase: str):
     """``J``, with the cost's formula and, when λ > 0, the L2 penalty."""
-    text, tex, sub, sub_tex = (s.replace("{n}", str(n)) for s in COSTS[loss])
+    text, tex, sub, sub_tex = (s.replace("{n}", str(n)) for s in cost_templates(loss))
     if l2:
         lam = short_number(l2)
         norms = [(f"‖<W{l}>‖²", rf"\lVert <W{l}> \rVert^2") for l in range(1, L + 1)]
