@@ -9,7 +9,7 @@ import json
 import numpy as np
 
 import chainrule as cr
-from chainrule.io import model_bytes
+from chainrule.persist.model import model_bytes
 
 CODES = {"float64": "F64", "float32": "F32"}
 

@@ -172,7 +172,7 @@ def test_gradcheck_result(data):
 
 def test_gradcheck_catches_a_wrong_gradient(data, monkeypatch):
     """The check is not vacuous: a broken derivative is reported."""
-    from chainrule import activations
+    from chainrule.core import activations
 
     X, y = data
     net = cr.Network([2, 3, 1], seed=0)

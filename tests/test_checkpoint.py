@@ -7,7 +7,7 @@ import pytest
 from safetensors import safe_open
 
 import chainrule as cr
-from chainrule import checkpoint as ckpt
+from chainrule.train import checkpoint as ckpt
 
 
 def data(n=48, seed=3):

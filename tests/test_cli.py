@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.cli import ExitCode, main
-from chainrule.io import load_with_metadata
+from chainrule.cli.app import ExitCode, main
+from chainrule.persist.model import load_with_metadata
 
 SCORES = "sleep,study,score\n3,5,75\n5,1,82\n10,2,93\n6,1.5,70\n4,5.5,70\n9,2.5,85\n"
 
@@ -360,7 +360,7 @@ def test_explain_step_prints_seed_004s_numbers():
 
     from rich.console import Console
 
-    from chainrule.demo import explain_step
+    from chainrule.cli.demo import explain_step
 
     net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
     net.set_params({"W1": [[0.5]], "W2": [[0.8]]})

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.activations import ACTIVATIONS, get_activation
-from chainrule.losses import cost_gradient, cost_value
+from chainrule.core.activations import ACTIVATIONS, get_activation
+from chainrule.core.losses import cost_gradient, cost_value
 
 Z = np.linspace(-6, 6, 25).reshape(5, 5)
 
@@ -137,7 +137,7 @@ def test_invalid_pairings_are_refused():
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_in_place_forms_equal_f_and_f_prime_bit_for_bit(name, dtype):
     """The hot path's in-place kernels compute exactly the registry's f and f'."""
-    from chainrule.activations import backprop_through
+    from chainrule.core.activations import backprop_through
 
     act = ACTIVATIONS[name]
     rng = np.random.default_rng(0)

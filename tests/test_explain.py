@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explain.problems import load_example
+from chainrule.explainer.problems import load_example
 
 SEED004 = {
     # symbol: value printed in seed 004 (problems 2 to 4 and section 5)

@@ -1,11 +1,11 @@
-"""``chainrule explain``, run in-process through ``chainrule.cli.main``."""
+"""``chainrule explain``, run in-process through ``chainrule.cli.app.main``."""
 
 import json
 
 import pytest
 
-from chainrule.cli import main
-from chainrule.explain.problems import list_examples, load_example
+from chainrule.cli.app import main
+from chainrule.explainer.problems import list_examples, load_example
 
 
 def run(capsys, *args):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chainrule.explain.problems import load_example
+from chainrule.explainer.problems import load_example
 
 CHROMIUM = next(
     (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None

@@ -3,7 +3,7 @@
 import pytest
 
 import chainrule as cr
-from chainrule.explain.problems import (
+from chainrule.explainer.problems import (
     list_examples,
     load_example,
     load_problem,

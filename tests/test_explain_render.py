@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explain.problems import load_example
+from chainrule.explainer.problems import load_example
 
 GOLDEN = Path(__file__).parent / "golden"
 REGEN = os.environ.get("CHAINRULE_REGEN_GOLDEN") == "1"

@@ -102,7 +102,7 @@ def test_backprop_matches_central_differences_float32(problem):
     g = net.gradients(X, y)
     assert all(v.dtype == np.float32 for v in g.values())
     chk = cr.gradcheck(net, X, y)
-    # float32 tolerance: see chainrule.gradcheck.TOLERANCE
+    # float32 tolerance: see chainrule.gradient_check.TOLERANCE
     assert chk.relative_error < 1e-3, (chk.relative_error, chk.worst, net)
 
 

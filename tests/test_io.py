@@ -11,7 +11,7 @@ import pytest
 from model_files import craft, good_doc, good_file
 
 import chainrule as cr
-import chainrule.io as cio
+import chainrule.persist.model as cio
 from chainrule.errors import ModelFileError
 
 SRC = Path(cr.__file__).parent

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.activations import ACTIVATIONS, backprop_through, get_activation
-from chainrule.losses import cost_gradient, cost_value, fused_delta
+from chainrule.core.activations import ACTIVATIONS, backprop_through, get_activation
+from chainrule.core.losses import cost_gradient, cost_value, fused_delta
 
 DTYPES = ["float64", "float32"]
 ELEMENTWISE = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule import optimizers as opt
-from chainrule import schedules
+from chainrule.train import optimizers as opt
+from chainrule.train import schedules
 
 THETA = {"W1": np.array([[1.0, -2.0]]), "b1": np.array([[0.5]])}
 G1 = {"W1": np.array([[0.2, -0.4]]), "b1": np.array([[1.0]])}

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule import tabular
-from chainrule.scaling import Scaler
-from chainrule.tables import load_table
+from chainrule.data import prepare as tabular
+from chainrule.data.scaling import Scaler
+from chainrule.data.tables import load_table
 
 
 def write(path, text):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.training import History
+from chainrule.train.fit import History
 
 
 def tutorial():
@@ -179,7 +179,7 @@ def test_ctrl_c_ends_training_cleanly_and_keeps_the_work():
 
 
 def test_ctrl_c_inside_a_step(monkeypatch):
-    from chainrule import loop
+    from chainrule.train import first_order as loop
 
     X, y = data()
     net = net3()

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.backward import backward
-from chainrule.forward import Workspace, forward, total_cost
+from chainrule.core.backward import backward
+from chainrule.core.forward import Workspace, forward, total_cost
 
 CASES = [
     (["sigmoid", "tanh", "sigmoid"], "sse"),
@@ -49,7 +49,7 @@ def test_workspace_passes_equal_fresh_ones(acts, loss, dtype):
 def test_the_registry_is_the_source_of_f_and_f_prime(monkeypatch, name):
     """A registry entry's f and f' are what every pass uses (an entry without
     in-place forms is computed with them as they are)."""
-    from chainrule import activations
+    from chainrule.core import activations
 
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))

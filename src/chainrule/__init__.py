@@ -9,7 +9,8 @@ Examples
 True
 """
 
-from chainrule import datasets
+from chainrule.core.trace import Trace
+from chainrule.data import datasets
 from chainrule.errors import (
     ChainruleError,
     ConfigError,
@@ -21,12 +22,11 @@ from chainrule.errors import (
     ShapeError,
     UnknownNameError,
 )
-from chainrule.explain import Explanation, Step, explain
-from chainrule.gradcheck import GradCheck, gradcheck
-from chainrule.io import load
+from chainrule.explainer import Explanation, Step, explain
+from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.network import Network
-from chainrule.trace import Trace
-from chainrule.training import History
+from chainrule.persist.model import load
+from chainrule.train.fit import History
 
 __version__ = "0.1.0"
 

@@ -1,7 +1,7 @@
 """``Network``: the user's object, configuration plus parameters.
 
-The mathematics lives in pure functions (:mod:`chainrule.forward`,
-:mod:`chainrule.backward`, :mod:`chainrule.trace`); a ``Network`` only holds
+The mathematics lives in pure functions (:mod:`chainrule.core.forward`,
+:mod:`chainrule.core.backward`, :mod:`chainrule.core.trace`); a ``Network`` only holds
 the configuration, the parameters, and checks what it is given.
 """
 
@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from chainrule import activations as _acts
-from chainrule import losses as _losses
-from chainrule.backward import backward
-from chainrule.errors import ConfigError, InvalidValueError
-from chainrule.forward import forward, total_cost
-from chainrule.params import (
+from chainrule.core import activations as _acts
+from chainrule.core import losses as _losses
+from chainrule.core.backward import backward
+from chainrule.core.forward import forward, total_cost
+from chainrule.core.params import (
     check_flat,
     check_params,
     flatten,
@@ -26,7 +25,8 @@ from chainrule.params import (
     param_shapes,
     unflatten,
 )
-from chainrule.trace import Trace, run_trace
+from chainrule.core.trace import Trace, run_trace
+from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.validation import (
     check_bias,
     check_bool,
@@ -43,7 +43,7 @@ from chainrule.validation import (
 )
 
 if TYPE_CHECKING:
-    from chainrule.training import History
+    from chainrule.train.fit import History
 
 Array = np.ndarray
 
@@ -85,7 +85,7 @@ class Network:
     output_activation : str, optional
         Overrides the last layer's activation.
     loss : {"sse", "mse", "bce", "cce"}
-        The cost; see :mod:`chainrule.losses`.
+        The cost; see :mod:`chainrule.core.losses`.
     bias : bool or sequence of bool
         Whether each weight layer has a bias ``b{l}`` of shape (1, n_out).
     l2 : float
@@ -315,12 +315,12 @@ class Network:
         progress: bool = False,
         **options: Any,
     ) -> History:
-        """Train the network; see :func:`chainrule.training.fit`.
+        """Train the network; see :func:`chainrule.train.fit.fit`.
 
         The arguments are checked before training starts; a failing check
         leaves the parameters unchanged.
         """
-        from chainrule.training import fit
+        from chainrule.train.fit import fit
 
         check_validation_data(validation_data)
         check_bool("early_stopping", early_stopping)
@@ -343,6 +343,6 @@ class Network:
 
     def save(self, path: str, *, metadata: Mapping[str, object] | None = None) -> None:
         """Write the model as safetensors (weights) plus JSON metadata, atomically."""
-        from chainrule.io import save
+        from chainrule.persist.model import save
 
         save(self, path, metadata=metadata)

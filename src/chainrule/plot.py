@@ -118,7 +118,7 @@ def activation(
     ConfigError
         For ``softmax``, whose derivative is a Jacobian, not a curve.
     """
-    from chainrule.activations import get_activation
+    from chainrule.core.activations import get_activation
 
     act = get_activation(name)
     if not act.elementwise:
@@ -292,7 +292,7 @@ def prediction_surface(
     ----------
     net : Network
         2 inputs, 1 output, trained on scaled data such as
-        :func:`chainrule.datasets.test_scores`.
+        :func:`chainrule.data.datasets.test_scores`.
     input_scale : (2,) floats
         What the hours were divided by (the data's column maxima).
     target_scale : float

@@ -4,8 +4,8 @@ This is the ``Neural_Network`` class of "Neural Networks Demystified"
 (parts 2 to 7), kept as close to its equations as the row-vector notation
 allows: sigmoid everywhere, no biases, cost ``J = ½ Σ (y − ŷ)²`` (or, with
 ``Lambda``, part 7's ``J = ½ Σ (y − ŷ)² / N + (λ/2)(Σ W1² + Σ W2²)``). It is
-the oracle that the general code in :mod:`chainrule.forward` and
-:mod:`chainrule.backward` is tested against, and a page to read beside the
+the oracle that the general code in :mod:`chainrule.core.forward` and
+:mod:`chainrule.core.backward` is tested against, and a page to read beside the
 tutorial.
 
 Examples

@@ -18,10 +18,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from chainrule import optimizers as _opt
 from chainrule.errors import ConfigError, DivergenceError
 from chainrule.network import Network
 from chainrule.sklearn._checks import STOCHASTIC, Monitor, check_params
+from chainrule.train import optimizers as _opt
 
 Array = np.ndarray
 

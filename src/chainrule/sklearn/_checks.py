@@ -7,7 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils import check_scalar
 
-from chainrule import activations as _acts
+from chainrule.core import activations as _acts
 from chainrule.errors import ConfigError, UnknownNameError
 from chainrule.network import Network
 

@@ -1,0 +1,315 @@
+"""A network on a table: columns to arrays and back, with the model's metadata.
+
+What ``chainrule train``, ``predict`` and ``gradcheck`` share. The targets
+are one or more numeric columns (a regression) or one category column (a
+classification: the labels become one-hot rows for a softmax output and
+``cce``). Inputs and targets are scaled (:mod:`chainrule.data.scaling`), and the
+column names, labels and scalers are saved in the model's metadata, so that
+a prediction applies exactly the same.
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.data.tables import Table
+>>> t = Table(["x", "label"], {"x": np.array([1.0, 2.0, 4.0]),
+...                            "label": np.array(["no", "yes", "yes"])})
+>>> d = prepare_training(t, ["label"], scale_inputs="max")
+>>> d.task, d.classes, d.X.ravel(), d.y
+('classification', ['no', 'yes'], array([0.25, 0.5 , 1.  ]), array([[1., 0.],
+       [0., 1.],
+       [0., 1.]]))
+>>> decode(d.y, data_metadata(d))["label"]
+['no', 'yes', 'yes']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chainrule.data.scaling import Scaler
+from chainrule.data.tables import Table
+from chainrule.errors import ConfigError, DataFileError, ModelFileError
+
+Array = np.ndarray
+
+
+@dataclass
+class Prepared:
+    """A table turned into the arrays a network takes.
+
+    Attributes
+    ----------
+    X : (n, n_inputs) array
+        Scaled inputs.
+    y : (n, n_outputs) array or None
+        Scaled targets, or one-hot rows for a classification.
+    inputs, targets : list of str
+        Column names.
+    classes : list of str or None
+        Labels in the order of the outputs (classification only).
+    x_scaler, y_scaler : Scaler
+    """
+
+    X: Array
+    y: Array | None
+    inputs: list[str]
+    targets: list[str]
+    classes: list[str] | None
+    x_scaler: Scaler
+    y_scaler: Scaler
+
+    @property
+    def task(self) -> str:
+        """``"classification"`` or ``"regression"``."""
+        return "regression" if self.classes is None else "classification"
+
+
+def labels_of(table: Table, name: str) -> Array:
+    """A column as text labels; numbers are written with ``%g`` (``1.0`` is "1")."""
+    col = table.column(name)
+    if table.is_numeric(table.expand([name])[0]):
+        return np.array([f"{v:g}" for v in col], dtype=str)
+    return col.astype(str)
+
+
+def _targets(
+    table: Table, targets: list[str], classify: bool
+) -> tuple[Array, list[str] | None]:
+    category = [c for c in targets if classify or not table.is_numeric(c)]
+    if not category:
+        return table.numbers(targets), None
+    if len(targets) > 1:
+        raise ConfigError(
+            f"--target: {category[0]!r} is a category column; a classification "
+            f"takes exactly one target column, got {targets}"
+        )
+    labels = labels_of(table, targets[0])
+    classes = sorted(set(labels.tolist()))
+    if len(classes) < 2:
+        raise DataFileError(
+            f"{table.source}: column {targets[0]!r} has a single label "
+            f"{classes[0]!r}; a classification needs at least two"
+        )
+    onehot = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
+    return onehot, classes
+
+
+def prepare_training(
+    table: Table,
+    targets: list[str],
+    scale_inputs: str = "standard",
+    scale_targets: str = "standard",
+    classify: bool = False,
+) -> Prepared:
+    """Split a table into scaled inputs (every other column) and targets.
+
+    Parameters
+    ----------
+    table : Table
+    targets : list of str
+        Target column names (or NPZ array names).
+    scale_inputs, scale_targets : {"max", "standard", "none"}
+        Targets of a classification are never scaled.
+    classify : bool
+        Treat a numeric target column as labels (a category target always
+        makes a classification).
+
+    Raises
+    ------
+    DataFileError
+        A target column is missing, an input cell is not a number, or a
+        category target has a single label.
+    ConfigError
+        A category target among several targets, or no input column left.
+    """
+    targets = table.expand(targets)
+    twice = sorted({c for c in targets if targets.count(c) > 1})
+    if twice:
+        raise ConfigError(f"--target: column {twice[0]!r} is named twice")
+    inputs = [c for c in table.names if c not in targets]
+    if not inputs:
+        raise ConfigError(
+            f"--target: every column is a target ({targets}); no input is left"
+        )
+    y, classes = _targets(table, targets, classify)
+    X = table.numbers(inputs)
+    x_scaler = Scaler.fit(scale_inputs, X)
+    y_scaler = Scaler.fit("none" if classes else scale_targets, y)
+    return Prepared(
+        x_scaler.transform(X),
+        y_scaler.transform(y),
+        inputs,
+        targets,
+        classes,
+        x_scaler,
+        y_scaler,
+    )
+
+
+def data_metadata(d: Prepared) -> dict:
+    """What a model must remember about its data (JSON-serialisable)."""
+    return {
+        "inputs": list(d.inputs),
+        "targets": list(d.targets),
+        "classes": d.classes,
+        "scale_inputs": d.x_scaler.to_dict(),
+        "scale_targets": d.y_scaler.to_dict(),
+    }
+
+
+def plain_metadata(table: Table, targets: list[str], n_outputs: int) -> dict:
+    """Metadata for a model saved without any: inputs are the non-target columns.
+
+    For a network saved by :meth:`Network.save` without column names: the
+    targets are the given columns (none for a prediction), the inputs every
+    other column in file order, and nothing is scaled.
+    """
+    targets = table.expand(targets)
+    inputs = [c for c in table.names if c not in targets]
+    none = Scaler.fit("none", np.zeros((1, len(inputs))))
+    return {
+        "inputs": inputs,
+        "targets": targets or [f"y{j}" for j in range(n_outputs)],
+        "classes": None,
+        "scale_inputs": none.to_dict(),
+        "scale_targets": Scaler.fit("none", np.zeros((1, n_outputs))).to_dict(),
+    }
+
+
+def _check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
+    inputs, targets = meta.get("inputs"), meta.get("targets")
+    if not isinstance(inputs, list) or len(inputs) != n_inputs:
+        raise ModelFileError(
+            f"model metadata: expected {n_inputs} input column names, got {inputs!r}"
+        )
+    classes = meta.get("classes")
+    width = len(classes) if isinstance(classes, list) else len(targets or [])
+    if not isinstance(targets, list) or width != n_outputs:
+        raise ModelFileError(
+            f"model metadata: targets {targets!r} and classes {classes!r} do not "
+            f"fit a network with {n_outputs} outputs"
+        )
+
+
+def prepare_from_metadata(
+    table: Table, meta: dict, n_inputs: int, n_outputs: int, with_targets: bool
+) -> Prepared:
+    """The arrays for a saved model: its columns, its labels, its scaling.
+
+    Input columns are found by name. A table without names (an NPY file)
+    whose column count equals the model's inputs is taken in order.
+
+    Raises
+    ------
+    ModelFileError
+        The metadata does not describe the network's inputs and outputs (for
+        example a model saved by the library, not by ``chainrule train``).
+    DataFileError
+        A column is missing or a cell is not a number or not a known label.
+    """
+    if "inputs" not in meta:
+        raise ModelFileError(
+            "model metadata: no column names; this model was not saved by "
+            "'chainrule train', so its data columns are unknown"
+        )
+    _check_metadata(meta, n_inputs, n_outputs)
+    inputs, targets, classes = meta["inputs"], meta["targets"], meta["classes"]
+    x_scaler = Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
+    y_scaler = Scaler.from_dict(meta.get("scale_targets"), n_outputs)
+    by_position = (
+        not all(c in table.columns for c in inputs)
+        and not table.named
+        and len(table.names) == n_inputs
+    )
+    X = table.numbers(table.names if by_position else inputs)
+    y = None
+    if with_targets:
+        if classes is None:
+            y = table.numbers(targets)
+        else:
+            labels = labels_of(table, targets[0])
+            unknown = sorted(set(labels.tolist()) - set(classes))
+            if unknown:
+                raise DataFileError(
+                    f"{table.source}: column {targets[0]!r} has labels {unknown} "
+                    f"that the model does not know; it knows {classes}"
+                )
+            y = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
+        y = y_scaler.transform(y)
+    return Prepared(
+        x_scaler.transform(X), y, inputs, targets, classes, x_scaler, y_scaler
+    )
+
+
+def decode(yhat: Array, meta: dict) -> dict[str, list]:
+    """Network outputs back to columns: original units, or labels.
+
+    Parameters
+    ----------
+    yhat : (n, n_outputs) array
+    meta : dict
+        As made by :func:`data_metadata`.
+
+    Returns
+    -------
+    dict of str to list
+        One entry per target; a classification adds one ``p(label)`` column
+        per class with the predicted probabilities.
+    """
+    classes = meta.get("classes")
+    if classes is None:
+        y = Scaler.from_dict(meta["scale_targets"]).inverse(yhat)
+        return {name: y[:, j].tolist() for j, name in enumerate(meta["targets"])}
+    out: dict[str, list] = {meta["targets"][0]: [classes[i] for i in yhat.argmax(1)]}
+    for j, label in enumerate(classes):
+        out[f"p({label})"] = yhat[:, j].tolist()
+    return out
+
+
+def score(yhat: Array, y: Array, meta: dict) -> tuple[str, float]:
+    """R² (regression, in original units, averaged over outputs) or accuracy.
+
+    Parameters
+    ----------
+    yhat, y : (n, n_outputs) array
+        Network outputs and scaled targets.
+
+    Returns
+    -------
+    name : {"R²", "accuracy"}
+    value : float
+        NaN for R² when a target column is constant.
+    """
+    if meta.get("classes") is not None:
+        return "accuracy", float(np.mean(yhat.argmax(1) == y.argmax(1)))
+    s = Scaler.from_dict(meta["scale_targets"])
+    pred, true = s.inverse(yhat), s.inverse(y)
+    ss_res = np.sum((true - pred) ** 2, axis=0)
+    ss_tot = np.sum((true - true.mean(axis=0)) ** 2, axis=0)
+    if np.any(ss_tot == 0):
+        return "R²", float("nan")
+    return "R²", float(np.mean(1.0 - ss_res / ss_tot))
+
+
+def split_rows(n: int, fraction: float, seed: int | None) -> tuple[Array, Array]:
+    """Shuffled row indices for training and validation.
+
+    Raises
+    ------
+    ConfigError
+        ``fraction`` leaves no row for one of the two sets.
+    """
+    if not 0.0 <= fraction < 1.0:
+        raise ConfigError(
+            f"--validation-split: expected 0 <= value < 1, got {fraction}"
+        )
+    n_val = int(round(n * fraction))
+    if fraction > 0 and not 1 <= n_val <= n - 1:
+        raise ConfigError(
+            f"--validation-split: {fraction} of {n} rows leaves {n_val} for "
+            f"validation and {n - n_val} for training; both need at least one"
+        )
+    order = np.random.default_rng(seed).permutation(n)
+    return np.sort(order[n_val:]), np.sort(order[:n_val])

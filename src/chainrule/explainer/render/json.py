@@ -1,0 +1,135 @@
+"""The JSON rendering and its reader: the same steps and numbers, both ways.
+
+Schema (``"schema": "chainrule.explain/1"``)::
+
+    {
+      "schema": "chainrule.explain/1",
+      "title": str, "description": str,
+      "notation": "welch" | "bracket",
+      "learning_rate": float | null,
+      "network": {"sizes": [int], "activation": [str], "loss": str,
+                  "bias": [bool], "l2": float, "dtype": str, ...},
+      "steps": [
+        {"symbol": str, "phase": str, "name": str, "name_latex": str,
+         "formula": str, "formula_latex": str,
+         "substitution": str, "substitution_latex": str,
+         "shape": [int], "value": float | [[float]], "uses": [str],
+         "note": str}
+      ],
+      "chain": null | {
+        "mapping": str, "mapping_latex": str,
+        "rows": [{"function", "function_latex", "derivative",
+                  "derivative_latex", "symbol": str, "value": float}],
+        "products": [{"target": str, "links": [{"name", "name_latex",
+                      "product", "product_latex", "symbol": str,
+                      "value": float}]}]
+      }
+    }
+
+``value`` is a float for the cost (``shape`` ``[]``) and a list of rows
+otherwise. Floats are written with Python's shortest round-trip ``repr``,
+so reading them back gives the same numbers bit for bit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+
+import numpy as np
+
+from chainrule.errors import DataFileError
+from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
+from chainrule.explainer.explanation import Explanation
+from chainrule.explainer.steps import Step
+
+SCHEMA = "chainrule.explain/1"
+
+
+def _step(s: Step) -> dict:
+    d = asdict(s)
+    d["shape"] = list(s.shape)
+    d["uses"] = list(s.uses)
+    d["value"] = s.value if isinstance(s.value, float) else s.value.tolist()
+    return d
+
+
+def to_json(ex: Explanation) -> str:
+    """The explanation as a JSON document (see the module's schema)."""
+    chain = None
+    if ex.chain is not None:
+        chain = {
+            "mapping": ex.chain.mapping,
+            "mapping_latex": ex.chain.mapping_latex,
+            "rows": [asdict(r) for r in ex.chain.rows],
+            "products": [
+                {"target": t, "links": [asdict(k) for k in links]}
+                for t, links in ex.chain.products
+            ],
+        }
+    doc = {
+        "schema": SCHEMA,
+        "title": ex.title,
+        "description": ex.description,
+        "notation": ex.notation,
+        "learning_rate": ex.learning_rate,
+        "network": ex.network,
+        "steps": [_step(s) for s in ex.steps],
+        "chain": chain,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def _read_step(d: dict, dtype: str) -> Step:
+    names = {f.name for f in fields(Step)}
+    if set(d) != names:
+        raise DataFileError(
+            f"steps: expected the keys {sorted(names)}, got {sorted(d)}"
+        )
+    value = d["value"]
+    if d["shape"] == []:
+        value = float(value)
+    else:
+        value = np.array(value, dtype=dtype).reshape(d["shape"])
+    return Step(
+        **{**d, "shape": tuple(d["shape"]), "uses": tuple(d["uses"]), "value": value}
+    )
+
+
+def from_json(text: str) -> Explanation:
+    """Read :func:`to_json`'s output back into an :class:`Explanation`.
+
+    Raises
+    ------
+    DataFileError
+        Not JSON, or not this schema.
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"explanation JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
+        got = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
+        raise DataFileError(f"schema: expected {SCHEMA!r}, got {got!r}")
+    dtype = doc["network"].get("dtype", "float64")
+    chain = None
+    if doc["chain"] is not None:
+        c = doc["chain"]
+        chain = ScalarChain(
+            tuple(ChainRow(**r) for r in c["rows"]),
+            tuple(
+                (p["target"], tuple(ChainLink(**k) for k in p["links"]))
+                for p in c["products"]
+            ),
+            c["mapping"],
+            c["mapping_latex"],
+        )
+    return Explanation(
+        [_read_step(d, dtype) for d in doc["steps"]],
+        notation=doc["notation"],
+        learning_rate=doc["learning_rate"],
+        network=doc["network"],
+        title=doc["title"],
+        description=doc["description"],
+        chain=chain,
+    )

@@ -1,0 +1,269 @@
+"""Saving and loading models: safetensors for the arrays, JSON for the rest.
+
+A model file is a plain safetensors file. Its tensors are the parameters by
+name (``W1``, ``b1``, ...); its string metadata holds one key,
+``"chainrule"``, whose value is a JSON document::
+
+    {"format": "chainrule.model", "version": 1,
+     "config": {"sizes": [...], "activation": [...], "loss": ..., "bias": [...],
+                "l2": ..., "dtype": ..., "seed": ..., "init": ...},
+     "extra": {...}}
+
+``extra`` carries what the caller adds (scaling of inputs and targets, class
+labels, how the model was trained). Nothing is ever unpickled.
+
+Examples
+--------
+>>> import os, tempfile
+>>> import chainrule as cr
+>>> net = cr.Network([2, 3, 1], seed=0)
+>>> path = os.path.join(tempfile.mkdtemp(), "model.safetensors")
+>>> net.save(path)
+>>> bool((cr.load(path).get_flat() == net.get_flat()).all())
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load as _st_load
+from safetensors.numpy import save as _st_save
+
+from chainrule.core.params import param_shapes
+from chainrule.errors import ChainruleError, InvalidTypeError, ModelFileError
+from chainrule.persist.safetensors import check_tensors, parse_document, parse_header
+from chainrule.validation import check_bias, check_sizes
+
+FORMAT = "chainrule.model"
+VERSION = 1
+#: Refuse files larger than this before reading them (bytes).
+MAX_FILE_BYTES = 2**31
+
+
+def _file_mode(target: Path) -> int:
+    """The old file's permissions, or those a new file gets under the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves the old file intact.
+
+    The bytes go to a temporary file in the same folder, which is flushed,
+    fsynced and then renamed over ``path`` (``os.replace`` is atomic on POSIX
+    and Windows); the folder is fsynced last so that the rename is durable.
+    On any error the temporary file is removed and the old file is intact.
+
+    Parameters
+    ----------
+    path : str or path
+    data : bytes
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from chainrule.persist.model import atomic_write_bytes
+    >>> folder = tempfile.mkdtemp()
+    >>> atomic_write_bytes(os.path.join(folder, "a.bin"), b"new")
+    >>> os.listdir(folder)
+    ['a.bin']
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes it 0600
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def _string_keys(value: object, where: str) -> None:
+    """JSON would turn a key 1 into "1": refuse what would not load back equal."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ModelFileError(
+                    f"{where}: keys must be strings, got {k!r:.40} ({type(k).__name__})"
+                )
+            _string_keys(v, f"{where}[{k!r:.40}]")
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _string_keys(v, f"{where}[{i}]")
+
+
+def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
+    """The safetensors bytes of ``net`` with chainrule's JSON metadata."""
+    try:
+        _string_keys(metadata or {}, "metadata")
+    except RecursionError:
+        raise ModelFileError("metadata: nested too deeply") from None
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": net.config(),
+        "extra": dict(metadata or {}),
+    }
+    try:
+        header = json.dumps(doc, allow_nan=False)
+    except RecursionError:
+        raise ModelFileError("metadata: nested too deeply") from None
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"metadata: not JSON-serialisable: {exc}") from None
+    tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
+    return _st_save(tensors, metadata={"chainrule": header})
+
+
+def save(
+    net, path: str | os.PathLike, *, metadata: Mapping[str, object] | None = None
+) -> None:
+    """Save ``net`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+
+    The path and the metadata are checked and the bytes built before any
+    file is created: a failing save leaves the folder as it was.
+
+    Raises
+    ------
+    InvalidTypeError
+        ``path`` is not a str or a path, or ``metadata`` is not a mapping.
+    ModelFileError
+        The folder does not exist, ``path`` is a folder, or ``metadata`` is
+        not JSON-serialisable (NaN and infinity included).
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
+    if metadata is not None and not isinstance(metadata, Mapping):
+        raise InvalidTypeError(
+            f"metadata: expected a dict or None, got {type(metadata).__name__}"
+        )
+    target = Path(path)
+    if target.is_dir():
+        raise ModelFileError(f"path: {str(target)!r} is a folder, not a file name")
+    folder = target.parent
+    if str(folder) and not folder.is_dir():
+        raise ModelFileError(f"path: the folder {str(folder)!r} does not exist")
+    atomic_write_bytes(target, model_bytes(net, metadata))
+
+
+def _read(path: object) -> tuple[bytes, str]:
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
+    p = Path(path)
+    where = repr(str(p))
+    if p.is_dir():
+        raise ModelFileError(f"path: {where} is a folder, not a model file")
+    if not p.is_file():
+        raise ModelFileError(f"path: no such model file {where}")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ModelFileError(f"{where}: {size} bytes is too large for a model")
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ModelFileError(f"{where}: cannot be read ({exc})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ModelFileError(f"{where}: too large for a model")
+    return data, where
+
+
+def _architecture(cfg: dict, where: str) -> dict[str, tuple]:
+    """The parameter shapes the saved config implies (no array allocated)."""
+    try:
+        sizes = check_sizes(cfg["sizes"])
+        bias = check_bias(cfg["bias"], len(sizes) - 1)
+    except ChainruleError as exc:
+        raise ModelFileError(f"{where}: config is invalid ({exc})") from None
+    return param_shapes(sizes, bias)
+
+
+def load_with_metadata(path: str | os.PathLike):
+    """Load a model and the ``extra`` metadata saved with it.
+
+    Everything is checked before use, in this order: the file's size, the
+    safetensors header (its length, its JSON, every tensor's dtype, shape and
+    offsets against the file's length), chainrule's metadata (format,
+    version, the config's keys and types), the tensors against the
+    architecture the config describes, and last the values (finite).
+
+    Returns
+    -------
+    net : Network
+    extra : dict
+
+    Raises
+    ------
+    ModelFileError
+        For any file that is missing, not a chainrule model, of another
+        version, truncated, corrupted, or whose tensors do not fit its
+        architecture.
+    InvalidTypeError
+        If ``path`` is not a str or a path.
+    """
+    from chainrule.network import Network
+
+    data, where = _read(path)
+    infos, meta = parse_header(data, where)
+    doc = parse_document(meta, where, FORMAT, VERSION)
+    cfg = doc["config"]
+    shapes = _architecture(cfg, where)
+    check_tensors(infos, shapes, cfg["dtype"], where)
+    try:
+        net = Network(
+            cfg["sizes"],
+            activation=cfg["activation"],
+            loss=cfg["loss"],
+            bias=cfg["bias"],
+            l2=cfg["l2"],
+            seed=cfg["seed"],
+            dtype=cfg["dtype"],
+            init=cfg["init"],
+        )
+    except ChainruleError as exc:
+        raise ModelFileError(f"{where}: config is invalid ({exc})") from None
+    try:
+        tensors = _st_load(data)
+    except Exception as exc:  # safetensors raises its own SafetensorError
+        raise ModelFileError(f"{where}: corrupted tensors ({exc})") from None
+    try:
+        net.set_params(tensors)
+    except ChainruleError as exc:
+        raise ModelFileError(f"{where}: {exc}") from None
+    return net, doc["extra"]
+
+
+def load(path: str | os.PathLike):
+    """Load a :class:`~chainrule.Network` saved by :meth:`Network.save`.
+
+    Raises
+    ------
+    ModelFileError
+        The file is missing, not a chainrule model, of another version,
+        truncated, corrupted, or its tensors do not fit its architecture.
+    """
+    return load_with_metadata(path)[0]

@@ -1,0 +1,234 @@
+"""The first-order training loop (gd, sgd, adam): the hot path of ``fit``.
+
+The loop does no avoidable work per step: the data are validated once by
+:func:`chainrule.train.fit.fit`; the parameters live in one flat vector whose
+views the passes read; :func:`~chainrule.core.forward.forward` and
+:func:`~chainrule.core.backward.backward` write into one reused
+:class:`~chainrule.core.forward.Workspace`; a minibatch is gathered into a reused
+buffer; the optimizer updates the flat vector in place.
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.train.first_order import Batches
+>>> X, y = np.arange(10.0).reshape(5, 2), np.arange(5.0).reshape(5, 1)
+>>> batches = Batches(X, y, batch_size=2, shuffle=True)
+>>> [yb.ravel().tolist() for _, yb in batches(np.random.default_rng(0))]
+[[2.0, 4.0], [3.0, 0.0], [1.0]]
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from chainrule.core.backward import backward
+from chainrule.core.forward import Workspace, forward, total_cost
+from chainrule.train import optimizers as _opt
+from chainrule.train import schedules as _sched
+from chainrule.train.fit import History, Settings, diverged
+
+Array = np.ndarray
+
+
+@dataclass
+class State:
+    """Everything a checkpoint holds: training resumes from exactly this."""
+
+    epoch: int
+    theta: Array
+    opt_state: object
+    rng: np.random.Generator
+    hist: History
+    best: Array | None = None
+    best_cost: float = np.inf
+    waited: int = 0
+    elapsed: float = 0.0
+    views: dict | None = None
+    cache: dict | None = None
+
+
+class Batches:
+    """Minibatches of ``(X, y)``, gathered into two reused buffers."""
+
+    def __init__(self, X: Array, y: Array, batch_size: int | None, shuffle: bool):
+        self.X, self.y, self.n = X, y, X.shape[0]
+        self.size = self.n if batch_size is None else min(batch_size, self.n)
+        self.shuffle = shuffle and self.size < self.n
+        if self.shuffle:
+            self.Xb = np.empty((self.size, X.shape[1]), X.dtype)
+            self.yb = np.empty((self.size, y.shape[1]), y.dtype)
+
+    def __call__(self, rng: np.random.Generator):
+        """``(Xb, yb)`` views for one epoch (the permutation from ``rng``)."""
+        if self.size == self.n:
+            return ((self.X, self.y),)
+        return self._minibatches(rng)
+
+    def _minibatches(self, rng: np.random.Generator):
+        if not self.shuffle:
+            for lo in range(0, self.n, self.size):
+                yield self.X[lo : lo + self.size], self.y[lo : lo + self.size]
+            return
+        order = rng.permutation(self.n)
+        for lo in range(0, self.n, self.size):
+            idx = order[lo : lo + self.size]
+            m = idx.shape[0]
+            yield (
+                np.take(self.X, idx, axis=0, out=self.Xb[:m]),
+                np.take(self.y, idx, axis=0, out=self.yb[:m]),
+            )
+
+
+def _flat_views(theta: Array, shapes: dict) -> dict[str, Array]:
+    views, start = {}, 0
+    for name, shape in shapes.items():
+        stop = start + int(np.prod(shape))
+        views[name] = theta[start:stop].reshape(shape)
+        start = stop
+    return views
+
+
+def _cost(net, params, X, y, ws) -> float:
+    _, cache = forward(params, X, net.activations, out=ws)
+    return total_cost(params, cache, y, net.activations, net.loss, net.l2)
+
+
+def own_params(net, st: State) -> dict[str, Array]:
+    """The views of ``st.theta`` that ``net`` trains with.
+
+    A callback may have replaced the network's parameters (``set_params``);
+    those are then copied into ``st.theta`` and the cached pass is dropped.
+    """
+    views = st.views
+    if net._params is not views:
+        if views is not None:
+            st.theta[...] = net.get_flat()
+        st.views = net._params = _flat_views(st.theta, net.shapes)
+        st.cache = None
+    return st.views
+
+
+def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
+    """One pass over the data; returns the epoch's cost (see ``History.cost``)."""
+    params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
+    G, P = {"theta": ws.grad}, {"theta": st.theta}
+    if batches.size == batches.n:
+        # Full batch: the forward pass that gives the cost after this step is
+        # the one the next step differentiates, so it is made once and kept.
+        X, y = batches.X, batches.y
+        if st.cache is None:
+            _, st.cache = forward(params, X, acts, out=ws)
+            if not math.isfinite(total_cost(params, st.cache, y, acts, loss, l2)):
+                return math.nan
+        backward(params, st.cache, y, acts, loss, l2, out=ws)
+        st.opt_state = opt.step(G, st.opt_state, P, lr)
+        _, st.cache = forward(params, X, acts, out=ws)
+        return total_cost(params, st.cache, y, acts, loss, l2)
+    total = 0.0
+    for Xb, yb in batches(st.rng):
+        _, cache = forward(params, Xb, acts, out=ws)
+        J = total_cost(params, cache, yb, acts, loss, l2)
+        if not math.isfinite(J):
+            return J
+        total += J * Xb.shape[0]
+        backward(params, cache, yb, acts, loss, l2, out=ws)
+        st.opt_state = opt.step(G, st.opt_state, P, lr)
+    return total / batches.n
+
+
+def new_state(net, opt, rng, optimizer: str) -> State:
+    """The state before the first epoch (parameters copied into a flat vector)."""
+    theta = net.get_flat()
+    return State(
+        0, theta, opt.init({"theta": theta}), rng, History(optimizer=optimizer)
+    )
+
+
+def record_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws):
+    """Append epoch ``st.epoch`` to the history; track the best parameters."""
+    hist = st.hist
+    hist.cost.append(float(J))
+    hist.learning_rate.append(lr)
+    if val is not None:
+        hist.val_cost.append(_cost(net, net._params, *val, vws))
+    hist.time.append(st.elapsed)
+    if s.early_stopping:
+        monitored = hist.val_cost[-1] if val is not None else hist.cost[-1]
+        if monitored < st.best_cost - s.tol:
+            st.best_cost, st.waited, hist.best_epoch = monitored, 0, st.epoch
+            st.best = st.theta.copy()
+        else:
+            st.waited += 1
+
+
+def should_stop(net, st: State, s: Settings) -> bool:
+    """Run the callbacks and early stopping; ``True`` ends training."""
+    hist = st.hist
+    if s.callbacks and any([cb(st.epoch, hist, net) for cb in s.callbacks]):
+        hist.message = f"stopped by a callback at epoch {st.epoch}"
+        return True
+    if s.early_stopping and st.waited >= s.patience:
+        hist.stopped_early = True
+        st.theta[...] = st.best
+        hist.message = (
+            f"early stopping at epoch {st.epoch}; kept epoch "
+            f"{hist.best_epoch} (cost {st.best_cost:.6g})"
+        )
+        return True
+    return False
+
+
+def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
+    """Train with ``gd``, ``sgd`` or ``adam``; see :func:`chainrule.train.fit.fit`."""
+    from chainrule.train import checkpoint as _ckpt
+
+    opt = _opt.make(s.optimizer, s.learning_rate, **s.options)
+    schedule = _sched.make(s.schedule, opt.learning_rate, s.epochs)
+    st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
+    st = st or new_state(net, opt, rng, s.optimizer)
+    own_params(net, st)
+    batches = Batches(X, y, s.batch_size, s.shuffle)
+    ws = Workspace(net.shapes, batches.size, net.dtype)
+    vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
+    start = time.perf_counter() - st.elapsed
+    # overflow is caught as a non-finite cost below, with a clear error
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _train(net, st, s, opt, schedule, batches, ws, val, vws, start)
+
+
+def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
+    from chainrule.train import checkpoint as _ckpt
+
+    last_good, saved, stop_early = st.theta.copy(), None, False
+    try:
+        while st.epoch < s.epochs:
+            lr = float(schedule(st.epoch))
+            J = run_epoch(net, st, batches, ws, opt, lr)
+            st.epoch += 1
+            st.elapsed = time.perf_counter() - start
+            if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):
+                st.theta[...] = last_good
+                raise diverged(st.hist, st.epoch, lr)
+            record_epoch(net, st, s, J, lr, val, vws)
+            np.copyto(last_good, st.theta)
+            if s.checkpoint and st.epoch % s.checkpoint_every == 0:
+                _ckpt.save_state(s.checkpoint, net, opt, s, st)
+                saved = st.epoch
+            if should_stop(net, st, s):
+                stop_early = st.hist.stopped_early
+                break
+        else:
+            st.hist.message = f"completed {st.epoch} epochs"
+    except KeyboardInterrupt:
+        st.hist.interrupted = True
+        if not np.isfinite(np.add.reduce(st.theta)):
+            st.theta[...] = last_good
+        own_params(net, st)
+        st.hist.message = f"interrupted after {len(st.hist.cost)} complete epochs"
+    if s.checkpoint and not st.hist.interrupted and (saved != st.epoch or stop_early):
+        _ckpt.save_state(s.checkpoint, net, opt, s, st)
+    return st.hist

@@ -1,0 +1,226 @@
+r"""Optimizers as ``(init, update)`` pairs over the params dict.
+
+An optimizer is a pair of pure functions: ``init(params) -> state`` and
+``update(grads, state, params) -> (updates, state)``; the caller applies
+``params + updates`` with :func:`apply_updates`. A third function,
+``step(grads, state, params, learning_rate) -> state``, does the same update
+in place (``params``, the state's arrays and a scratch buffer are
+overwritten); ``update`` runs ``step`` on copies, so the equations are
+written once. The quasi-Newton methods (BFGS, L-BFGS) work on the flat
+parameter vector through ``scipy.optimize.minimize``, as the tutorial's
+part 6 does; see :mod:`chainrule.train.fit`.
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.train.optimizers import gd, apply_updates
+>>> opt = gd(learning_rate=0.1)
+>>> params = {"W1": np.array([[0.5]])}
+>>> state = opt.init(params)
+>>> updates, state = opt.update({"W1": np.array([[-1.92]])}, state, params)
+>>> apply_updates(params, updates)["W1"]
+array([[0.692]])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from chainrule.errors import ConfigError, UnknownNameError
+from chainrule.validation import check_non_negative, check_positive
+
+Array = np.ndarray
+Params = dict[str, Array]
+
+#: The optimizers ``Network.fit`` knows, by name.
+NAMES = ("gd", "sgd", "adam", "bfgs", "lbfgs")
+#: Those run by ``scipy.optimize.minimize`` on the flat vector.
+SCIPY_METHODS = {"bfgs": "BFGS", "lbfgs": "L-BFGS-B"}
+#: The learning rate each first-order optimizer uses when none is given.
+DEFAULT_LEARNING_RATE = {"gd": 0.5, "sgd": 0.05, "adam": 0.01}
+
+
+class Optimizer(NamedTuple):
+    """``init``, ``update`` (pure) and ``step`` (in place); see the module."""
+
+    init: Callable[[Mapping[str, Array]], Any]
+    update: Callable[..., tuple[Params, Any]]
+    step: Callable[..., Any]
+    learning_rate: float
+    hyper: dict
+
+
+class SGDState(NamedTuple):
+    """``count`` steps taken; ``velocity`` (empty without momentum)."""
+
+    count: int
+    velocity: Params
+    scratch: Params
+
+
+class AdamState(NamedTuple):
+    """``m`` and ``v``: first and second moment estimates of each parameter."""
+
+    count: int
+    m: Params
+    v: Params
+    scratch: Params
+
+
+def apply_updates(params: Mapping[str, Array], updates: Mapping[str, Array]) -> Params:
+    """``params + updates``, key by key (new arrays)."""
+    return {k: p + updates[k] for k, p in params.items()}
+
+
+def _zeros(params: Mapping[str, Array]) -> Params:
+    return {k: np.zeros_like(p) for k, p in params.items()}
+
+
+def _pure_update(step: Callable, lr: float) -> Callable:
+    """``update`` from ``step``: run it on copies, return ``new − old``...
+
+    ...except that ``new − old`` would round; ``step`` leaves the exact
+    update ``Δθ`` in ``state.scratch``, and that is what is returned.
+    """
+
+    def update(grads, state, params=None):
+        copied = type(state)(
+            state.count,
+            *({k: v.copy() for k, v in d.items()} for d in state[1:]),
+        )
+        theta = {k: np.zeros_like(g) for k, g in grads.items()}
+        new_state = step(grads, copied, theta, lr)
+        return {k: new_state.scratch[k].copy() for k in grads}, new_state
+
+    return update
+
+
+def gd(learning_rate: float = 0.5) -> Optimizer:
+    r"""Gradient descent.
+
+    .. math:: \Delta\theta = -\alpha \nabla_\theta J, \qquad
+              \theta \leftarrow \theta + \Delta\theta
+    """
+    return sgd(learning_rate, momentum=0.0)
+
+
+def sgd(
+    learning_rate: float = 0.05, momentum: float = 0.0, nesterov: bool = False
+) -> Optimizer:
+    r"""Stochastic gradient descent with optional (Nesterov) momentum.
+
+    .. math::
+        v \leftarrow \mu v - \alpha g, \qquad
+        \Delta\theta = v \quad\text{(classical)}, \qquad
+        \Delta\theta = \mu v - \alpha g \quad\text{(Nesterov)}
+
+    The Nesterov form is the one of Sutskever et al. (2013), written for the
+    current parameters, as scikit-learn and PyTorch use it. With ``μ = 0``
+    both are gradient descent, :math:`\Delta\theta = -\alpha g`.
+    """
+    lr = check_positive("learning_rate", learning_rate)
+    mu = check_non_negative("momentum", momentum)
+
+    def init(params):
+        return SGDState(0, _zeros(params) if mu else {}, _zeros(params))
+
+    def step(grads, state, params, learning_rate=lr):
+        for k, g in grads.items():
+            d = state.scratch[k]
+            np.multiply(g, -learning_rate, out=d)  # d = −α g
+            if mu:
+                v = state.velocity[k]
+                v *= mu
+                v += d  # v = μ v − α g
+                if nesterov:
+                    d += mu * v  # Δθ = μ v − α g (μ v: a parameter-sized temporary)
+                else:
+                    d[...] = v
+            params[k] += d
+        return SGDState(state.count + 1, state.velocity, state.scratch)
+
+    hyper = {"momentum": mu, "nesterov": bool(nesterov)}
+    return Optimizer(init, _pure_update(step, lr), step, lr, hyper)
+
+
+def adam(
+    learning_rate: float = 0.01, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8
+) -> Optimizer:
+    r"""Adam (Kingma & Ba, 2015, Algorithm 1).
+
+    .. math::
+        m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
+        \hat m = \frac{m}{1-\beta_1^t}, \quad \hat v = \frac{v}{1-\beta_2^t},
+        \quad \Delta\theta = -\alpha \frac{\hat m}{\sqrt{\hat v}+\epsilon}
+    """
+    lr = check_positive("learning_rate", learning_rate)
+    for name, b in (("b1", b1), ("b2", b2)):
+        if not 0 <= b < 1:
+            raise ConfigError(f"{name}: expected a value in [0, 1), got {b!r}")
+    eps = check_positive("eps", eps)
+
+    def init(params):
+        return AdamState(0, _zeros(params), _zeros(params), _zeros(params))
+
+    def step(grads, state, params, learning_rate=lr):
+        t = state.count + 1
+        for k, g in grads.items():
+            m, v, d = state.m[k], state.v[k], state.scratch[k]
+            m *= b1
+            m += np.multiply(g, 1 - b1, out=d)  # m = β1 m + (1 − β1) g
+            v *= b2
+            np.multiply(g, g, out=d)
+            d *= 1 - b2
+            v += d  # v = β2 v + (1 − β2) g²
+            np.divide(v, 1 - b2**t, out=d)  # v̂
+            np.sqrt(d, out=d)
+            d += eps
+            np.divide(m, d, out=d)  # m / (√v̂ + ε) ...
+            d *= -learning_rate / (1 - b1**t)  # ... times −α/(1 − β1ᵗ): m̂ = m/(1 − β1ᵗ)
+            params[k] += d
+        return AdamState(t, state.m, state.v, state.scratch)
+
+    hyper = {"b1": b1, "b2": b2, "eps": eps}
+    return Optimizer(init, _pure_update(step, lr), step, lr, hyper)
+
+
+FACTORIES: dict[str, Callable[..., Optimizer]] = {"gd": gd, "sgd": sgd, "adam": adam}
+OPTIONS = {"gd": (), "sgd": ("momentum", "nesterov"), "adam": ("b1", "b2", "eps")}
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` lower-cased if it is a known optimizer, else raise."""
+    if not isinstance(name, str) or name.lower() not in NAMES:
+        raise UnknownNameError(
+            f"optimizer: unknown name {name!r}; expected one of {list(NAMES)}"
+        )
+    return name.lower()
+
+
+def make(name: str, learning_rate: float | None = None, **options: Any) -> Optimizer:
+    """Build a first-order optimizer by name with its default learning rate.
+
+    Raises
+    ------
+    UnknownNameError
+        An unknown optimizer, or one that runs through SciPy.
+    ConfigError
+        An option the optimizer does not take.
+    """
+    name = check_name(name)
+    if name not in FACTORIES:
+        raise UnknownNameError(
+            f"optimizer: {name!r} runs through scipy.optimize, not (init, update)"
+        )
+    unknown = sorted(set(options) - set(OPTIONS[name]))
+    if unknown:
+        raise ConfigError(
+            f"optimizer {name!r}: unknown option(s) {unknown}; expected some of "
+            f"{list(OPTIONS[name])}"
+        )
+    lr = DEFAULT_LEARNING_RATE[name] if learning_rate is None else learning_rate
+    return FACTORIES[name](learning_rate=lr, **options)

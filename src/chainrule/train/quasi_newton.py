@@ -1,0 +1,98 @@
+"""BFGS and L-BFGS through ``scipy.optimize.minimize`` (the tutorial's part 6).
+
+SciPy works on a float64 copy of the flat parameter vector; each evaluation
+copies it into the network's parameters (in the network's dtype) and runs
+the same forward and backward passes as every other optimizer, in one reused
+:class:`~chainrule.core.forward.Workspace`.
+
+Examples
+--------
+>>> import chainrule as cr
+>>> X, y = cr.datasets.test_scores()
+>>> net = cr.Network([2, 3, 1], seed=0)
+>>> hist = net.fit(X, y, optimizer="lbfgs", epochs=100)
+>>> hist.optimizer, hist.cost[-1] < 1e-6
+('lbfgs', True)
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from scipy.optimize import minimize
+
+from chainrule.core.backward import backward
+from chainrule.core.forward import Workspace, forward, total_cost
+from chainrule.train import optimizers as _opt
+from chainrule.train.first_order import _flat_views
+from chainrule.train.fit import History, Settings, diverged
+
+Array = np.ndarray
+
+
+class _DivergedError(Exception):
+    pass
+
+
+def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
+    """Train with ``bfgs`` or ``lbfgs``; see :func:`chainrule.train.fit.fit`."""
+    hist = History(optimizer=s.optimizer)
+    theta = net.get_flat()
+    params = net._params = _flat_views(theta, net.shapes)
+    acts, ws = net.activations, Workspace(net.shapes, X.shape[0], net.dtype)
+    vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
+    last_good = theta.astype(np.float64)
+
+    def cost(Xc, yc, w, grad=False):
+        _, cache = forward(params, Xc, acts, out=w)
+        J = total_cost(params, cache, yc, acts, net.loss, net.l2)
+        if grad:
+            backward(params, cache, yc, acts, net.loss, net.l2, out=w)
+        return J
+
+    def objective(v: Array) -> tuple[float, Array]:
+        theta[...] = v
+        J = cost(X, y, ws, grad=True)
+        return J, ws.grad.astype(np.float64)
+
+    start = time.perf_counter()
+
+    def callback(intermediate_result) -> None:
+        J, x = float(intermediate_result.fun), intermediate_result.x
+        if not (np.isfinite(J) and np.all(np.isfinite(x))):
+            raise _DivergedError
+        last_good[...] = x
+        theta[...] = x
+        hist.cost.append(J)
+        if val is not None:
+            hist.val_cost.append(cost(*val, vws))
+        hist.time.append(time.perf_counter() - start)
+        if s.callbacks and any([cb(len(hist.cost), hist, net) for cb in s.callbacks]):
+            hist.message = f"stopped by a callback at iteration {len(hist.cost)}"
+            raise StopIteration
+
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            res = minimize(
+                objective,
+                last_good.copy(),
+                jac=True,
+                method=_opt.SCIPY_METHODS[s.optimizer],
+                callback=callback,
+                options={"maxiter": s.epochs, **s.options},
+            )
+    except _DivergedError:
+        theta[...] = last_good
+        raise diverged(hist, len(hist.cost) + 1, None) from None
+    except KeyboardInterrupt:
+        theta[...] = last_good
+        hist.interrupted = True
+        hist.message = f"interrupted at iteration {len(hist.cost) + 1}"
+        return hist
+    if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
+        theta[...] = last_good
+        raise diverged(hist, len(hist.cost) + 1, None)
+    theta[...] = res.x
+    hist.message = hist.message or str(res.message)
+    return hist
