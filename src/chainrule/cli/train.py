@@ -1,0 +1,283 @@
+"""``chainrule train``: read a table, prepare it, train, report, save."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table as RichTable
+
+import chainrule as cr
+from chainrule.cli.common import check_folder, console, fmt, parse_layers
+from chainrule.data import prepare as tabular
+from chainrule.data.tables import load_table
+from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.train.optimizers import check_name
+
+FIRST_ORDER = ("gd", "sgd", "adam")
+
+EPILOG = (
+    "Example: chainrule train scores.csv --target score --layers 8 "
+    "--epochs 300 --out model.safetensors --plot cost.png"
+)
+
+
+@dataclass
+class TrainOptions:
+    """The options of ``chainrule train``, parsed."""
+
+    data: Path
+    targets: list[str]
+    hidden: list[int]
+    activation: str
+    output_activation: str | None
+    loss: str | None
+    optimizer: str
+    epochs: int
+    batch_size: int | None
+    learning_rate: float | None
+    l2: float
+    seed: int
+    validation_split: float
+    early_stopping: bool
+    patience: int
+    scale_inputs: str
+    scale_targets: str
+    classify: bool
+    out: Path
+    plot: Path | None
+    checkpoint: Path | None = None
+    checkpoint_every: int = 1
+    resume: bool = False
+
+
+def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
+    classify = d.classes is not None
+    default_out = "softmax" if classify else "identity"
+    return cr.Network(
+        [d.X.shape[1], *opts.hidden, d.y.shape[1]],
+        activation=opts.activation,
+        output_activation=opts.output_activation or default_out,
+        loss=opts.loss or ("cce" if classify else "mse"),
+        l2=opts.l2,
+        seed=opts.seed,
+    )
+
+
+def _check_options(opts: TrainOptions) -> None:
+    if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
+        raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
+    name = check_name(opts.optimizer)
+    if name not in FIRST_ORDER:
+        for flag, value in (
+            ("--batch-size", opts.batch_size),
+            ("--learning-rate", opts.learning_rate),
+            ("--early-stopping", opts.early_stopping or None),
+            ("--checkpoint", opts.checkpoint),
+        ):
+            if value is not None:
+                raise ConfigError(
+                    f"{flag}: applies to the first-order optimizers {FIRST_ORDER}, "
+                    f"not to --optimizer {name}"
+                )
+    if opts.early_stopping and opts.validation_split == 0:
+        raise ConfigError("--early-stopping: needs --validation-split above 0")
+    if opts.resume and opts.checkpoint is None:
+        raise ConfigError("--resume: needs --checkpoint FILE to resume from")
+
+
+def _fit(net: cr.Network, opts: TrainOptions, train, val):
+    return net.fit(
+        *train,
+        optimizer=opts.optimizer,
+        epochs=opts.epochs,
+        learning_rate=opts.learning_rate,
+        batch_size=opts.batch_size,
+        validation_data=val,
+        early_stopping=opts.early_stopping,
+        progress=True,
+        patience=opts.patience,
+        seed=opts.seed,
+        checkpoint=None if opts.checkpoint is None else str(opts.checkpoint),
+        checkpoint_every=opts.checkpoint_every,
+        resume=True if opts.resume else None,
+    )
+
+
+def run_train(opts: TrainOptions) -> cr.Network:
+    """Load, prepare, train, report, save; see ``chainrule train --help``."""
+    _check_options(opts)
+    table = load_table(opts.data)
+    d = tabular.prepare_training(
+        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
+    )
+    tr, va = tabular.split_rows(table.n_rows, opts.validation_split, opts.seed)
+    net = _build(opts, d)
+    train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
+    con = console()
+    kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
+    con.print(
+        f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
+        f"({kind}); network {net.sizes}, {net.n_params} parameters"
+    )
+    hist = _fit(net, opts, train, val)
+    meta = tabular.data_metadata(d)
+    metrics = _metrics(net, meta, train, val)
+    con.print(_metrics_table(metrics, hist))
+    meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
+    meta["training"]["metrics"] = metrics
+    net.save(str(opts.out), metadata=meta)
+    con.print(f"Model written to {opts.out}")
+    if opts.plot is not None:
+        from chainrule.plot import cost_curve
+
+        cost_curve(hist, path=opts.plot)
+        con.print(f"Cost curve written to {opts.plot}")
+    return net
+
+
+def _metrics(net, meta, train, val) -> dict:
+    out = {}
+    for name, part in (("train", train), ("validation", val)):
+        if part is None:
+            continue
+        X, y = part
+        label, value = tabular.score(net.forward(X), y, meta)
+        out[name] = {
+            "cost": net.cost(X, y),
+            label: None if math.isnan(value) else value,
+        }
+    return out
+
+
+def _metrics_table(metrics: dict, hist) -> RichTable:
+    table = RichTable(title="Final metrics", caption=hist.message)
+    table.add_column("metric")
+    for part in metrics:
+        table.add_column(part, justify="right")
+    names = list(metrics["train"])
+    for name in names:
+        row = [metrics[p].get(name) for p in metrics]
+        table.add_row(f"{name}", *(fmt(v) for v in row))
+    return table
+
+
+def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
+    record = {
+        k: (str(v) if isinstance(v, Path) else v)
+        for k, v in asdict(opts).items()
+        if k not in ("out", "plot")
+    }
+    record.update(
+        rows=n_rows,
+        validation_rows=n_val,
+        iterations=hist.epochs,
+        message=hist.message,
+        final_cost=hist.cost[-1] if hist.cost else None,
+        final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        chainrule=cr.__version__,
+    )
+    return record
+
+
+def train(
+    data: Annotated[
+        Path, typer.Argument(help="CSV (with header), Parquet, NPY or NPZ.")
+    ],
+    target: Annotated[
+        str, typer.Option(help="Target column(s), comma-separated (NPZ: array name).")
+    ],
+    layers: Annotated[str, typer.Option(help="Hidden layer sizes, e.g. 16,8.")] = "16",
+    activation: Annotated[str, typer.Option(help="Hidden activation.")] = "tanh",
+    output_activation: Annotated[
+        str | None,
+        typer.Option(help="Default: identity, or softmax for a classification."),
+    ] = None,
+    loss: Annotated[
+        str | None,
+        typer.Option(help="Cost. Default: mse, or cce for a classification."),
+    ] = None,
+    optimizer: Annotated[
+        str, typer.Option(help="gd, sgd, adam, bfgs, lbfgs.")
+    ] = "adam",
+    epochs: Annotated[int, typer.Option(help="Epochs (or iterations for bfgs).")] = 200,
+    batch_size: Annotated[int | None, typer.Option(help="Minibatch size.")] = None,
+    learning_rate: Annotated[float | None, typer.Option(help="Step size.")] = None,
+    l2: Annotated[float, typer.Option(help="L2 penalty λ.")] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of weights and shuffles.")] = 0,
+    validation_split: Annotated[
+        float, typer.Option(help="Fraction of rows held out for validation.")
+    ] = 0.0,
+    early_stopping: Annotated[
+        bool, typer.Option("--early-stopping", help="Stop when validation stalls.")
+    ] = False,
+    patience: Annotated[int, typer.Option(help="Epochs to wait (early stop).")] = 10,
+    scale_inputs: Annotated[str, typer.Option(help="max, standard or none.")] = (
+        "standard"
+    ),
+    scale_targets: Annotated[str, typer.Option(help="max, standard or none.")] = (
+        "standard"
+    ),
+    classify: Annotated[
+        bool, typer.Option("--classify", help="Numeric target as class labels.")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
+        "model.safetensors"
+    ),
+    plot: Annotated[Path | None, typer.Option(help="Write the cost curve PNG.")] = None,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="Save the training state here (gd, sgd, adam)."),
+    ] = None,
+    checkpoint_every: Annotated[
+        int, typer.Option(help="Epochs between checkpoints.")
+    ] = 1,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue from --checkpoint if it exists."),
+    ] = False,
+) -> None:
+    """Train a network on a table of data and save it.
+
+    A category (non-numeric) target column makes a classifier: softmax
+    output, cce cost, the labels kept in the model.
+    """
+    from chainrule.data.scaling import check_method
+
+    opts = TrainOptions(
+        data=data,
+        targets=[t.strip() for t in target.split(",") if t.strip()],
+        hidden=parse_layers(layers),
+        activation=activation,
+        output_activation=output_activation,
+        loss=loss,
+        optimizer=optimizer,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        l2=l2,
+        seed=seed,
+        validation_split=validation_split,
+        early_stopping=early_stopping,
+        patience=patience,
+        scale_inputs=check_method("--scale-inputs", scale_inputs),
+        scale_targets=check_method("--scale-targets", scale_targets),
+        classify=classify,
+        out=out,
+        plot=plot,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        resume=resume,
+    )
+    if not opts.targets:
+        raise InvalidValueError(f"--target: expected column names, got {target!r}")
+    check_folder("--out", out)
+    check_folder("--plot", plot)
+    check_folder("--checkpoint", checkpoint)
+    run_train(opts)
