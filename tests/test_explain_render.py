@@ -89,3 +89,22 @@ def test_latex_compiles(name, tmp_path):
     )
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "derivation.pdf").stat().st_size > 0
+
+
+def test_every_registered_activation_and_cost_has_one_formula():
+    """The explainer's templates cover the core registries, and core prints nothing."""
+    from chainrule.core.activations import ACTIVATIONS
+    from chainrule.core.losses import LOSSES
+    from chainrule.explainer import formulas
+
+    assert set(formulas.ACTIVATION_FORMULAS) == set(ACTIVATIONS)
+    assert set(formulas.COST_FORMULAS) == set(LOSSES)
+    for entry in [*ACTIVATIONS.values(), *LOSSES.values()]:
+        texts = [k for k, v in entry._asdict().items() if isinstance(v, str)]
+        assert texts in (["name"], ["name", "output"]), texts
+    assert (
+        formulas.activation_formula("logistic")
+        is formulas.ACTIVATION_FORMULAS["sigmoid"]
+    )
+    with pytest.raises(cr.UnknownNameError, match="activation"):
+        formulas.activation_formula("sigmod")

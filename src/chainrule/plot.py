@@ -119,6 +119,7 @@ def activation(
         For ``softmax``, whose derivative is a Jacobian, not a curve.
     """
     from chainrule.core.activations import get_activation
+    from chainrule.explainer.formulas import activation_formula
 
     act = get_activation(name)
     if not act.elementwise:
@@ -129,7 +130,8 @@ def activation(
     z = np.arange(-5, 5, 0.01) if z is None else np.asarray(z, dtype=np.float64)
     fig = _figure(figsize, dpi)
     ax = fig.add_subplot()
-    ax.plot(z, act.f(z), linewidth=2, label=f"{act.name}(z) = {act.formula}")
+    formula = activation_formula(name).formula
+    ax.plot(z, act.f(z), linewidth=2, label=f"{act.name}(z) = {formula}")
     ax.plot(z, act.f_prime(z), linewidth=2, label=f"{act.name}'(z)")
     ax.set_xlabel("z")
     ax.grid(True)
