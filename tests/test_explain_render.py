@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from explain_samples import PROBLEMS, explanation, thirty_examples
 
 import chainrule as cr
 from chainrule.explainer.problems import load_example
@@ -72,15 +73,16 @@ def test_from_json_rejects_other_documents(text):
 
 def test_markdown_is_github_math():
     md = load_example("seed000-q15").explain().to_markdown()
-    assert "$$\nz^{(2)} = X W^{(1)} = \\begin{bmatrix}3 & 5" in md
+    assert "$$\n\\begin{aligned}\n& z^{(2)} = X W^{(1)} \\\\\n" in md
+    assert "& \\quad = \\begin{bmatrix}3 & 5 \\\\ 5 & 1" in md
     assert "| $W^{(1)}$ | (2, 3) |" in md
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
-@pytest.mark.parametrize("name", ["seed004", "seed001"])
-def test_latex_compiles(name, tmp_path):
+@pytest.mark.parametrize("name", PROBLEMS)
+def test_latex_compiles_with_no_overfull_box(name, tmp_path):
     tex = tmp_path / "derivation.tex"
-    tex.write_text(load_example(name).explain().to_latex(), encoding="utf-8")
+    tex.write_text(explanation(name).to_latex(), encoding="utf-8")
     run = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
         cwd=tmp_path,
@@ -89,6 +91,42 @@ def test_latex_compiles(name, tmp_path):
     )
     assert run.returncode == 0, run.stdout[-2000:]
     assert (tmp_path / "derivation.pdf").stat().st_size > 0
+    log = (tmp_path / "derivation.log").read_text(encoding="latin-1")
+    assert "Overfull" not in log
+    assert "T1/" in log  # the T1 font encoding: "->" and "^" print as typed
+
+
+@pytest.mark.parametrize("precision", [6, 17])
+def test_no_line_of_text_is_longer_than_the_width(precision):
+    from chainrule.explainer.render.text import WIDTH
+
+    ex = thirty_examples("bracket")
+    text = ex.to_text(precision)
+    assert max(len(line) for line in text.splitlines()) <= WIDTH
+    # wide matrices are abbreviated, with their shape; JSON keeps every value
+    assert "…" in text and "⋮" in text and "₃₀ₓ₁₂" in text
+    doc = json.loads(ex.to_json())
+    delta2 = next(s for s in doc["steps"] if s["symbol"] == "delta2")
+    np.testing.assert_array_equal(delta2["value"], ex["delta2"].value)
+    assert np.shape(delta2["value"]) == (30, 12)
+
+
+def test_a_new_kind_of_record_shows_in_every_rendering():
+    """A record no renderer knows yet is written as its plain lines."""
+    from dataclasses import dataclass
+
+    from chainrule.explainer.render import html, latex, markdown, text
+    from chainrule.explainer.render.walk import render, walk
+
+    @dataclass(frozen=True)
+    class Worksheet:
+        def plain(self, precision):
+            return ["fill in: z2 = ?"]
+
+    records = [*list(walk(load_example("seed004").explain()))[:3], Worksheet()]
+    for module in (text, markdown, latex, html):
+        out = render(records, module.FORMATTERS, module._fallback, 6)
+        assert "fill in: z2 = ?" in str(out), module.__name__
 
 
 def test_every_registered_activation_and_cost_has_one_formula():
