@@ -146,3 +146,40 @@ def test_every_registered_activation_and_cost_has_one_formula():
     )
     with pytest.raises(cr.UnknownNameError, match="activation"):
         formulas.activation_formula("sigmod")
+
+
+def test_notebook_displays_of_an_explanation():
+    ex = load_example("seed000-q15").explain()
+    assert ex._repr_markdown_() == ex.to_markdown()
+    frag = ex._repr_html_()
+    # the page's content, MathML and diagram included, without <html>
+    assert frag in ex.to_html() and "<html" not in frag
+    assert frag.count("<math") > 30 and "<svg" in frag and 'href="#backward"' in frag
+
+
+def test_notebook_displays_of_a_trace():
+    """Plain HTML and Markdown tables, built in core (no explainer import)."""
+    import ast
+    import inspect
+
+    from chainrule.core import trace as trace_module
+
+    rng = np.random.default_rng(1)
+    net = cr.Network([2, 10, 1], seed=0)
+    t = net.trace(rng.normal(size=(12, 2)), rng.uniform(size=(12, 1)))
+    md = t._repr_markdown_().splitlines()
+    assert len(md) == 2 + len(t)
+    assert md[2].startswith("| `X` | `a[0]` | (12, 2) | `[")
+    assert f"| `J` | `L` | scalar | `{t.J:.6g}` |" in md
+    # a 12 × 10 matrix shows 8 rows and 8 columns, "…" where it is cut
+    z2 = next(line for line in md if line.startswith("| `z2`"))
+    assert z2.count(";") == 7 and z2.count("…") == 7 + 1
+    html = t._repr_html_()
+    assert html.count("<tr><td>") >= len(t) and "δ" not in html
+    assert f"<td>{t['W1'][0, 0]:.6g}</td>" in html
+    imports = [
+        n.module
+        for n in ast.walk(ast.parse(inspect.getsource(trace_module)))
+        if isinstance(n, ast.ImportFrom)
+    ]
+    assert not any("explainer" in (m or "") for m in imports)

@@ -215,7 +215,8 @@ def _html_matrix(v: object) -> str:
 def _inline(v: object) -> str:
     if np.ndim(v) == 0:
         return f"{float(v):.6g}"
-    return "[" + "; ".join(" ".join(r) for r in _cells(v)) + "]"
+    rows = ("…" if set(r) == {"…"} else " ".join(r) for r in _cells(v))
+    return "[" + "; ".join(rows) + "]"
 
 
 def run_trace(
