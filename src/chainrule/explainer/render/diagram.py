@@ -3,8 +3,9 @@
 Unit 1 of each layer is at the top, as textbooks draw it; the layers go from
 left (the input) to right (ŷ). Each edge is labelled with its weight when the
 network is small enough to read (at most :data:`LABELLED` edges between two
-layers); each unit shows its value for one example; a bias is a unit ``1``
-above its layer, joined to every unit it feeds. Formatting only.
+layers); each unit shows its value for one example and, below it, its δ (the
+backward pass); a bias is a unit ``1`` above its layer, joined by dashed edges
+to every unit it feeds. Formatting only.
 
 Examples
 --------
@@ -24,7 +25,7 @@ import numpy as np
 from chainrule.explainer.numbers import num
 
 LABELLED = 16  # edges between two layers beyond which weights are not written
-_COL, _ROW, _TOP, _LEFT, _R = 190, 64, 64, 60, 22
+_COL, _ROW, _TOP, _LEFT, _R = 190, 76, 64, 60, 22
 
 
 def _y(i: int) -> float:
@@ -71,6 +72,9 @@ def _units(d, l: int, precision: int) -> list[str]:
     for i, v in enumerate(d.units[l]):
         out.append(f'<circle cx="{x}" cy="{_y(i):.1f}" r="{_R}" class="unit"/>')
         out.append(_text(x, _y(i) + 4, num(v, 3), "v"))
+        if d.deltas[l] is not None:
+            delta = "δ " + num(d.deltas[l][i], 3)
+            out.append(_text(x, _y(i) + _R + 13, delta, "d"))
     label = "x" if l == 0 else ("ŷ" if l == len(d.sizes) - 1 else f"layer {l + 1}")
     out.append(_text(x, _TOP - _R - 10, label, "h"))
     return out
@@ -89,7 +93,7 @@ def to_svg(d, precision: int) -> str:
         ".edge{stroke:#888;stroke-width:1.2}.bias{stroke-dasharray:4 3}"
         ".unit{fill:#fff;stroke:#333;stroke-width:1.5}.unit.bias{fill:#eee}"
         ".w{font-size:11px;fill:#a33;paint-order:stroke;stroke:#fff;stroke-width:3px}"
-        ".v{font-size:11px}.h{font-size:12px;fill:#555}"
+        ".v{font-size:11px}.d{font-size:10px;fill:#2a5db0}.h{font-size:12px;fill:#555}"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '

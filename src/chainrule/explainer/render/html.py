@@ -4,10 +4,10 @@ The LaTeX of every equation is converted to MathML by ``latex2mathml``
 (the ``html`` extra), which browsers render natively: the page loads no
 script, font, style sheet or image, so it opens offline. At the top: a table
 of contents and the network as an inline SVG (weights on the edges, the
-values of the first example on the units). Each step is written one line per
-part; a substitution too wide for the page breaks before an operator, and
-matrices beyond a size are abbreviated with their shape, so nothing is
-clipped and no scroll bar appears in a window 1200 pixels wide.
+values of the first example on the units, their δ below). Each step is
+written one line per part; a substitution too wide for the page breaks before
+an operator, and matrices beyond a size are abbreviated with their shape, so
+nothing is clipped and no scroll bar appears in a window 1200 pixels wide.
 
 :func:`fragment` is the same without ``<html>``, for notebooks.
 """
@@ -93,7 +93,7 @@ def _diagram(r: Diagram, precision: int) -> list[str]:
     example = f"example {r.example + 1} of {r.n_examples}"
     caption = (
         "The network: weights on the edges (dashed: biases, from the unit 1), "
-        f"the values of {example} on the units."
+        f"the values of {example} on the units, their δ below them."
     )
     return [
         f"<figure>{to_svg(r, precision)}<figcaption>{caption}</figcaption></figure>"

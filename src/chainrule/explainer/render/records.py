@@ -139,7 +139,7 @@ class Contents:
 
 @dataclass(frozen=True, eq=False)
 class Diagram:
-    """The network with the given weights and the forward values of one example.
+    """The network with its weights and the values of one example on its units.
 
     Attributes
     ----------
@@ -149,6 +149,8 @@ class Diagram:
     units : tuple of (n,) arrays
         The value of every unit for example ``example``: the input row, each
         activation, ŷ.
+    deltas : tuple of (n,) arrays or None
+        ``δ`` of every unit for the same example (``None`` for the input).
     example, n_examples : int
     """
 
@@ -156,6 +158,7 @@ class Diagram:
     weights: tuple
     biases: tuple
     units: tuple
+    deltas: tuple
     example: int
     n_examples: int
 

@@ -181,7 +181,9 @@ def diagram(ex, example: int = 0) -> Diagram:
     )
     keys = ["X", *(f"a{l}" for l in range(2, L + 1)), "yHat"]
     units = tuple(np.atleast_2d(ex[k].value)[example] for k in keys)
-    return Diagram(sizes, weights, biases, units, example, ex["X"].shape[0])
+    deltas = (None, *(ex[f"delta{l}"].value[example] for l in range(2, L + 2)))
+    n = ex["X"].shape[0]
+    return Diagram(sizes, weights, biases, units, deltas, example, n)
 
 
 def walk(ex) -> Iterator[Record]:
