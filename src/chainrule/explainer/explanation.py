@@ -131,7 +131,7 @@ class Explanation:
         return to_latex(self, precision)
 
     def to_json(self) -> str:
-        """Every step with its value as nested lists (schema in ``jsonio``)."""
+        """Every step with its value as nested lists (schema in ``render.json``)."""
         from chainrule.explainer.render.json import to_json
 
         return to_json(self)
@@ -145,6 +145,7 @@ class Explanation:
     @classmethod
     def from_json(cls, text: str) -> Explanation:
         """Read back :meth:`to_json`'s output: the same steps and numbers."""
-        from chainrule.explainer.render.json import from_json
+        from chainrule.explainer.render.json import read_json
 
-        return from_json(text)
+        args = read_json(text)
+        return cls(args.pop("steps"), **args)
