@@ -183,3 +183,26 @@ def test_notebook_displays_of_a_trace():
         if isinstance(n, ast.ImportFrom)
     ]
     assert not any("explainer" in (m or "") for m in imports)
+
+
+def test_the_diagram_puts_unit_1_on_top_and_draws_the_biases():
+    import re
+
+    from chainrule.explainer.render.diagram import to_svg
+    from chainrule.explainer.render.walk import diagram
+
+    ex = load_example("seed001").explain()
+    svg = to_svg(diagram(ex), 6)
+    circles = re.findall(
+        r'<circle cx="(\d+)" cy="([\d.]+)" r="\d+" class="([^"]+)"', svg
+    )
+    layer2 = [(float(cy), cls) for cx, cy, cls in circles if cx == str(60 + 190)]
+    # the bias unit first (highest), then units 1, 2, 3 going down
+    assert [cls for _, cls in layer2] == ["unit bias", "unit", "unit", "unit"]
+    assert [cy for cy, _ in layer2] == sorted(cy for cy, _ in layer2)
+    values = re.findall(r'class="v" text-anchor="middle">([^<]+)</text>', svg)
+    a2 = [f"{v:.3g}" for v in ex["a2"].value[0]]
+    # the input's bias "1" and 4 units, layer 2's bias "1", then its 3 units
+    assert values[:6] == ["1", "1", "0.5", "-1", "2", "1"] and values[6:9] == a2
+    assert svg.count('class="edge bias"') == 3 + 2 + 1
+    assert "δ -0.444" in svg  # the output unit's δ = ŷ − y
