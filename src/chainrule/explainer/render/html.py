@@ -64,7 +64,7 @@ def _step(ex, s, convert, precision: int) -> list[str]:
 
 
 def _chain(ex, convert, precision: int) -> list[str]:
-    chain = ex.chain
+    chain = ex.scalar_chain
     out = [
         "<h3>Elementary functions and their derivatives (seed 004, problem 3)</h3>",
         f'<p class="meta">{html.escape(chain.mapping)}</p>',
@@ -75,7 +75,7 @@ def _chain(ex, convert, precision: int) -> list[str]:
         out.append("<tr>" + "".join(f"<td>{_math(convert, c)}</td>" for c in cells))
     out += ["</table>", "<h3>The chain rule, link by link (seed 004, problem 4)</h3>"]
     for target, links in chain.products:
-        out.append(f"<h4>{html.escape(f'∂J/∂{target}')}</h4>")
+        out.append(f"<h4>{html.escape(f'dJ/d{target}')}</h4>")
         rows = []
         for link in links:
             mid = f" = {link.product_latex}" if link.product_latex else ""
@@ -106,7 +106,7 @@ def to_html(ex, precision: int = 6) -> str:
             continue
         for s in ex.phase(phase):
             out += _step(ex, s, convert, precision)
-        if phase == "backward" and ex.chain is not None:
+        if phase == "backward" and ex.scalar_chain is not None:
             out += _chain(ex, convert, precision)
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -57,14 +57,14 @@ def _step(s: Step) -> dict:
 def to_json(ex: Explanation) -> str:
     """The explanation as a JSON document (see the module's schema)."""
     chain = None
-    if ex.chain is not None:
+    if ex.scalar_chain is not None:
         chain = {
-            "mapping": ex.chain.mapping,
-            "mapping_latex": ex.chain.mapping_latex,
-            "rows": [asdict(r) for r in ex.chain.rows],
+            "mapping": ex.scalar_chain.mapping,
+            "mapping_latex": ex.scalar_chain.mapping_latex,
+            "rows": [asdict(r) for r in ex.scalar_chain.rows],
             "products": [
                 {"target": t, "links": [asdict(k) for k in links]}
-                for t, links in ex.chain.products
+                for t, links in ex.scalar_chain.products
             ],
         }
     doc = {

@@ -41,7 +41,12 @@ _TEXT = {
     "→": r"$\to$",
     "–": "--",
     "—": "---",
+    "ₕ": r"$_h$",
+    "ₒ": r"$_o$",
+    "ₓ": r"$\times$",
+    "⊘": r"$\oslash$",
 }
+_TEXT.update({chr(0x2080 + d): f"$_{d}$" for d in range(10)})
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
 
@@ -91,7 +96,7 @@ def _given(ex, precision: int) -> list[str]:
 
 
 def _chain(ex, precision: int) -> list[str]:
-    chain = ex.chain
+    chain = ex.scalar_chain
     out = [
         r"\subsection*{Elementary functions and their derivatives "
         r"(seed 004, problem 3)}",
@@ -132,7 +137,7 @@ def to_latex(ex, precision: int = 6) -> str:
             continue
         for s in ex.phase(phase):
             out += _step(ex, s, precision)
-        if phase == "backward" and ex.chain is not None:
+        if phase == "backward" and ex.scalar_chain is not None:
             out += _chain(ex, precision)
         out.append("")
     out += [r"\end{document}"]

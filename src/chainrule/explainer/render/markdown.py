@@ -54,7 +54,7 @@ def _step(ex, s, precision: int) -> list[str]:
 
 
 def _chain(ex, precision: int) -> list[str]:
-    chain = ex.chain
+    chain = ex.scalar_chain
     out = [
         "### Elementary functions and their derivatives (seed 004, problem 3)",
         "",
@@ -93,6 +93,6 @@ def to_markdown(ex, precision: int = 6) -> str:
             continue
         for s in ex.phase(phase):
             out += _step(ex, s, precision)
-        if phase == "backward" and ex.chain is not None:
+        if phase == "backward" and ex.scalar_chain is not None:
             out += _chain(ex, precision)
     return "\n".join(out).rstrip() + "\n"

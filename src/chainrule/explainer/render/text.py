@@ -86,7 +86,7 @@ def _step(ex, s, precision: int) -> Text:
 
 
 def _chain(ex, precision: int) -> list[RenderableType]:
-    chain = ex.chain
+    chain = ex.scalar_chain
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("function")
     table.add_column("derivative")
@@ -101,7 +101,7 @@ def _chain(ex, precision: int) -> list[RenderableType]:
     ]
     for target, links in chain.products:
         text = Text(no_wrap=True)
-        text.append(f"∂J/∂{target}\n", style="bold magenta")
+        text.append(f"dJ/d{target}\n", style="bold magenta")
         for link in links:
             text.append(f"  {link.name}", style="bold magenta")
             if link.product:
@@ -127,7 +127,7 @@ def renderables(ex, precision: int = 6) -> list[RenderableType]:
             continue
         for s in ex.phase(phase):
             out.append(_step(ex, s, precision))
-        if phase == "backward" and ex.chain is not None:
+        if phase == "backward" and ex.scalar_chain is not None:
             out.extend(_chain(ex, precision))
     return out
 
