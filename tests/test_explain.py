@@ -127,7 +127,8 @@ def test_seed004_table_and_products():
     assert [k.value for k in links2] == pytest.approx([-0.8, -0.8, -1.2])
     assert [k.value for k in links1] == pytest.approx([-0.8, -0.8, -0.64, -0.64, -1.92])
     assert links1[2].product == "dJ/dz2 · dz2/da1"
-    assert "z1 = z⁽²⁾" in ex.scalar_chain.mapping and "w2 = W⁽²⁾" in ex.scalar_chain.mapping
+    mapping = ex.scalar_chain.mapping
+    assert "z1 = z⁽²⁾" in mapping and "w2 = W⁽²⁾" in mapping
 
 
 def _numbers(text):

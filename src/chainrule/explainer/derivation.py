@@ -118,7 +118,7 @@ def _bracket_fused(rec: Recorder, L: int, n: int) -> tuple:
     """Seed 001's ``g[3z] = g′o(z[3]) · g[3a]``, then simplified to ``a[3] − y``."""
     fp, a = f"fprime{L + 1}", f"a{L + 1}"
     if n == 1:
-        simple = (f"<{a}> − <y>", f"<{a}> - <y>", f"⟦yHat⟧ − ⟦y⟧")
+        simple = (f"<{a}> − <y>", f"<{a}> - <y>", "⟦yHat⟧ − ⟦y⟧")
     else:
         simple = (
             f"(<{a}> − <y>) / N",

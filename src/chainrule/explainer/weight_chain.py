@@ -115,7 +115,8 @@ def _many(paths: tuple) -> bool:
 def parse_target(target: object, shapes: dict, column: bool) -> tuple:
     """``"W2[0,0]"`` as ``(kind, l, i, j)`` in the row convention's indices."""
     m = _TARGET.fullmatch(target.replace(" ", "")) if isinstance(target, str) else None
-    if m is None or f"{m.group(1)}{m.group(2)}" not in shapes:
+    one_index = m is not None and m.group(4) is None and m.group(1) == "W"
+    if m is None or one_index or f"{m.group(1)}{m.group(2)}" not in shapes:
         raise InvalidValueError(
             f"target: expected a parameter element such as 'W2[0,0]' or 'b1[0,2]' "
             f"of {list(shapes)}, got {target!r}"
