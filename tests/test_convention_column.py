@@ -116,8 +116,12 @@ def test_square_weights_without_a_convention_warn():
     with pytest.warns(AmbiguousOrientationWarning, match="weights.W1 is square"):
         p = parse_problem(text)
     # the course's column-oriented W typed into such a file is another network
-    swapped = text.replace("[[0.15, 0.25], [0.20, 0.30]]", "[[0.15, 0.20], [0.25, 0.30]]")
-    swapped = swapped.replace("[[0.40, 0.50], [0.45, 0.55]]", "[[0.40, 0.45], [0.50, 0.55]]")
+    swapped = text.replace(
+        "[[0.15, 0.25], [0.20, 0.30]]", "[[0.15, 0.20], [0.25, 0.30]]"
+    )
+    swapped = swapped.replace(
+        "[[0.40, 0.50], [0.45, 0.55]]", "[[0.40, 0.45], [0.50, 0.55]]"
+    )
     with pytest.warns(AmbiguousOrientationWarning):
         other = parse_problem(swapped)
     assert round(p.explain()["J"].value, 6) == 0.298371

@@ -175,10 +175,10 @@ def layer_steps(
         rec.add(f"dJdb{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     if l == 1:
         return
-    text, tex, sub = forms.activation_gradient(names, values, delta, f"W{l}")
-    rec.add(f"dJda{l}", "backward", (text, tex), (sub, _tex(sub)))
     if names.style == "bracket":
         rec.steps.extend(flow_steps(names, values, l))
+    text, tex, sub = forms.activation_gradient(names, values, delta, f"W{l}")
+    rec.add(f"dJda{l}", "backward", (text, tex), (sub, _tex(sub)))
     fprime_step(rec, f"fprime{l}", f"z{l}", activations[l - 2])
     text, tex, sub = forms.hidden_delta(names, values, f"dJda{l}", f"fprime{l}")
     rec.add(f"delta{l}", "backward", (text, tex), (sub, _tex(sub)))

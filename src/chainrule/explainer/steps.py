@@ -185,6 +185,14 @@ def forward_steps(
         rec.add(a, phase, rhs, (f"{g}(⟦{z}⟧)", f"{g_tex}(⟦{z}⟧)"), note)
 
 
+SEED001_COST = (
+    "−[(1 − <y>) log(1 − <yHat>) + <y> log(<yHat>)]",
+    r"-[(1 - <y>) \log(1 - <yHat>) + <y> \log(<yHat>)]",
+    "−[(1 − ⟦y⟧) log(1 − ⟦yHat⟧) + ⟦y⟧ log(⟦yHat⟧)]",
+    r"-[(1 - ⟦y⟧) \log(1 - ⟦yHat⟧) + ⟦y⟧ \log(⟦yHat⟧)]",
+)
+
+
 def cost_templates(loss: str) -> tuple[str, str, str, str]:
     """The cost's formula and its substitution, plain and LaTeX (losses.LOSSES)."""
     c = get_loss(loss)
@@ -200,6 +208,8 @@ def gradient_templates(loss: str) -> tuple[str, str, str]:
 def cost_step(rec: Recorder, loss: str, l2: float, L: int, n: int, phase: str):
     """``J``, with the cost's formula and, when λ > 0, the L2 penalty."""
     text, tex, sub, sub_tex = (s.replace("{n}", str(n)) for s in cost_templates(loss))
+    if (loss, n, rec.names.style) == ("bce", 1, "bracket"):
+        text, tex, sub, sub_tex = SEED001_COST  # seed 001's one-example form
     if l2:
         lam = short_number(l2)
         norms = [(f"‖<W{l}>‖²", rf"\lVert <W{l}> \rVert^2") for l in range(1, L + 1)]
