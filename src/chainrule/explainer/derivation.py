@@ -310,7 +310,8 @@ def explain(
         back = {k: (v.T if names.convention == "column" else v) for k, v in new.items()}
         after.set_params({**net.params, **back})
         steps += rec.steps
-        steps += _forward(after, names, view(after.trace(X, y)), again=True)
+        frozen_keys = set(net.params) - set(keys)
+        steps += _forward(after, names, view(after.trace(X, y)), True, frozen_keys)
     return Explanation(
         steps,
         notation=names.notation,
@@ -343,9 +344,14 @@ def one_example(X: object, y: object, k: object) -> tuple:
     return np.asarray(X)[k : k + 1], np.asarray(y)[k : k + 1]
 
 
-def _forward(net: Network, names: Names, t, again: bool) -> list:
-    """The given values (first pass only), every ``z`` and ``a``, then ``J``."""
+def _forward(net: Network, names: Names, t, again: bool, frozen=frozenset()) -> list:
+    """The given values (first pass only), every ``z`` and ``a``, then ``J``.
+
+    ``frozen``: the parameters the update left as they were (their steps
+    have no primed copy).
+    """
     rec = Recorder(names, t, "'" if again else "")
+    rec.unchanged |= set(frozen)
     if not again:
         given_steps(rec, list(net.params))
     phase = "forward_again" if again else "forward"

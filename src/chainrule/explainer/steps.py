@@ -77,6 +77,7 @@ class Recorder:
         self.values = values
         self.suffix = suffix
         self.steps: list[Step] = []
+        self.unchanged = {"X", "y"}  # values read without the suffix
 
     def fill(self, pattern: str, latex: bool) -> str:
         def name(m: re.Match) -> str:
@@ -85,7 +86,7 @@ class Recorder:
 
         def value(m: re.Match) -> str:
             key = m.group(1)
-            return f"⟦{key}{'' if key in ('X', 'y') else self.suffix}⟧"
+            return f"⟦{key}{'' if key in self.unchanged else self.suffix}⟧"
 
         return PLACEHOLDER.sub(value, re.sub(r"<(\w+)>", name, pattern))
 

@@ -45,6 +45,10 @@ def network_line(ex) -> str:
         "biases " + (", ".join(bias) if bias else "none"),
         f"notation {ex.notation}",
     ]
+    if bias and not ex.update_biases:
+        parts[3] += " (frozen: not updated)"
+    if ex.convention == "column":
+        parts.append("column convention (Z = WA + b)")
     if net.get("l2"):
         parts.append(f"λ = {net['l2']:g}")
     if ex.learning_rate is not None:
