@@ -53,6 +53,7 @@ def test_the_examples():
         "seed001",
         "tutorial-part4",
         "classic-2-2-2",
+        "seed002",
     }
     for name in names:
         p = load_example(name)
