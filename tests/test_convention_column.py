@@ -150,3 +150,21 @@ def test_column_file_shape_messages_are_units_by_inputs():
     one = ROW.replace("sizes = [2, 2, 2]", "sizes = [3, 1, 2]")
     with pytest.raises(DataFileError, match=r"\(3 inputs × 1 unit\)"):
         parse_problem(one)
+
+
+@pytest.mark.parametrize("name", list(list_examples()))
+def test_every_example_renders_in_every_form(name):
+    p = load_example(name)
+    for notation in ("welch", "bracket"):
+        for convention in ("row", "column"):
+            for update_biases in (True, False):
+                ex = p.explain(
+                    notation, convention=convention, update_biases=update_biases
+                )
+                text = ex.to_text()
+                assert ex.title in text and ex.to_markdown() and ex.to_latex()
+                back = cr.Explanation.from_json(ex.to_json())
+                assert back.convention == convention
+                assert back.update_biases == update_biases
+                frozen = not update_biases and any(p.network.bias)
+                assert ("(frozen: not updated)" in " ".join(text.split())) == frozen

@@ -42,38 +42,15 @@ def _tex(plain: str) -> str:
     return plain
 
 
-def _bracket_grad(rhs: tuple, L: int, n: int) -> tuple:
-    """Seed 001 writes ``∂L/∂ŷ`` in ``a[L]`` and, for one example, without ``N``."""
-    out = []
-    for r in rhs:
-        r = r.replace("<yHat>", f"<a{L + 1}>")
-        out.append(r.replace("N <", "<") if n == 1 else r)
-    return tuple(out)
-
-
-def _grad_sub(sub: str, single: bool) -> tuple[str, str]:
-    """The cost gradient's substitution, its products and quotients spelled right.
-
-    One number: ``·`` (no element-wise product inside a scalar denominator);
-    matrices: ``∘`` and ``⊘``, element by element.
-    """
-    if single:
-        sub = sub.replace(" ∘ ", " · ")
-        return sub, ""
-    if " ∘ " in sub or ("/ (" in sub and "⟦yHat⟧)" in sub):
-        return sub.replace(" / (", " ⊘ ("), "⊘ divides element by element"
-    return sub, ""
-
-
 def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     """``∂J/∂ŷ``, ``f′(z{L+1})`` and ``δ{L+1}``."""
     L, style = rec.names.n_layers, rec.names.style
     top, delta, fp = f"z{L + 1}", f"delta{L + 1}", f"fprime{L + 1}"
     text, tex, sub = (s.replace("{n}", str(n)) for s in gradient_templates(loss))
     single = rec.values["yHat"].size == 1
-    sub, gnote = _grad_sub(sub, single)
+    sub, gnote = forms.grad_sub(sub, single)
     if style == "bracket":
-        text, tex = _bracket_grad((text, tex), L, n)
+        text, tex = forms.bracket_grad((text, tex), L, n)
         sub = sub.replace("(1 · ", "(")
     rec.add("dJdyHat", "backward", (text, tex), (sub, _tex(sub)), gnote)
     act = get_activation(activation)
@@ -86,7 +63,7 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
         rhs = ("(<yHat> − <y>) / N", r"\frac{<yHat> - <y>}{N}")
         sub = f"(⟦yHat⟧ − ⟦y⟧) / {n}"
         if style == "bracket":
-            rhs, sub, note = _bracket_fused(rec, L, n)
+            rhs, sub, note = forms.bracket_fused(rec.names, L, n)
     elif (loss, activation) == ("cce", "softmax"):
         # Σ_j ∂J/∂ŷ_j ∂ŷ_j/∂z_k = (ŷ_k Σ_j y_j − y_k)/N, (ŷ − y)/N for one-hot y
         note = f"{rec.names.text('dJdyHat')} through the softmax Jacobian, simplified"
@@ -114,27 +91,6 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     rec.add(delta, "backward", rhs, (sub, _tex(sub)), note)
 
 
-def _bracket_fused(rec: Recorder, L: int, n: int) -> tuple:
-    """Seed 001's ``g[3z] = g′o(z[3]) · g[3a]``, then simplified to ``a[3] − y``."""
-    fp, a = f"fprime{L + 1}", f"a{L + 1}"
-    if n == 1:
-        simple = (f"<{a}> − <y>", f"<{a}> - <y>", "⟦yHat⟧ − ⟦y⟧")
-    else:
-        simple = (
-            f"(<{a}> − <y>) / N",
-            rf"\frac{{<{a}> - <y>}}{{N}}",
-            f"(⟦yHat⟧ − ⟦y⟧) / {n}",
-        )
-    rhs = (
-        f"<{fp}> ∘ <dJdyHat> = {simple[0]}",
-        rf"<{fp}> \circ <dJdyHat> = {simple[1]}",
-    )
-    sub = f"⟦{fp}⟧ ∘ ⟦dJdyHat⟧ = {simple[2]}"
-    f, ga = rec.names.text(fp), rec.names.text("dJdyHat")
-    note = f"{f} ∘ {ga}: a(1 − a) cancels against the denominator of {ga}"
-    return rhs, sub, note
-
-
 def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
     """``f′(z)`` evaluated at the trace's ``z`` by the activation registry."""
     act = get_activation(activation)
@@ -150,7 +106,8 @@ def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
         a = f"a{z[1:]}"
         step = "yHat" if int(z[1:]) == rec.names.n_layers + 1 else a
         text, tex, s = forms.sigmoid_prime(rec.names, rec.values, a, step)
-        sub, note = (s, _tex(s)), f"{f} = sigmoid, whose derivative is a(1 − a)"
+        g = rec.names.act(output=int(z[1:]) == rec.names.n_layers + 1)[0]
+        sub, note = (s, _tex(s)), f"{g} = sigmoid, whose derivative is a(1 − a)"
     value = act.f_prime(rec.values[z])
     rec.add(key, "backward", (text, tex), sub, note, value=value)
 

@@ -124,3 +124,48 @@ def sigmoid_prime(names: Names, values: Mapping, a: str, step: str):
     """
     op = _op(values, a).strip()
     return f"<{a}>(1 − <{a}>)", f"<{a}>(1 - <{a}>)", f"⟦{step}⟧ {op} (1 − ⟦{step}⟧)"
+
+
+# ------------------------------------------------------------ the output layer
+def bracket_grad(rhs: tuple, L: int, n: int) -> tuple:
+    """Seed 001 writes ``∂L/∂ŷ`` in ``a[L]`` and, for one example, without ``N``."""
+    out = []
+    for r in rhs:
+        r = r.replace("<yHat>", f"<a{L + 1}>")
+        out.append(r.replace("N <", "<") if n == 1 else r)
+    return tuple(out)
+
+
+def grad_sub(sub: str, single: bool) -> tuple[str, str]:
+    """The cost gradient's substitution, its products and quotients spelled right.
+
+    One number: ``·`` (no element-wise product inside a scalar denominator);
+    matrices: ``∘`` and ``⊘``, element by element.
+    """
+    if single:
+        sub = sub.replace(" ∘ ", " · ")
+        return sub, ""
+    if " ∘ " in sub or ("/ (" in sub and "⟦yHat⟧)" in sub):
+        return sub.replace(" / (", " ⊘ ("), "⊘ divides element by element"
+    return sub, ""
+
+
+def bracket_fused(names: Names, L: int, n: int) -> tuple:
+    """Seed 001's ``g[3z] = g′o(z[3]) · g[3a]``, then simplified to ``a[3] − y``."""
+    fp, a = f"fprime{L + 1}", f"a{L + 1}"
+    if n == 1:
+        simple = (f"<{a}> − <y>", f"<{a}> - <y>", "⟦yHat⟧ − ⟦y⟧")
+    else:
+        simple = (
+            f"(<{a}> − <y>) / N",
+            rf"\frac{{<{a}> - <y>}}{{N}}",
+            f"(⟦yHat⟧ − ⟦y⟧) / {n}",
+        )
+    rhs = (
+        f"<{fp}> ∘ <dJdyHat> = {simple[0]}",
+        rf"<{fp}> \circ <dJdyHat> = {simple[1]}",
+    )
+    sub = f"⟦{fp}⟧ ∘ ⟦dJdyHat⟧ = {simple[2]}"
+    f, ga = names.text(fp), names.text("dJdyHat")
+    note = f"{f} ∘ {ga}: a(1 − a) cancels against the denominator of {ga}"
+    return rhs, sub, note
