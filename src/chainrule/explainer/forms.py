@@ -167,5 +167,6 @@ def bracket_fused(names: Names, L: int, n: int) -> tuple:
     )
     sub = f"⟦{fp}⟧ ∘ ⟦dJdyHat⟧ = {simple[2]}"
     f, ga = names.text(fp), names.text("dJdyHat")
-    note = f"{f} ∘ {ga}: a(1 − a) cancels against the denominator of {ga}"
+    op = "·" if n == 1 else "∘"
+    note = f"{f} {op} {ga}: a(1 − a) cancels against the denominator of {ga}"
     return rhs, sub, note
