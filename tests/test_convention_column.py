@@ -4,6 +4,8 @@ Oracle: the row convention's explanation of the same network; every matrix of
 the column convention must be its transpose, every number the same.
 """
 
+import shutil
+import subprocess
 import warnings
 
 import numpy as np
@@ -168,3 +170,17 @@ def test_every_example_renders_in_every_form(name):
                 assert back.update_biases == update_biases
                 frozen = not update_biases and any(p.network.bias)
                 assert ("(frozen: not updated)" in " ".join(text.split())) == frozen
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
+@pytest.mark.parametrize("name", ["classic-2-2-2", "seed002"])
+def test_column_latex_compiles(name, tmp_path):
+    ex = load_example(name).explain("bracket", convention="column")
+    (tmp_path / "d.tex").write_text(ex.to_latex(), encoding="utf-8")
+    run = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
