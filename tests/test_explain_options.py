@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.errors import InvalidValueError
+from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.explainer.problems import load_example
 from chainrule.explainer.vary import parse_vary, vary
 
@@ -21,6 +21,15 @@ def test_update_biases_must_be_a_bool(bad):
         InvalidValueError, match="update_biases: expected True or False"
     ):
         cr.explain(p.network, p.X, p.y, update_biases=bad)
+
+
+def test_frozen_biases_that_would_change_nothing_say_no():
+    p = q15()  # no biases
+    with pytest.raises(ConfigError, match="the network has no biases"):
+        cr.explain(p.network, p.X, p.y, 0.1, update_biases=False)
+    s001 = load_example("seed001")
+    with pytest.raises(ConfigError, match="no update without a learning_rate"):
+        cr.explain(s001.network, s001.X, s001.y, update_biases=False)
 
 
 @pytest.mark.parametrize("bad", [-1, 3, 1.0, True, "0"])

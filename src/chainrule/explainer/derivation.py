@@ -13,7 +13,7 @@ import re
 import numpy as np
 
 from chainrule.core.activations import get_activation
-from chainrule.errors import InvalidValueError
+from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.explainer import forms
 from chainrule.explainer.chain import scalar_chain
 from chainrule.explainer.explanation import Explanation
@@ -221,6 +221,9 @@ def explain(
     InvalidValueError, ShapeError
         Bad ``X``, ``y``, ``learning_rate``, ``update_biases`` or
         ``example_index`` (checked before any work).
+    ConfigError
+        ``update_biases=False`` without a learning rate or without biases:
+        it would change nothing.
 
     Examples
     --------
@@ -247,17 +250,14 @@ def explain(
     names = Names(check_notation(notation), net.n_layers, check_convention(convention))
     if learning_rate is not None:
         learning_rate = check_positive("learning_rate", learning_rate)
-    if not isinstance(update_biases, bool):
-        raise InvalidValueError(
-            f"update_biases: expected True or False, got {update_biases!r}"
-        )
+    _check_update_biases(update_biases, learning_rate, net)
     X, y = net.check_data(X, y)
     if example_index is not None:
         X, y = one_example(X, y, example_index)
     t = net.trace(X, y)
     view = Transposed if names.convention == "column" else dict
     steps = _forward(net, names, view(t), again=False) + _backward(net, names, view(t))
-    frozen = not update_biases and any(net.bias)
+    frozen = not update_biases
     if learning_rate is not None:
         rec = Recorder(names, view(t))
         keys = [k for k in net.params if update_biases or k[0] == "W"]
@@ -280,6 +280,23 @@ def explain(
         convention=names.convention,
         update_biases=update_biases,
     )
+
+
+def _check_update_biases(update_biases: object, learning_rate, net: Network) -> None:
+    """``update_biases`` is a bool, and ``False`` only where it changes something."""
+    if not isinstance(update_biases, bool):
+        raise InvalidValueError(
+            f"update_biases: expected True or False, got {update_biases!r}"
+        )
+    if update_biases:
+        return
+    if learning_rate is None:
+        raise ConfigError(
+            "update_biases: False freezes the biases in the update, and there is "
+            "no update without a learning_rate"
+        )
+    if not any(net.bias):
+        raise ConfigError("update_biases: False, but the network has no biases")
 
 
 def one_example(X: object, y: object, k: object) -> tuple:
