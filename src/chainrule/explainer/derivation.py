@@ -45,7 +45,7 @@ def _tex(plain: str) -> str:
 def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     """``∂J/∂ŷ``, ``f′(z{L+1})`` and ``δ{L+1}``."""
     L, style = rec.names.n_layers, rec.names.style
-    top, delta, fp = f"z{L + 1}", f"delta{L + 1}", f"fprime{L + 1}"
+    top, fp = f"z{L + 1}", f"fprime{L + 1}"
     text, tex, sub = (s.replace("{n}", str(n)) for s in gradient_templates(loss))
     single = rec.values["yHat"].size == 1
     sub, gnote = forms.grad_sub(sub, single)
@@ -53,9 +53,15 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
         text, tex = forms.bracket_grad((text, tex), L, n)
         sub = sub.replace("(1 · ", "(")
     rec.add("dJdyHat", "backward", (text, tex), (sub, _tex(sub)), gnote)
-    act = get_activation(activation)
-    if act.elementwise:
+    if get_activation(activation).elementwise:
         fprime_step(rec, fp, top, activation)
+    output_delta(rec, loss, activation, n)
+
+
+def output_delta(rec: Recorder, loss: str, activation: str, n: int) -> None:
+    """``δ{L+1} = ∂J/∂z{L+1}``: fused with the cost where that is simpler."""
+    L, style = rec.names.n_layers, rec.names.style
+    fp, act = f"fprime{L + 1}", get_activation(activation)
     if (loss, activation) == ("bce", "sigmoid"):
         # ∂J/∂ŷ ∘ f′(z) = (ŷ − y)/(N ŷ(1 − ŷ)) ∘ ŷ(1 − ŷ) = (ŷ − y)/N
         f, dj = rec.names.f, rec.names.text("dJdyHat")
@@ -85,10 +91,10 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
             r"<yHat> \circ (<dJdyHat> - (<dJdyHat> \cdot <yHat>) \mathbf{1})",
         )
         sub = "⟦yHat⟧ ∘ (⟦dJdyHat⟧ − (⟦dJdyHat⟧ · ⟦yHat⟧) 1)"
-    if single and style != "welch":
+    if rec.values["yHat"].size == 1 and style != "welch":
         rhs = (rhs[0].replace(" ∘ ", " · "), rhs[1].replace(r"\circ", r"\cdot"))
         sub = sub.replace(" ∘ ", " · ")
-    rec.add(delta, "backward", rhs, (sub, _tex(sub)), note)
+    rec.add(f"delta{L + 1}", "backward", rhs, (sub, _tex(sub)), note)
 
 
 def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
