@@ -62,7 +62,7 @@ def test_json_round_trip(name):
 def test_json_round_trip_of_the_chain():
     ex = load_example("seed004").explain()
     back = cr.Explanation.from_json(ex.to_json())
-    assert back.chain == ex.chain
+    assert back.scalar_chain == ex.scalar_chain
 
 
 @pytest.mark.parametrize("text", ["not json", "[]", '{"schema": "other"}'])

@@ -7,15 +7,25 @@ reports on one line with exit code 2.
 
 from __future__ import annotations
 
+import json
 import sys
+import warnings
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
+from chainrule.explainer.derivation import one_example
 from chainrule.explainer.numbers import check_precision
-from chainrule.explainer.problems import list_examples, load_example, load_problem
+from chainrule.explainer.problems import (
+    AmbiguousOrientationWarning,
+    list_examples,
+    load_example,
+    load_problem,
+)
+from chainrule.explainer.vary import parse_vary, vary
 
 FORMATS = ("text", "markdown", "latex", "json", "html")
 _METHODS = {
@@ -28,15 +38,34 @@ _METHODS = {
 
 
 def _choose(problem: Path | None, example: str | None):
+    """The problem; its warnings (an ambiguous orientation) go to stderr."""
     if problem is not None and example is not None:
         raise ConfigError("give either a PROBLEM file or --example NAME, not both")
-    if problem is not None:
-        return load_problem(problem)
-    if example is not None:
-        return load_example(example)
-    raise ConfigError(
-        "give a PROBLEM file (TOML) or --example NAME; --list-examples lists them"
-    )
+    if problem is None and example is None:
+        raise ConfigError(
+            "give a PROBLEM file (TOML) or --example NAME; --list-examples lists them"
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AmbiguousOrientationWarning)
+        p = load_problem(problem) if problem is not None else load_example(example)
+    for w in caught:
+        typer.echo(f"warning: {w.message}", err=True)
+    return p
+
+
+def _chain_or_vary(p, explanation, chain, vary_, fmt: str, k: int | None) -> str:
+    """The text of ``--chain`` or ``--vary`` (text or JSON)."""
+    if fmt not in ("text", "json"):
+        raise UnknownNameError(
+            f"--format: --chain and --vary print text or json, got {fmt!r}"
+        )
+    if chain is not None:
+        c = explanation.chain(chain)
+        return json.dumps(asdict(c), indent=1) + "\n" if fmt == "json" else c.to_text()
+    target, values = parse_vary(vary_)
+    X, y = (p.X, p.y) if k is None else one_example(p.X, p.y, k)
+    v = vary(p.network, X, y, target, values, convention=explanation.convention)
+    return json.dumps(v.to_dict(), indent=1) + "\n" if fmt == "json" else v.to_text()
 
 
 def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | None:
@@ -77,11 +106,38 @@ def explain_command(
     precision: Annotated[
         int, typer.Option("--precision", help="Significant digits of every number.")
     ] = 6,
+    convention: Annotated[
+        str | None,
+        typer.Option(
+            "--convention",
+            help="row (z = aW + b, the seeds) or column (Z = WA + b, CS230).",
+        ),
+    ] = None,
+    freeze_biases: Annotated[
+        bool,
+        typer.Option(
+            "--freeze-biases", help="Update the weights only, not the biases."
+        ),
+    ] = False,
+    example_index: Annotated[
+        int | None,
+        typer.Option("--example-index", help="Explain example K of the batch alone."),
+    ] = None,
+    chain: Annotated[
+        str | None,
+        typer.Option("--chain", help="The chain rule for one weight, e.g. W2[0,0]."),
+    ] = None,
+    vary_: Annotated[
+        str | None,
+        typer.Option("--vary", help="J and dJ/dW for each value: W2[0,0]=1,2,-1."),
+    ] = None,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
     Examples: chainrule explain --example seed004;
-    chainrule explain problem.toml --format markdown --out derivation.md
+    chainrule explain problem.toml --format markdown --out derivation.md;
+    chainrule explain -e classic-2-2-2 --chain W2[0,0];
+    chainrule explain -e seed001 --convention column --vary "W3[0,0]=1,2,-1"
     """
     if list_:
         for name, title in list_examples().items():
@@ -94,9 +150,22 @@ def explain_command(
     precision = check_precision(precision)
     if out is not None and not out.parent.is_dir():
         raise DataFileError(f"--out: the folder {str(out.parent)!r} does not exist")
-    explanation = _choose(problem, example).explain(notation)
-    terminal = out is None and sys.stdout.isatty()
-    text = _render(explanation, format, precision, terminal)
+    if chain is not None and vary_ is not None:
+        raise ConfigError("give either --chain or --vary, not both")
+    if vary_ is not None:
+        parse_vary(vary_)  # say no before any work
+    p = _choose(problem, example)
+    explanation = p.explain(
+        notation,
+        convention=convention,
+        update_biases=False if freeze_biases else None,
+        example_index=example_index,
+    )
+    if chain is not None or vary_ is not None:
+        text = _chain_or_vary(p, explanation, chain, vary_, format, example_index)
+    else:
+        terminal = out is None and sys.stdout.isatty()
+        text = _render(explanation, format, precision, terminal)
     if text is None:
         return
     if out is None:

@@ -6,6 +6,8 @@ Schema (``"schema": "chainrule.explain/1"``)::
       "schema": "chainrule.explain/1",
       "title": str, "description": str,
       "notation": "welch" | "bracket",
+      "convention": "row" | "column",
+      "update_biases": true | false,
       "learning_rate": float | null,
       "network": {"sizes": [int], "activation": [str], "loss": str,
                   "bias": [bool], "l2": float, "dtype": str, ...},
@@ -56,14 +58,14 @@ def _step(s: Step) -> dict:
 def to_json(ex) -> str:
     """The explanation as a JSON document (see the module's schema)."""
     chain = None
-    if ex.chain is not None:
+    if ex.scalar_chain is not None:
         chain = {
-            "mapping": ex.chain.mapping,
-            "mapping_latex": ex.chain.mapping_latex,
-            "rows": [asdict(r) for r in ex.chain.rows],
+            "mapping": ex.scalar_chain.mapping,
+            "mapping_latex": ex.scalar_chain.mapping_latex,
+            "rows": [asdict(r) for r in ex.scalar_chain.rows],
             "products": [
                 {"target": t, "links": [asdict(k) for k in links]}
-                for t, links in ex.chain.products
+                for t, links in ex.scalar_chain.products
             ],
         }
     doc = {
@@ -71,6 +73,8 @@ def to_json(ex) -> str:
         "title": ex.title,
         "description": ex.description,
         "notation": ex.notation,
+        "convention": ex.convention,
+        "update_biases": ex.update_biases,
         "learning_rate": ex.learning_rate,
         "network": ex.network,
         "steps": [_step(s) for s in ex.steps],
@@ -135,4 +139,6 @@ def read_json(text: str) -> dict:
         "title": doc["title"],
         "description": doc["description"],
         "chain": chain,
+        "convention": doc.get("convention", "row"),
+        "update_biases": doc.get("update_biases", True),
     }

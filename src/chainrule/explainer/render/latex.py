@@ -57,7 +57,12 @@ _TEXT = {
     "–": "--",
     "—": "---",
     "…": r"\dots{}",
+    "ₕ": r"$_h$",
+    "ₒ": r"$_o$",
+    "ₓ": r"$\times$",
+    "⊘": r"$\oslash$",
 }
+_TEXT.update({chr(0x2080 + d): f"$_{d}$" for d in range(10)})
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
 

@@ -117,6 +117,10 @@ def network_line(ex) -> str:
         "biases " + (", ".join(bias) if bias else "none"),
         f"notation {ex.notation}",
     ]
+    if bias and not ex.update_biases:
+        parts[3] += " (frozen: not updated)"
+    if ex.convention == "column":
+        parts.append("column convention (Z = WA + b)")
     if net.get("l2"):
         parts.append(f"λ = {net['l2']:g}")
     if ex.learning_rate is not None:
@@ -156,7 +160,7 @@ def _chain(chain) -> Iterator[Record]:
     yield Table(("function", "derivative", "value"), rows, "chain-functions")
     yield Heading(3, CHAIN_RULE, "chain-rule")
     for target, links in chain.products:
-        yield Heading(4, f"∂J/∂{target}", f"chain-{target}")
+        yield Heading(4, f"dJ/d{target}", f"chain-{target}")
         for k in links:
             mid = (
                 (f" = {k.product}", f" = {k.product_latex}") if k.product else ("", "")
@@ -193,7 +197,7 @@ def walk(ex) -> Iterator[Record]:
         yield Paragraph(ex.description, "description")
     yield Paragraph(network_line(ex), "meta")
     entries = [(2, HEADINGS[p], p) for p in ex.phases]
-    if ex.chain is not None:
+    if ex.scalar_chain is not None:
         at = ex.phases.index("backward") + 1
         entries[at:at] = [
             (3, CHAIN_TABLE, "chain-table"),
@@ -205,8 +209,8 @@ def walk(ex) -> Iterator[Record]:
     for phase in ex.phases:
         yield Heading(2, HEADINGS[phase], phase)
         yield from (_given(ex) if phase == "given" else _steps(ex, phase))
-        if phase == "backward" and ex.chain is not None:
-            yield from _chain(ex.chain)
+        if phase == "backward" and ex.scalar_chain is not None:
+            yield from _chain(ex.scalar_chain)
 
 
 def render(
