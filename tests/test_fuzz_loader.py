@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from model_files import good_file
 
 from chainrule.errors import ModelFileError
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 COUNTS: Counter = Counter()
 GOOD = [

@@ -222,8 +222,9 @@ def test_float32_end_to_end():
     X, y = data()
     net = net3(dtype="float32")
     for optimizer in ("gd", "sgd", "adam", "lbfgs"):
+        batch = {} if optimizer == "lbfgs" else {"batch_size": 16}
         hist = net.fit(
-            X, y, optimizer=optimizer, epochs=3, batch_size=16, validation_split=0.2
+            X, y, optimizer=optimizer, epochs=3, validation_split=0.2, **batch
         )
         assert all(v.dtype == np.float32 for v in net.params.values())
         assert all(isinstance(c, float) for c in hist.cost + hist.val_cost)

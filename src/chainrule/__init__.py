@@ -24,8 +24,8 @@ from chainrule.errors import (
 )
 from chainrule.explainer import Explanation, Step, explain
 from chainrule.gradient_check import GradCheck, gradcheck
+from chainrule.loading import load
 from chainrule.network import Network
-from chainrule.persist.model import load
 from chainrule.train.fit import History
 
 __version__ = "0.1.0"

@@ -43,9 +43,11 @@ from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
 from chainrule.errors import ChainruleError, ConfigError, ModelFileError
-from chainrule.persist.model import MAX_FILE_BYTES, atomic_write_bytes
+from chainrule.persist.atomic import atomic_write_bytes
+from chainrule.persist.model import MAX_FILE_BYTES
 from chainrule.persist.safetensors import parse_header, strict_json
-from chainrule.train.fit import History
+from chainrule.train import optimizers as _opt
+from chainrule.train.options import History, State
 
 FORMAT = "chainrule.checkpoint"
 VERSION = 1
@@ -57,15 +59,14 @@ HISTORY = ("cost", "val_cost", "time", "learning_rate")
 def _arrays(opt_state) -> dict[str, np.ndarray]:
     """The optimizer state's arrays over the flat vector, by field name."""
     return {
-        f"optimizer.{f}": getattr(opt_state, f)["theta"]
-        for f in opt_state._fields
-        if f not in ("count", "scratch") and getattr(opt_state, f)
+        f"optimizer.{f}": arrays["theta"]
+        for f, arrays in _opt.state_arrays(opt_state).items()
     }
 
 
 def save_state(path, net, opt, s, st) -> None:
     """Write the training state ``st`` of ``net`` to ``path`` atomically."""
-    tensors = {k: np.ascontiguousarray(v) for k, v in net._params.items()}
+    tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
     tensors.update(_arrays(st.opt_state))
     if st.best is not None:
         tensors["best"] = st.best
@@ -183,14 +184,12 @@ def _tensor(path, tensors, name, shape, dtype) -> np.ndarray:
 
 
 def resume_state(net, opt, rng, s):
-    """The :class:`~chainrule.train.first_order.State` saved at ``s.resume``.
+    """The :class:`~chainrule.train.options.State` saved at ``s.resume``.
 
     ``None`` when ``s.resume`` is ``True`` and ``s.checkpoint`` does not
     exist yet (a fresh start). The network, optimizer and batching must be
     those of the checkpoint.
     """
-    from chainrule.train.first_order import State
-
     path = s.checkpoint if s.resume is True else os.fspath(s.resume)
     if s.resume is True and not os.path.exists(path):
         return None
@@ -209,10 +208,9 @@ def resume_state(net, opt, rng, s):
                     path, tensors, f"optimizer.{f}", theta.shape, net.dtype
                 ).copy()
             }
-            for f in state._fields
-            if f not in ("count", "scratch") and getattr(state, f)
+            for f in _opt.state_arrays(state)
         }
-        state = state._replace(count=int(doc["optimizer"]["count"]), **arrays)
+        state = _opt.restore_state(state, int(doc["optimizer"]["count"]), arrays)
         rng.bit_generator.state = doc["rng"]
         hist = History(
             optimizer=s.optimizer,
