@@ -26,7 +26,8 @@ from chainrule.explainer import Explanation, Step, explain
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.loading import load
 from chainrule.network import Network
-from chainrule.train.fit import History
+from chainrule.train import optimizers
+from chainrule.train.options import History
 
 __version__ = "0.1.0"
 
@@ -51,4 +52,5 @@ __all__ = [
     "explain",
     "gradcheck",
     "load",
+    "optimizers",
 ]

@@ -127,6 +127,6 @@ class Explanation:
     @classmethod
     def from_json(cls, text: str) -> Explanation:
         """Read back :meth:`to_json`'s output: the same steps and numbers."""
-        from chainrule.explainer.render.json import from_json
+        from chainrule.explainer.render.json import read_json
 
-        return from_json(text)
+        return cls(**read_json(text))

@@ -40,7 +40,6 @@ import numpy as np
 
 from chainrule.errors import DataFileError
 from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
-from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.steps import Step
 
 SCHEMA = "chainrule.explain/1"
@@ -54,8 +53,11 @@ def _step(s: Step) -> dict:
     return d
 
 
-def to_json(ex: Explanation) -> str:
-    """The explanation as a JSON document (see the module's schema)."""
+def to_json(ex) -> str:
+    """The explanation ``ex`` (an ``Explanation``) as a JSON document.
+
+    The schema is the module's; ``ex`` is read through its attributes only.
+    """
     chain = None
     if ex.chain is not None:
         chain = {
@@ -96,8 +98,12 @@ def _read_step(d: dict, dtype: str) -> Step:
     )
 
 
-def from_json(text: str) -> Explanation:
-    """Read :func:`to_json`'s output back into an :class:`Explanation`.
+def read_json(text: str) -> dict:
+    """Read :func:`to_json`'s output back: an ``Explanation``'s arguments.
+
+    ``Explanation(**read_json(text))`` is the explanation that was written
+    (:meth:`~chainrule.explainer.explanation.Explanation.from_json`); this
+    module only turns text into plain data and back.
 
     Raises
     ------
@@ -124,8 +130,8 @@ def from_json(text: str) -> Explanation:
             c["mapping"],
             c["mapping_latex"],
         )
-    return Explanation(
-        [_read_step(d, dtype) for d in doc["steps"]],
+    return dict(
+        steps=[_read_step(d, dtype) for d in doc["steps"]],
         notation=doc["notation"],
         learning_rate=doc["learning_rate"],
         network=doc["network"],
