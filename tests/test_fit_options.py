@@ -231,3 +231,41 @@ def test_adopt_params_shares_the_arrays_and_checks_their_shapes():
         n.adopt_params({"W1": np.zeros((3, 2))})
     with pytest.raises(cr.ShapeError):
         n.adopt_params(flat_views(theta.astype(np.float32), n.shapes))
+
+
+# ------------------------------------------------------------ the command line
+def test_cli_train_options_come_from_the_spec():
+    import typer
+
+    from chainrule.cli.app import app
+    from chainrule.cli.train import FIT_OPTIONS, flag
+
+    command = typer.main.get_command(app).commands["train"]
+    params = {p.name: p for p in command.params}
+    for name in FIT_OPTIONS:
+        p = params[name]
+        assert p.help == OPTIONS[name].help, name
+        assert flag(name) in p.opts, name
+        assert p.default == OPTIONS[name].default, name
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--optimizer", "lbfgs", "--learning-rate", "0.1"], ["--learning-rate"]),
+        (["--optimizer", "sgd", "--b1", "0.5"], ["--b1", "'sgd'", "adam"]),
+        (["--optimizer", "adam", "--momentum", "0.9"], ["--momentum", "'adam'"]),
+        (["--optimizer", "bfgs", "--no-shuffle"], ["--shuffle", "'bfgs'"]),
+    ],
+)
+def test_cli_refuses_what_the_library_refuses(capsys, tmp_path, argv, words):
+    from chainrule.cli import main
+
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,t\n0,1,1\n1,0,2\n1,1,3\n0,0,4\n")
+    out = tmp_path / "m.safetensors"
+    code = main(["train", str(data), "--target", "t", "--out", str(out), *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    for word in words:
+        assert word in err, err
