@@ -28,8 +28,9 @@ from chainrule.loading import load
 from chainrule.network import Network
 from chainrule.train import optimizers
 from chainrule.train.options import History
+from chainrule.version import VERSION
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "ChainruleError",

@@ -12,13 +12,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-import chainrule as cr
 from chainrule.cli.common import check_folder, console, fmt, parse_layers
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.network import Network
 from chainrule.train.optimizers import check_name
 from chainrule.train.options import OPTIONS, check_given
+from chainrule.version import VERSION
 
 #: The options of fit that ``chainrule train`` offers under the same names
 #: (``--batch-size`` is ``batch_size``), with the spec's help and defaults.
@@ -105,10 +106,10 @@ def fit_options(opts: TrainOptions) -> dict[str, Any]:
     return given
 
 
-def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
+def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
     classify = d.classes is not None
     default_out = "softmax" if classify else "identity"
-    return cr.Network(
+    return Network(
         [d.X.shape[1], *opts.hidden, d.y.shape[1]],
         activation=opts.activation,
         output_activation=opts.output_activation or default_out,
@@ -129,7 +130,7 @@ def _check_options(opts: TrainOptions) -> None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
 
-def _fit(net: cr.Network, opts: TrainOptions, train, val):
+def _fit(net: Network, opts: TrainOptions, train, val):
     return net.fit(
         *train,
         optimizer=opts.optimizer,
@@ -140,7 +141,7 @@ def _fit(net: cr.Network, opts: TrainOptions, train, val):
     )
 
 
-def run_train(opts: TrainOptions) -> cr.Network:
+def run_train(opts: TrainOptions) -> Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
     table = load_table(opts.data)
@@ -212,7 +213,7 @@ def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
         final_cost=hist.cost[-1] if hist.cost else None,
         final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
         date=datetime.now(UTC).isoformat(timespec="seconds"),
-        chainrule=cr.__version__,
+        chainrule=VERSION,
     )
     return record
 

@@ -5,6 +5,10 @@
 :meth:`~chainrule.Network.trace`); :class:`Explanation` renders them as text,
 Markdown, LaTeX, JSON or HTML. Problem files (TOML) and the seeds' exercises
 are in :mod:`chainrule.explainer.problems`.
+
+Layer: may import :mod:`chainrule.network`, :mod:`chainrule.gradient_check`,
+:mod:`chainrule.reference` and everything below them (core, train, persist,
+data, errors, validation); not the command line.
 """
 
 from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
