@@ -7,7 +7,6 @@ the configuration, the parameters, and checks what it is given.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -35,6 +34,7 @@ from chainrule.train.options import OPTIONS, History, suggest_options
 from chainrule.validation import (
     check_bias,
     check_bool,
+    check_device,
     check_dtype,
     check_non_negative,
     check_positive,
@@ -46,48 +46,6 @@ from chainrule.validation import (
 )
 
 Array = np.ndarray
-
-
-def _layer_activations(
-    activation: str | Sequence[str], output_activation: str | None, n_layers: int
-) -> list[str]:
-    if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
-        names = [activation] * n_layers
-    else:
-        names = list(activation)
-        if len(names) != n_layers:
-            raise ConfigError(
-                f"activation: expected one name or a list of {n_layers} names (one "
-                f"per weight layer), got {len(names)}"
-            )
-    names = [_acts.canonical_name(n) for n in names]
-    if output_activation is not None:
-        names[-1] = _acts.canonical_name(output_activation)
-    if "softmax" in names[:-1]:
-        raise ConfigError(
-            "activation: 'softmax' is only valid for the output layer "
-            "(use output_activation='softmax')"
-        )
-    return names
-
-
-#: The devices a network computes on; "cuda" needs the extra chainrule[cuda].
-DEVICES = ("cpu", "cuda")
-
-
-def check_device(device: object) -> str:
-    """``"cpu"``; ``"cuda"`` is refused with the reason (no CuPy, or not built)."""
-    if device not in DEVICES:
-        raise ConfigError(
-            f"device: expected one of {list(DEVICES)}, got {device!r:.40}"
-        )
-    if device == "cuda":
-        if importlib.util.find_spec("cupy") is None:
-            raise ConfigError(
-                "device='cuda': needs CuPy; pip install 'chainrule[cuda]'"
-            )
-        raise ConfigError("device='cuda': not available in this version; use 'cpu'")
-    return device
 
 
 def _read_only(a: Array) -> Array:
@@ -154,7 +112,7 @@ class Network:
         self.device = check_device(device)
         self.sizes = check_sizes(sizes)
         L = len(self.sizes) - 1
-        self.activations = _layer_activations(activation, output_activation, L)
+        self.activations = _acts.layer_activations(activation, output_activation, L)
         self.loss = _losses.canonical_name(loss)
         _losses.check_pairing(self.loss, self.activations[-1])
         if self.loss == "cce" and self.sizes[-1] < 2:
