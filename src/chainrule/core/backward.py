@@ -145,8 +145,7 @@ def backward(
     L = len(activations)
     m = y.shape[0]
     ws = Workspace.fresh(params, m, y.dtype) if out is None else out
-    if ws._grad is None:
-        ws.grad  # noqa: B018 (allocates the flat gradient and its views once)
+    ws.grad  # noqa: B018 (allocates the flat gradient and its views on first use)
     V, grads = ws.at(m), ws.grads
     delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1)
     deltas: dict[str, Array] = {}
