@@ -258,6 +258,7 @@ def test_cli_train_options_come_from_the_spec():
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
+        (["--patiance", "3"], ["--patiance", "--patience"]),  # Click suggests
         (["--optimizer", "lbfgs", "--learning-rate", "0.1"], ["--learning-rate"]),
         (["--optimizer", "sgd", "--b1", "0.5"], ["--b1", "'sgd'", "adam"]),
         (["--optimizer", "adam", "--momentum", "0.9"], ["--momentum", "'adam'"]),
