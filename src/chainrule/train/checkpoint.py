@@ -12,7 +12,8 @@ Its string metadata holds one key, ``"chainrule"``, a JSON document::
     {"format": "chainrule.checkpoint", "version": 1, "config": {...},
      "epoch": 12, "optimizer": {"name": "adam", "learning_rate": 0.01,
      "count": 5640, "hyper": {...}}, "batch_size": 128, "shuffle": true,
-     "update_biases": true, "seed": 0, "rng": {...}, "history": {...}, "early_stopping": {...}}
+     "update_biases": true, "seed": 0, "rng": {...}, "history": {...},
+     "early_stopping": {...}}
 
 ``rng`` is the state of NumPy's bit generator, so that the next epoch's
 shuffle is the one the uninterrupted run would have drawn.
