@@ -24,11 +24,13 @@ from chainrule.errors import (
 )
 from chainrule.explainer import Explanation, Step, explain
 from chainrule.gradient_check import GradCheck, gradcheck
+from chainrule.loading import load
 from chainrule.network import Network
-from chainrule.persist.model import load
-from chainrule.train.fit import History
+from chainrule.train import optimizers
+from chainrule.train.options import History
+from chainrule.version import VERSION
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "ChainruleError",
@@ -51,4 +53,5 @@ __all__ = [
     "explain",
     "gradcheck",
     "load",
+    "optimizers",
 ]

@@ -14,7 +14,7 @@ from rich.console import Console
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, InvalidValueError
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 
 class ExitCode(IntEnum):

@@ -171,7 +171,7 @@ def explain_command(
     if out is None:
         sys.stdout.write(text)
         return
-    from chainrule.persist.model import atomic_write_bytes
+    from chainrule.persist.atomic import atomic_write_bytes
 
     atomic_write_bytes(out, text.encode("utf-8"))
     typer.echo(f"wrote {out}", err=True)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table as RichTable
 
 from chainrule.cli.common import console, fmt
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 EPILOG = "Example: chainrule info model.safetensors"
 

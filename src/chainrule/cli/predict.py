@@ -12,7 +12,7 @@ import typer
 
 from chainrule.cli.common import check_folder, console, model_and_data
 from chainrule.data import prepare as tabular
-from chainrule.persist.model import atomic_write_bytes
+from chainrule.persist.atomic import atomic_write_bytes
 
 EPILOG = "Example: chainrule predict model.safetensors new.csv --out preds.csv"
 

@@ -7,19 +7,40 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table as RichTable
 
-import chainrule as cr
 from chainrule.cli.common import check_folder, console, fmt, parse_layers
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.network import Network
 from chainrule.train.optimizers import check_name
+from chainrule.train.options import OPTIONS, check_given
+from chainrule.version import VERSION
 
-FIRST_ORDER = ("gd", "sgd", "adam")
+#: The options of fit that ``chainrule train`` offers under the same names
+#: (``--batch-size`` is ``batch_size``), with the spec's help and defaults.
+FIT_OPTIONS = (
+    "epochs",
+    "learning_rate",
+    "batch_size",
+    "shuffle",
+    "schedule",
+    "momentum",
+    "nesterov",
+    "b1",
+    "b2",
+    "eps",
+    "early_stopping",
+    "patience",
+    "tol",
+    "update_biases",
+    "checkpoint",
+    "checkpoint_every",
+)
 
 EPILOG = (
     "Example: chainrule train scores.csv --target score --layers 8 "
@@ -54,12 +75,41 @@ class TrainOptions:
     checkpoint: Path | None = None
     checkpoint_every: int = 1
     resume: bool = False
+    shuffle: bool = True
+    schedule: str = "constant"
+    momentum: float = 0.0
+    nesterov: bool = False
+    b1: float = 0.9
+    b2: float = 0.999
+    eps: float = 1e-8
+    tol: float = 0.0
+    update_biases: bool = True
 
 
-def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
+def flag(name: str) -> str:
+    """The command-line spelling of a fit option: ``batch_size`` → ``--batch-size``."""
+    return "--" + name.replace("_", "-")
+
+
+def spec_option(name: str, *decls: str) -> Any:
+    """A Typer option whose help is the fit option's, from the one spec."""
+    return typer.Option(*decls, help=OPTIONS[name].full_help)
+
+
+def fit_options(opts: TrainOptions) -> dict[str, Any]:
+    """The options of ``Network.fit`` that ``opts`` sets, by their fit names."""
+    given: dict[str, Any] = {name: getattr(opts, name) for name in FIT_OPTIONS}
+    given["early_stopping"] = bool(opts.early_stopping)
+    if opts.checkpoint is not None:
+        given["checkpoint"] = str(opts.checkpoint)
+    given["resume"] = True if opts.resume else None
+    return given
+
+
+def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
     classify = d.classes is not None
     default_out = "softmax" if classify else "identity"
-    return cr.Network(
+    return Network(
         [d.X.shape[1], *opts.hidden, d.y.shape[1]],
         activation=opts.activation,
         output_activation=opts.output_activation or default_out,
@@ -72,44 +122,26 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
 def _check_options(opts: TrainOptions) -> None:
     if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
-    name = check_name(opts.optimizer)
-    if name not in FIRST_ORDER:
-        for flag, value in (
-            ("--batch-size", opts.batch_size),
-            ("--learning-rate", opts.learning_rate),
-            ("--early-stopping", opts.early_stopping or None),
-            ("--checkpoint", opts.checkpoint),
-        ):
-            if value is not None:
-                raise ConfigError(
-                    f"{flag}: applies to the first-order optimizers {FIRST_ORDER}, "
-                    f"not to --optimizer {name}"
-                )
+    # the same refusals as Network.fit, named as flags
+    check_given(check_name(opts.optimizer), fit_options(opts), spell=flag)
     if opts.early_stopping and opts.validation_split == 0:
         raise ConfigError("--early-stopping: needs --validation-split above 0")
     if opts.resume and opts.checkpoint is None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
 
-def _fit(net: cr.Network, opts: TrainOptions, train, val):
+def _fit(net: Network, opts: TrainOptions, train, val):
     return net.fit(
         *train,
         optimizer=opts.optimizer,
-        epochs=opts.epochs,
-        learning_rate=opts.learning_rate,
-        batch_size=opts.batch_size,
         validation_data=val,
-        early_stopping=opts.early_stopping,
         progress=True,
-        patience=opts.patience,
         seed=opts.seed,
-        checkpoint=None if opts.checkpoint is None else str(opts.checkpoint),
-        checkpoint_every=opts.checkpoint_every,
-        resume=True if opts.resume else None,
+        **fit_options(opts),
     )
 
 
-def run_train(opts: TrainOptions) -> cr.Network:
+def run_train(opts: TrainOptions) -> Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
     table = load_table(opts.data)
@@ -181,7 +213,7 @@ def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
         final_cost=hist.cost[-1] if hist.cost else None,
         final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
         date=datetime.now(UTC).isoformat(timespec="seconds"),
-        chainrule=cr.__version__,
+        chainrule=VERSION,
     )
     return record
 
@@ -206,18 +238,33 @@ def train(
     optimizer: Annotated[
         str, typer.Option(help="gd, sgd, adam, bfgs, lbfgs.")
     ] = "adam",
-    epochs: Annotated[int, typer.Option(help="Epochs (or iterations for bfgs).")] = 200,
-    batch_size: Annotated[int | None, typer.Option(help="Minibatch size.")] = None,
-    learning_rate: Annotated[float | None, typer.Option(help="Step size.")] = None,
+    epochs: Annotated[int, spec_option("epochs")] = OPTIONS["epochs"].default,
+    batch_size: Annotated[int | None, spec_option("batch_size")] = None,
+    learning_rate: Annotated[float | None, spec_option("learning_rate")] = None,
+    shuffle: Annotated[
+        bool, spec_option("shuffle", "--shuffle/--no-shuffle")
+    ] = OPTIONS["shuffle"].default,
+    schedule: Annotated[str, spec_option("schedule")] = OPTIONS["schedule"].default,
+    momentum: Annotated[float, spec_option("momentum")] = OPTIONS["momentum"].default,
+    nesterov: Annotated[bool, spec_option("nesterov", "--nesterov")] = OPTIONS[
+        "nesterov"
+    ].default,
+    b1: Annotated[float, spec_option("b1")] = OPTIONS["b1"].default,
+    b2: Annotated[float, spec_option("b2")] = OPTIONS["b2"].default,
+    eps: Annotated[float, spec_option("eps")] = OPTIONS["eps"].default,
     l2: Annotated[float, typer.Option(help="L2 penalty λ.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of weights and shuffles.")] = 0,
     validation_split: Annotated[
         float, typer.Option(help="Fraction of rows held out for validation.")
     ] = 0.0,
     early_stopping: Annotated[
-        bool, typer.Option("--early-stopping", help="Stop when validation stalls.")
-    ] = False,
-    patience: Annotated[int, typer.Option(help="Epochs to wait (early stop).")] = 10,
+        bool, spec_option("early_stopping", "--early-stopping")
+    ] = OPTIONS["early_stopping"].default,
+    patience: Annotated[int, spec_option("patience")] = OPTIONS["patience"].default,
+    tol: Annotated[float, spec_option("tol")] = OPTIONS["tol"].default,
+    update_biases: Annotated[
+        bool, spec_option("update_biases", "--update-biases/--freeze-biases")
+    ] = OPTIONS["update_biases"].default,
     scale_inputs: Annotated[str, typer.Option(help="max, standard or none.")] = (
         "standard"
     ),
@@ -231,13 +278,10 @@ def train(
         "model.safetensors"
     ),
     plot: Annotated[Path | None, typer.Option(help="Write the cost curve PNG.")] = None,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(help="Save the training state here (gd, sgd, adam)."),
-    ] = None,
-    checkpoint_every: Annotated[
-        int, typer.Option(help="Epochs between checkpoints.")
-    ] = 1,
+    checkpoint: Annotated[Path | None, spec_option("checkpoint")] = None,
+    checkpoint_every: Annotated[int, spec_option("checkpoint_every")] = OPTIONS[
+        "checkpoint_every"
+    ].default,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
@@ -246,7 +290,8 @@ def train(
     """Train a network on a table of data and save it.
 
     A category (non-numeric) target column makes a classifier: softmax
-    output, cce cost, the labels kept in the model.
+    output, cce cost, the labels kept in the model. The training options
+    are those of Network.fit, with the same help and the same refusals.
     """
     from chainrule.data.scaling import check_method
 
@@ -274,6 +319,15 @@ def train(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         resume=resume,
+        shuffle=shuffle,
+        schedule=schedule,
+        momentum=momentum,
+        nesterov=nesterov,
+        b1=b1,
+        b2=b2,
+        eps=eps,
+        tol=tol,
+        update_biases=update_biases,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")

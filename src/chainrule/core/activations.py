@@ -20,13 +20,14 @@ array([0.25])
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit
 from scipy.special import softmax as _softmax
 
+from chainrule.errors import ConfigError
 from chainrule.validation import resolve_name
 
 Array = np.ndarray
@@ -294,3 +295,37 @@ def backprop_through(act: Activation, z: Array, a: Array, dJda: Array) -> Array:
     if act.elementwise:
         return dJda * act.f_prime(z)
     return a * (dJda - np.sum(dJda * a, axis=-1, keepdims=True))
+
+
+def layer_activations(
+    activation: str | Sequence[str], output_activation: str | None, n_layers: int
+) -> list[str]:
+    """One canonical activation name per weight layer.
+
+    ``activation`` is one name for every layer or a list of ``n_layers``
+    names; ``output_activation`` overrides the last. ``softmax`` is refused
+    below the output layer.
+
+    Examples
+    --------
+    >>> layer_activations("logistic", "identity", 2)
+    ['sigmoid', 'identity']
+    """
+    if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
+        names = [activation] * n_layers
+    else:
+        names = list(activation)
+        if len(names) != n_layers:
+            raise ConfigError(
+                f"activation: expected one name or a list of {n_layers} names (one "
+                f"per weight layer), got {len(names)}"
+            )
+    names = [canonical_name(n) for n in names]
+    if output_activation is not None:
+        names[-1] = canonical_name(output_activation)
+    if "softmax" in names[:-1]:
+        raise ConfigError(
+            "activation: 'softmax' is only valid for the output layer "
+            "(use output_activation='softmax')"
+        )
+    return names

@@ -7,6 +7,10 @@ Markdown, LaTeX, JSON or HTML; :meth:`Explanation.chain` writes the chain rule
 for one weight, path by path, and :func:`chainrule.explainer.vary.vary` tries
 one weight at several values. Problem files (TOML) and the seeds' exercises are in
 :mod:`chainrule.explainer.problems`.
+
+Layer: may import :mod:`chainrule.network`, :mod:`chainrule.gradient_check`,
+:mod:`chainrule.reference` and everything below them (core, train, persist,
+data, errors, validation); not the command line.
 """
 
 from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
