@@ -53,13 +53,14 @@ def _converter():
 
 
 def math_of(ex: Explanation, precision: int = PRECISION) -> dict[str, dict[str, str]]:
-    """Each step's name and ``formula = numbers = value`` as MathML, by symbol."""
+    """Each step's name, formula and ``formula = numbers = value`` as MathML."""
     convert = _converter()
     out = {}
     for s in ex.steps:
         eq = equation(ex, s, precision) if s.phase != "given" else s.name_latex
         out[s.symbol] = {
             "name": convert(s.name_latex),
+            "formula": convert(s.formula_latex, display="block"),
             "equation": convert(eq, display="block"),
         }
     return out

@@ -1,0 +1,550 @@
+// The playground page: draws what the server sends, sends what the user changes.
+// Every number shown is a value of the server's Explanation (chainrule.explain);
+// this file only lays them out: it computes no forward or backward pass.
+"use strict";
+
+const SVG = "http://www.w3.org/2000/svg";
+const PHASE_TITLES = {
+  given: "Given", forward: "Forward pass", backward: "Backward pass",
+  update: "Gradient-descent update", forward_again: "Forward pass again",
+};
+let state = null;      // the last payload of /api/state or of a POST
+let cursor = -1;       // index into state.explanation.steps of the current step
+let row = 0;           // the example shown in the diagram
+let training = false;
+const $ = (id) => document.getElementById(id);
+
+// ------------------------------------------------------------------ helpers
+function fmt(x) {
+  if (typeof x !== "number") return String(x);
+  const s = Number(x.toPrecision(state ? state.precision : 6)).toString();
+  return s === "-0" ? "0" : s;
+}
+function el(tag, attrs = {}, text = null) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== null) e.textContent = text;
+  return e;
+}
+function svg(tag, attrs = {}, text = null) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== null) e.textContent = text;
+  return e;
+}
+function steps() { return state.explanation.steps; }
+function stepOf(symbol) { return steps().find((s) => s.symbol === symbol); }
+function cell(value, i, j) {  // one element of a step's value
+  return Array.isArray(value) ? value[i][j] : value;
+}
+function message(text) { $("message").textContent = text || ""; }
+
+async function send(path, body = {}) {
+  const r = await fetch(path, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const doc = await r.json().catch(() => ({ error: `${r.status} ${r.statusText}` }));
+  if (!r.ok || doc.error) {
+    message(doc.error || `${r.status} ${r.statusText}`);
+    return null;
+  }
+  message("");
+  show(doc);
+  return doc;
+}
+
+// -------------------------------------------------------------- the values
+// A value element: data-symbol, data-index for a matrix cell, data-value exact.
+function valueSpan(symbol, value, i, j) {
+  const x = cell(value, i, j);
+  const attrs = { "data-symbol": symbol, "data-value": String(x), class: "num" };
+  if (Array.isArray(value)) attrs["data-index"] = `${i},${j}`;
+  return el("span", attrs, fmt(x));
+}
+function matrix(step, editable) {
+  const v = step.value;
+  if (!Array.isArray(v)) return valueSpan(step.symbol, v, 0, 0);
+  const t = el("table", { class: "matrix" });
+  v.forEach((r, i) => {
+    const tr = el("tr");
+    r.forEach((_, j) => {
+      const td = el("td");
+      const span = valueSpan(step.symbol, v, i, j);
+      if (editable) {
+        const b = el("button", {
+          type: "button", class: "editable",
+          "aria-label": `change ${step.symbol}[${i},${j}], now ${fmt(v[i][j])}`,
+        });
+        b.append(span);
+        b.addEventListener("click", () => edit(b, step.symbol, [i, j], v[i][j]));
+        td.append(b);
+      } else td.append(span);
+      tr.append(td);
+    });
+    t.append(tr);
+  });
+  return t;
+}
+
+// ----------------------------------------------------------- the derivation
+function renderSteps() {
+  const box = $("steps");
+  box.textContent = "";
+  const math = state.math;
+  const all = steps();
+  const given = all.filter((s) => s.phase === "given");
+  const sec = el("section", { class: "phase", "aria-label": PHASE_TITLES.given });
+  sec.append(el("h3", {}, PHASE_TITLES.given));
+  const t = el("table", { class: "given" });
+  for (const s of given) {
+    const tr = el("tr", { id: `step-${s.symbol}`, "data-step": s.symbol });
+    const name = el("th");
+    name.innerHTML = math[s.symbol].name;
+    const shape = el("td", { class: "shape" }, `(${s.shape.join(", ")})`);
+    const val = el("td");
+    val.append(matrix(s, true));
+    tr.append(name, shape, val);
+    t.append(tr);
+  }
+  sec.append(t);
+  box.append(sec);
+  let current = null;
+  all.forEach((s, k) => {
+    if (s.phase === "given") return;
+    if (s.phase !== current) {
+      current = s.phase;
+      box.append(el("h3", { class: "phase" }, PHASE_TITLES[s.phase] || s.phase));
+    }
+    box.append(stepCard(s, k));
+  });
+  highlight();
+}
+function stepCard(s, k) {
+  const m = state.math[s.symbol];
+  const card = el("article", {
+    class: "step", id: `step-${s.symbol}`, "data-step": s.symbol,
+    "data-phase": s.phase, "data-k": String(k), tabindex: "-1",
+  });
+  const h = el("h3");
+  h.innerHTML = m.name;
+  const shape = s.shape.length ? `(${s.shape.join(", ")})` : "scalar";
+  h.append(" ", el("span", { class: "shape" }, `shape ${shape}`));
+  const formula = el("div", { class: "formula" });
+  formula.innerHTML = m.formula;
+  const eq = el("div", { class: "eq" });
+  eq.innerHTML = m.equation;
+  const value = el("div", { class: "value" });
+  value.append("value: ", matrix(s, false));
+  card.append(h, formula, eq, value);
+  if (s.note) card.append(el("p", { class: "note" }, s.note));
+  const answer = el("div", { class: "answer" });
+  const label = el("label", {}, `Your value of ${s.name || s.symbol}: `);
+  const input = el("input", {
+    class: "answer-input", "data-answer": s.symbol,
+    "aria-label": `answer for ${s.symbol}`, size: "18",
+  });
+  label.append(input);
+  answer.append(label, el("span", { class: "verdict", "data-verdict": s.symbol }));
+  card.append(answer);
+  card.addEventListener("click", () => { cursor = k; highlight(); });
+  return card;
+}
+
+// ---------------------------------------------------------------- moving
+function indices(phase) {
+  return steps().map((s, k) => (s.phase === phase ? k : -1)).filter((k) => k >= 0);
+}
+function advance(phase) {
+  const ks = indices(phase);
+  if (!ks.length) return;
+  const next = ks.find((k) => k > cursor);
+  if (next === undefined && cursor === ks[ks.length - 1]) {
+    $("status").textContent = phase === "forward"
+      ? "The forward pass is done: Backward goes on with the gradients."
+      : "The backward pass is done: Step applies the update.";
+    return;
+  }
+  cursor = next === undefined ? ks[0] : next;
+  highlight();
+}
+function move(delta) {
+  const ks = steps().map((s, k) => (s.phase === "given" ? -1 : k)).filter((k) => k >= 0);
+  const at = ks.indexOf(cursor);
+  const to = at < 0 ? (delta > 0 ? 0 : ks.length - 1) : at + delta;
+  if (to < 0 || to >= ks.length) return;
+  cursor = ks[to];
+  highlight();
+}
+function currentStep() { return cursor >= 0 ? steps()[cursor] : null; }
+function highlight() {
+  const s = currentStep();
+  for (const card of document.querySelectorAll(".step")) {
+    const k = Number(card.dataset.k);
+    card.classList.toggle("current", k === cursor);
+    card.classList.toggle("ahead", cursor >= 0 && k > cursor);
+    if (k === cursor) card.setAttribute("aria-current", "step");
+    else card.removeAttribute("aria-current");
+  }
+  renderDiagram();
+  if (!s) return;
+  const card = $(`step-${s.symbol}`);
+  if (card && card.scrollIntoView) card.scrollIntoView({ block: "nearest" });
+  const uses = s.uses.length ? `, using ${s.uses.join(", ")}` : "";
+  $("status").textContent = `${PHASE_TITLES[s.phase]}: ${s.formula}${uses}`;
+}
+
+// ------------------------------------------------------------- the diagram
+// Parts of the diagram a symbol stands for: L{k} units of layer k, E{l} the
+// weights W{l}, B{l} the bias weights b{l}, "y" the targets, "J" the cost.
+function parts(symbol) {
+  const L = state.settings.sizes.length - 1;
+  const s = symbol.replace(/'$/, "");
+  if (s === "X") return ["L1"];
+  if (s === "y") return ["y", `L${L + 1}`];
+  if (s === "J") return ["J"];
+  if (s === "yHat" || s === "dJdyHat") return [`L${L + 1}`];
+  let m = s.match(/^(?:dJd)?W(\d+)$/);
+  if (m) return [`E${m[1]}`];
+  m = s.match(/^(?:dJd)?b(\d+)$/);
+  if (m) return [`B${m[1]}`];
+  m = s.match(/^(?:z|a|delta|fprime|dJda)(\d+)$/);
+  return m ? [`L${m[1]}`] : [];
+}
+function phaseView() {  // which values the diagram shows
+  const s = currentStep();
+  const phase = s ? s.phase : "forward";
+  const prime = phase === "forward_again" ? "'" : "";
+  return { phase, prime, backward: phase === "backward", update: phase === "update" };
+}
+function valueAt(symbol, i, j) {
+  const s = stepOf(symbol);
+  return s ? cell(s.value, i, j) : null;
+}
+function label(g, symbol, i, j, x, y, editable, computed) {
+  const v = valueAt(symbol, i, j);
+  if (v === null) return;
+  const t = svg("text", {
+    x, y, class: `val${computed ? " computed" : ""}${editable ? " editable" : ""}`,
+    "data-symbol": symbol, "data-value": String(v), "text-anchor": "middle",
+  });
+  const s = stepOf(symbol);
+  if (Array.isArray(s.value)) t.setAttribute("data-index", `${i},${j}`);
+  t.textContent = fmt(v);
+  if (editable) {
+    t.setAttribute("tabindex", "0");
+    t.setAttribute("role", "button");
+    t.setAttribute("aria-label", `change ${symbol}[${i},${j}], now ${fmt(v)}`);
+    const open = () => edit(t, symbol.replace(/'$/, ""), [i, j], v);
+    t.addEventListener("click", open);
+    t.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+  }
+  g.append(t);
+}
+function layout() {
+  const sizes = state.settings.sizes;
+  const bias = state.settings.bias;
+  const rows = Math.max(...sizes.map((n, k) => n + (bias[k] ? 1 : 0)));
+  const W = 170 * (sizes.length - 1) + 230, H = Math.max(170, 78 * rows + 50);
+  const pos = sizes.map((n, k) => Array.from({ length: n }, (_, j) => [
+    70 + 170 * k, 45 + 78 * j]));
+  const biasPos = sizes.slice(0, -1).map((n, k) => [70 + 170 * k, 45 + 78 * n]);
+  return { sizes, bias, W, H, pos, biasPos };
+}
+function renderDiagram() {
+  const d = $("diagram");
+  d.textContent = "";
+  if (!state) return;
+  const lay = layout();
+  d.setAttribute("viewBox", `0 0 ${lay.W} ${lay.H}`);
+  const view = phaseView();
+  const hl = new Set();
+  const s = currentStep();
+  if (s) [s.symbol, ...s.uses].forEach((u) => parts(u).forEach((p) => hl.add(p)));
+  const L = lay.sizes.length - 1;
+  const Wsym = (l) => (view.backward ? `dJdW${l}` : view.update || view.prime ? `W${l}'` : `W${l}`);
+  const bsym = (l) => (view.backward ? `dJdb${l}` : view.update || view.prime ? `b${l}'` : `b${l}`);
+  for (let l = 1; l <= L; l++) {  // edges first, below the nodes
+    const g = svg("g", { class: `edge${hl.has(`E${l}`) ? " hl" : ""}`, "data-part": `E${l}` });
+    const gb = svg("g", { class: `edge bias${hl.has(`B${l}`) ? " hl" : ""}`, "data-part": `B${l}` });
+    lay.pos[l - 1].forEach(([x1, y1], i) => lay.pos[l].forEach(([x2, y2], j) => {
+      g.append(svg("line", { x1, y1, x2, y2 }));
+      const f = lay.sizes[l] > 1 ? 0.25 + (0.5 * j) / (lay.sizes[l] - 1) : 0.45;
+      label(g, Wsym(l), i, j, x1 + f * (x2 - x1), y1 + f * (y2 - y1) - 3,
+        !view.backward && !view.update && !view.prime, view.backward);
+    }));
+    if (lay.bias[l - 1]) {
+      const [bx, by] = lay.biasPos[l - 1];
+      lay.pos[l].forEach(([x2, y2], j) => {
+        gb.append(svg("line", { x1: bx, y1: by, x2, y2 }));
+        label(gb, bsym(l), 0, j, bx + 0.55 * (x2 - bx), by + 0.55 * (y2 - by) + 12,
+          !view.backward && !view.update && !view.prime, view.backward);
+      });
+    }
+    d.append(g, gb);
+  }
+  lay.sizes.forEach((n, k) => {
+    const layer = k + 1;
+    const g = svg("g", { class: `node${hl.has(`L${layer}`) ? " hl" : ""}`, "data-part": `L${layer}` });
+    lay.pos[k].forEach(([x, y], j) => {
+      g.append(svg("circle", { cx: x, cy: y, r: 26 }));
+      nodeValues(g, layer, j, x, y, view, L);
+    });
+    d.append(g);
+    if (k < L && lay.bias[k]) {
+      const [bx, by] = lay.biasPos[k];
+      const gb = svg("g", { class: "node bias" });
+      gb.append(svg("circle", { cx: bx, cy: by, r: 14 }), svg("text", {
+        x: bx, y: by + 4, "text-anchor": "middle", class: "lbl" }, "1"));
+      d.append(gb);
+    }
+  });
+  outputExtras(d, lay, view, hl);
+}
+function nodeValues(g, layer, j, x, y, view, L) {
+  const p = view.prime;
+  if (layer === 1) {
+    g.append(svg("text", { x, y: y - 8, "text-anchor": "middle", class: "lbl" }, `x${j + 1}`));
+    label(g, "X", row, j, x, y + 8, true, false);
+    return;
+  }
+  const a = layer === L + 1 ? "yHat" : `a${layer}`;
+  if (view.backward) {
+    g.append(svg("text", { x, y: y - 8, "text-anchor": "middle", class: "lbl" }, "δ"));
+    label(g, `delta${layer}`, row, j, x, y + 8, false, true);
+    return;
+  }
+  g.append(svg("text", { x: x - 36, y: y - 2, "text-anchor": "end", class: "lbl" }, "z"));
+  label(g, `z${layer}${p}`, row, j, x, y - 3, false, true);
+  g.append(svg("text", { x: x - 36, y: y + 14, "text-anchor": "end", class: "lbl" },
+    layer === L + 1 ? "ŷ" : "a"));
+  label(g, `${a}${p}`, row, j, x, y + 13, false, true);
+}
+function outputExtras(d, lay, view, hl) {
+  const L = lay.sizes.length - 1;
+  const gy = svg("g", { class: `node${hl.has("y") ? " hl" : ""}`, "data-part": "y" });
+  lay.pos[L].forEach(([x, y], j) => {
+    gy.append(svg("text", { x: x + 60, y: y - 8, class: "lbl", "text-anchor": "middle" }, "y"));
+    label(gy, "y", row, j, x + 60, y + 8, true, false);
+  });
+  d.append(gy);
+  const gJ = svg("g", { class: `node${hl.has("J") ? " hl" : ""}`, "data-part": "J" });
+  const x = lay.W - 55, y = lay.H / 2;
+  gJ.append(svg("rect", { x: x - 45, y: y - 22, width: 90, height: 44, rx: 6,
+    fill: "#fff", stroke: "#555" }));
+  gJ.append(svg("text", { x, y: y - 6, class: "lbl", "text-anchor": "middle" }, "J"));
+  label(gJ, `J${view.prime}`, 0, 0, x, y + 12, false, true);
+  d.append(gJ);
+}
+
+// ------------------------------------------------------------- the cost curve
+function renderCosts() {
+  const c = $("cost-chart");
+  c.textContent = "";
+  const costs = state.costs;
+  $("cost-count").textContent = String(costs.length);
+  $("cost-last").textContent = costs.length ? fmt(costs[costs.length - 1]) : "–";
+  if (costs.length < 1) return;
+  const hi = Math.max(...costs), lo = Math.min(...costs);
+  const span = hi - lo || 1;
+  const pts = costs.map((J, i) => {
+    const x = 40 + (350 * i) / Math.max(1, costs.length - 1);
+    return `${x.toFixed(1)},${(10 + 130 * (hi - J) / span).toFixed(1)}`;
+  });
+  c.append(svg("line", { x1: 40, y1: 140, x2: 392, y2: 140, stroke: "#999" }),
+    svg("line", { x1: 40, y1: 8, x2: 40, y2: 140, stroke: "#999" }),
+    svg("text", { x: 36, y: 16, "text-anchor": "end", class: "lbl" }, fmt(hi)),
+    svg("text", { x: 36, y: 140, "text-anchor": "end", class: "lbl" }, fmt(lo)),
+    svg("text", { x: 215, y: 156, "text-anchor": "middle", class: "lbl" }, "update"),
+    svg("polyline", { points: pts.join(" "), fill: "none", stroke: "#1a73e8",
+      "stroke-width": 2, id: "cost-curve", "data-count": String(costs.length) }));
+}
+
+// ------------------------------------------------------------- the forms
+function fillSelect(sel, names, chosen) {
+  sel.textContent = "";
+  for (const n of names) {
+    const o = el("option", { value: n }, n);
+    if (n === chosen) o.selected = true;
+    sel.append(o);
+  }
+}
+function renderForms() {
+  const s = state.settings, ch = state.choices;
+  $("set-sizes").value = s.sizes.join(", ");
+  const acts = s.activation;
+  fillSelect($("set-activation"), ch.activation, acts.length > 1 ? acts[0] : acts[0]);
+  fillSelect($("set-output"), ch.output_activation, acts[acts.length - 1]);
+  $("set-activation").disabled = acts.length < 2;
+  fillSelect($("set-loss"), ch.loss, s.loss);
+  $("set-bias").checked = s.bias.every(Boolean);
+  $("set-lr").value = String(s.learning_rate);
+  fillSelect($("set-notation"), ch.notation, s.notation);
+  const ex = $("example");
+  if (!ex.options.length) {
+    for (const [name, title] of Object.entries(state.examples)) {
+      ex.append(el("option", { value: name }, `${name}: ${title}`));
+    }
+  }
+  const lim = state.limits;
+  $("limits").textContent = `Limits: at most ${lim.units} units per layer, ` +
+    `${lim.weight_layers} weight layers, ${lim.rows} examples, ` +
+    `${lim.train_steps} updates per Train request.`;
+  const n = state.explanation.steps.find((t) => t.symbol === "X").shape[0];
+  const sel = $("row");
+  if (sel.options.length !== n) {
+    sel.textContent = "";
+    for (let i = 0; i < n; i++) sel.append(el("option", { value: String(i) }, String(i + 1)));
+  }
+  row = Math.min(row, n - 1);
+  sel.value = String(row);
+}
+function settingsBody() {
+  const sizes = $("set-sizes").value.split(/[ ,]+/).filter(Boolean).map(Number);
+  const L = sizes.length - 1;
+  const activation = Array.from({ length: Math.max(L, 1) }, (_, k) =>
+    (k === L - 1 ? $("set-output").value : $("set-activation").value));
+  return {
+    sizes, activation, loss: $("set-loss").value,
+    bias: $("set-bias").checked, learning_rate: Number($("set-lr").value),
+    notation: $("set-notation").value,
+  };
+}
+
+// ------------------------------------------------------------- editing
+let editing = null;
+function edit(anchor, symbol, index, value) {
+  const form = $("editor");
+  editing = { symbol, index, anchor };
+  $("editor-label").textContent = `${symbol}[${index.join(",")}] = `;
+  const input = $("editor-input");
+  input.value = String(value);
+  input.setAttribute("aria-label", `new value of ${symbol}[${index.join(",")}]`);
+  const box = anchor.getBoundingClientRect();
+  form.style.left = `${Math.max(4, box.left)}px`;
+  form.style.top = `${box.bottom + 4}px`;
+  form.hidden = false;
+  input.focus();
+  input.select();
+}
+function closeEditor() {
+  $("editor").hidden = true;
+  if (editing && editing.anchor.isConnected) editing.anchor.focus();
+  editing = null;
+}
+async function commitEdit(e) {
+  e.preventDefault();
+  if (!editing) return;
+  const { symbol, index } = editing;
+  const raw = $("editor-input").value.trim();
+  const value = Number(raw);
+  if (raw === "" || !Number.isFinite(value)) {
+    message(`${symbol}[${index.join(",")}]: expected a number, got ${JSON.stringify(raw)}`);
+    return;
+  }
+  const path = symbol === "X" || symbol === "y" ? "/api/data" : "/api/param";
+  closeEditor();
+  await send(path, { name: symbol, index, value });
+}
+
+// ------------------------------------------------------------- actions
+function show(doc) {
+  const keep = cursor >= 0 ? steps()[cursor].symbol : null;
+  state = doc;
+  const k = keep ? steps().findIndex((s) => s.symbol === keep) : -1;
+  cursor = k;
+  $("title").textContent = state.explanation.title;
+  $("description").textContent = state.explanation.description;
+  renderForms();
+  renderSteps();
+  renderCosts();
+  if (doc.quiz) showQuiz(doc.quiz);
+}
+async function train() {
+  if (training) { training = false; return; }
+  const total = Number($("train-steps").value) || 1;
+  training = true;
+  $("btn-train").textContent = "Pause";
+  $("btn-train").setAttribute("aria-pressed", "true");
+  let done = 0;
+  while (training && done < total) {
+    const chunk = Math.min(total - done, Math.max(1, Math.ceil(total / 50)));
+    const doc = await send("/api/train", { steps: chunk });
+    if (!doc) break;
+    done += chunk;
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  training = false;
+  $("btn-train").textContent = "Train";
+  $("btn-train").setAttribute("aria-pressed", "false");
+  $("status").textContent = `${done} updates done; J = ${fmt(state.costs.at(-1))} before the last.`;
+}
+async function upload() {
+  const f = $("csv-file").files[0];
+  if (!f) { message("Choose a CSV file first."); return; }
+  const cap = 64 * 1024;
+  if (f.size > cap) {
+    message(`The CSV file is ${f.size} bytes; the playground takes at most ${cap}.`);
+    return;
+  }
+  await send("/api/upload", { csv: await f.text(), target: $("csv-target").value });
+}
+async function checkQuiz() {
+  const answers = {};
+  for (const inp of document.querySelectorAll(".answer-input")) {
+    if (inp.value.trim()) answers[inp.dataset.answer] = inp.value.trim();
+  }
+  if (!Object.keys(answers).length) { message("Type at least one answer first."); return; }
+  const typed = { ...answers };
+  const doc = await send("/api/quiz", { answers });
+  if (!doc) return;
+  for (const [k, v] of Object.entries(typed)) {
+    const inp = document.querySelector(`.answer-input[data-answer="${CSS.escape(k)}"]`);
+    if (inp) inp.value = v;
+  }
+  showQuiz(doc.quiz);
+}
+function showQuiz(q) {
+  $("quiz-score").textContent = `Score: ${Math.round(100 * q.score)}% ` +
+    `(${q.items.filter((i) => i.ok).length} of ${q.items.length} right)`;
+  for (const it of q.items) {
+    const v = document.querySelector(`[data-verdict="${CSS.escape(it.symbol)}"]`);
+    if (!v) continue;
+    v.textContent = it.ok ? " ✓ right" : ` ✗ ${it.reason || "wrong"}`;
+    v.className = `verdict ${it.ok ? "ok" : "wrong"}`;
+  }
+}
+function keys(e) {
+  const tag = (e.target.tagName || "").toLowerCase();
+  if (["input", "select", "textarea"].includes(tag) || !state) return;
+  if (e.key === "ArrowRight") { move(1); e.preventDefault(); }
+  if (e.key === "ArrowLeft") { move(-1); e.preventDefault(); }
+}
+
+async function start() {
+  $("btn-forward").addEventListener("click", () => advance("forward"));
+  $("btn-backward").addEventListener("click", () => advance("backward"));
+  $("btn-step").addEventListener("click", async () => {
+    const doc = await send("/api/step");
+    if (doc) $("status").textContent = `One update: J went from ${fmt(doc.J_before)} to ${fmt(doc.J_after)}.`;
+  });
+  $("btn-train").addEventListener("click", train);
+  $("btn-reset").addEventListener("click", () => { training = false; cursor = -1; send("/api/reset"); });
+  $("settings").addEventListener("submit", (e) => { e.preventDefault(); send("/api/settings", settingsBody()); });
+  $("btn-load").addEventListener("click", () => { cursor = -1; send("/api/example", { name: $("example").value }); });
+  $("btn-upload").addEventListener("click", upload);
+  $("btn-check").addEventListener("click", checkQuiz);
+  $("quiz-toggle").addEventListener("change", (e) => {
+    document.body.classList.toggle("quiz", e.target.checked);
+    $("quiz-panel").hidden = !e.target.checked;
+  });
+  $("row").addEventListener("change", (e) => { row = Number(e.target.value); renderDiagram(); });
+  $("editor").addEventListener("submit", commitEdit);
+  $("editor-cancel").addEventListener("click", closeEditor);
+  $("editor").addEventListener("keydown", (e) => { if (e.key === "Escape") closeEditor(); });
+  document.addEventListener("keydown", keys);
+  const r = await fetch("/api/state");
+  show(await r.json());
+  document.body.setAttribute("data-ready", "true");
+}
+document.addEventListener("DOMContentLoaded", start);
