@@ -23,6 +23,7 @@ from chainrule.errors import (
     UnknownNameError,
 )
 from chainrule.explainer import Explanation, Step, explain
+from chainrule.explainer.grading import CheckItem, CheckReport, check
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.network import Network
 from chainrule.persist.model import load
@@ -32,6 +33,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ChainruleError",
+    "CheckItem",
+    "CheckReport",
     "ConfigError",
     "DataFileError",
     "DivergenceError",
@@ -47,6 +50,7 @@ __all__ = [
     "Trace",
     "UnknownNameError",
     "__version__",
+    "check",
     "datasets",
     "explain",
     "gradcheck",
