@@ -189,6 +189,7 @@ def create_app(pg: Playground, hosts: list[str]) -> Starlette:
 
     routes = [Route(p, _send_file(*f), methods=["GET"]) for p, f in STATIC.items()]
     routes += [
+        Route("/favicon.ico", lambda r: Response(status_code=204), methods=["GET"]),
         Route("/api/state", state, methods=["GET"]),
         Route("/api/explanation", explanation, methods=["GET"]),
         Route("/api/export/{fmt}", export, methods=["GET"]),

@@ -134,6 +134,7 @@ def grade(pg: Playground, answers: object) -> dict:
         {
             "symbol": getattr(it, "symbol", ""),
             "ok": bool(getattr(it, "ok", False)),
+            "verdict": str(getattr(it, "verdict", "")),
             "reason": str(getattr(it, "reason", "")),
         }
         for it in report.items
