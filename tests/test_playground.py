@@ -14,7 +14,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -26,7 +25,7 @@ pytest.importorskip("uvicorn", reason="the playground extra is not installed")
 
 import chainrule as cr  # noqa: E402
 from chainrule.explainer.problems import load_example  # noqa: E402
-from chainrule.playground.server import make_server  # noqa: E402
+from chainrule.playground.server import running  # noqa: E402
 from chainrule.playground.sources import from_example  # noqa: E402
 
 CHROMIUM = next(
@@ -45,15 +44,8 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def url():
-    server, sock, address = make_server(from_example("seed004"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
-    thread.start()
-    while not server.started and thread.is_alive():
-        threading.Event().wait(0.02)
-    yield address
-    server.should_exit = True
-    thread.join(timeout=10)
-    assert not thread.is_alive()
+    with running(from_example("seed004")) as address:
+        yield address
 
 
 def request(url, path, method="GET", body=None, headers=None):

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 
 from chainrule.errors import ChainruleError, ConfigError, InvalidValueError
@@ -231,3 +234,25 @@ def make_server(pg: Playground, host: str = "127.0.0.1", port: int = 0):
         timeout_graceful_shutdown=2,
     )
     return uvicorn.Server(config), sock, url
+
+
+@contextmanager
+def running(pg: Playground, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``pg`` from a thread while the block runs; yields the page's URL.
+
+    For tests and scripts; the command line serves from the main thread so
+    that Ctrl-C stops it.
+    """
+    server, sock, url = make_server(pg, host, port)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        while not server.started and thread.is_alive():
+            thread.join(0.02)
+        if not thread.is_alive() and not server.started:
+            raise ConfigError(f"the playground server at {url} did not start")
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

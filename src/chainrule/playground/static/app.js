@@ -12,12 +12,13 @@ let state = null;      // the last payload of /api/state or of a POST
 let cursor = -1;       // index into state.explanation.steps of the current step
 let row = 0;           // the example shown in the diagram
 let training = false;
+const DIAGRAM_DIGITS = 4;  // the diagram is small: 4 significant digits
 const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ helpers
-function fmt(x) {
+function fmt(x, digits) {
   if (typeof x !== "number") return String(x);
-  const s = Number(x.toPrecision(state ? state.precision : 6)).toString();
+  const s = Number(x.toPrecision(digits || (state ? state.precision : 6))).toString();
   return s === "-0" ? "0" : s;
 }
 function el(tag, attrs = {}, text = null) {
@@ -230,7 +231,7 @@ function label(g, symbol, i, j, x, y, editable, computed) {
   });
   const s = stepOf(symbol);
   if (Array.isArray(s.value)) t.setAttribute("data-index", `${i},${j}`);
-  t.textContent = fmt(v);
+  t.textContent = fmt(v, DIAGRAM_DIGITS);
   if (editable) {
     t.setAttribute("tabindex", "0");
     t.setAttribute("role", "button");
@@ -269,7 +270,7 @@ function renderDiagram() {
     const gb = svg("g", { class: `edge bias${hl.has(`B${l}`) ? " hl" : ""}`, "data-part": `B${l}` });
     lay.pos[l - 1].forEach(([x1, y1], i) => lay.pos[l].forEach(([x2, y2], j) => {
       g.append(svg("line", { x1, y1, x2, y2 }));
-      const f = lay.sizes[l] > 1 ? 0.25 + (0.5 * j) / (lay.sizes[l] - 1) : 0.45;
+      const f = lay.sizes[l] > 1 ? 0.3 + (0.4 * j) / (lay.sizes[l] - 1) : 0.45;
       label(g, Wsym(l), i, j, x1 + f * (x2 - x1), y1 + f * (y2 - y1) - 3,
         !view.backward && !view.update && !view.prime, view.backward);
     }));
@@ -344,18 +345,23 @@ function renderCosts() {
   const costs = state.costs;
   $("cost-count").textContent = String(costs.length);
   $("cost-last").textContent = costs.length ? fmt(costs[costs.length - 1]) : "–";
-  if (costs.length < 1) return;
+  if (costs.length < 1) {
+    c.append(svg("text", { x: 200, y: 80, "text-anchor": "middle", class: "lbl" },
+      "No updates yet: press Step or Train."));
+    return;
+  }
   const hi = Math.max(...costs), lo = Math.min(...costs);
   const span = hi - lo || 1;
   const pts = costs.map((J, i) => {
-    const x = 40 + (350 * i) / Math.max(1, costs.length - 1);
+    const x = 62 + (330 * i) / Math.max(1, costs.length - 1);
     return `${x.toFixed(1)},${(10 + 130 * (hi - J) / span).toFixed(1)}`;
   });
-  c.append(svg("line", { x1: 40, y1: 140, x2: 392, y2: 140, stroke: "#999" }),
-    svg("line", { x1: 40, y1: 8, x2: 40, y2: 140, stroke: "#999" }),
-    svg("text", { x: 36, y: 16, "text-anchor": "end", class: "lbl" }, fmt(hi)),
-    svg("text", { x: 36, y: 140, "text-anchor": "end", class: "lbl" }, fmt(lo)),
-    svg("text", { x: 215, y: 156, "text-anchor": "middle", class: "lbl" }, "update"),
+  c.append(svg("line", { x1: 60, y1: 140, x2: 394, y2: 140, stroke: "#999" }),
+    svg("line", { x1: 60, y1: 8, x2: 60, y2: 140, stroke: "#999" }),
+    svg("text", { x: 56, y: 16, "text-anchor": "end", class: "lbl" }, fmt(hi, 4)),
+    svg("text", { x: 56, y: 140, "text-anchor": "end", class: "lbl" }, fmt(lo, 4)),
+    svg("text", { x: 227, y: 156, "text-anchor": "middle", class: "lbl" },
+      `updates (J before each, ${costs.length} in all)`),
     svg("polyline", { points: pts.join(" "), fill: "none", stroke: "#1a73e8",
       "stroke-width": 2, id: "cost-curve", "data-count": String(costs.length) }));
 }
