@@ -304,3 +304,54 @@ def test_command_line_refusals():
     assert main(["playground", "--data", "x.csv", "--no-browser"]) == 2
     assert main(["playground", "--example", "nope", "--no-browser"]) == 2
     assert main(["playground", "--port", "70000", "--no-browser"]) == 2
+
+
+def test_train_can_be_paused(page):
+    page.fill("#train-steps", "5000")
+    page.get_by_role("button", name="Train").click()
+    expect(page.locator("#btn-train")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#cost-count")).not_to_have_text("0")
+    page.get_by_role("button", name="Pause").click()
+    expect(page.locator("#btn-train")).to_have_attribute("aria-pressed", "false")
+    count = int(page.locator("#cost-count").text_content())
+    assert 0 < count < 5000
+    page.wait_for_timeout(300)
+    assert int(page.locator("#cost-count").text_content()) == count  # stopped
+
+
+def test_a_weight_edited_on_the_diagram(page):
+    page.locator('#diagram [data-symbol="W2"]').click()
+    page.fill("#editor-input", "1")
+    page.keyboard.press("Enter")
+    # ŷ = relu(3 · 0.5) · 1 = 1.5 and J = (2 − 1.5)² / 2 = 0.125
+    expect(page.locator('#steps [data-symbol="J"]')).to_have_text("0.125")
+    assert page.locator('#diagram [data-symbol="yHat"]').text_content() == "1.5"
+
+
+def test_an_example_and_a_csv_loaded_from_the_page(page):
+    page.select_option("#example", "tutorial-part4")
+    page.get_by_role("button", name="Load example").click()
+    expect(page.locator("#title")).to_contain_text("The tutorial, part 4")
+    J = load_example("tutorial-part4").explain()["J"].value
+    assert (
+        float(page.locator('#steps [data-symbol="J"]').get_attribute("data-value")) == J
+    )
+    # the diagram shows the example row chosen: row 3 of X is (1, 0.4)
+    page.select_option("#row", value="2")
+    x = page.locator('#diagram [data-symbol="X"]')
+    assert [e.get_attribute("data-index") for e in x.all()] == ["2,0", "2,1"]
+    assert [e.text_content() for e in x.all()] == ["1", "0.4"]
+    csv = b"sleep,study,score\n3,5,75\n5,1,82\n10,2,93\n"
+    page.set_input_files(
+        "#csv-file", files=[{"name": "s.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    page.fill("#csv-target", "score")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#title")).to_have_text("upload: sleep, study → score")
+    assert page.locator("#set-sizes").input_value() == "2, 3, 1"
+    y = page.locator('#steps [data-symbol="y"]')
+    assert [float(e.get_attribute("data-value")) for e in y.all()] == [
+        75 / 93,
+        82 / 93,
+        1.0,
+    ]

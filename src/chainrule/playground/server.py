@@ -205,6 +205,11 @@ def create_app(pg: Playground, hosts: list[str]) -> Starlette:
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> tuple[socket.socket, str, list]:
     """A listening socket, the page's URL and the Host values it answers."""
+    if host in ("", "0.0.0.0", "::"):
+        raise ConfigError(
+            f"--host: expected one address to serve (such as 127.0.0.1), got "
+            f"{host!r}: the playground answers only requests for its own address"
+        )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
         sock = socket.create_server((host, port), family=family)
@@ -217,6 +222,8 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> tuple[socket.socket, str, li
     hosts = [f"{name}:{port}"]
     if host in ("127.0.0.1", "::1"):
         hosts.append(f"localhost:{port}")
+    if host == "localhost":
+        hosts.append(f"127.0.0.1:{port}")
     return sock, f"http://{name}:{port}/", hosts
 
 

@@ -195,6 +195,11 @@ class Playground:
                 f"settings: unknown key {unknown[0]!r}; expected some of {sorted(cur)}"
             )
         new = {**cur, **settings}
+        sizes, acts = new["sizes"], cur["activation"]
+        if "activation" not in settings and isinstance(sizes, list) and len(sizes) > 1:
+            new["activation"] = [acts[0]] * (len(sizes) - 2) + [acts[-1]]
+        if "bias" not in settings:
+            new["bias"] = all(cur["bias"])
         lr = _number("learning_rate", new["learning_rate"], 1e3)
         if lr <= 0:
             raise InvalidValueError(f"learning_rate: expected > 0, got {lr!r}")
@@ -223,9 +228,11 @@ class Playground:
                 f"{self.y.shape[1]} outputs, so expected [{self.X.shape[1]}, ..., "
                 f"{self.y.shape[1]}], got {sizes!r}"
             )
-        net = Network(sizes, activation=s["activation"], loss=s["loss"], bias=s["bias"])
-        check_size(net.sizes, self.X)
-        return net
+        if all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+            check_size(sizes, self.X)  # the playground's caps before anything else
+        return Network(
+            sizes, activation=s["activation"], loss=s["loss"], bias=s["bias"]
+        )
 
     def step(self) -> tuple[float, float]:
         """One gradient-descent update; ``J`` before and after it."""

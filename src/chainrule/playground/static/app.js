@@ -400,7 +400,7 @@ function renderForms() {
   const sel = $("row");
   if (sel.options.length !== n) {
     sel.textContent = "";
-    for (let i = 0; i < n; i++) sel.append(el("option", { value: String(i) }, String(i + 1)));
+    for (let i = 0; i < n; i++) sel.append(el("option", { value: String(i) }, `row ${i + 1}`));
   }
   row = Math.min(row, n - 1);
   sel.value = String(row);
