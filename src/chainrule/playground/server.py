@@ -17,8 +17,8 @@ Examples
 --------
 >>> from chainrule.playground.sources import from_example
 >>> app = create_app(from_example("seed004"), ["127.0.0.1:8000"])
->>> sorted(r.path for r in app.routes)[:3]
-['/', '/api/data', '/api/example']
+>>> sorted(r.path for r in app.routes)[:4]
+['/', '/api/data', '/api/example', '/api/explanation']
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from chainrule.playground.state import Playground
 MAX_BODY_BYTES = sources.MAX_UPLOAD_BYTES + 16 * 1024
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/diagram.js": ("diagram.js", "text/javascript; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
 }
@@ -135,46 +136,54 @@ def _send_file(name: str, media: str):
     return endpoint
 
 
-def create_app(pg: Playground, hosts: list[str]) -> Starlette:
-    """The ASGI application serving ``pg`` to requests for ``hosts`` (host:port)."""
+def actions(pg: Playground) -> dict:
+    """The POST endpoints: path to a function of the JSON body.
 
-    def action(fn):
-        async def endpoint(request: Request) -> Response:
-            try:
-                body = await _json(request)
-                extra = fn(body) or {}
-                doc = {**views.state_payload(pg), **extra}
-            except BodyTooLargeError:
-                return PlainTextResponse("request body too large", 413)
-            except ChainruleError as exc:
-                return JSONResponse({"error": str(exc)}, 400, headers=HEADERS)
-            return JSONResponse(doc, headers=HEADERS)
-
-        return endpoint
+    Each changes ``pg`` (or raises a chainrule error, having changed
+    nothing) and returns what the answer carries besides the new state.
+    """
 
     def load(new: Playground) -> None:
         pg.replace(new)
 
-    posts = {
+    def step(b: dict) -> dict:
+        return dict(zip(("J_before", "J_after"), pg.step(), strict=True))
+
+    return {
         "/api/param": lambda b: pg.set_param(
             b.get("name"), b.get("index"), b.get("value")
         ),
         "/api/data": lambda b: pg.set_data(
             b.get("name"), b.get("index"), b.get("value")
         ),
-        "/api/settings": lambda b: pg.configure(b),
+        "/api/settings": pg.configure,
         "/api/example": lambda b: load(sources.from_example(str(b.get("name")))),
         "/api/upload": lambda b: load(
             sources.from_csv_text(b.get("csv"), b.get("target"), "upload")
         ),
-        "/api/step": lambda b: dict(
-            zip(("J_before", "J_after"), pg.step(), strict=True)
-        ),
+        "/api/step": step,
         "/api/train": lambda b: {"new_costs": pg.train(b.get("steps"))},
         "/api/reset": lambda b: pg.reset(),
         "/api/quiz": lambda b: {"quiz": views.grade(pg, b.get("answers"))},
     }
 
+
+def _post(pg: Playground, fn):
+    async def endpoint(request: Request) -> Response:
+        try:
+            body = await _json(request)
+            extra = fn(body) or {}
+            doc = {**views.state_payload(pg), **extra}
+        except BodyTooLargeError:
+            return PlainTextResponse("request body too large", 413)
+        except ChainruleError as exc:
+            return JSONResponse({"error": str(exc)}, 400, headers=HEADERS)
+        return JSONResponse(doc, headers=HEADERS)
+
+    return endpoint
+
+
+def _gets(pg: Playground) -> list[Route]:
     async def state(request: Request) -> Response:
         return JSONResponse(views.state_payload(pg), headers=HEADERS)
 
@@ -190,15 +199,23 @@ def create_app(pg: Playground, hosts: list[str]) -> Starlette:
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
         return Response(data, media_type=media, headers={**HEADERS, **disposition})
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)
+
     routes = [Route(p, _send_file(*f), methods=["GET"]) for p, f in STATIC.items()]
-    routes += [
-        Route("/favicon.ico", lambda r: Response(status_code=204), methods=["GET"]),
+    return [
+        *routes,
+        Route("/favicon.ico", no_icon, methods=["GET"]),
         Route("/api/state", state, methods=["GET"]),
         Route("/api/explanation", explanation, methods=["GET"]),
         Route("/api/export/{fmt}", export, methods=["GET"]),
     ]
-    routes += [Route(p, action(fn), methods=["POST"]) for p, fn in posts.items()]
-    app = Starlette(routes=routes)
+
+
+def create_app(pg: Playground, hosts: list[str]) -> Starlette:
+    """The ASGI application serving ``pg`` to requests for ``hosts`` (host:port)."""
+    posts = [Route(p, _post(pg, fn), methods=["POST"]) for p, fn in actions(pg).items()]
+    app = Starlette(routes=_gets(pg) + posts)
     app.add_middleware(Guard, hosts=hosts)
     return app
 
