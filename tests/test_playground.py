@@ -320,8 +320,13 @@ def test_train_can_be_paused(page):
 
 
 def test_a_weight_edited_on_the_diagram(page):
-    page.locator('#diagram [data-symbol="W2"]').click()
-    page.fill("#editor-input", "1")
+    # by keyboard, through its accessible name: focus, Enter, type, Enter
+    name = "change W2[0,0], now 0.8"
+    page.locator("#diagram").get_by_role("button", name=name).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("new value of W2[0,0]")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
     page.keyboard.press("Enter")
     # ŷ = relu(3 · 0.5) · 1 = 1.5 and J = (2 − 1.5)² / 2 = 0.125
     expect(page.locator('#steps [data-symbol="J"]')).to_have_text("0.125")

@@ -56,7 +56,9 @@ function label(g, symbol, i, j, x, y, editable, computed) {
     t.setAttribute("aria-label", `change ${symbol}[${i},${j}], now ${fmt(v)}`);
     const open = () => edit(t, symbol.replace(/'$/, ""), [i, j], v);
     t.addEventListener("click", open);
-    t.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+    t.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
+    });
   }
   g.append(t);
 }
