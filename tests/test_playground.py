@@ -94,6 +94,8 @@ def page(browser, url):
     p.wait_for_selector("body[data-ready=true]")
     yield p
     p.close()
+    # whatever a test did, the page asked no other host for anything
+    assert all(u.startswith(url) for u in p.requests), p.requests
 
 
 def expect(locator):
@@ -212,6 +214,17 @@ def test_the_page_asks_no_other_host(page, url):
 
 
 # ------------------------------------------------------------------ the server
+def test_the_page_forbids_itself_other_sources(url):
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.request("GET", "/")
+    r = conn.getresponse()
+    csp = r.getheader("Content-Security-Policy")
+    assert r.status == 200 and b'id="diagram"' in r.read()
+    conn.close()
+    assert "default-src 'none'" in csp and "connect-src 'self'" in csp
+
+
 def test_explanation_endpoint_is_explain_json(url):
     load_seed004(url)
     status, body = request(url, "/api/explanation")
