@@ -373,3 +373,24 @@ def test_an_example_and_a_csv_loaded_from_the_page(page):
         82 / 93,
         1.0,
     ]
+
+
+def test_settings_from_the_page_and_biases_drawn(page):
+    page.select_option("#set-notation", "bracket")
+    page.select_option("#set-output", "sigmoid")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#step-z2 h3 math")).to_contain_text("z[1]")
+    net = cr.Network([1, 1, 1], activation=["relu", "sigmoid"], loss="mse", bias=False)
+    net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
+    J = net.cost([[3.0]], [[2.0]])
+    assert (
+        float(page.locator('#steps [data-symbol="J"]').get_attribute("data-value")) == J
+    )
+    # seed 001 (4-3-2-1, biases in every layer): one bias node per layer,
+    # one bias weight per unit of the next layer, each with its value
+    page.select_option("#example", "seed001")
+    page.get_by_role("button", name="Load example").click()
+    expect(page.locator("#set-sizes")).to_have_value("4, 3, 2, 1")
+    assert page.locator("#diagram .node.bias").count() == 3
+    for name, n in (("b1", 3), ("b2", 2), ("b3", 1)):
+        assert page.locator(f'#diagram [data-symbol="{name}"]').count() == n

@@ -231,3 +231,12 @@ def test_explanation_json_round_trips():
     text = pg.explanation().to_json()
     assert json.loads(text)["schema"] == "chainrule.explain/1"
     assert cr.Explanation.from_json(text).to_json() == text
+
+
+def test_command_names_the_extra_when_uvicorn_is_missing(monkeypatch, capsys):
+    from chainrule.cli.app import main
+
+    monkeypatch.setitem(__import__("sys").modules, "uvicorn", None)
+    assert main(["playground", "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'chainrule[playground]'" in err

@@ -80,7 +80,7 @@ def playground(
 ) -> None:
     """Watch, step through and change backpropagation in the browser.
 
-    Starts a local web page (needs: pip install 'chainrule[playground]').
+    Starts a local web page; needs Starlette and uvicorn (the playground extra).
     Without a problem it opens the seed004 example.
     """
     if not 0 <= port <= 65535:
