@@ -394,3 +394,19 @@ def test_settings_from_the_page_and_biases_drawn(page):
     assert page.locator("#diagram .node.bias").count() == 3
     for name, n in (("b1", 3), ("b2", 2), ("b3", 1)):
         assert page.locator(f'#diagram [data-symbol="{name}"]').count() == n
+
+
+def test_tall_data_shows_its_first_rows_and_any_row_in_the_diagram(page):
+    rows = "".join(f"{i},{i % 3},{2 * i}\n" for i in range(30))
+    csv = ("a,b,t\n" + rows).encode()
+    page.set_input_files(
+        "#csv-file", files=[{"name": "t.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    page.fill("#csv-target", "t")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#title")).to_have_text("upload: a, b → t")
+    assert page.locator('#step-X [data-symbol="X"]').count() == 10 * 2
+    assert "first 10 of 30 rows" in page.locator("#step-X").text_content()
+    page.select_option("#row", value="29")  # the last example: a = 29, b = 2
+    x = page.locator('#diagram [data-symbol="X"]')
+    assert [float(e.get_attribute("data-value")) for e in x.all()] == [1.0, 1.0]

@@ -1,9 +1,10 @@
 """What the page receives: the explanation, its math as MathML, the settings.
 
 Formatting only: every number is a value of :func:`chainrule.explain`'s
-steps; the equations are the Markdown renderer's LaTeX
-(:func:`chainrule.explainer.render.markdown.equation`) turned into MathML
-by ``latex2mathml``, which the browser lays out natively.
+steps; the equations are written as the Markdown renderer writes them
+(:func:`chainrule.explainer.render.markdown.equation`), a matrix taller than
+``MATH_ROWS`` shortened to its first and last rows, and turned into MathML by
+``latex2mathml``, which the browser lays out natively.
 
 Examples
 --------
@@ -13,27 +14,33 @@ Examples
 ('chainrule.explain/1', [1, 1, 1])
 >>> doc["math"]["J"]["equation"].startswith("<math")
 True
+>>> print(short_bmatrix(np.arange(8.0).reshape(8, 1), 6))
+\\begin{bmatrix}0 \\\\ 1 \\\\ 2 \\\\ 3 \\\\ \\vdots \\\\ 7\\end{bmatrix}
 >>> parse_answer("[[1, 2], [3, 4]]"), parse_answer("0.5"), parse_answer("1 2; 3 4")
 ([[1.0, 2.0], [3.0, 4.0]], 0.5, [[1.0, 2.0], [3.0, 4.0]])
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+
+import numpy as np
 
 from chainrule.core.activations import valid_names as activation_names
 from chainrule.core.losses import valid_names as loss_names
 from chainrule.core.trace import NOTATIONS
 from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.explainer.explanation import Explanation
+from chainrule.explainer.numbers import bmatrix, is_scalar, num_latex, substitute
 from chainrule.explainer.problems import list_examples
-from chainrule.explainer.render.markdown import equation
 from chainrule.persist.model import model_bytes
 from chainrule.playground import state as limits
 from chainrule.playground.state import Playground
 
 PRECISION = 6
+MATH_ROWS = 6  # a taller matrix is written with its first and last rows only
 EXPORTS = {
     "markdown": ("derivation.md", "text/markdown; charset=utf-8"),
     "latex": ("derivation.tex", "application/x-tex; charset=utf-8"),
@@ -49,7 +56,43 @@ def _converter():
         raise ConfigError(
             "the playground needs latex2mathml: pip install 'chainrule[playground]'"
         ) from None
-    return convert
+    return _cached(convert)
+
+
+@functools.cache
+def _cached(convert):
+    # names and formulas repeat from one state to the next; numbers rarely do
+    return functools.lru_cache(maxsize=4096)(convert)
+
+
+def short_bmatrix(value: object, precision: int, paren_negative: bool = False) -> str:
+    """:func:`~chainrule.explainer.numbers.bmatrix`, with ``⋮`` for the middle
+    rows of a matrix taller than ``MATH_ROWS`` (formatting only)."""
+    rows = np.atleast_2d(value) if not is_scalar(value) else None
+    if rows is None or rows.shape[0] <= MATH_ROWS:
+        return bmatrix(value, precision, paren_negative)
+    keep = [*rows[: MATH_ROWS - 2], None, rows[-1]]
+    dots = " & ".join([r"\vdots"] * rows.shape[1])
+    body = r" \\ ".join(
+        dots if r is None else " & ".join(num_latex(x, precision) for x in r)
+        for r in keep
+    )
+    return rf"\begin{{bmatrix}}{body}\end{{bmatrix}}"
+
+
+def equation_latex(ex: Explanation, s, precision: int = PRECISION) -> str:
+    """``formula = numbers = value`` in LaTeX, as the Markdown renderer writes
+    it (:func:`chainrule.explainer.render.markdown.equation`), tall matrices
+    shortened by :func:`short_bmatrix`."""
+
+    def value(key: str) -> str:
+        return short_bmatrix(ex[key].value, precision, paren_negative=True)
+
+    parts = [s.formula_latex]
+    if s.substitution_latex:
+        parts.append(substitute(s.substitution_latex, value))
+    parts.append(short_bmatrix(s.value, precision))
+    return " = ".join(parts)
 
 
 def math_of(ex: Explanation, precision: int = PRECISION) -> dict[str, dict[str, str]]:
@@ -57,7 +100,7 @@ def math_of(ex: Explanation, precision: int = PRECISION) -> dict[str, dict[str, 
     convert = _converter()
     out = {}
     for s in ex.steps:
-        eq = equation(ex, s, precision) if s.phase != "given" else s.name_latex
+        eq = equation_latex(ex, s, precision) if s.phase != "given" else s.name_latex
         out[s.symbol] = {
             "name": convert(s.name_latex),
             "formula": convert(s.formula_latex, display="block"),

@@ -55,11 +55,18 @@ function valueSpan(symbol, value, i, j) {
   if (Array.isArray(value)) attrs["data-index"] = `${i},${j}`;
   return el("span", attrs, fmt(x));
 }
+const TABLE_ROWS = 10;  // taller values show their first rows; the diagram shows any
 function matrix(step, editable) {
   const v = step.value;
   if (!Array.isArray(v)) return valueSpan(step.symbol, v, 0, 0);
+  const box = el("span");
   const t = el("table", { class: "matrix" });
-  v.forEach((r, i) => {
+  box.append(t);
+  if (v.length > TABLE_ROWS) {
+    box.append(el("span", { class: "shape" },
+      ` first ${TABLE_ROWS} of ${v.length} rows; the diagram shows the example row chosen`));
+  }
+  v.slice(0, TABLE_ROWS).forEach((r, i) => {
     const tr = el("tr");
     r.forEach((_, j) => {
       const td = el("td");
@@ -77,7 +84,7 @@ function matrix(step, editable) {
     });
     t.append(tr);
   });
-  return t;
+  return box;
 }
 
 // ----------------------------------------------------------- the derivation
