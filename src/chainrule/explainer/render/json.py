@@ -40,7 +40,6 @@ import numpy as np
 
 from chainrule.errors import DataFileError
 from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
-from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.steps import Step
 
 SCHEMA = "chainrule.explain/1"
@@ -54,7 +53,7 @@ def _step(s: Step) -> dict:
     return d
 
 
-def to_json(ex: Explanation) -> str:
+def to_json(ex) -> str:
     """The explanation as a JSON document (see the module's schema)."""
     chain = None
     if ex.chain is not None:
@@ -96,8 +95,12 @@ def _read_step(d: dict, dtype: str) -> Step:
     )
 
 
-def from_json(text: str) -> Explanation:
-    """Read :func:`to_json`'s output back into an :class:`Explanation`.
+def read_json(text: str) -> dict:
+    """Read :func:`to_json`'s output: the arguments of an ``Explanation``.
+
+    ``Explanation(**read_json(text))`` is the explanation again
+    (:meth:`chainrule.explainer.Explanation.from_json`); this module does not
+    import the class, so that the two modules form no import cycle.
 
     Raises
     ------
@@ -124,12 +127,12 @@ def from_json(text: str) -> Explanation:
             c["mapping"],
             c["mapping_latex"],
         )
-    return Explanation(
-        [_read_step(d, dtype) for d in doc["steps"]],
-        notation=doc["notation"],
-        learning_rate=doc["learning_rate"],
-        network=doc["network"],
-        title=doc["title"],
-        description=doc["description"],
-        chain=chain,
-    )
+    return {
+        "steps": [_read_step(d, dtype) for d in doc["steps"]],
+        "notation": doc["notation"],
+        "learning_rate": doc["learning_rate"],
+        "network": doc["network"],
+        "title": doc["title"],
+        "description": doc["description"],
+        "chain": chain,
+    }
