@@ -1,9 +1,9 @@
 """What the page receives: the explanation, its math as MathML, the settings.
 
 Formatting only: every number is a value of :func:`chainrule.explain`'s
-steps; the equations are written as the Markdown renderer writes them
-(:func:`chainrule.explainer.render.markdown.equation`), a matrix taller than
-``MATH_ROWS`` shortened to its first and last rows, and turned into MathML by
+steps; each equation is ``formula = numbers = value`` in the step's LaTeX,
+matrices abbreviated beyond 6 rows or columns as the explainer abbreviates
+them (:mod:`chainrule.explainer.render.grid`), turned into MathML by
 ``latex2mathml``, which the browser lays out natively.
 
 Examples
@@ -14,8 +14,8 @@ Examples
 ('chainrule.explain/1', [1, 1, 1])
 >>> doc["math"]["J"]["equation"].startswith("<math")
 True
->>> print(short_bmatrix(np.arange(8.0).reshape(8, 1), 6))
-\\begin{bmatrix}0 \\\\ 1 \\\\ 2 \\\\ 3 \\\\ \\vdots \\\\ 7\\end{bmatrix}
+>>> print(short_bmatrix([[0.0], [1], [2], [3], [4], [5], [6], [7]], 6))
+\\begin{bmatrix}0 \\\\ 1 \\\\ 2 \\\\ 3 \\\\ \\vdots \\\\ 7\\end{bmatrix}_{8 \\times 1}
 >>> parse_answer("[[1, 2], [3, 4]]"), parse_answer("0.5"), parse_answer("1 2; 3 4")
 ([[1.0, 2.0], [3.0, 4.0]], 0.5, [[1.0, 2.0], [3.0, 4.0]])
 """
@@ -26,21 +26,20 @@ import functools
 import json
 import math
 
-import numpy as np
-
 from chainrule.core.activations import valid_names as activation_names
 from chainrule.core.losses import valid_names as loss_names
 from chainrule.core.trace import NOTATIONS
 from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.numbers import bmatrix, is_scalar, num_latex, substitute
+from chainrule.explainer.numbers import substitute
 from chainrule.explainer.problems import list_examples
+from chainrule.explainer.render.grid import INLINE, bmatrix
 from chainrule.persist.model import model_bytes
 from chainrule.playground import state as limits
 from chainrule.playground.state import Playground
 
 PRECISION = 6
-MATH_ROWS = 6  # a taller matrix is written with its first and last rows only
+MATH_LIMITS = (INLINE, INLINE)  # rows and columns beyond: abbreviated, as inline
 EXPORTS = {
     "markdown": ("derivation.md", "text/markdown; charset=utf-8"),
     "latex": ("derivation.tex", "application/x-tex; charset=utf-8"),
@@ -66,24 +65,14 @@ def _cached(convert):
 
 
 def short_bmatrix(value: object, precision: int, paren_negative: bool = False) -> str:
-    """:func:`~chainrule.explainer.numbers.bmatrix`, with ``⋮`` for the middle
-    rows of a matrix taller than ``MATH_ROWS`` (formatting only)."""
-    rows = np.atleast_2d(value) if not is_scalar(value) else None
-    if rows is None or rows.shape[0] <= MATH_ROWS:
-        return bmatrix(value, precision, paren_negative)
-    keep = [*rows[: MATH_ROWS - 2], None, rows[-1]]
-    dots = " & ".join([r"\vdots"] * rows.shape[1])
-    body = r" \\ ".join(
-        dots if r is None else " & ".join(num_latex(x, precision) for x in r)
-        for r in keep
-    )
-    return rf"\begin{{bmatrix}}{body}\end{{bmatrix}}"
+    """The explainer's ``bmatrix``, abbreviated beyond ``MATH_LIMITS``."""
+    return bmatrix(value, precision, paren_negative, limits=MATH_LIMITS)
 
 
 def equation_latex(ex: Explanation, s, precision: int = PRECISION) -> str:
-    """``formula = numbers = value`` in LaTeX, as the Markdown renderer writes
-    it (:func:`chainrule.explainer.render.markdown.equation`), tall matrices
-    shortened by :func:`short_bmatrix`."""
+    """``formula = numbers = value`` on one line of LaTeX, every matrix
+    abbreviated as the explainer abbreviates matrices inside a substitution
+    (:mod:`chainrule.explainer.render.grid`)."""
 
     def value(key: str) -> str:
         return short_bmatrix(ex[key].value, precision, paren_negative=True)
