@@ -23,6 +23,7 @@ from chainrule.errors import (
     UnknownNameError,
 )
 from chainrule.explainer import Explanation, Step, explain
+from chainrule.explainer.grading import CheckItem, CheckReport, check
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.loading import load
 from chainrule.network import Network
@@ -34,6 +35,8 @@ __version__ = VERSION
 
 __all__ = [
     "ChainruleError",
+    "CheckItem",
+    "CheckReport",
     "ConfigError",
     "DataFileError",
     "DivergenceError",
@@ -49,6 +52,7 @@ __all__ = [
     "Trace",
     "UnknownNameError",
     "__version__",
+    "check",
     "datasets",
     "explain",
     "gradcheck",

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - Typer with Click as a dependency
 
 from chainrule.cli import gradcheck as _gradcheck
 from chainrule.cli import info as _info
+from chainrule.cli import playground as _playground
 from chainrule.cli import predict as _predict
 from chainrule.cli import train as _train
 from chainrule.cli.common import ExitCode
@@ -66,6 +67,7 @@ def _one_line(text: str) -> str:
 
 
 app.command("explain")(explain_command)
+app.command(epilog=_playground.EPILOG)(_playground.playground)
 
 
 def main(argv: list[str] | None = None) -> int:
