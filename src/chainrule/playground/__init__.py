@@ -6,4 +6,8 @@ every number comes from :func:`chainrule.explain` on the server
 (:mod:`chainrule.playground.views`), every change is a POST that
 :mod:`chainrule.playground.state` checks before it applies it, and
 :mod:`chainrule.playground.server` guards the Host, the Origin and the sizes.
+
+Layer: may import the explainer and everything below it (network, loading,
+core, train, persist, data, errors, validation); only the command line
+imports it.
 """

@@ -112,7 +112,7 @@ class Playground:
     title: str = ""
     description: str = ""
     costs: list[float] = field(default_factory=list)
-    _initial: tuple | None = field(default=None, repr=False)
+    reset_point: tuple | None = field(default=None, repr=False)
 
     @classmethod
     def from_problem(cls, p: Problem) -> Playground:
@@ -127,7 +127,7 @@ class Playground:
             p.title,
             p.description,
         )
-        pg._initial = (pg.net.copy(), pg.X.copy(), pg.y.copy(), pg.learning_rate)
+        pg.reset_point = (pg.net.copy(), pg.X.copy(), pg.y.copy(), pg.learning_rate)
         return pg
 
     def replace(self, other: Playground) -> None:
@@ -265,8 +265,8 @@ class Playground:
 
     def reset(self) -> None:
         """Back to the network, data and learning rate first loaded."""
-        if self._initial is None:
+        if self.reset_point is None:
             return
-        net, X, y, lr = self._initial
+        net, X, y, lr = self.reset_point
         self.net, self.X, self.y = net.copy(), X.copy(), y.copy()
         self.learning_rate, self.costs = lr, []

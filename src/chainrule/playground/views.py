@@ -157,7 +157,7 @@ def grade(pg: Playground, answers: object) -> dict:
             f"answers: expected an object of symbol to typed value, got {answers!r:.60}"
         )
     try:
-        from chainrule import check
+        from chainrule.explainer.grading import check
     except ImportError:  # pragma: no cover - while check is not in this version
         raise ConfigError("the quiz needs chainrule.check (chainrule >= 0.2)") from None
     parsed = {str(k): parse_answer(v) for k, v in answers.items()}
@@ -182,7 +182,8 @@ def export_bytes(pg: Playground, fmt: str) -> tuple[bytes, str, str]:
         )
     name, media = EXPORTS[fmt]
     if fmt == "safetensors":
-        return model_bytes(pg.net, {"title": pg.title}), name, media
+        data = model_bytes(pg.net.config(), pg.net.params, {"title": pg.title})
+        return data, name, media
     ex = pg.explanation()
     text = {
         "markdown": ex.to_markdown,
