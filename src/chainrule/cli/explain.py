@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
+from chainrule.explainer.derivation import explain
 from chainrule.explainer.numbers import check_precision
 from chainrule.explainer.problems import list_examples, load_example, load_problem
 
@@ -77,10 +78,34 @@ def explain_command(
     precision: Annotated[
         int, typer.Option("--precision", help="Significant digits of every number.")
     ] = 6,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level", help="matrix, or element: every product written term by term."
+        ),
+    ] = "matrix",
+    learning_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--learning-rate", help="Replace the problem's learning rate (α)."
+        ),
+    ] = None,
+    steps: Annotated[
+        int,
+        typer.Option("--steps", help="Gradient-descent updates, with a cost table."),
+    ] = 1,
+    uphill: Annotated[
+        bool,
+        typer.Option(
+            "--uphill", help="Allow a negative learning rate: step up the gradient."
+        ),
+    ] = False,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
     Examples: chainrule explain --example seed004;
+    chainrule explain --example seed000-q15 --level element;
+    chainrule explain --example tutorial-part4 --learning-rate -3 --uphill;
     chainrule explain problem.toml --format markdown --out derivation.md
     """
     if list_:
@@ -94,7 +119,19 @@ def explain_command(
     precision = check_precision(precision)
     if out is not None and not out.parent.is_dir():
         raise DataFileError(f"--out: the folder {str(out.parent)!r} does not exist")
-    explanation = _choose(problem, example).explain(notation)
+    p = _choose(problem, example)
+    explanation = explain(
+        p.network,
+        p.X,
+        p.y,
+        learning_rate=p.learning_rate if learning_rate is None else learning_rate,
+        notation=notation or p.notation,
+        level=level,
+        steps=steps,
+        uphill=uphill,
+        title=p.title or None,
+        description=p.description,
+    )
     terminal = out is None and sys.stdout.isatty()
     text = _render(explanation, format, precision, terminal)
     if text is None:

@@ -13,6 +13,8 @@ import re
 from chainrule.core.activations import get_activation
 from chainrule.errors import InvalidValueError
 from chainrule.explainer.chain import scalar_chain
+from chainrule.explainer.descent import check_descent, descent_step
+from chainrule.explainer.elements import annotate, check_level, check_size
 from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.names import Names, check_notation
 from chainrule.explainer.steps import (
@@ -24,7 +26,6 @@ from chainrule.explainer.steps import (
     short_number,
 )
 from chainrule.network import Network
-from chainrule.validation import check_positive
 
 
 def _tex(plain: str) -> str:
@@ -117,12 +118,13 @@ def layer_steps(
 def update_steps(rec: Recorder, grads: dict, learning_rate: float) -> dict:
     """``W := W − α ∂J/∂W`` for every parameter; returns the new parameters."""
     lr = short_number(learning_rate)
+    lr_sub = f"({lr})" if learning_rate < 0 else lr
     new = {}
     for key, g in grads.items():
         new[key] = rec.values[key] - learning_rate * g
         d = f"dJd{key}"
         rhs = (f"<{key}> − α <{d}>", rf"<{key}> - \alpha <{d}>")
-        sub = f"⟦{key}⟧ − {lr} · ⟦{d}⟧"
+        sub = f"⟦{key}⟧ − {lr_sub} · ⟦{d}⟧"
         rec.add(
             key,
             "update",
@@ -143,6 +145,9 @@ def explain(
     learning_rate: float | None = None,
     notation: str = "welch",
     *,
+    level: str = "matrix",
+    steps: int = 1,
+    uphill: bool = False,
     title: str | None = None,
     description: str = "",
 ) -> Explanation:
@@ -159,6 +164,20 @@ def explain(
     notation : {"welch", "bracket"}
         The tutorial's names (``z⁽²⁾``, ``δ⁽³⁾``) or seed 001's (``z[1]``,
         ``g[2z]``).
+    level : {"matrix", "element"}
+        ``"element"`` also writes every product out element by element, and
+        every ``∂J/∂W`` element as the sum of its per-example contributions
+        (:mod:`chainrule.explainer.elements`). Every product shows its shapes
+        and every transpose its reason at both levels.
+    steps : int
+        With a learning rate: how many gradient-descent updates to take. The
+        first is written out; with ``steps > 1`` (or ``uphill``) a ``"costs"``
+        step holds ``J`` before and after each update, and its note says
+        whether ``J`` went down.
+    uphill : bool
+        Allow a negative learning rate: ``W := W − α ∂J/∂W`` with ``α < 0``
+        moves along the gradient, uphill, as the tutorial's part 4 does to
+        show that ``J`` rises.
     title, description : str, optional
         Shown at the top of every rendering.
 
@@ -171,7 +190,10 @@ def explain(
     UnknownNameError
         ``notation`` is not one of the two.
     InvalidValueError, ShapeError
-        Bad ``X``, ``y`` or ``learning_rate`` (checked before any work).
+        Bad ``X``, ``y``, ``learning_rate``, ``steps``, ``uphill`` or
+        ``level`` (checked before any work); ``level="element"`` for a
+        network and data too large to write out (more than
+        ``elements.MAX_ELEMENTS`` lines).
 
     Examples
     --------
@@ -189,8 +211,10 @@ def explain(
     if not isinstance(net, Network):
         raise InvalidValueError(f"net: expected a chainrule.Network, got {net!r}")
     names = Names(check_notation(notation), net.n_layers)
-    if learning_rate is not None:
-        learning_rate = check_positive("learning_rate", learning_rate)
+    level = check_level(level)
+    learning_rate, n_steps = check_descent(learning_rate, steps, uphill)
+    if level == "element":
+        check_size(net.sizes, net.check_X(X).shape[0], net.bias)
     t = net.trace(X, y)
     steps = _forward(net, names, t, again=False) + _backward(net, names, t)
     if learning_rate is not None:
@@ -200,6 +224,9 @@ def explain(
         after.set_params(update_steps(rec, grads, learning_rate))
         steps += rec.steps
         steps += _forward(after, names, after.trace(t["X"], t["y"]), again=True)
+        if n_steps > 1 or uphill:
+            steps.append(descent_step(net, t["X"], t["y"], learning_rate, n_steps))
+    steps = annotate(steps, names, level)
     return Explanation(
         steps,
         notation=names.notation,

@@ -11,6 +11,7 @@ import html
 
 from chainrule.errors import ConfigError
 from chainrule.explainer.numbers import bmatrix, check_precision, num_latex, shape_text
+from chainrule.explainer.render.details import is_math, pieces
 from chainrule.explainer.render.markdown import equation
 from chainrule.explainer.render.text import HEADINGS, network_line
 
@@ -22,6 +23,9 @@ h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2rem; 
 .step { margin: 0.8rem 0 1.2rem; } .shape { color: #666; font-size: 0.9em; }
 .eq { overflow-x: auto; padding: 0.3rem 0; }
 math { font-size: 1.15em; }
+.detail { color: #333; margin: 0.15rem 0 0.15rem 1.5rem; font-size: 0.95em; }
+.detail.math { display: flex; flex-wrap: wrap; gap: 0.2rem 0.5rem; }
+.detail.math math { font-size: 1em; }
 table { border-collapse: collapse; margin: 0.5rem 0; }
 td, th { border-bottom: 1px solid #ddd; padding: 0.3rem 0.8rem; text-align: left; }
 """
@@ -59,8 +63,23 @@ def _step(ex, s, convert, precision: int) -> list[str]:
         f'<div>{_math(convert, s.name_latex)} <span class="shape">shape '
         f"{shape_text(s.shape)}</span>{note}</div>",
         f'<div class="eq">{_math(convert, equation(ex, s, precision), True)}</div>',
+        *details_html(s, convert, precision),
         "</div>",
     ]
+
+
+def details_html(s, convert, precision: int) -> list[str]:
+    """Each detail line; an equation's pieces wrap at their ``=`` signs."""
+    out = []
+    for d in s.details:
+        if not is_math(d):
+            out.append(f'<div class="detail">{html.escape(d.text)}</div>')
+            continue
+        parts = pieces(d, precision, latex=True)
+        cells = [f"<span>{_math(convert, parts[0])}</span>"]
+        cells += [f"<span>{_math(convert, '= ' + p)}</span>" for p in parts[1:]]
+        out.append(f'<div class="detail math">{" ".join(cells)}</div>')
+    return out
 
 
 def _chain(ex, convert, precision: int) -> list[str]:

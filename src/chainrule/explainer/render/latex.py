@@ -7,6 +7,7 @@ It compiles with ``pdflatex`` from a plain TeX installation (packages
 from __future__ import annotations
 
 from chainrule.explainer.numbers import bmatrix, check_precision, num_latex, shape_text
+from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.markdown import equation
 from chainrule.explainer.render.text import HEADINGS, network_line
 
@@ -78,7 +79,17 @@ def _step(ex, s, precision: int) -> list[str]:
     head = rf"\paragraph{{${s.name_latex}$}} shape {shape_text(s.shape)}"
     if s.note:
         head += f"; {escape(s.note)}"
-    return [head, r"\begin{equation*}", equation(ex, s, precision), r"\end{equation*}"]
+    out = [head, r"\begin{equation*}", equation(ex, s, precision), r"\end{equation*}"]
+    return out + details_tex(s, precision)
+
+
+def details_tex(s, precision: int) -> list[str]:
+    """The detail lines: inline math, which breaks after ``=`` and ``+``."""
+    out = []
+    for d in s.details:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
+        out.append(rf"\noindent\hangindent=2em\hspace*{{1em}}{{\small {line}}}\par")
+    return out
 
 
 def _given(ex, precision: int) -> list[str]:

@@ -15,6 +15,7 @@ from chainrule.explainer.numbers import (
     shape_text,
     substitute,
 )
+from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.text import HEADINGS, network_line
 
 
@@ -50,7 +51,26 @@ def _step(ex, s, precision: int) -> list[str]:
     head = f"**${s.name_latex}$** · shape {shape_text(s.shape)}"
     if s.note:
         head += f" · {_escape(s.note)}"
-    return [head, "", "$$", equation(ex, s, precision), "$$", ""]
+    return [
+        head,
+        "",
+        "$$",
+        equation(ex, s, precision),
+        "$$",
+        "",
+        *details_md(s, precision),
+    ]
+
+
+def details_md(s, precision: int) -> list[str]:
+    """The step's detail lines as a bullet list."""
+    if not s.details:
+        return []
+    out = []
+    for d in s.details:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else _escape(d.text)
+        out.append(f"- {line}")
+    return [*out, ""]
 
 
 def _chain(ex, precision: int) -> list[str]:

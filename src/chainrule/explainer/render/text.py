@@ -23,6 +23,7 @@ from chainrule.explainer.numbers import (
     shape_text,
     substitute,
 )
+from chainrule.explainer.render.details import detail_text
 
 WIDTH = 100
 HEADINGS = {
@@ -31,6 +32,7 @@ HEADINGS = {
     "backward": "Backward",
     "update": "Update: gradient descent",
     "forward_again": "Forward again, with the new parameters",
+    "descent": "Several steps of gradient descent",
 }
 
 
@@ -82,6 +84,8 @@ def _step(ex, s, precision: int) -> Text:
         lead = assign if i == mid else " " * len(assign)
         out.append(f"\n{pad}{lead}")
         out.append(line, style="bold")
+    for d in s.details:
+        out.append(f"\n{pad}   {detail_text(d, precision)}", style="dim")
     return out
 
 
