@@ -23,6 +23,7 @@ from chainrule.errors import (
     UnknownNameError,
 )
 from chainrule.explainer import Explanation, Step, explain
+from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.network import Network
 from chainrule.persist.model import load
@@ -46,9 +47,11 @@ __all__ = [
     "Step",
     "Trace",
     "UnknownNameError",
+    "Worksheet",
     "__version__",
     "datasets",
     "explain",
     "gradcheck",
     "load",
+    "worksheet",
 ]
