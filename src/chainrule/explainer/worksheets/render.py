@@ -13,7 +13,8 @@ import numpy as np
 
 from chainrule.explainer.numbers import block, bmatrix, check_precision
 from chainrule.explainer.render.details import detail_latex, detail_text, is_math
-from chainrule.explainer.render.latex import PREAMBLE, escape
+from chainrule.explainer.render.latex import PREAMBLE
+from chainrule.explainer.render.latex import escape as _escape_text
 
 SCHEMA = "chainrule.worksheet/1"
 ERRATA = "Misprints in the seed"
@@ -107,6 +108,27 @@ def to_markdown(ws, precision: int = 6) -> str:
 
 
 # ------------------------------------------------------------------ latex
+_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙᵢⱼ", "0123456789nij", strict=True))
+_MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$^{z}$"}
+
+
+def escape(text: str) -> str:
+    """Plain text for LaTeX: the explainer's escape, then subscripts and ℝ."""
+    out, run = [], ""
+    for ch in _escape_text(text) + " ":
+        if ch in _SUBS:
+            run += _SUBS[ch]
+            continue
+        if run:
+            out.append(f"$_{{{run}}}$")
+            run = ""
+        out.append(ch)
+    joined = "".join(out)[:-1].replace("/", r"/\allowbreak{}")
+    for k, v in _MATH.items():
+        joined = joined.replace(k, v)
+    return joined
+
+
 def _part_tex(p, precision: int) -> list[str]:
     if p.kind == "number":
         body = f"{p.latex or escape(p.text)} = {bmatrix(p.value, precision)}"
@@ -116,7 +138,7 @@ def _part_tex(p, precision: int) -> list[str]:
     out = [escape(p.text), ""] if p.text else []
     for d in p.details:
         line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
-        out.append(rf"\noindent\hangindent=2em\hspace*{{1em}}{{\small {line}}}\par")
+        out.append(rf"{{\noindent\small\raggedright\hangindent=2em\hspace*{{1em}}{line}\par}}")
     return [*out, ""]
 
 
@@ -124,7 +146,8 @@ def to_latex(ws, precision: int = 6) -> str:
     """The worksheet as a complete LaTeX document."""
     precision = check_precision(precision)
     out = [PREAMBLE, rf"\title{{{escape(ws.title)}}}", r"\date{}", ""]
-    out += [r"\begin{document}", r"\maketitle", "", escape(ws.source), ""]
+    out += [r"\begin{document}", r"\maketitle", r"\sloppy\emergencystretch=3em", ""]
+    out += [escape(ws.source), ""]
     out += [escape(ws.description), ""]
     if ws.choices:
         out += [rf"\paragraph{{{CHOICES}.}}", r"\begin{itemize}"]
