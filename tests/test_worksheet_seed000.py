@@ -12,7 +12,9 @@ import pytest
 import chainrule as cr
 from chainrule.reference import Neural_Network
 
-sympy = pytest.importorskip("sympy", reason="SymPy is not installed (pip install sympy)")
+sympy = pytest.importorskip(
+    "sympy", reason="SymPy is not installed (pip install sympy)"
+)
 
 W1 = np.ones((2, 3))
 W2 = np.ones((3, 1))
@@ -37,9 +39,7 @@ def _numbers(q):
 
 
 def _sym(name, rows, cols):
-    return sympy.Matrix(
-        rows, cols, lambda i, j: sympy.Symbol(f"{name}_{i + 1}{j + 1}")
-    )
+    return sympy.Matrix(rows, cols, lambda i, j: sympy.Symbol(f"{name}_{i + 1}{j + 1}"))
 
 
 def test_every_question_of_the_seed_is_answered_in_its_order(ws):
@@ -108,7 +108,10 @@ def test_q9_q10_dz3_dW2_is_a2_transposed(ws):
     derivative = sympy.Matrix([[sympy.diff(z3, W2[i, 0])] for i in range(3)])
     assert derivative == ws["9"].part("expression").sympy()
     assert derivative == ws["10"].part("expression").sympy().as_explicit().subs(
-        {sympy.MatrixSymbol("a2", 1, 3)[0, j]: sympy.Symbol(f"a2_1{j + 1}") for j in range(3)}
+        {
+            sympy.MatrixSymbol("a2", 1, 3)[0, j]: sympy.Symbol(f"a2_1{j + 1}")
+            for j in range(3)
+        }
     )
     NN, _, _ = _ref(X1, Y1)
     np.testing.assert_allclose(ws["9"].part("number").value, NN.a2.T, rtol=1e-12)
@@ -132,7 +135,9 @@ def test_q11b_rows_are_examples_columns_are_units(ws):
 
 def test_q13_sum_over_examples_element_by_element(ws):
     expr = ws["13"].part("expression").sympy()
-    assert sympy.expand(expr - _sym("a2", 3, 3).T * _sym("delta3", 3, 1)) == sympy.zeros(3, 1)
+    assert sympy.expand(
+        expr - _sym("a2", 3, 3).T * _sym("delta3", 3, 1)
+    ) == sympy.zeros(3, 1)
     lines = ws["13"].part("elements").details
     NN, _, dJdW2 = _ref(X3, Y3)
     for d in lines:
@@ -151,7 +156,9 @@ def test_q14_matrix_form_equals_the_element_sums(ws):
     matrix = ws["14"].part("expression").sympy().as_explicit()
     elements = ws["13"].part("expression").sympy()
     a2, d3 = sympy.MatrixSymbol("a2", 3, 3), sympy.MatrixSymbol("delta3", 3, 1)
-    subs = {a2[i, j]: sympy.Symbol(f"a2_{i + 1}{j + 1}") for i in range(3) for j in range(3)}
+    subs = {
+        a2[i, j]: sympy.Symbol(f"a2_{i + 1}{j + 1}") for i in range(3) for j in range(3)
+    }
     subs |= {d3[i, 0]: sympy.Symbol(f"delta3_{i + 1}1") for i in range(3)}
     assert sympy.expand(matrix.subs(subs) - elements) == sympy.zeros(3, 1)
     shapes = [d.text for d in ws["14"].part("elements").details if d.kind == "shapes"]
@@ -179,9 +186,12 @@ def test_q16_dJdW1_expression_is_sympys_derivative_and_value(ws):
     delta3 = -(y - f(z3)[0, 0]) * fp(z3)
     answer = Xs.T * (delta3 * W2s.T).multiply_elementwise(fp(z2))
     rng = np.random.default_rng(0)
-    values = {s: float(v) for s, v in zip(
-        list(Xs) + list(W1s) + list(W2s) + [y], rng.normal(size=12), strict=True
-    )}
+    values = {
+        s: float(v)
+        for s, v in zip(
+            list(Xs) + list(W1s) + list(W2s) + [y], rng.normal(size=12), strict=True
+        )
+    }
     np.testing.assert_allclose(
         np.array(grad.subs(values).evalf(), dtype=float),
         np.array(answer.subs(values).evalf(), dtype=float),

@@ -99,7 +99,10 @@ def test_seed001_every_gradient_matches_central_differences(s1):
         fd = np.array(
             [
                 [
-                    (_cost(net, X, y, param, i, j, h) - _cost(net, X, y, param, i, j, -h))
+                    (
+                        _cost(net, X, y, param, i, j, h)
+                        - _cost(net, X, y, param, i, j, -h)
+                    )
                     / (2 * h)
                     for j in range(net.params[param].shape[1])
                 ]
@@ -120,7 +123,13 @@ def test_seed001_forward_values_match_a_direct_numpy_pass(s1):
     z2 = sig(z1) @ W["W2"] + b["b2"]
     z3 = sig(z2) @ W["W3"] + b["b3"]
     values = {q.part("number").key: q.part("number").value for q in s1.questions[:6]}
-    for key, want in {"z2": z1, "a2": sig(z1), "z3": z2, "a3": sig(z2), "z4": z3}.items():
+    for key, want in {
+        "z2": z1,
+        "a2": sig(z1),
+        "z3": z2,
+        "a3": sig(z2),
+        "z4": z3,
+    }.items():
         np.testing.assert_allclose(values[key], want, rtol=1e-12)
 
 
@@ -155,10 +164,19 @@ def _tutorial():
 
 def test_seed002_shapes_and_gradients():
     ws = cr.worksheet("seed002")
-    shapes = {q.part("dimension").key: q.part("dimension").value for q in ws.questions[:9]}
+    shapes = {
+        q.part("dimension").key: q.part("dimension").value for q in ws.questions[:9]
+    }
     assert shapes == {
-        "X": (3, 2), "W1": (2, 3), "z2": (3, 3), "a2": (3, 3), "W2": (3, 1),
-        "z3": (3, 1), "yHat": (3, 1), "dJdW1": (2, 3), "dJdW2": (3, 1),
+        "X": (3, 2),
+        "W1": (2, 3),
+        "z2": (3, 3),
+        "a2": (3, 3),
+        "W2": (3, 1),
+        "z3": (3, 1),
+        "yHat": (3, 1),
+        "dJdW1": (2, 3),
+        "dJdW2": (3, 1),
     }
     p, NN = _tutorial()
     dJdW1, dJdW2 = NN.costFunctionPrime(p.X, p.y)

@@ -138,7 +138,9 @@ def _part_tex(p, precision: int) -> list[str]:
     out = [escape(p.text), ""] if p.text else []
     for d in p.details:
         line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
-        out.append(rf"{{\noindent\small\raggedright\hangindent=2em\hspace*{{1em}}{line}\par}}")
+        out.append(
+            rf"{{\noindent\small\raggedright\hangindent=2em\hspace*{{1em}}{line}\par}}"
+        )
     return [*out, ""]
 
 
