@@ -213,3 +213,33 @@ def test_part4_gradients_and_the_uphill_and_downhill_steps():
 def test_unknown_worksheet_is_refused():
     with pytest.raises(cr.UnknownNameError, match="worksheet: unknown name 'seed003'"):
         cr.worksheet("seed003")
+
+
+@pytest.mark.parametrize(
+    ("example", "seed"),
+    [
+        ("seed000-q11", "seed000"),
+        ("seed000-q15", "seed000"),
+        ("seed001", "seed001"),
+        ("seed004", "seed004"),
+        ("tutorial-part4", "part4"),
+    ],
+)
+def test_every_builtin_example_lists_its_seeds_misprints(example, seed):
+    from chainrule.explainer.errata import errata
+
+    text = load_example(example).explain().to_text()
+    listed = errata(seed)
+    assert listed
+    for e in listed:
+        assert e.printed.split()[0] in text.replace("\n", " ")
+
+
+def test_errata_key_of_a_problem_file_is_checked():
+    from chainrule.explainer.problems import parse_problem
+
+    src = "[network]\nsizes = [1, 1]\n[data]\nX = [[1]]\ny = [[1]]\n"
+    with pytest.raises(cr.DataFileError, match="<string>: errata: expected one of"):
+        parse_problem('errata = "seed009"\n' + src)
+    p = parse_problem('errata = "seed002"\n' + src)
+    assert "δ⁽³⁾A⁽²⁾" in p.description

@@ -6,6 +6,7 @@ A problem file is what a textbook exercise states::
     description = "One input, one hidden unit, one output."
     learning_rate = 0.1          # optional: add the update and forward again
     notation = "welch"           # optional: or "bracket"
+    errata = "seed004"           # optional: append that seed's misprints
 
     [network]
     sizes = [1, 1, 1]
@@ -51,10 +52,12 @@ from chainrule.core.trace import NOTATIONS
 from chainrule.data import datasets
 from chainrule.errors import ChainruleError, DataFileError, UnknownNameError
 from chainrule.explainer.derivation import explain
+from chainrule.explainer.errata import describe as describe_errata
+from chainrule.explainer.errata import seeds as errata_seeds
 from chainrule.explainer.explanation import Explanation
 from chainrule.network import Network
 
-TOP_KEYS = {"title", "description", "learning_rate", "notation", "network"}
+TOP_KEYS = {"title", "description", "learning_rate", "notation", "network", "errata"}
 TOP_KEYS |= {"weights", "data"}
 NETWORK_KEYS = {"sizes", "activation", "output_activation", "loss", "bias", "l2"}
 NETWORK_KEYS |= {"seed", "init", "dtype"}
@@ -215,6 +218,16 @@ def _settings(doc: dict, src: str) -> tuple[float | None, str, str, str]:
     return (None if lr is None else float(lr)), notation, texts[0], texts[1]
 
 
+def _with_errata(doc: dict, description: str, src: str) -> str:
+    """The description, with the misprints of the seed named by ``errata``."""
+    seed = doc.get("errata")
+    if seed is None:
+        return description
+    if seed not in errata_seeds():
+        raise _fail(src, "errata", f"expected one of {errata_seeds()}, got {seed!r}")
+    return f"{description} {describe_errata(seed)}".strip()
+
+
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Read a problem from TOML text; ``source`` names it in error messages."""
     try:
@@ -227,6 +240,7 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
             source, unknown[0], f"unknown key; expected one of {sorted(TOP_KEYS)}"
         )
     lr, notation, title, description = _settings(doc, source)
+    description = _with_errata(doc, description, source)
     net = _network(_table(doc, "network", NETWORK_KEYS, source, True), source)
     _weights(net, _table(doc, "weights", set(), source, False), source)
     X, y = _data(net, _table(doc, "data", {"X", "y", "dataset"}, source, True), source)

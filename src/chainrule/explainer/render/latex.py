@@ -44,6 +44,25 @@ _TEXT = {
     "—": "---",
 }
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
+_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙᵢⱼ", "0123456789nij", strict=True))
+_MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$^{z}$"}
+
+
+def _subscripts(text: str) -> str:
+    """Runs of subscript characters (``₁₁``, ``ᵢ``) as ``$_{11}$``; ℝ, ∈."""
+    out, run = [], ""
+    for ch in text + " ":
+        if ch in _SUBS:
+            run += _SUBS[ch]
+            continue
+        if run:
+            out.append(f"$_{{{run}}}$")
+            run = ""
+        out.append(ch)
+    joined = "".join(out)[:-1]
+    for k, v in _MATH.items():
+        joined = joined.replace(k, v)
+    return joined
 
 
 def escape(text: str) -> str:
@@ -64,7 +83,7 @@ def escape(text: str) -> str:
                 sup = ""
             parts.append(ch)
         joined = "".join(parts)[:-1]
-    return joined
+    return _subscripts(joined)
 
 
 PREAMBLE = r"""\documentclass[11pt]{article}

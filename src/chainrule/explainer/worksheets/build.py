@@ -7,13 +7,14 @@ stated in the example); these helpers only pick and label them.
 
 from __future__ import annotations
 
-import tomllib
-from importlib import resources
-
 from chainrule.explainer.derivation import explain
+from chainrule.explainer.errata import errata
 from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.problems import Problem, load_example
-from chainrule.explainer.worksheets.model import Erratum, Part
+from chainrule.explainer.worksheets.model import Part
+
+__all__ = ["concept", "dimension", "elements", "errata", "explained", "expression"]
+__all__ += ["number", "value"]
 
 
 def explained(name: str, **options) -> tuple[Problem, Explanation]:
@@ -70,10 +71,3 @@ def elements(ex: Explanation, key: str, lead: str, kinds: tuple = ()) -> Part:
 def concept(text: str) -> Part:
     """An answer in words."""
     return Part("concept", text)
-
-
-def errata(seed: str) -> tuple[Erratum, ...]:
-    """The misprints listed for one seed (``errata.toml``)."""
-    f = resources.files("chainrule.explainer.worksheets") / "errata.toml"
-    doc = tomllib.loads(f.read_text("utf-8"))
-    return tuple(Erratum(**e) for e in doc.get(seed, []))

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainrule.errors import ConfigError
+from chainrule.explainer.errata import Erratum
+
+__all__ = ["Erratum", "Part", "Question", "Worksheet"]
 
 KINDS = ("dimension", "expression", "elements", "number", "concept")
 
@@ -103,28 +106,6 @@ class Question:
             if p.kind == kind:
                 return p
         raise KeyError(f"question {self.number} has no {kind!r} part")
-
-
-@dataclass(frozen=True)
-class Erratum:
-    """A misprint in the seed and its correction.
-
-    Attributes
-    ----------
-    where : str
-        Where in the seed (a question, an equation).
-    printed : str
-        What the seed prints.
-    correct : str
-        The correct form, which chainrule's output follows.
-    why : str
-        Why the printed form is wrong.
-    """
-
-    where: str
-    printed: str
-    correct: str
-    why: str
 
 
 @dataclass

@@ -108,25 +108,9 @@ def to_markdown(ws, precision: int = 6) -> str:
 
 
 # ------------------------------------------------------------------ latex
-_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙᵢⱼ", "0123456789nij", strict=True))
-_MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$^{z}$"}
-
-
 def escape(text: str) -> str:
-    """Plain text for LaTeX: the explainer's escape, then subscripts and ℝ."""
-    out, run = [], ""
-    for ch in _escape_text(text) + " ":
-        if ch in _SUBS:
-            run += _SUBS[ch]
-            continue
-        if run:
-            out.append(f"$_{{{run}}}$")
-            run = ""
-        out.append(ch)
-    joined = "".join(out)[:-1].replace("/", r"/\allowbreak{}")
-    for k, v in _MATH.items():
-        joined = joined.replace(k, v)
-    return joined
+    """Plain text for LaTeX, with a break allowed after each slash."""
+    return _escape_text(text).replace("/", r"/\allowbreak{}")
 
 
 def _part_tex(p, precision: int) -> list[str]:
