@@ -214,3 +214,40 @@ def test_errata_of_seed000(ws):
     assert any("11" in w for w in where)
     x = next(e for e in ws.errata if e.where == "question 15, X")
     assert "5 10" in x.printed and "10 2" in x.correct
+
+
+@pytest.mark.skipif(
+    not hasattr(cr, "derive"),
+    reason="chainrule.derive (symbolic derivations) is absent",
+)
+def test_q14_q16_expressions_agree_with_chainrule_derive(ws):
+    # cr.derive (DESIGN.md): .symbols["X"], ["y"], ["W1"], ["W2"] and .expr[name]
+    # in those base symbols; evaluated at random numbers, the worksheet's matrix
+    # expressions must give derive's dJdW2 and dJdW1.
+    d = cr.derive([2, 3, 1], activation="sigmoid", loss="sse", bias=False, examples=3)
+    rng = np.random.default_rng(1)
+    subs = {}
+    for key in ("X", "y", "W1", "W2"):
+        for s in d.symbols[key]:
+            subs[s] = float(rng.normal())
+
+    def num(expr):
+        return np.array(sympy.Matrix(expr).subs(subs).evalf(), dtype=float)
+
+    z2 = num(d.expr["z2"])
+    values = {
+        "a2": num(d.expr["a2"]),
+        "delta3": num(d.expr["delta3"]),
+        "X": num(d.symbols["X"]),
+        "W1": num(d.symbols["W1"]),
+        "W2": num(d.symbols["W2"]),
+        "fprime2": np.exp(-z2) / (1 + np.exp(-z2)) ** 2,
+    }
+    for number, key in (("14", "dJdW2"), ("16", "dJdW1")):
+        part = ws[number].part("expression")
+        mats = {
+            sympy.MatrixSymbol(n, r, c): sympy.Matrix(values[n])
+            for n, r, c in part.sympy_shapes
+        }
+        got = np.array(part.sympy().subs(mats).doit().evalf(), dtype=float)
+        np.testing.assert_allclose(got, num(d.expr[key]), rtol=1e-9)

@@ -243,3 +243,33 @@ def test_errata_key_of_a_problem_file_is_checked():
         parse_problem('errata = "seed009"\n' + src)
     p = parse_problem('errata = "seed002"\n' + src)
     assert "δ⁽³⁾A⁽²⁾" in p.description
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "want"),
+    [
+        ("seed000", "14", "dJdW2"),
+        ("seed000", "16", "dJdW1"),
+        ("seed002", "10", "dJdW2"),
+        ("seed002", "11", "dJdW1"),
+        ("part4", "5", "dJdW2"),
+        ("part4", "6", "delta2"),
+        ("part4", "7", "dJdW1"),
+    ],
+)
+def test_matrix_expressions_evaluate_to_the_tutorials_values(name, number, want):
+    sympy = pytest.importorskip("sympy", reason="SymPy is not installed")
+    rng = np.random.default_rng(3)
+    X, y = rng.random((3, 2)), rng.random((3, 1))
+    NN = Neural_Network(seed=2)
+    dJdW1, dJdW2 = NN.costFunctionPrime(X, y)
+    oracle = {"dJdW1": dJdW1, "dJdW2": dJdW2, "delta2": NN.delta2}[want]
+    values = {"a2": NN.a2, "A2": NN.a2, "delta3": NN.delta3, "delta2": NN.delta2}
+    values |= {"X": X, "W1": NN.W1, "W2": NN.W2, "fprime2": NN.sigmoidPrime(NN.z2)}
+    part = cr.worksheet(name)[number].part("expression")
+    mats = {
+        sympy.MatrixSymbol(n, r, c): sympy.Matrix(values[n])
+        for n, r, c in part.sympy_shapes
+    }
+    got = np.array(part.sympy().subs(mats).doit().evalf(), dtype=float)
+    np.testing.assert_allclose(got, oracle, rtol=1e-12, atol=1e-15)
