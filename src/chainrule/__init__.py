@@ -23,6 +23,7 @@ from chainrule.errors import (
     UnknownNameError,
 )
 from chainrule.explainer import Explanation, Step, explain
+from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.loading import load
 from chainrule.network import Network
@@ -48,10 +49,12 @@ __all__ = [
     "Step",
     "Trace",
     "UnknownNameError",
+    "Worksheet",
     "__version__",
     "datasets",
     "explain",
     "gradcheck",
     "load",
     "optimizers",
+    "worksheet",
 ]

@@ -23,6 +23,7 @@ from chainrule.cli import gradcheck as _gradcheck
 from chainrule.cli import info as _info
 from chainrule.cli import predict as _predict
 from chainrule.cli import train as _train
+from chainrule.cli import worksheet as _worksheet
 from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
 from chainrule.errors import ChainruleError
@@ -66,6 +67,7 @@ def _one_line(text: str) -> str:
 
 
 app.command("explain")(explain_command)
+app.command("worksheet", epilog=_worksheet.EPILOG)(_worksheet.worksheet_command)
 
 
 def main(argv: list[str] | None = None) -> int:
