@@ -24,6 +24,7 @@ from chainrule.errors import (
 )
 from chainrule.explainer import Explanation, Step, explain
 from chainrule.explainer.grading import CheckItem, CheckReport, check
+from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.loading import load
 from chainrule.network import Network
@@ -51,6 +52,7 @@ __all__ = [
     "Step",
     "Trace",
     "UnknownNameError",
+    "Worksheet",
     "__version__",
     "check",
     "datasets",
@@ -58,4 +60,5 @@ __all__ = [
     "gradcheck",
     "load",
     "optimizers",
+    "worksheet",
 ]

@@ -24,6 +24,7 @@ from chainrule.cli import info as _info
 from chainrule.cli import playground as _playground
 from chainrule.cli import predict as _predict
 from chainrule.cli import train as _train
+from chainrule.cli import worksheet as _worksheet
 from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
 from chainrule.errors import ChainruleError
@@ -68,6 +69,7 @@ def _one_line(text: str) -> str:
 
 app.command("explain")(explain_command)
 app.command(epilog=_playground.EPILOG)(_playground.playground)
+app.command("worksheet", epilog=_worksheet.EPILOG)(_worksheet.worksheet_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,13 +131,37 @@ def explain_command(
         str | None,
         typer.Option("--vary", help="J and dJ/dW for each value: W2[0,0]=1,2,-1."),
     ] = None,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level", help="matrix, or element: every product written term by term."
+        ),
+    ] = "matrix",
+    learning_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--learning-rate", help="Replace the problem's learning rate (α)."
+        ),
+    ] = None,
+    steps: Annotated[
+        int,
+        typer.Option("--steps", help="Gradient-descent updates, with a cost table."),
+    ] = 1,
+    uphill: Annotated[
+        bool,
+        typer.Option(
+            "--uphill", help="Allow a negative learning rate: step up the gradient."
+        ),
+    ] = False,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
     Examples: chainrule explain --example seed004;
     chainrule explain problem.toml --format markdown --out derivation.md;
     chainrule explain -e classic-2-2-2 --chain W2[0,0];
-    chainrule explain -e seed001 --convention column --vary "W3[0,0]=1,2,-1"
+    chainrule explain -e seed001 --convention column --vary "W3[0,0]=1,2,-1";
+    chainrule explain -e seed000-q15 --level element;
+    chainrule explain -e tutorial-part4 --learning-rate -3 --uphill
     """
     if list_:
         for name, title in list_examples().items():
@@ -160,6 +184,10 @@ def explain_command(
         convention=convention,
         update_biases=False if freeze_biases else None,
         example_index=example_index,
+        learning_rate=learning_rate,
+        level=level,
+        steps=steps,
+        uphill=uphill,
     )
     if chain is not None or vary_ is not None:
         text = _chain_or_vary(p, explanation, chain, vary_, format, example_index)

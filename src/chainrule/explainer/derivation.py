@@ -16,6 +16,8 @@ from chainrule.core.activations import get_activation
 from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.explainer import forms
 from chainrule.explainer.chain import scalar_chain
+from chainrule.explainer.descent import check_descent, descent_step
+from chainrule.explainer.elements import annotate, check_level, check_size
 from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.flows import flow_steps
 from chainrule.explainer.formulas import activation_formula
@@ -30,7 +32,6 @@ from chainrule.explainer.steps import (
     short_number,
 )
 from chainrule.network import Network
-from chainrule.validation import check_positive
 
 
 def _tex(plain: str) -> str:
@@ -158,12 +159,13 @@ def update_steps(
     """
     lr = short_number(learning_rate)
     note = f"α = {lr}" + ("; biases frozen: they keep their values" if frozen else "")
+    lr_sub = f"({lr})" if learning_rate < 0 else lr
     new = {}
     for key, g in grads.items():
         new[key] = rec.values[key] - learning_rate * g
         d = f"dJd{key}"
         rhs = (f"<{key}> − α <{d}>", rf"<{key}> - \alpha <{d}>")
-        sub = f"⟦{key}⟧ − {lr} · ⟦{d}⟧"
+        sub = f"⟦{key}⟧ − {lr_sub} · ⟦{d}⟧"
         rec.add(
             key,
             "update",
@@ -187,6 +189,9 @@ def explain(
     convention: str = "row",
     update_biases: bool = True,
     example_index: int | None = None,
+    level: str = "matrix",
+    steps: int = 1,
+    uphill: bool = False,
     title: str | None = None,
     description: str = "",
 ) -> Explanation:
@@ -214,6 +219,21 @@ def explain(
         the update leaves them as they are (worked examples that do so).
     example_index : int, optional
         Explain example ``k`` of the batch alone (``X[k]``, ``y[k]``).
+    level : {"matrix", "element"}
+        ``"element"`` also writes every product out element by element, and
+        every ``∂J/∂W`` element as the sum of its per-example contributions
+        (:mod:`chainrule.explainer.elements`). Every product shows its shapes
+        and every transpose its reason at both levels (row convention only:
+        the shape and element lines are written for ``z = aW + b``).
+    steps : int
+        With a learning rate: how many gradient-descent updates to take. The
+        first is written out; with ``steps > 1`` (or ``uphill``) a ``"costs"``
+        step holds ``J`` before and after each update, and its note says
+        whether ``J`` went down.
+    uphill : bool
+        Allow a negative learning rate: ``W := W − α ∂J/∂W`` with ``α < 0``
+        moves along the gradient, uphill, as the tutorial's part 4 does to
+        show that ``J`` rises.
     title, description : str, optional
         Shown at the top of every rendering.
 
@@ -226,11 +246,14 @@ def explain(
     UnknownNameError
         ``notation`` or ``convention`` is not one of the two.
     InvalidValueError, ShapeError
-        Bad ``X``, ``y``, ``learning_rate``, ``update_biases`` or
-        ``example_index`` (checked before any work).
+        Bad ``X``, ``y``, ``learning_rate``, ``update_biases``,
+        ``example_index``, ``steps``, ``uphill`` or ``level`` (checked before
+        any work); ``level="element"`` for a network and data too large to
+        write out (more than ``elements.MAX_ELEMENTS`` lines).
     ConfigError
         ``update_biases=False`` without a learning rate or without biases:
-        it would change nothing.
+        it would change nothing; ``level="element"`` with the column
+        convention.
 
     Examples
     --------
@@ -255,12 +278,19 @@ def explain(
     if not isinstance(net, Network):
         raise InvalidValueError(f"net: expected a chainrule.Network, got {net!r}")
     names = Names(check_notation(notation), net.n_layers, check_convention(convention))
-    if learning_rate is not None:
-        learning_rate = check_positive("learning_rate", learning_rate)
+    level = check_level(level)
+    learning_rate, n_steps = check_descent(learning_rate, steps, uphill)
     _check_update_biases(update_biases, learning_rate, net)
     X, y = net.check_data(X, y)
     if example_index is not None:
         X, y = one_example(X, y, example_index)
+    if level == "element":
+        if names.convention == "column":
+            raise ConfigError(
+                "level: 'element' writes the row convention's products "
+                "(z = aW + b); use convention='row'"
+            )
+        check_size(net.sizes, X.shape[0], net.bias)
     t = net.trace(X, y)
     view = Transposed if names.convention == "column" else dict
     steps = _forward(net, names, view(t), again=False) + _backward(net, names, view(t))
@@ -276,6 +306,10 @@ def explain(
         steps += rec.steps
         frozen_keys = set(net.params) - set(keys)
         steps += _forward(after, names, view(after.trace(X, y)), True, frozen_keys)
+        if n_steps > 1 or uphill:
+            steps.append(descent_step(net, X, y, learning_rate, n_steps, update_biases))
+    if names.convention == "row":
+        steps = annotate(steps, names, level)
     return Explanation(
         steps,
         notation=names.notation,

@@ -6,6 +6,7 @@ A problem file is what a textbook exercise states::
     description = "One input, one hidden unit, one output."
     learning_rate = 0.1          # optional: add the update and forward again
     notation = "welch"           # optional: or "bracket"
+    errata = "seed004"           # optional: append that seed's misprints
 
     [network]
     sizes = [1, 1, 1]
@@ -52,11 +53,13 @@ from chainrule.core.trace import NOTATIONS
 from chainrule.data import datasets
 from chainrule.errors import ChainruleError, DataFileError, UnknownNameError
 from chainrule.explainer.derivation import explain
+from chainrule.explainer.errata import describe as describe_errata
+from chainrule.explainer.errata import seeds as errata_seeds
 from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.names import CONVENTIONS
 from chainrule.network import Network
 
-TOP_KEYS = {"title", "description", "learning_rate", "notation", "network"}
+TOP_KEYS = {"title", "description", "learning_rate", "notation", "network", "errata"}
 TOP_KEYS |= {"weights", "data", "convention", "update_biases"}
 NETWORK_KEYS = {"sizes", "activation", "output_activation", "loss", "bias", "l2"}
 NETWORK_KEYS |= {"seed", "init", "dtype"}
@@ -89,6 +92,10 @@ class Problem:
         convention: str | None = None,
         update_biases: bool | None = None,
         example_index: int | None = None,
+        learning_rate: float | None = None,
+        level: str = "matrix",
+        steps: int = 1,
+        uphill: bool = False,
     ) -> Explanation:
         """:func:`~chainrule.explain.explain` with the problem's settings.
 
@@ -99,7 +106,12 @@ class Problem:
             self.network,
             self.X,
             self.y,
-            learning_rate=self.learning_rate,
+            learning_rate=self.learning_rate
+            if learning_rate is None
+            else learning_rate,
+            level=level,
+            steps=steps,
+            uphill=uphill,
             notation=notation or self.notation,
             convention=convention or self.convention,
             update_biases=self.update_biases
@@ -293,6 +305,16 @@ def _settings(doc: dict, src: str) -> tuple[float | None, str, str, str]:
     return (None if lr is None else float(lr)), notation, texts[0], texts[1]
 
 
+def _with_errata(doc: dict, description: str, src: str) -> str:
+    """The description, with the misprints of the seed named by ``errata``."""
+    seed = doc.get("errata")
+    if seed is None:
+        return description
+    if seed not in errata_seeds():
+        raise _fail(src, "errata", f"expected one of {errata_seeds()}, got {seed!r}")
+    return f"{description} {describe_errata(seed)}".strip()
+
+
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Read a problem from TOML text; ``source`` names it in error messages."""
     try:
@@ -305,6 +327,7 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
             source, unknown[0], f"unknown key; expected one of {sorted(TOP_KEYS)}"
         )
     lr, notation, title, description = _settings(doc, source)
+    description = _with_errata(doc, description, source)
     convention, update = _convention(doc, source)
     column = convention == "column"
     net = _network(_table(doc, "network", NETWORK_KEYS, source, True), source)

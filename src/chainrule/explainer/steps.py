@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from chainrule.explainer.formulas import activation_formula, cost_formula
 from chainrule.explainer.names import Names
 
 Array = np.ndarray
-PHASES = ("given", "forward", "backward", "update", "forward_again")
+PHASES = ("given", "forward", "backward", "update", "forward_again", "descent")
 PLACEHOLDER = re.compile(r"⟦([^⟧]+)⟧")
 
 
@@ -50,9 +50,13 @@ class Step:
         The right-hand side with ``⟦key⟧`` for each operand's value.
     uses : tuple of str
         The symbols of the earlier steps the formula reads.
-    phase : {"given", "forward", "backward", "update", "forward_again"}
+    phase : {"given", "forward", "backward", "update", "forward_again", "descent"}
     note : str
         A remark in plain text (which activation, a simplification).
+    details : tuple of Detail
+        Extra lines under the step (:mod:`chainrule.explainer.elements`): the
+        shapes of its product, why an operand is transposed, and at element
+        level every element written out term by term.
     """
 
     symbol: str
@@ -67,6 +71,39 @@ class Step:
     uses: tuple = ()
     phase: str = "forward"
     note: str = ""
+    details: tuple = field(default=())
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One line under a step: ``text = factors = products = value``.
+
+    Attributes
+    ----------
+    kind : {"shapes", "transpose", "element", "examples", "cost"}
+        ``"shapes"``: the operands' shapes and the result's; ``"transpose"``:
+        why an operand is transposed; ``"element"``: one element of the
+        step's value written as a sum of products; ``"examples"``: one element
+        of a gradient as the sum of one contribution per example; ``"cost"``:
+        one row of a cost table.
+    text, latex : str
+        The line's words or its symbolic side, plain and LaTeX (math mode for
+        ``"element"``, ``"examples"`` and ``"cost"``; prose otherwise).
+    index : tuple of int
+        The element's ``(row, column)``, from 0; ``()`` for a whole-step line.
+    factors : tuple of tuple of float
+        The terms that are added, each the tuple of the numbers multiplied:
+        ``((a11, W11), (a12, W21), ...)``.
+    value : float or None
+        The sum: the step's value at ``index`` (or the cost of the row).
+    """
+
+    kind: str
+    text: str
+    latex: str = ""
+    index: tuple = ()
+    factors: tuple = ()
+    value: float | None = None
 
 
 class Recorder:

@@ -18,10 +18,12 @@ import html
 
 from chainrule.errors import ConfigError
 from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import is_math, pieces
 from chainrule.explainer.render.diagram import to_svg
 from chainrule.explainer.render.markdown import equation_lines, latex
 from chainrule.explainer.render.walk import (
     Contents,
+    Details,
     Diagram,
     Equation,
     Heading,
@@ -48,10 +50,14 @@ STYLE = """
 .chainrule nav ol { margin: 0.3rem 0; } .chainrule figure { margin: 1rem 0; }
 .chainrule svg { max-width: 100%; height: auto; }
 .chainrule figcaption { color: #555; font-size: 0.9em; }
+.chainrule .detail { color: #333; margin: 0.15rem 0 0.15rem 1.5rem; font-size: 0.95em; }
+.chainrule .detail.math { display: flex; flex-wrap: wrap; gap: 0.2rem 0.5rem; }
+.chainrule .detail.math math { font-size: 1em; }
 """
 
 
-def _converter():
+def converter():
+    """latex2mathml's ``convert`` (the ``html`` extra), or a ConfigError."""
     try:
         from latex2mathml.converter import convert
     except ImportError:  # pragma: no cover - depends on the environment
@@ -62,7 +68,7 @@ def _converter():
 
 
 def _math(tex: str) -> str:
-    return _converter()(tex, display="inline")
+    return converter()(tex, display="inline")
 
 
 def _heading(r: Heading, precision: int) -> list[str]:
@@ -128,6 +134,24 @@ def _equation(r: Equation, precision: int) -> list[str]:
     ]
 
 
+def _details(r: Details, precision: int) -> list[str]:
+    """The lines under a step; an equation's pieces wrap at their ``=`` signs."""
+    out = []
+    for d in r.lines:
+        if not is_math(d):
+            out.append(f'<div class="detail">{html.escape(d.text)}</div>')
+            continue
+        parts = pieces(d, precision, latex=True)
+        cells = [f"<span>{_math(parts[0])}</span>"]
+        cells += [f"<span>{_math('= ' + p)}</span>" for p in parts[1:]]
+        out.append(f'<div class="detail math">{" ".join(cells)}</div>')
+    return [
+        f'<div class="details" id="{html.escape(r.anchor)}-details">',
+        *out,
+        "</div>",
+    ]
+
+
 def _fallback(lines: list[str]) -> list[str]:
     return ["<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"]
 
@@ -139,6 +163,7 @@ FORMATTERS = {
     Diagram: _diagram,
     Table: _table,
     Equation: _equation,
+    Details: _details,
 }
 
 

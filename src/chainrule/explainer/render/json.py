@@ -16,7 +16,10 @@ Schema (``"schema": "chainrule.explain/1"``)::
          "formula": str, "formula_latex": str,
          "substitution": str, "substitution_latex": str,
          "shape": [int], "value": float | [[float]], "uses": [str],
-         "note": str}
+         "note": str,
+         "details": [{"kind": str, "text": str, "latex": str,
+                      "index": [int], "factors": [[float]],
+                      "value": float | null}]}
       ],
       "chain": null | {
         "mapping": str, "mapping_latex": str,
@@ -42,7 +45,7 @@ import numpy as np
 
 from chainrule.errors import DataFileError
 from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
-from chainrule.explainer.steps import Step
+from chainrule.explainer.steps import Detail, Step
 
 SCHEMA = "chainrule.explain/1"
 
@@ -83,8 +86,19 @@ def to_json(ex) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
+def _read_detail(d: dict) -> Detail:
+    return Detail(
+        **{
+            **d,
+            "index": tuple(d["index"]),
+            "factors": tuple(tuple(f) for f in d["factors"]),
+        }
+    )
+
+
 def _read_step(d: dict, dtype: str) -> Step:
     names = {f.name for f in fields(Step)}
+    d = {"details": [], **d}  # files written before details existed
     if set(d) != names:
         raise DataFileError(
             f"steps: expected the keys {sorted(names)}, got {sorted(d)}"
@@ -95,7 +109,13 @@ def _read_step(d: dict, dtype: str) -> Step:
     else:
         value = np.array(value, dtype=dtype).reshape(d["shape"])
     return Step(
-        **{**d, "shape": tuple(d["shape"]), "uses": tuple(d["uses"]), "value": value}
+        **{
+            **d,
+            "shape": tuple(d["shape"]),
+            "uses": tuple(d["uses"]),
+            "value": value,
+            "details": tuple(_read_detail(x) for x in d["details"]),
+        }
     )
 
 

@@ -13,9 +13,11 @@ their shape (:mod:`chainrule.explainer.render.grid`). Formatting only.
 from __future__ import annotations
 
 from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.markdown import equation_lines, latex
 from chainrule.explainer.render.walk import (
     Contents,
+    Details,
     Diagram,
     Equation,
     Heading,
@@ -50,8 +52,6 @@ _TEXT = {
     "∘": r"$\circ$",
     "ᵀ": r"$^{\top}$",
     "‖": r"$\|$",
-    "ₙ": r"$_n$",
-    "ⱼ": r"$_j$",
     "≤": r"$\le$",
     "→": r"$\to$",
     "–": "--",
@@ -62,15 +62,24 @@ _TEXT = {
     "ₓ": r"$\times$",
     "⊘": r"$\oslash$",
 }
-_TEXT.update({chr(0x2080 + d): f"$_{d}$" for d in range(10)})
+# a run of subscripts (z₁₁, aᵢⱼ) is written as one: $_{11}$
+_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙᵢⱼ", "0123456789nij", strict=True))
+_MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$^{z}$"}
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
 
 def escape(text: str) -> str:
     """Plain text for a LaTeX paragraph: specials escaped, symbols as math."""
-    out = []
-    for ch in text:
+    out, run = [], ""
+    for ch in text + " ":
+        if ch in _SUBS:
+            run += _SUBS[ch]
+            continue
+        if run:
+            out.append(f"$_{{{run}}}$")
+            run = ""
         out.append(_TEXT.get(ch, ch))
+    out.pop()
     # superscript digits and parentheses, as in z⁽²⁾: write them as ^{(2)}
     joined = "".join(out)
     if any(c in joined for c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"):
@@ -84,6 +93,8 @@ def escape(text: str) -> str:
                 sup = ""
             parts.append(ch)
         joined = "".join(parts)[:-1]
+    for k, v in _MATH.items():
+        joined = joined.replace(k, v)
     return joined
 
 
@@ -145,6 +156,16 @@ def _equation(r: Equation, precision: int) -> list[str]:
     return [head, *lines, ""]
 
 
+def _details(r: Details, precision: int) -> list[str]:
+    """The lines under a step, small and indented: inline math breaks after
+    ``=`` and ``+``, prose at spaces."""
+    out = []
+    for d in r.lines:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
+        out.append(rf"\noindent\hangindent=2em\hspace*{{1em}}{{\small {line}}}\par")
+    return [*out, ""]
+
+
 def _fallback(lines: list[str]) -> list[str]:
     return [*(escape(line) + r"\\" for line in lines), ""]
 
@@ -156,6 +177,7 @@ FORMATTERS = {
     Diagram: lambda r, p: [],  # drawn by the HTML page and by chainrule.plot
     Table: _table,
     Equation: _equation,
+    Details: _details,
 }
 
 

@@ -10,9 +10,11 @@ Formatting only: every number is a step's value.
 from __future__ import annotations
 
 from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.grid import INLINE, bmatrix
 from chainrule.explainer.render.walk import (
     Contents,
+    Details,
     Diagram,
     Equation,
     Heading,
@@ -99,6 +101,15 @@ def _equation(r: Equation, precision: int) -> list[str]:
     return [head, "", "$$", r"\begin{aligned}", body, r"\end{aligned}", "$$", ""]
 
 
+def _details(r: Details, precision: int) -> list[str]:
+    """The lines under a step as a bullet list: math, or prose."""
+    out = []
+    for d in r.lines:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else _escape(d.text)
+        out.append(f"- {line}")
+    return [*out, ""]
+
+
 def _contents(r: Contents, precision: int) -> list[str]:
     return [
         "  " * (level - 2) + f"- [{_escape(text)}](#{anchor})"
@@ -117,6 +128,7 @@ FORMATTERS = {
     Diagram: lambda r, p: [],  # drawn by the HTML page and by chainrule.plot
     Table: _table,
     Equation: _equation,
+    Details: _details,
 }
 
 

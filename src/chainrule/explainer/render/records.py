@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from chainrule.explainer.numbers import is_scalar
+from chainrule.explainer.render.details import detail_text
 from chainrule.explainer.render.grid import INLINE, grid, inline_text
 
 
@@ -214,4 +215,21 @@ class Equation:
         return self.formula.text[0][len(self.name.text[0]) :]
 
 
-Record = Heading | Paragraph | Contents | Diagram | Table | Equation
+@dataclass(frozen=True, eq=False)
+class Details:
+    """The lines under a step (:class:`~chainrule.explainer.steps.Detail`).
+
+    Its product's shapes, why an operand is transposed, at element level each
+    element term by term, and the rows of a cost table; each line reads
+    ``text = factors = products = value``
+    (:func:`chainrule.explainer.render.details.pieces`).
+    """
+
+    anchor: str
+    lines: tuple
+
+    def plain(self, precision: int) -> list[str]:
+        return [detail_text(d, precision) for d in self.lines]
+
+
+Record = Heading | Paragraph | Contents | Diagram | Table | Equation | Details

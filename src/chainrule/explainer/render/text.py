@@ -19,10 +19,12 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import detail_text
 from chainrule.explainer.render.grid import block_text, inline_text
 from chainrule.explainer.render.walk import (
     HEADINGS,
     Contents,
+    Details,
     Diagram,
     Equation,
     Heading,
@@ -132,6 +134,14 @@ def _equation(r: Equation, precision: int) -> list[RenderableType]:
     return [_join(lines)]
 
 
+def _details(r: Details, precision: int) -> list[RenderableType]:
+    """The lines under a step, dim and indented; a long one folds at spaces."""
+    lines = []
+    for d in r.lines:
+        lines += _fold(Text("    " + detail_text(d, precision), style="dim"), 8)
+    return [_join(lines)]
+
+
 def _fallback(lines: list[str]) -> list[RenderableType]:
     return [_join([x for line in lines for x in _fold(Text(line), 4)])]
 
@@ -143,6 +153,7 @@ FORMATTERS = {
     Diagram: lambda r, p: [],  # drawn by the HTML page and by chainrule.plot
     Table: _table,
     Equation: _equation,
+    Details: _details,
 }
 
 

@@ -12,6 +12,9 @@ with a table ``FORMATTERS`` from record type to a function. The records:
 ``Table``      columns of cells (``str`` or :class:`Math`): the given values,
                seed 004's elementary functions
 ``Equation``   one step: ``formula``, ``= substitution``, ``= value``
+``Details``    the lines under a step: its product's shapes, why an operand
+               is transposed, each element term by term (``level="element"``),
+               the rows of a cost table (``steps=N``)
 =============  ==============================================================
 
 (defined in :mod:`chainrule.explainer.render.records`, with their ``plain``
@@ -25,8 +28,8 @@ keeps every value).
 
 How a new kind of content gets rendered: a step is turned into records by
 :func:`step_records`, from whatever the :class:`~chainrule.explainer.Step`
-carries (name, formula, substitution, value, shape, note). New content (an
-element-level expansion, a worksheet line) becomes either existing records
+carries (name, formula, substitution, value, shape, note, details). New
+content becomes either existing records
 (an ``Equation`` per line, a ``Table``) or a new frozen dataclass here with a
 ``plain(precision) -> list[str]`` method, yielded by :func:`step_records` or
 :func:`walk`. A renderer without a formatter for a record type prints its
@@ -54,6 +57,7 @@ import numpy as np
 from chainrule.explainer.numbers import shape_text
 from chainrule.explainer.render.records import (
     Contents,
+    Details,
     Diagram,
     Equation,
     Heading,
@@ -71,6 +75,7 @@ HEADINGS = {
     "backward": "Backward",
     "update": "Update: gradient descent",
     "forward_again": "Forward again, with the new parameters",
+    "descent": "Several steps of gradient descent",
 }
 DIAGRAM_UNITS = 16  # wider layers are not drawn (the diagram would not be read)
 CHAIN_TABLE = "Elementary functions and their derivatives (seed 004, problem 3)"
@@ -104,6 +109,8 @@ def step_records(ex, s: Step) -> Iterator[Record]:
         s.shape,
         s.note,
     )
+    if s.details:
+        yield Details(s.symbol, tuple(s.details))
 
 
 def network_line(ex) -> str:
