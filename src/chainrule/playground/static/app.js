@@ -255,6 +255,9 @@ function renderForms() {
       ex.append(el("option", { value: name }, `${name}: ${title}`));
     }
   }
+  // the example on show, when it is one (its title says which)
+  const shown = Object.entries(state.examples).find(([, t]) => t === state.explanation.title);
+  if (shown) ex.value = shown[0];
   const lim = state.limits;
   $("limits").textContent = `Limits: at most ${lim.units} units per layer, ` +
     `${lim.weight_layers} weight layers, ${lim.rows} examples, ` +
