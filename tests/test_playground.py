@@ -570,3 +570,8 @@ def test_mistakes_in_the_page_are_told_in_the_page(page):
         'W1[0,0]: expected a number, got "lots"'
     )
     assert page.locator("#cost-count").text_content() == "0"
+    # a server that no longer answers is said so, and nothing changes
+    page.route("**/api/step", lambda route: route.abort())
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator("#message")).to_contain_text("server does not answer")
+    assert shown(page, "J") == "0.32"
