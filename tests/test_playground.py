@@ -9,8 +9,8 @@ section 5), and ``Network.trace`` of the edited network.
 
 import http.client
 import json
-import re
 import os
+import re
 import shutil
 import signal
 import subprocess
