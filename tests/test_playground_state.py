@@ -195,6 +195,8 @@ def test_quiz_uses_check_on_the_current_explanation():
     wrong = grade(pg, {"dJdW1": "5"})["items"][0]
     assert wrong["verdict"] == "wrong value" and "1.92" not in wrong["reason"]
     assert wrong["reason"] == "wrong value: row 1, column 1 is not right"
+    shape = grade(pg, {"z2": "1 2"})["items"][0]  # a shape is no secret
+    assert shape["reason"] == "wrong shape: expected 1×1, got 1×2"
     pg.set_param("W1", [0, 0], 1.0)  # now dJdW1 is something else
     assert grade(pg, {"dJdW1": "-1.92"})["score"] == 0.0
     with pytest.raises(InvalidValueError, match="answers"):

@@ -180,21 +180,25 @@ def grade(pg: Playground, answers: object) -> dict:
             "symbol": it.symbol,
             "ok": bool(it.ok),
             "verdict": it.verdict,
-            "reason": hide_expected(it.reason),
+            "reason": hide_expected(it.verdict, it.reason),
         }
         for it in report.items
     ]
     return {"score": float(report.score), "items": items}
 
 
-def hide_expected(reason: str) -> str:
-    """A verdict's reason without the expected number, which the quiz hides.
+def hide_expected(verdict: str, reason: str) -> str:
+    """A verdict's reason without the expected number, which the quiz hides;
+    other reasons (a shape, a sign) as they are.
 
-    >>> hide_expected("wrong value: row 1, column 2: expected -1.92, got 5")
+    >>> why = "wrong value: row 1, column 2: expected -1.92, got 5"
+    >>> hide_expected("wrong value", why)
     'wrong value: row 1, column 2 is not right'
-    >>> hide_expected("wrong sign: the negated answer is right")
-    'wrong sign: the negated answer is right'
+    >>> hide_expected("wrong shape", "wrong shape: expected 3×3, got 1×3")
+    'wrong shape: expected 3×3, got 1×3'
     """
+    if verdict != "wrong value":
+        return reason
     short = _EXPECTED.sub("", reason)
     return short if short == reason else f"{short} is not right"
 
