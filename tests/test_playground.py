@@ -10,6 +10,7 @@ section 5), and ``Network.trace`` of the edited network.
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -344,6 +345,10 @@ def test_a_weight_edited_on_the_diagram(page):
     # ŷ = relu(3 · 0.5) · 1 = 1.5 and J = (2 − 1.5)² / 2 = 0.125
     expect(page.locator('#steps [data-symbol="J"]')).to_have_text("0.125")
     assert page.locator('#diagram [data-symbol="yHat"]').text_content() == "1.5"
+    # the focus is back on that weight (redrawn), ready for the next change
+    expect(
+        page.locator('#diagram [data-symbol="W2"][data-index="0,0"]')
+    ).to_be_focused()
 
 
 def test_an_example_and_a_csv_loaded_from_the_page(page):
@@ -410,3 +415,163 @@ def test_tall_data_shows_its_first_rows_and_any_row_in_the_diagram(page):
     page.select_option("#row", value="29")  # the last example: a = 29, b = 2
     x = page.locator('#diagram [data-symbol="X"]')
     assert [float(e.get_attribute("data-value")) for e in x.all()] == [1.0, 1.0]
+
+
+# ---------------------------------------------------- the column convention
+def assert_shown_values_are(page, t):
+    """Every value element of the page equals ``t`` (a trace: one example per
+    row, W as inputs × outputs) at its ``data-index``; the number compared."""
+    compared = 0
+    for e in page.locator("[data-symbol][data-value]").all():
+        symbol = e.get_attribute("data-symbol")
+        if symbol not in t:
+            continue
+        index = e.get_attribute("data-index")
+        cell = e.get_attribute("data-cell")
+        if index is None:
+            want = t[symbol]
+        else:
+            i, j = map(int, index.split(","))
+            want = t[symbol][i, j]
+            if cell is not None:  # where it is shown: the transpose's element
+                assert cell == f"{j},{i}", (symbol, index, cell)
+        assert float(e.get_attribute("data-value")) == float(want), (symbol, index)
+        compared += 1
+    return compared
+
+
+def test_the_column_convention_shows_transposes_and_edits_the_right_weight(
+    page, url, tmp_path
+):
+    p = load_example("tutorial-part4")
+    page.select_option("#example", "tutorial-part4")
+    page.get_by_role("button", name="Load example").click()
+    expect(page.locator("#title")).to_contain_text("The tutorial, part 4")
+    page.select_option("#set-notation", "column")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#step-z2 h3 math")).to_contain_text("Z[1]")
+    assert "(3, 2)" in page.locator("#step-W1").text_content()  # outputs × inputs
+    assert "dW[1]" in page.locator("#step-dJdW1 h3").text_content()
+    # data-symbol keeps the trace's names, data-index the trace's index
+    t = p.network.trace(p.X, p.y)
+    assert assert_shown_values_are(page, t) > 60
+    # shown row 3, column 1 of W[1] (units × inputs) is W1[0, 2] of the network
+    cell = page.locator('#step-W1 button.editable:has([data-cell="2,0"])')
+    assert cell.get_attribute("aria-label").startswith(
+        "change W1[0,2], shown as W[1][2,0]"
+    )
+    cell.click()
+    assert page.locator("#editor-label").text_content() == (
+        "W1[0,2], shown as W[1][2,0] = "
+    )
+    page.fill("#editor-input", "0.25")
+    page.keyboard.press("Enter")
+    expect(
+        page.locator('#step-W1 [data-symbol="W1"][data-index="0,2"]')
+    ).to_have_attribute("data-value", "0.25")
+    # focus is back on the element changed, redrawn
+    expect(page.locator('#step-W1 button:has([data-cell="2,0"])')).to_be_focused()
+    # the server's network changed in that element alone
+    path = tmp_path / "model.safetensors"
+    path.write_bytes(request(url, "/api/export/safetensors")[1])
+    edited = cr.load(path)
+    W1 = p.network.params["W1"].copy()
+    W1[0, 2] = 0.25
+    np.testing.assert_array_equal(edited.params["W1"], W1)
+    assert assert_shown_values_are(page, edited.trace(p.X, p.y)) > 60
+    # the diagram's edge from input 1 to hidden unit 3 is that weight
+    w = page.locator('#diagram [data-symbol="W1"][data-index="0,2"]')
+    assert w.get_attribute("aria-label") == (
+        "change W1[0,2], shown as W[1][2,0], now 0.25"
+    )
+    # the examples are the columns of X: the diagram shows any of them
+    page.select_option("#row", value="1")
+    x = page.locator('#diagram [data-symbol="X"]')
+    assert [e.get_attribute("data-index") for e in x.all()] == ["1,0", "1,1"]
+    page.select_option("#set-notation", "welch")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#step-W1")).to_contain_text("(2, 3)")
+
+
+# ------------------------------------------------------------ the quiz mode
+def hidden_values(ex):
+    """The computed values of an explanation, by symbol (the quiz hides them)."""
+    return {s.symbol: s.value for s in ex.steps if s.phase != "given"}
+
+
+def assert_nothing_hidden_in_the_page(page, ex):
+    html = page.content()  # the DOM: attributes, text, titles, MathML
+    for symbol, value in hidden_values(ex).items():
+        assert page.locator(f'[data-symbol="{symbol}"][data-value]').count() == 0
+        for e in page.locator(f'[data-symbol="{symbol}"]').all():
+            assert e.text_content() == "?", symbol  # the diagram's placeholder
+        inp = page.locator(f'#steps input[data-answer="{symbol}"]')
+        assert inp.count() == 1 and inp.input_value() == "", symbol
+        for x in np.ravel(value):
+            if float(x).is_integer():  # 0 and 1 are in every name (W⁽¹⁾)
+                continue
+            for text in {repr(float(x)), f"{x:.6g}", f"{x:.4g}"}:
+                pattern = rf"(?<![\d.]){re.escape(text)}(?!\d)"
+                assert not re.search(pattern, html), (symbol, text)
+
+
+def test_quiz_mode_puts_no_hidden_value_in_the_page(page):
+    ex = load_example("seed004").explain()
+    assert len(hidden_values(ex)) >= 15  # forward, backward, update, again
+    page.get_by_role("button", name="Backward").click()  # the diagram shows δ
+    page.get_by_label("Quiz mode").check()
+    assert_nothing_hidden_in_the_page(page, ex)
+    assert page.locator("#step-dJdW1 .eq").count() == 0  # no numbers put in
+    assert "∂" in page.locator("#step-dJdW1 .formula").text_content()
+    # one step later, the new values are hidden too, the status line included
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator("#cost-count")).to_have_text("1")
+    expect(page.locator("#status")).to_contain_text("hidden in quiz mode")
+    net = seed004_net()
+    net.step([[3.0]], [[2.0]], 0.1)
+    after = cr.explain(net, [[3.0]], [[2.0]], learning_rate=0.1)
+    assert_nothing_hidden_in_the_page(page, after)
+    # switched off, the values are back and the inputs gone
+    page.get_by_label("Quiz mode").uncheck()
+    expect(page.locator('#steps [data-symbol="J"]')).to_have_text("0.0040572")
+    assert page.locator(".answer-input").count() == 0
+    assert page.locator("#step-dJdW1 .eq math").count() == 1
+    assert page.locator('#diagram [data-symbol="delta3"]').text_content() != "?"
+
+
+def test_a_wrong_answer_is_not_told_the_right_one(page):
+    page.get_by_label("Quiz mode").check()
+    answer = page.get_by_label("answer for dJdW1")
+    answer.fill("5")
+    answer.press("Enter")  # Enter checks the answers
+    expect(page.locator("#quiz-score")).to_contain_text("Score: 0%")
+    verdict = page.locator('[data-verdict="dJdW1"]').text_content()
+    assert "wrong value" in verdict and "1.92" not in verdict
+    expect(page.get_by_label("answer for dJdW1")).to_be_focused()
+    expect(page.get_by_label("answer for dJdW1")).to_have_value("5")
+
+
+def test_mistakes_in_the_page_are_told_in_the_page(page):
+    page.fill("#train-steps", "0")
+    page.get_by_role("button", name="Train").click()
+    expect(page.locator("#message")).to_contain_text("updates: expected a whole")
+    expect(page.locator("#train-steps")).to_be_focused()
+    csv = b"a,b\n1,2\n"
+    page.set_input_files(
+        "#csv-file", files=[{"name": "s.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#message")).to_contain_text("Name the target column")
+    expect(page.locator("#csv-target")).to_be_focused()
+    page.locator('#steps button.editable:has([data-symbol="W1"])').click()
+    page.fill("#editor-input", "lots")
+    page.keyboard.press("Enter")
+    expect(page.locator("#message")).to_contain_text(
+        'W1[0,0]: expected a number, got "lots"'
+    )
+    assert page.locator("#cost-count").text_content() == "0"
+    # a server that no longer answers is said so, and nothing changes
+    page.route("**/api/step", lambda route: route.abort())
+    page.get_by_role("button", name="Step").click()
+    expect(page.locator("#message")).to_contain_text("server does not answer")
+    assert shown(page, "J") == "0.32"

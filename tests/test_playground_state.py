@@ -15,7 +15,7 @@ from chainrule.errors import ChainruleError, DataFileError, InvalidValueError
 from chainrule.explainer.problems import load_example
 from chainrule.playground import state as limits
 from chainrule.playground.sources import MAX_UPLOAD_BYTES, from_csv_text, from_example
-from chainrule.playground.views import export_bytes, grade, parse_answer
+from chainrule.playground.views import export_bytes, grade, parse_answer, state_payload
 
 
 def snapshot(pg):
@@ -54,6 +54,7 @@ def assert_same(a, b):
         (lambda pg: pg.configure({"speed": 1}), "unknown key 'speed'"),
         (lambda pg: pg.configure({"learning_rate": 0}), "learning_rate"),
         (lambda pg: pg.configure({"notation": "column"}), "notation"),
+        (lambda pg: pg.configure({"convention": "diagonal"}), "convention: expected"),
         (lambda pg: pg.configure({"activation": "nope"}), "nope"),
         (lambda pg: pg.train(0), "steps: expected an integer from 1"),
         (lambda pg: pg.train(limits.MAX_TRAIN_STEPS + 1), "steps"),
@@ -113,6 +114,40 @@ def test_settings_keep_weights_of_the_same_shapes_only():
     assert pg.explanation().learning_rate == 2.5
 
 
+def test_the_column_convention_transposes_the_explanation_not_the_network():
+    pg = from_example("tutorial-part4")
+    row = pg.explanation()
+    pg.configure({"convention": "column"})
+    col = pg.explanation()
+    assert (col.convention, pg.settings()["convention"]) == ("column", "column")
+    assert col["W1"].shape == (3, 2) and pg.net.params["W1"].shape == (2, 3)
+    for s in row.steps:  # the same numbers, every matrix transposed
+        np.testing.assert_array_equal(np.transpose(col[s.symbol].value), s.value)
+    pg.set_param("W1", [0, 2], 0.25)  # the network's index, whatever the view
+    assert pg.explanation()["W1"].value[2, 0] == 0.25
+    # the page's notation control: one choice per way of writing
+    choices = state_payload(pg)["choices"]["notation"]
+    assert [(c["value"], c["notation"], c["convention"]) for c in choices] == [
+        ("welch", "welch", "row"),
+        ("bracket", "bracket", "row"),
+        ("column", "welch", "column"),
+    ]
+
+
+def test_frozen_biases_of_a_problem_stay_frozen():
+    # classic-2-2-2 says update_biases = false: its J after one step is
+    # 0.291028 (docs/explain.md, from the example's own weights)
+    pg = from_example("classic-2-2-2")
+    assert round(pg.explanation()["J'"].value, 6) == 0.291028
+    b = {k: v.copy() for k, v in pg.net.params.items() if k[0] == "b"}
+    J, J_after = pg.step()
+    assert round(J_after, 6) == 0.291028
+    for k, v in b.items():
+        np.testing.assert_array_equal(pg.net.params[k], v)
+    pg.configure({"bias": False})  # nothing to freeze: the update is plain
+    assert pg.explanation().update_biases is True
+
+
 def test_csv_upload_regression_and_classification():
     pg = from_csv_text("a,b,label\n1,2,no\n2,1,yes\n4,0,yes\n", "label")
     assert pg.net.sizes == [2, 3, 2] and pg.net.loss == "cce"
@@ -156,6 +191,12 @@ def test_quiz_uses_check_on_the_current_explanation():
     assert report["score"] == pytest.approx(2 / 3)
     verdicts = {it["symbol"]: it["verdict"] for it in report["items"]}
     assert verdicts == {"dJdW1": "right", "dJdW2": "wrong sign", "z2": "right"}
+    # a wrong value's reason says where, not the expected number
+    wrong = grade(pg, {"dJdW1": "5"})["items"][0]
+    assert wrong["verdict"] == "wrong value" and "1.92" not in wrong["reason"]
+    assert wrong["reason"] == "wrong value: row 1, column 1 is not right"
+    shape = grade(pg, {"z2": "1 2"})["items"][0]  # a shape is no secret
+    assert shape["reason"] == "wrong shape: expected 1×1, got 1×2"
     pg.set_param("W1", [0, 0], 1.0)  # now dJdW1 is something else
     assert grade(pg, {"dJdW1": "-1.92"})["score"] == 0.0
     with pytest.raises(InvalidValueError, match="answers"):

@@ -50,6 +50,8 @@ MAX_BODY_BYTES = sources.MAX_UPLOAD_BYTES + 16 * 1024
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/diagram.js": ("diagram.js", "text/javascript; charset=utf-8"),
+    "/static/quiz.js": ("quiz.js", "text/javascript; charset=utf-8"),
+    "/static/forms.js": ("forms.js", "text/javascript; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
 }

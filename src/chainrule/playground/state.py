@@ -33,6 +33,7 @@ from chainrule.core.trace import NOTATIONS
 from chainrule.errors import ChainruleError, InvalidValueError
 from chainrule.explainer.derivation import explain
 from chainrule.explainer.explanation import Explanation
+from chainrule.explainer.names import CONVENTIONS
 from chainrule.explainer.problems import Problem
 from chainrule.network import Network
 
@@ -99,6 +100,12 @@ class Playground:
     y : (n, n_outputs) array
     learning_rate : float
     notation : {"welch", "bracket"}
+    convention : {"row", "column"}
+        The explanation's convention (:func:`chainrule.explain`); the network
+        and the data are held one example per row whatever it is.
+    update_biases : bool
+        ``False`` freezes the biases in :meth:`step` and :meth:`train` and in
+        the explanation's update, as a problem file may say (classic-2-2-2).
     title, description : str
     costs : list of float
         ``J`` before each update since the last reset or reconfiguration.
@@ -109,6 +116,8 @@ class Playground:
     y: np.ndarray
     learning_rate: float = 0.1
     notation: str = "welch"
+    convention: str = "row"
+    update_biases: bool = True
     title: str = ""
     description: str = ""
     costs: list[float] = field(default_factory=list)
@@ -124,6 +133,8 @@ class Playground:
             p.y.copy(),
             p.learning_rate or 0.1,
             p.notation,
+            p.convention,
+            p.update_biases,
             p.title,
             p.description,
         )
@@ -143,9 +154,16 @@ class Playground:
             self.y,
             learning_rate=self.learning_rate,
             notation=self.notation,
+            convention=self.convention,
+            update_biases=self.biases_updated,
             title=self.title or None,
             description=self.description,
         )
+
+    @property
+    def biases_updated(self) -> bool:
+        """Whether an update moves the biases (a network without any: ``True``)."""
+        return self.update_biases or not any(self.net.bias)
 
     def settings(self) -> dict:
         """The settings the page's form shows."""
@@ -157,6 +175,7 @@ class Playground:
             "bias": cfg["bias"],
             "learning_rate": self.learning_rate,
             "notation": self.notation,
+            "convention": self.convention,
         }
 
     # ------------------------------------------------------------ mutations
@@ -183,7 +202,8 @@ class Playground:
         self.X, self.y = self.net.check_data(X, y)
 
     def configure(self, settings: dict) -> None:
-        """Change sizes, activations, cost, bias, learning rate or notation.
+        """Change sizes, activations, cost, bias, learning rate, notation or
+        convention (the keys of :meth:`settings`).
 
         The parameters are kept when their shapes do not change; otherwise
         the new network starts from seeded initial weights.
@@ -207,6 +227,10 @@ class Playground:
             raise InvalidValueError(
                 f"notation: expected one of {NOTATIONS}, got {new['notation']!r}"
             )
+        if new["convention"] not in CONVENTIONS:
+            raise InvalidValueError(
+                f"convention: expected one of {CONVENTIONS}, got {new['convention']!r}"
+            )
         net = self._network(new)
         X, y = net.check_data(self.X, self.y)
         if net.shapes == self.net.shapes:
@@ -215,6 +239,7 @@ class Playground:
             self.costs = []
         self.net, self.X, self.y = net, X, y
         self.learning_rate, self.notation = lr, new["notation"]
+        self.convention = new["convention"]
 
     def _network(self, s: dict) -> Network:
         sizes = s["sizes"]
@@ -236,7 +261,7 @@ class Playground:
 
     def step(self) -> tuple[float, float]:
         """One gradient-descent update; ``J`` before and after it."""
-        J = self.net.step(self.X, self.y, self.learning_rate)
+        J = self.net.step(self.X, self.y, self.learning_rate, self.biases_updated)
         self._record([J])
         return J, self.net.cost(self.X, self.y)
 
@@ -253,7 +278,11 @@ class Playground:
         costs = []
         try:
             for _ in range(steps):
-                costs.append(self.net.step(self.X, self.y, self.learning_rate))
+                costs.append(
+                    self.net.step(
+                        self.X, self.y, self.learning_rate, self.biases_updated
+                    )
+                )
         except ChainruleError:
             if not costs:
                 raise

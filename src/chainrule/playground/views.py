@@ -25,10 +25,10 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 
 from chainrule.core.activations import valid_names as activation_names
 from chainrule.core.losses import valid_names as loss_names
-from chainrule.core.trace import NOTATIONS
 from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.explainer.explanation import Explanation
 from chainrule.explainer.numbers import substitute
@@ -39,6 +39,16 @@ from chainrule.playground import state as limits
 from chainrule.playground.state import Playground
 
 PRECISION = 6
+# The page's notation control: one choice per way of writing the derivation
+# (explainer.names.Names.style), each a notation and a convention for explain.
+NOTATION_CHOICES = (
+    ("welch", "welch", "row", "Welch: z⁽²⁾ = X W⁽¹⁾, δ⁽³⁾, ∂J/∂W⁽¹⁾"),
+    ("bracket", "bracket", "row", "bracket: z[1] = a[0] W[1], g[2z]"),
+    ("column", "welch", "column", "column convention: Z[1] = W[1] X, dZ[2], dW[1]"),
+)
+# "expected 1.92, got 5" at the end of a wrong value's reason: the page keeps
+# the verdict and where, never the expected number (the quiz hides it).
+_EXPECTED = re.compile(r": expected \S+, got \S+$")
 MATH_LIMITS = (INLINE, INLINE)  # rows and columns beyond: abbreviated, as inline
 EXPORTS = {
     "markdown": ("derivation.md", "text/markdown; charset=utf-8"),
@@ -111,7 +121,10 @@ def state_payload(pg: Playground) -> dict:
             "activation": [a for a in activation_names() if a != "softmax"],
             "output_activation": activation_names(),
             "loss": loss_names(),
-            "notation": list(NOTATIONS),
+            "notation": [
+                {"value": v, "notation": n, "convention": c, "label": text}
+                for v, n, c, text in NOTATION_CHOICES
+            ],
         },
         "limits": {
             "units": limits.MAX_UNITS,
@@ -164,14 +177,30 @@ def grade(pg: Playground, answers: object) -> dict:
     report = check(pg.explanation(), parsed)
     items = [
         {
-            "symbol": getattr(it, "symbol", ""),
-            "ok": bool(getattr(it, "ok", False)),
-            "verdict": str(getattr(it, "verdict", "")),
-            "reason": str(getattr(it, "reason", "")),
+            "symbol": it.symbol,
+            "ok": bool(it.ok),
+            "verdict": it.verdict,
+            "reason": hide_expected(it.verdict, it.reason),
         }
         for it in report.items
     ]
     return {"score": float(report.score), "items": items}
+
+
+def hide_expected(verdict: str, reason: str) -> str:
+    """A verdict's reason without the expected number, which the quiz hides;
+    other reasons (a shape, a sign) as they are.
+
+    >>> why = "wrong value: row 1, column 2: expected -1.92, got 5"
+    >>> hide_expected("wrong value", why)
+    'wrong value: row 1, column 2 is not right'
+    >>> hide_expected("wrong shape", "wrong shape: expected 3×3, got 1×3")
+    'wrong shape: expected 3×3, got 1×3'
+    """
+    if verdict != "wrong value":
+        return reason
+    short = _EXPECTED.sub("", reason)
+    return short if short == reason else f"{short} is not right"
 
 
 def export_bytes(pg: Playground, fmt: str) -> tuple[bytes, str, str]:

@@ -12,6 +12,8 @@ let cursor = -1;       // index into state.explanation.steps of the current step
 let row = 0;           // the example shown in the diagram
 let training = false;
 const $ = (id) => document.getElementById(id);
+const NO_SERVER = "The playground server does not answer: is `chainrule playground` " +
+  "still running? Start it again and reload this page.";
 
 // ------------------------------------------------------------------ helpers
 function fmt(x, digits) {
@@ -27,17 +29,40 @@ function el(tag, attrs = {}, text = null) {
 }
 function steps() { return state.explanation.steps; }
 function stepOf(symbol) { return steps().find((s) => s.symbol === symbol); }
-function cell(value, i, j) {  // one element of a step's value
-  return Array.isArray(value) ? value[i][j] : value;
+// The column convention (Z = WA + b) shows every matrix transposed. The page
+// addresses an element by the trace's index all the same (one example per
+// row, W as inputs × outputs): data-index="i,j" is always the element
+// [i, j] of Network.trace and of net.params, in either convention.
+function columnView() { return state.explanation.convention === "column"; }
+function traceIndex(r, c) { return columnView() ? [c, r] : [r, c]; }
+function cell(value, i, j) {  // the element of a step's value at the trace's index
+  if (!Array.isArray(value)) return value;
+  return columnView() ? value[j][i] : value[i][j];
+}
+// An element's name for the reader: "W1[0,1]", and in the column view also
+// where it is shown: "W1[0,1], shown as W[1][1,0]".
+function elementName(symbol, i, j) {
+  const base = `${symbol}[${i},${j}]`;
+  if (!columnView()) return base;
+  const s = stepOf(symbol);
+  return `${base}, shown as ${s ? s.name : symbol}[${j},${i}]`;
 }
 function message(text) { $("message").textContent = text || ""; }
 
 async function send(path, body = {}) {
-  const r = await fetch(path, {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const doc = await r.json().catch(() => ({ error: `${r.status} ${r.statusText}` }));
+  let r, text;
+  try {
+    r = await fetch(path, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    text = await r.text();
+  } catch (err) {
+    message(NO_SERVER);
+    return null;
+  }
+  let doc;
+  try { doc = JSON.parse(text); } catch (err) { doc = { error: text.trim() }; }
   if (!r.ok || doc.error) {
     message(doc.error || `${r.status} ${r.statusText}`);
     return null;
@@ -48,36 +73,46 @@ async function send(path, body = {}) {
 }
 
 // -------------------------------------------------------------- the values
-// A value element: data-symbol, data-index for a matrix cell, data-value exact.
-function valueSpan(symbol, value, i, j) {
-  const x = cell(value, i, j);
-  const attrs = { "data-symbol": symbol, "data-value": String(x), class: "num" };
-  if (Array.isArray(value)) attrs["data-index"] = `${i},${j}`;
+// A value element: data-symbol; for a matrix element data-index (the trace's
+// index, see traceIndex) and data-cell (row, column as shown); data-value exact.
+function valueSpan(step, r, c) {
+  const v = step.value;
+  const x = Array.isArray(v) ? v[r][c] : v;
+  const attrs = { "data-symbol": step.symbol, "data-value": String(x), class: "num" };
+  if (Array.isArray(v)) {
+    attrs["data-index"] = traceIndex(r, c).join(",");
+    attrs["data-cell"] = `${r},${c}`;
+  }
   return el("span", attrs, fmt(x));
 }
-const TABLE_ROWS = 10;  // taller values show their first rows; the diagram shows any
+// Larger values show their first rows and columns; the diagram shows any example.
+const TABLE_ROWS = 10, TABLE_COLS = 10;
 function matrix(step, editable) {
   const v = step.value;
-  if (!Array.isArray(v)) return valueSpan(step.symbol, v, 0, 0);
+  if (!Array.isArray(v)) return valueSpan(step, 0, 0);
   const box = el("span");
   const t = el("table", { class: "matrix" });
   box.append(t);
-  if (v.length > TABLE_ROWS) {
+  const cut = [];
+  if (v.length > TABLE_ROWS) cut.push(`first ${TABLE_ROWS} of ${v.length} rows`);
+  if (v[0].length > TABLE_COLS) cut.push(`first ${TABLE_COLS} of ${v[0].length} columns`);
+  if (cut.length) {
     box.append(el("span", { class: "shape" },
-      ` first ${TABLE_ROWS} of ${v.length} rows; the diagram shows the example row chosen`));
+      ` ${cut.join(", ")}; the diagram shows the example chosen`));
   }
-  v.slice(0, TABLE_ROWS).forEach((r, i) => {
+  v.slice(0, TABLE_ROWS).forEach((values, r) => {
     const tr = el("tr");
-    r.forEach((_, j) => {
+    values.slice(0, TABLE_COLS).forEach((x, c) => {
       const td = el("td");
-      const span = valueSpan(step.symbol, v, i, j);
+      const span = valueSpan(step, r, c);
       if (editable) {
+        const index = traceIndex(r, c);
         const b = el("button", {
           type: "button", class: "editable",
-          "aria-label": `change ${step.symbol}[${i},${j}], now ${fmt(v[i][j])}`,
+          "aria-label": `change ${elementName(step.symbol, ...index)}, now ${fmt(x)}`,
         });
         b.append(span);
-        b.addEventListener("click", () => edit(b, step.symbol, [i, j], v[i][j]));
+        b.addEventListener("click", () => edit(b, step.symbol, index, x));
         td.append(b);
       } else td.append(span);
       tr.append(td);
@@ -132,21 +167,17 @@ function stepCard(s, k) {
   h.append(" ", el("span", { class: "shape" }, `shape ${shape}`));
   const formula = el("div", { class: "formula" });
   formula.innerHTML = m.formula;
-  const eq = el("div", { class: "eq" });
-  eq.innerHTML = m.equation;
-  const value = el("div", { class: "value" });
-  value.append("value: ", matrix(s, false));
-  card.append(h, formula, eq, value);
+  card.append(h, formula);
+  if (hidden(s.symbol)) {  // quiz mode: no numbers, a blank input (quiz.js)
+    card.append(answerBox(s));
+  } else {
+    const eq = el("div", { class: "eq" });
+    eq.innerHTML = m.equation;
+    const value = el("div", { class: "value" });
+    value.append("value: ", matrix(s, false));
+    card.append(eq, value);
+  }
   if (s.note) card.append(el("p", { class: "note" }, s.note));
-  const answer = el("div", { class: "answer" });
-  const label = el("label", {}, `Your value of ${s.name || s.symbol}: `);
-  const input = el("input", {
-    class: "answer-input", "data-answer": s.symbol,
-    "aria-label": `answer for ${s.symbol}`, size: "18",
-  });
-  label.append(input);
-  answer.append(label, el("span", { class: "verdict", "data-verdict": s.symbol }));
-  card.append(answer);
   card.addEventListener("click", () => { cursor = k; highlight(); });
   return card;
 }
@@ -194,93 +225,6 @@ function highlight() {
   $("status").textContent = `${PHASE_TITLES[s.phase]}: ${s.formula}${uses}`;
 }
 
-// ------------------------------------------------------------- the forms
-function fillSelect(sel, names, chosen) {
-  sel.textContent = "";
-  for (const n of names) {
-    const o = el("option", { value: n }, n);
-    if (n === chosen) o.selected = true;
-    sel.append(o);
-  }
-}
-function renderForms() {
-  const s = state.settings, ch = state.choices;
-  $("set-sizes").value = s.sizes.join(", ");
-  const acts = s.activation;
-  fillSelect($("set-activation"), ch.activation, acts.length > 1 ? acts[0] : acts[0]);
-  fillSelect($("set-output"), ch.output_activation, acts[acts.length - 1]);
-  $("set-activation").disabled = acts.length < 2;
-  fillSelect($("set-loss"), ch.loss, s.loss);
-  $("set-bias").checked = s.bias.every(Boolean);
-  $("set-lr").value = String(s.learning_rate);
-  fillSelect($("set-notation"), ch.notation, s.notation);
-  const ex = $("example");
-  if (!ex.options.length) {
-    for (const [name, title] of Object.entries(state.examples)) {
-      ex.append(el("option", { value: name }, `${name}: ${title}`));
-    }
-  }
-  const lim = state.limits;
-  $("limits").textContent = `Limits: at most ${lim.units} units per layer, ` +
-    `${lim.weight_layers} weight layers, ${lim.rows} examples, ` +
-    `${lim.train_steps} updates per Train request.`;
-  const n = state.explanation.steps.find((t) => t.symbol === "X").shape[0];
-  const sel = $("row");
-  if (sel.options.length !== n) {
-    sel.textContent = "";
-    for (let i = 0; i < n; i++) sel.append(el("option", { value: String(i) }, `row ${i + 1}`));
-  }
-  row = Math.min(row, n - 1);
-  sel.value = String(row);
-}
-function settingsBody() {
-  const sizes = $("set-sizes").value.split(/[ ,]+/).filter(Boolean).map(Number);
-  const L = sizes.length - 1;
-  const activation = Array.from({ length: Math.max(L, 1) }, (_, k) =>
-    (k === L - 1 ? $("set-output").value : $("set-activation").value));
-  return {
-    sizes, activation, loss: $("set-loss").value,
-    bias: $("set-bias").checked, learning_rate: Number($("set-lr").value),
-    notation: $("set-notation").value,
-  };
-}
-
-// ------------------------------------------------------------- editing
-let editing = null;
-function edit(anchor, symbol, index, value) {
-  const form = $("editor");
-  editing = { symbol, index, anchor };
-  $("editor-label").textContent = `${symbol}[${index.join(",")}] = `;
-  const input = $("editor-input");
-  input.value = String(value);
-  input.setAttribute("aria-label", `new value of ${symbol}[${index.join(",")}]`);
-  const box = anchor.getBoundingClientRect();
-  form.style.left = `${Math.max(4, box.left)}px`;
-  form.style.top = `${box.bottom + 4}px`;
-  form.hidden = false;
-  input.focus();
-  input.select();
-}
-function closeEditor() {
-  $("editor").hidden = true;
-  if (editing && editing.anchor.isConnected) editing.anchor.focus();
-  editing = null;
-}
-async function commitEdit(e) {
-  e.preventDefault();
-  if (!editing) return;
-  const { symbol, index } = editing;
-  const raw = $("editor-input").value.trim();
-  const value = Number(raw);
-  if (raw === "" || !Number.isFinite(value)) {
-    message(`${symbol}[${index.join(",")}]: expected a number, got ${JSON.stringify(raw)}`);
-    return;
-  }
-  const path = symbol === "X" || symbol === "y" ? "/api/data" : "/api/param";
-  closeEditor();
-  await send(path, { name: symbol, index, value });
-}
-
 // ------------------------------------------------------------- actions
 function show(doc) {
   const keep = cursor >= 0 ? steps()[cursor].symbol : null;
@@ -289,20 +233,27 @@ function show(doc) {
   cursor = k;
   $("title").textContent = state.explanation.title;
   $("description").textContent = state.explanation.description;
+  lastQuiz = doc.quiz || null;  // a grading holds for the state it graded
   renderForms();
   renderSteps();
   renderCosts();
-  if (doc.quiz) showQuiz(doc.quiz);
+  showQuiz(lastQuiz);
 }
 async function train() {
   if (training) { training = false; return; }
-  const total = Number($("train-steps").value) || 1;
+  const raw = $("train-steps").value.trim(), total = Number(raw);
+  if (!Number.isInteger(total) || total < 1) {
+    message(`updates: expected a whole number of at least 1, got ${JSON.stringify(raw)}`);
+    $("train-steps").focus();
+    return;
+  }
+  const most = state.limits.train_steps;  // per request; Train sends several
   training = true;
   $("btn-train").textContent = "Pause";
   $("btn-train").setAttribute("aria-pressed", "true");
   let done = 0;
   while (training && done < total) {
-    const chunk = Math.min(total - done, Math.max(1, Math.ceil(total / 50)));
+    const chunk = Math.min(total - done, most, Math.max(1, Math.ceil(total / 50)));
     const doc = await send("/api/train", { steps: chunk });
     if (!doc) break;
     done += chunk;
@@ -311,42 +262,8 @@ async function train() {
   training = false;
   $("btn-train").textContent = "Train";
   $("btn-train").setAttribute("aria-pressed", "false");
-  $("status").textContent = `${done} updates done; J = ${fmt(state.costs.at(-1))} before the last.`;
-}
-async function upload() {
-  const f = $("csv-file").files[0];
-  if (!f) { message("Choose a CSV file first."); return; }
-  const cap = 64 * 1024;
-  if (f.size > cap) {
-    message(`The CSV file is ${f.size} bytes; the playground takes at most ${cap}.`);
-    return;
-  }
-  await send("/api/upload", { csv: await f.text(), target: $("csv-target").value });
-}
-async function checkQuiz() {
-  const answers = {};
-  for (const inp of document.querySelectorAll(".answer-input")) {
-    if (inp.value.trim()) answers[inp.dataset.answer] = inp.value.trim();
-  }
-  if (!Object.keys(answers).length) { message("Type at least one answer first."); return; }
-  const typed = { ...answers };
-  const doc = await send("/api/quiz", { answers });
-  if (!doc) return;
-  for (const [k, v] of Object.entries(typed)) {
-    const inp = document.querySelector(`.answer-input[data-answer="${CSS.escape(k)}"]`);
-    if (inp) inp.value = v;
-  }
-  showQuiz(doc.quiz);
-}
-function showQuiz(q) {
-  $("quiz-score").textContent = `Score: ${Math.round(100 * q.score)}% ` +
-    `(${q.items.filter((i) => i.ok).length} of ${q.items.length} right)`;
-  for (const it of q.items) {
-    const v = document.querySelector(`[data-verdict="${CSS.escape(it.symbol)}"]`);
-    if (!v) continue;
-    v.textContent = it.ok ? " ✓ right" : ` ✗ ${it.reason || "wrong"}`;
-    v.className = `verdict ${it.ok ? "ok" : "wrong"}`;
-  }
+  const last = state.costs.length ? `; J = ${fmt(state.costs.at(-1))} before the last` : "";
+  $("status").textContent = `${done} updates done${last}.`;
 }
 function keys(e) {
   const tag = (e.target.tagName || "").toLowerCase();
@@ -360,25 +277,34 @@ async function start() {
   $("btn-backward").addEventListener("click", () => advance("backward"));
   $("btn-step").addEventListener("click", async () => {
     const doc = await send("/api/step");
-    if (doc) $("status").textContent = `One update: J went from ${fmt(doc.J_before)} to ${fmt(doc.J_after)}.`;
+    if (!doc) return;
+    // in quiz mode the new J is one of the hidden values
+    const after = quiz ? "the new values are hidden in quiz mode" : `J is now ${fmt(doc.J_after)}`;
+    $("status").textContent = `One update: J was ${fmt(doc.J_before)}; ${after}.`;
   });
   $("btn-train").addEventListener("click", train);
   $("btn-reset").addEventListener("click", () => { training = false; cursor = -1; send("/api/reset"); });
   $("settings").addEventListener("submit", (e) => { e.preventDefault(); send("/api/settings", settingsBody()); });
-  $("btn-load").addEventListener("click", () => { cursor = -1; send("/api/example", { name: $("example").value }); });
+  $("btn-load").addEventListener("click", () => {
+    cursor = -1;
+    clearAnswers();
+    send("/api/example", { name: $("example").value });
+  });
   $("btn-upload").addEventListener("click", upload);
   $("btn-check").addEventListener("click", checkQuiz);
-  $("quiz-toggle").addEventListener("change", (e) => {
-    document.body.classList.toggle("quiz", e.target.checked);
-    $("quiz-panel").hidden = !e.target.checked;
-  });
+  $("quiz-toggle").addEventListener("change", (e) => setQuiz(e.target.checked));
   $("row").addEventListener("change", (e) => { row = Number(e.target.value); renderDiagram(); });
   $("editor").addEventListener("submit", commitEdit);
   $("editor-cancel").addEventListener("click", closeEditor);
   $("editor").addEventListener("keydown", (e) => { if (e.key === "Escape") closeEditor(); });
   document.addEventListener("keydown", keys);
-  const r = await fetch("/api/state");
-  show(await r.json());
+  try {
+    const r = await fetch("/api/state");
+    show(await r.json());
+  } catch (err) {
+    message(NO_SERVER);
+    return;
+  }
   document.body.setAttribute("data-ready", "true");
 }
 document.addEventListener("DOMContentLoaded", start);

@@ -1,6 +1,8 @@
 // The playground page: the network diagram and the cost curve (inline SVG).
-// Loaded before app.js, whose state (state, row, currentStep, fmt, edit) it draws;
-// it lays out the values of the server's Explanation and computes none.
+// Loaded before app.js, whose state (state, row, currentStep, fmt, cell, edit) it
+// draws; it lays out the values of the server's Explanation and computes none.
+// Every index here is the trace's (one example per row, W as inputs × outputs),
+// in either convention: cell() reads the column convention's transposed values.
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -40,27 +42,34 @@ function valueAt(symbol, i, j) {
   const s = stepOf(symbol);
   return s ? cell(s.value, i, j) : null;
 }
-function label(g, symbol, i, j, x, y, editable, computed) {
+// One value on the diagram; in quiz mode a computed value is a "?" (quiz.js).
+function label(g, symbol, i, j, x, y, editable) {
   const v = valueAt(symbol, i, j);
   if (v === null) return;
   const t = svg("text", {
-    x, y, class: `val${computed ? " computed" : ""}${editable ? " editable" : ""}`,
-    "data-symbol": symbol, "data-value": String(v), "text-anchor": "middle",
+    x, y, class: `val${editable ? " editable" : ""}`,
+    "data-symbol": symbol, "text-anchor": "middle",
   });
   const s = stepOf(symbol);
   if (Array.isArray(s.value)) t.setAttribute("data-index", `${i},${j}`);
+  g.append(t);
+  if (hidden(symbol)) {
+    t.classList.add("hidden");
+    t.textContent = "?";
+    return;
+  }
+  t.setAttribute("data-value", String(v));
   t.textContent = fmt(v, DIAGRAM_DIGITS);
   if (editable) {
     t.setAttribute("tabindex", "0");
     t.setAttribute("role", "button");
-    t.setAttribute("aria-label", `change ${symbol}[${i},${j}], now ${fmt(v)}`);
+    t.setAttribute("aria-label", `change ${elementName(symbol, i, j)}, now ${fmt(v)}`);
     const open = () => edit(t, symbol.replace(/'$/, ""), [i, j], v);
     t.addEventListener("click", open);
     t.addEventListener("keydown", (e) => {
       if (e.key === "Enter" || e.key === " ") { e.preventDefault(); open(); }
     });
   }
-  g.append(t);
 }
 function layout() {
   const sizes = state.settings.sizes;
@@ -92,14 +101,14 @@ function renderDiagram() {
       g.append(svg("line", { x1, y1, x2, y2 }));
       const f = lay.sizes[l] > 1 ? 0.3 + (0.4 * j) / (lay.sizes[l] - 1) : 0.45;
       label(g, Wsym(l), i, j, x1 + f * (x2 - x1), y1 + f * (y2 - y1) - 3,
-        !view.backward && !view.update && !view.prime, view.backward);
+        !view.backward && !view.update && !view.prime);
     }));
     if (lay.bias[l - 1]) {
       const [bx, by] = lay.biasPos[l - 1];
       lay.pos[l].forEach(([x2, y2], j) => {
         gb.append(svg("line", { x1: bx, y1: by, x2, y2 }));
         label(gb, bsym(l), 0, j, bx + 0.55 * (x2 - bx), by + 0.55 * (y2 - by) + 12,
-          !view.backward && !view.update && !view.prime, view.backward);
+          !view.backward && !view.update && !view.prime);
       });
     }
     d.append(g, gb);
@@ -126,27 +135,27 @@ function nodeValues(g, layer, j, x, y, view, L) {
   const p = view.prime;
   if (layer === 1) {
     g.append(svg("text", { x, y: y - 8, "text-anchor": "middle", class: "lbl" }, `x${j + 1}`));
-    label(g, "X", row, j, x, y + 8, true, false);
+    label(g, "X", row, j, x, y + 8, true);
     return;
   }
   const a = layer === L + 1 ? "yHat" : `a${layer}`;
   if (view.backward) {
     g.append(svg("text", { x, y: y - 8, "text-anchor": "middle", class: "lbl" }, "δ"));
-    label(g, `delta${layer}`, row, j, x, y + 8, false, true);
+    label(g, `delta${layer}`, row, j, x, y + 8, false);
     return;
   }
   g.append(svg("text", { x: x - 36, y: y - 2, "text-anchor": "end", class: "lbl" }, "z"));
-  label(g, `z${layer}${p}`, row, j, x, y - 3, false, true);
+  label(g, `z${layer}${p}`, row, j, x, y - 3, false);
   g.append(svg("text", { x: x - 36, y: y + 14, "text-anchor": "end", class: "lbl" },
     layer === L + 1 ? "ŷ" : "a"));
-  label(g, `${a}${p}`, row, j, x, y + 13, false, true);
+  label(g, `${a}${p}`, row, j, x, y + 13, false);
 }
 function outputExtras(d, lay, view, hl) {
   const L = lay.sizes.length - 1;
   const gy = svg("g", { class: `node${hl.has("y") ? " hl" : ""}`, "data-part": "y" });
   lay.pos[L].forEach(([x, y], j) => {
     gy.append(svg("text", { x: x + 60, y: y - 8, class: "lbl", "text-anchor": "middle" }, "y"));
-    label(gy, "y", row, j, x + 60, y + 8, true, false);
+    label(gy, "y", row, j, x + 60, y + 8, true);
   });
   d.append(gy);
   const gJ = svg("g", { class: `node${hl.has("J") ? " hl" : ""}`, "data-part": "J" });
@@ -154,7 +163,7 @@ function outputExtras(d, lay, view, hl) {
   gJ.append(svg("rect", { x: x - 45, y: y - 22, width: 90, height: 44, rx: 6,
     fill: "#fff", stroke: "#555" }));
   gJ.append(svg("text", { x, y: y - 6, class: "lbl", "text-anchor": "middle" }, "J"));
-  label(gJ, `J${view.prime}`, 0, 0, x, y + 12, false, true);
+  label(gJ, `J${view.prime}`, 0, 0, x, y + 12, false);
   d.append(gJ);
 }
 
