@@ -226,13 +226,21 @@ function highlight() {
 }
 
 // ------------------------------------------------------------- actions
+// The description may quote results (a seed's errata give corrected values),
+// so quiz mode leaves it out of the page.
+function showDescription() {
+  const text = quiz ? "(The description is hidden in quiz mode: it may quote answers.)"
+    : state.explanation.description;
+  $("description").textContent = text;
+}
+
 function show(doc) {
   const keep = cursor >= 0 ? steps()[cursor].symbol : null;
   state = doc;
   const k = keep ? steps().findIndex((s) => s.symbol === keep) : -1;
   cursor = k;
   $("title").textContent = state.explanation.title;
-  $("description").textContent = state.explanation.description;
+  showDescription();
   lastQuiz = doc.quiz || null;  // a grading holds for the state it graded
   renderForms();
   renderSteps();

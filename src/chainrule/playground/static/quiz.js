@@ -44,6 +44,7 @@ function setQuiz(on) {
   $("quiz-panel").hidden = !on;
   $("quiz-toggle").checked = on;
   if (!state) return;
+  showDescription();
   renderSteps();  // draws the diagram too
   showQuiz(lastQuiz);
 }
