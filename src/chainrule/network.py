@@ -387,9 +387,7 @@ class Network:
         ``sample_weight`` as in :meth:`cost`.
         """
         Xa, ya, w = self._checked(X, y, sample_weight)
-        return run_trace(
-            self._params, Xa, ya, self.activations, self.loss, self.l2, w
-        )
+        return run_trace(self._params, Xa, ya, self.activations, self.loss, self.l2, w)
 
     def step(
         self,
