@@ -8,7 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
-from chainrule.sklearn._base import BaseMLP
+from chainrule.sklearn._base import SPARSE, BaseMLP
 
 Array = np.ndarray
 
@@ -106,6 +106,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             multi_output=True,
             y_numeric=True,
             dtype=np.float64,
+            accept_sparse=SPARSE,
         )
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.n_outputs:
@@ -118,11 +119,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _stratify(self, Y: Array) -> None:
         return None
 
-    def _score_output(self, yhat: Array, Y: Array) -> float:
-        return float(r2_score(Y, yhat))
+    def _score_output(self, yhat: Array, Y: Array, w: Array | None = None) -> float:
+        return float(r2_score(Y, yhat, sample_weight=w))
 
-    def fit(self, X, y) -> MLPRegressor:
+    def fit(self, X, y, sample_weight=None) -> MLPRegressor:
         """Train on ``X`` (n, n_features) and ``y`` (n,) or (n, n_outputs).
+
+        ``X`` may be a SciPy sparse matrix (CSR or CSC); ``sample_weight``
+        (n,) weights each row's share of the cost, Σ wᵢ ℓᵢ / Σ wᵢ.
 
         Raises
         ------
@@ -131,12 +135,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         chainrule.DivergenceError
             The cost stopped being finite (try a smaller learning rate).
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
-    def partial_fit(self, X, y) -> MLPRegressor:
+    def partial_fit(self, X, y, sample_weight=None) -> MLPRegressor:
         """One epoch over ``(X, y)``, continuing from the current parameters."""
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X) -> Array:
         """Predictions: (n,) for one output, (n, n_outputs) for several."""
