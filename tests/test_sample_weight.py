@@ -131,16 +131,17 @@ def test_minibatch_fit_uses_the_weights():
 
 
 def test_validation_split_carries_the_weights():
+    # the same seed holds out the same rows; the weights must reach both parts
     net, X, y, w = problem("mse", "identity", 2, n=20)
-    hist = net.fit(
-        X,
-        y,
-        "adam",
-        epochs=3,
-        validation_split=0.25,
-        sample_weight=np.where(np.arange(20) % 2, 1.0, 0.0) + w,
-    )
-    assert len(hist.val_cost) == 3
+    w = w + 1.0
+    runs = {}
+    for name, weights in (("weighted", w), ("plain", None)):
+        runs[name] = net.copy().fit(
+            X, y, "gd", epochs=1, validation_split=0.25, seed=3, sample_weight=weights
+        )
+    assert len(runs["weighted"].val_cost) == 1
+    assert runs["weighted"].val_cost[0] != pytest.approx(runs["plain"].val_cost[0])
+    assert runs["weighted"].cost[0] != pytest.approx(runs["plain"].cost[0])
 
 
 @pytest.mark.parametrize(

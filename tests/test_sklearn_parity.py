@@ -113,6 +113,21 @@ def test_score_uses_sample_weight_as_sklearn_metrics_do():
     assert clf.score(X, y, sample_weight=w) == pytest.approx(expected, rel=1e-12)
 
 
+def test_early_stopping_holds_out_the_weights_with_the_rows():
+    X, y, w = regression(n=80)
+    kw = {
+        "hidden_layer_sizes": (5,),
+        "early_stopping": True,
+        "max_iter": 30,
+        "random_state": 0,
+        "learning_rate_init": 0.01,
+    }
+    a = MLPRegressor(**kw).fit(X, y, sample_weight=w + 1)
+    b = MLPRegressor(**kw).fit(X, y)
+    assert len(a.validation_scores_) == a.n_iter_
+    assert a.validation_scores_[0] != pytest.approx(b.validation_scores_[0])
+
+
 def test_bad_sample_weight_is_refused_with_its_name():
     X, y, _ = regression()
     with pytest.raises(InvalidValueError, match="sample_weight: expected weights >= 0"):
