@@ -98,9 +98,32 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         max_fun=15000,
         class_weight=None,
     ):
-        kw = {k: v for k, v in locals().items() if k not in ("self", "__class__")}
-        self.class_weight = kw.pop("class_weight")
-        super().__init__(**kw)
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            learning_rate=learning_rate,
+            power_t=power_t,
+            max_fun=max_fun,
+        )
+        self.class_weight = class_weight
 
     def _output_layer(self) -> tuple[str, str]:
         if self._label_binarizer.y_type_ == "multiclass":
