@@ -349,9 +349,11 @@ LINE = re.compile(r"^Iteration \d+, loss = \d+\.\d{8}$")
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 def test_verbose_prints_sklearns_iteration_lines(solver, capsys):
     X, y, _ = regression()
-    reg = MLPRegressor(
-        (3,), solver=solver, max_iter=5, verbose=True, random_state=0
-    ).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a warning would go to stderr
+        reg = MLPRegressor(
+            (3,), solver=solver, max_iter=5, verbose=True, random_state=0
+        ).fit(X, y)
     out, err = capsys.readouterr()
     lines = out.splitlines()
     assert len(lines) == reg.n_iter_ and all(LINE.match(line) for line in lines)
