@@ -67,7 +67,7 @@ def away_from_kinks(net, X, y, margin=1e-3):
     return True
 
 
-def resolvable(net, X, y, eps=1e-4):
+def resolvable(net, X, y, eps=1e-4, w=None):
     """Whether finite differences can resolve the gradient to 1e-8.
 
     Each difference quotient carries a rounding error of about
@@ -76,7 +76,7 @@ def resolvable(net, X, y, eps=1e-4):
     deep, saturated or dead networks), a relative error of 1e-7 is beyond
     float64 and says nothing about backpropagation.
     """
-    t = net.trace(X, y)
+    t = net.trace(X, y, sample_weight=w)
     g = np.concatenate([v.ravel() for v in t.gradients.values()])
     floor = np.finfo(np.float64).eps * max(abs(t["J"]), 1e-3) * np.sqrt(g.size) / eps
     return np.linalg.norm(g) > 1e8 * floor
@@ -92,6 +92,17 @@ def test_backprop_matches_central_differences_float64(problem):
     # tutorial's plain central differences are tested in test_seeds.py.
     chk = cr.gradcheck(net, X, y, method="richardson")
     assert chk.relative_error < 1e-7, (chk.relative_error, chk.worst, net)
+
+
+@given(problems(), st.lists(st.sampled_from([0.0, 0.25, 1.0, 3.0, 7.5]), min_size=10))
+def test_weighted_backprop_matches_central_differences(problem, weights):
+    net, X, y = build(problem)
+    w = np.array(weights[: X.shape[0]])
+    assume(w.sum() > 0)
+    assume(away_from_kinks(net, X, y))
+    assume(resolvable(net, X, y, w=w))
+    chk = cr.gradcheck(net, X, y, method="richardson", sample_weight=w)
+    assert chk.relative_error < 1e-7, (chk.relative_error, chk.worst, net, w)
 
 
 @given(problems())

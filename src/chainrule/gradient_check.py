@@ -94,7 +94,12 @@ def _check_method(method: str) -> None:
 
 
 def numerical_gradient(
-    net, X, y, eps: float = 1e-4, method: str = "central"
+    net,
+    X,
+    y,
+    eps: float = 1e-4,
+    method: str = "central",
+    sample_weight: object = None,
 ) -> dict[str, Array]:
     """Finite-difference gradient of ``net.cost`` in float64, keyed like params.
 
@@ -103,11 +108,14 @@ def numerical_gradient(
     truncation error of order ε². ``method="richardson"`` combines two step
     sizes, ``(4 D(ε/2) − D(ε)) / 3``, which cancels the ε² term and leaves an
     error of order ε⁴ (Richardson extrapolation), at twice the cost. Costs are
-    evaluated in float64 whatever the network's dtype.
+    evaluated in float64 whatever the network's dtype; ``sample_weight``
+    weights the cost as in :meth:`Network.cost`.
     """
     _check_method(method)
     Xa, ya = net.check_data(X, y)
+    w = net.check_sample_weight(sample_weight, Xa.shape[0])
     Xa, ya = Xa.astype(np.float64), ya.astype(np.float64)
+    w = None if w is None else w.astype(np.float64)
     shapes = net.shapes
     theta = flatten(net.params, shapes).astype(np.float64)
     num = np.zeros_like(theta)
@@ -115,7 +123,7 @@ def numerical_gradient(
     def J(v: Array) -> float:
         p = unflatten(v, shapes, np.float64)
         _, cache = forward(p, Xa, net.activations)
-        return total_cost(p, cache, ya, net.activations, net.loss, net.l2)
+        return total_cost(p, cache, ya, net.activations, net.loss, net.l2, w)
 
     def central(i: int, h: float) -> float:
         old = theta[i]
@@ -142,6 +150,7 @@ def gradcheck(
     eps: float = 1e-4,
     tolerance: float | None = None,
     method: str = "central",
+    sample_weight: object = None,
 ) -> GradCheck:
     """Compare backpropagation's gradient with central differences.
 
@@ -159,6 +168,8 @@ def gradcheck(
         accurate where the gradient is small compared with the curvature of
         the cost (near a minimum), at twice the cost; see
         :func:`numerical_gradient`.
+    sample_weight : (n,) array_like, optional
+        Check the gradient of the weighted cost (see :meth:`Network.cost`).
 
     Returns
     -------
@@ -187,9 +198,10 @@ def gradcheck(
         tolerance = check_positive("tolerance", tolerance)
     _check_method(method)
     Xa, ya = net.check_data(X, y)
-    t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2)
+    w = net.check_sample_weight(sample_weight, Xa.shape[0])
+    t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2, w)
     analytic = {k: np.asarray(v, dtype=np.float64) for k, v in t.gradients.items()}
-    numerical = numerical_gradient(net, Xa, ya, eps, method)
+    numerical = numerical_gradient(net, Xa, ya, eps, method, w)
     per = {
         k: {
             "max_abs_error": float(np.max(np.abs(analytic[k] - numerical[k]))),

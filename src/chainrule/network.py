@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
@@ -38,8 +39,10 @@ from chainrule.validation import (
     check_dtype,
     check_non_negative,
     check_positive,
+    check_sample_weight,
     check_seed,
     check_sizes,
+    check_sparse_X,
     check_targets_for_loss,
     check_X,
     check_y,
@@ -292,8 +295,24 @@ class Network:
 
     # -------------------------------------------------------------------- data
     def check_X(self, X: object) -> Array:
-        """``X`` validated as (n, n_inputs) in this network's dtype."""
+        """``X`` validated as (n, n_inputs) in this network's dtype.
+
+        A SciPy sparse matrix (CSR or CSC) stays sparse, as CSR: the first
+        layer's product ``X @ W1`` and ``Xᵀ delta2`` use SciPy's products.
+        """
+        if sp.issparse(X):
+            return check_sparse_X(X, self.n_inputs, self.dtype)
         return check_X(X, self.n_inputs, self.dtype)
+
+    def check_sample_weight(self, sample_weight: object, n: int) -> Array | None:
+        """``None``, or ``n`` weights ``>= 0`` with a positive sum, in the dtype."""
+        if sample_weight is None:
+            return None
+        return check_sample_weight(sample_weight, n, self.dtype)
+
+    def _checked(self, X, y, sample_weight) -> tuple[Array, Array, Array | None]:
+        Xa, ya = self.check_data(X, y)
+        return Xa, ya, self.check_sample_weight(sample_weight, Xa.shape[0])
 
     def check_data(self, X: object, y: object) -> tuple[Array, Array]:
         """``X`` and ``y`` validated against the network and the cost."""
@@ -315,32 +334,60 @@ class Network:
 
     predict = forward
 
-    def cost(self, X: object, y: object) -> float:
-        """The cost ``J`` (with its L2 term) as a Python float."""
-        Xa, ya = self.check_data(X, y)
-        _, cache = forward(self._params, Xa, self.activations)
-        return total_cost(self._params, cache, ya, self.activations, self.loss, self.l2)
+    def cost(self, X: object, y: object, sample_weight: object = None) -> float:
+        """The cost ``J`` (with its L2 term) as a Python float.
 
-    def gradients(self, X: object, y: object) -> dict[str, Array]:
-        """``dJ/dparam`` for every parameter: same keys and shapes as ``params``."""
-        Xa, ya = self.check_data(X, y)
+        ``sample_weight`` (n,), optional: one weight ``>= 0`` per example; the
+        means (``mse``, ``bce``, ``cce``) become ``Σ wᵢ ℓᵢ / Σ wᵢ`` and ``sse``
+        ``Σ wᵢ ℓᵢ``, so an integer weight counts as repeated rows.
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> net = cr.Network([1, 1], activation="identity", loss="mse", bias=False)
+        >>> net.set_params({"W1": [[0.0]]})
+        >>> net.cost([[1.0], [1.0]], [[1.0], [2.0]], sample_weight=[1, 3])
+        1.625
+        >>> net.cost([[1.0]] * 4, [[1.0], [2.0], [2.0], [2.0]])
+        1.625
+        """
+        Xa, ya, w = self._checked(X, y, sample_weight)
         _, cache = forward(self._params, Xa, self.activations)
-        return backward(self._params, cache, ya, self.activations, self.loss, self.l2)
+        return total_cost(
+            self._params, cache, ya, self.activations, self.loss, self.l2, w
+        )
+
+    def gradients(
+        self, X: object, y: object, sample_weight: object = None
+    ) -> dict[str, Array]:
+        """``dJ/dparam`` for every parameter: same keys and shapes as ``params``.
+
+        ``sample_weight`` as in :meth:`cost`.
+        """
+        Xa, ya, w = self._checked(X, y, sample_weight)
+        _, cache = forward(self._params, Xa, self.activations)
+        return backward(
+            self._params, cache, ya, self.activations, self.loss, self.l2, weights=w
+        )
 
     def cost_and_gradients(
-        self, X: object, y: object
+        self, X: object, y: object, sample_weight: object = None
     ) -> tuple[float, dict[str, Array]]:
         """``J`` and the gradients from one forward and one backward pass."""
-        Xa, ya = self.check_data(X, y)
-        _, cache = forward(self._params, Xa, self.activations)
-        J = total_cost(self._params, cache, ya, self.activations, self.loss, self.l2)
-        g = backward(self._params, cache, ya, self.activations, self.loss, self.l2)
+        Xa, ya, w = self._checked(X, y, sample_weight)
+        p, acts = self._params, self.activations
+        _, cache = forward(p, Xa, acts)
+        J = total_cost(p, cache, ya, acts, self.loss, self.l2, w)
+        g = backward(p, cache, ya, acts, self.loss, self.l2, weights=w)
         return J, g
 
-    def trace(self, X: object, y: object) -> Trace:
-        """Every intermediate of one forward and backward pass (see :class:`Trace`)."""
-        Xa, ya = self.check_data(X, y)
-        return run_trace(self._params, Xa, ya, self.activations, self.loss, self.l2)
+    def trace(self, X: object, y: object, sample_weight: object = None) -> Trace:
+        """Every intermediate of one forward and backward pass (see :class:`Trace`).
+
+        ``sample_weight`` as in :meth:`cost`.
+        """
+        Xa, ya, w = self._checked(X, y, sample_weight)
+        return run_trace(self._params, Xa, ya, self.activations, self.loss, self.l2, w)
 
     def step(
         self,
@@ -410,6 +457,7 @@ class Network:
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: int = 1,
         resume: str | os.PathLike | bool | None = None,
+        sample_weight: object = None,
     ) -> History:
         """Train the network in place; returns its :class:`History`.
 
@@ -422,7 +470,7 @@ class Network:
 
         Parameters
         ----------
-        X : (n, n_inputs) array_like
+        X : (n, n_inputs) array_like, or a SciPy sparse matrix
         y : (n, n_outputs) array_like
         optimizer : {"gd", "sgd", "adam", "bfgs", "lbfgs"} or optimizer object
             A shortcut, or e.g. ``cr.optimizers.adam(learning_rate=1e-3)``,

@@ -165,6 +165,60 @@ def check_X(X: object, n_inputs: int, dtype: np.dtype) -> Array:
     return a
 
 
+def check_sparse_X(X, n_inputs: int, dtype: np.dtype):
+    """A SciPy sparse ``X`` as CSR (rows sliced by minibatches) of ``dtype``.
+
+    Only the stored values are checked (finite); the matrix is never
+    densified. CSC is converted to CSR (a sparse copy).
+    """
+    if X.ndim != 2 or X.shape[1] != n_inputs or X.shape[0] == 0:
+        raise ShapeError(
+            f"X: expected a sparse matrix of shape (n_examples >= 1, {n_inputs}), "
+            f"got shape {X.shape}"
+        )
+    if X.dtype.kind not in "iuf":
+        raise InvalidTypeError(
+            f"X: expected a sparse matrix of real numbers, got dtype {X.dtype}"
+        )
+    out = X.tocsr().astype(dtype, copy=False)
+    if not np.all(np.isfinite(out.data)):
+        raise InvalidValueError("X: the sparse matrix stores NaN or infinity")
+    return out
+
+
+def check_sample_weight(weights: object, n_examples: int, dtype: np.dtype) -> Array:
+    """Sample weights: a 1-D array of ``n_examples`` finite values ``>= 0``.
+
+    Their sum must be positive (the means divide by it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_sample_weight([1, 2], 2, np.dtype("float64"))
+    array([1., 2.])
+    >>> check_sample_weight([1, -2], 2, np.dtype("float64"))
+    Traceback (most recent call last):
+    ...
+    chainrule.errors.InvalidValueError: sample_weight: expected weights >= 0, ...
+    """
+    w = as_array("sample_weight", weights, dtype, (1,), copy=False)
+    if w.shape[0] != n_examples:
+        raise ShapeError(
+            f"sample_weight: expected {n_examples} weights (one per row of X), "
+            f"got {w.shape[0]}"
+        )
+    if np.any(w < 0):
+        i = int(np.argmax(w < 0))
+        raise InvalidValueError(
+            f"sample_weight: expected weights >= 0, got {float(w[i])!r} at index {i}"
+        )
+    if not np.sum(w) > 0:
+        raise InvalidValueError(
+            "sample_weight: expected a positive sum of weights, got all zeros"
+        )
+    return w
+
+
 def check_y(y: object, n_examples: int, n_outputs: int, dtype: np.dtype) -> Array:
     """``y`` as (n_examples, n_outputs); 1-D is accepted for one output or one row."""
     a = as_matrix("y", y, dtype)

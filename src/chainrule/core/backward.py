@@ -58,7 +58,11 @@ def backprop_into(
 
 
 def output_delta(
-    cache: Mapping[str, Array], y: Array, activation: str, loss: str
+    cache: Mapping[str, Array],
+    y: Array,
+    activation: str,
+    loss: str,
+    weights: Array | None = None,
 ) -> tuple[Array, Array | None]:
     """``delta{L+1} = dJ/dz{L+1}`` and, when not fused, ``dJ/dyHat``.
 
@@ -72,9 +76,10 @@ def output_delta(
     top = sum(1 for k in cache if k[0] == "z") + 1
     ws = Workspace({}, y.shape[0], y.dtype)
     ws.widths = {top: cache[f"z{top}"].shape[1]}
-    delta = output_delta_into(cache, y, activation, loss, ws, top)
-    fused = _losses.is_fused(loss, activation)
-    return delta, None if fused else _losses.cost_gradient(loss, y, cache[f"a{top}"])
+    delta = output_delta_into(cache, y, activation, loss, ws, top, weights)
+    if _losses.is_fused(loss, activation):
+        return delta, None
+    return delta, _losses.cost_gradient(loss, y, cache[f"a{top}"], weights)
 
 
 def output_delta_into(
@@ -84,6 +89,7 @@ def output_delta_into(
     loss: str,
     ws: Workspace,
     top: int,
+    weights: Array | None = None,
 ) -> Array:
     """``delta{L+1} = dJ/dz{L+1}`` into ``ws``, fused where a closed form exists.
 
@@ -93,14 +99,18 @@ def output_delta_into(
     ``(ŷ Σ_j y_j − y)/N`` (derived in :func:`chainrule.core.losses.fused_delta`);
     neither divides by ŷ. ``sse`` has ``dJ/dŷ = −(y − ŷ) = ŷ − y`` and
     ``mse`` ``(ŷ − y)/N`` (IEEE subtraction is exactly antisymmetric).
+
+    With sample ``weights`` (n,), row ``i`` of the delta is scaled by
+    ``s_i`` (:func:`chainrule.core.losses.row_scale`; the derivation is at
+    ``chainrule.core.losses._scale_rows``), which weights every gradient.
     """
     yhat, z = cache[f"a{top}"], cache[f"z{top}"]
     V = ws.at(y.shape[0])
     out = V[f"d{top}"]
-    delta = _losses.fused_delta_into(loss, activation, y, yhat, out)
+    delta = _losses.fused_delta_into(loss, activation, y, yhat, out, weights)
     if delta is not None:
         return delta
-    dJdyHat = _losses.cost_gradient_into(loss, y, yhat, V[f"g{top}"])
+    dJdyHat = _losses.cost_gradient_into(loss, y, yhat, V[f"g{top}"], weights)
     return backprop_into(activation, yhat, z, dJdyHat, out, V, top)
 
 
@@ -114,6 +124,7 @@ def backward(
     *,
     return_deltas: bool = False,
     out: Workspace | None = None,
+    weights: Array | None = None,
 ) -> dict[str, Array] | tuple[dict[str, Array], dict[str, Array]]:
     """Gradients of the cost with respect to every parameter.
 
@@ -134,6 +145,10 @@ def backward(
     out : Workspace, optional
         Buffers to write into (the one given to ``forward``); the gradients
         are then views of ``out.grad``, overwritten by the next pass.
+    weights : (n,) array, optional
+        Sample weights: the gradients of the weighted cost of
+        :func:`chainrule.core.forward.total_cost` (each example's
+        contribution scaled; see :func:`output_delta_into`).
 
     Returns
     -------
@@ -147,16 +162,21 @@ def backward(
     ws = Workspace.fresh(params, m, y.dtype) if out is None else out
     ws.grad  # noqa: B018 (allocates the flat gradient and its views on first use)
     V, grads = ws.at(m), ws.grads
-    delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1)
+    delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1, weights)
     deltas: dict[str, Array] = {}
     if return_deltas:
-        deltas["dJdyHat"] = _losses.cost_gradient(loss, y, cache[f"a{L + 1}"])
+        yhat = cache[f"a{L + 1}"]
+        deltas["dJdyHat"] = _losses.cost_gradient(loss, y, yhat, weights)
     for l, kW, kb, _, _ in reversed(layer_keys(L)):
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
         W, a = params[kW], cache[f"a{l}"]
         # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
-        np.dot(a.T, delta, out=grads[kW])
+        if isinstance(a, np.ndarray):
+            np.dot(a.T, delta, out=grads[kW])
+        else:
+            # a1 = a sparse X: Xᵀ delta2 by SciPy's product, never densified
+            grads[kW][...] = a.T @ delta
         if l2:
             grads[kW] += np.multiply(W, l2, out=ws.weight_buffer(kW))
         if kb in params:

@@ -63,7 +63,8 @@ def forward(
     ----------
     params : dict of str to array
         ``W{l}`` of shape (n_{l-1}, n_l), optional ``b{l}`` of shape (1, n_l).
-    X : (n, n_inputs) array
+    X : (n, n_inputs) array, or a SciPy sparse matrix (CSR or CSC)
+        A sparse ``X`` enters the first product ``z2 = X @ W1`` as it is.
     activations : sequence of str, length L
         One activation name per weight layer.
     out : Workspace, optional
@@ -84,8 +85,13 @@ def forward(
     for (l, kW, kb, kz, ka), name in zip(
         layer_keys(len(activations)), activations, strict=True
     ):
-        # np.dot: the same BLAS product as @, with less overhead per call
-        z = np.dot(a, params[kW], out=V[kz])
+        if isinstance(a, np.ndarray):
+            # np.dot: the same BLAS product as @, with less overhead per call
+            z = np.dot(a, params[kW], out=V[kz])
+        else:
+            # a SciPy sparse X (CSR or CSC): its own product, never densified
+            z = V[kz]
+            z[...] = a @ params[kW]
         b = params.get(kb)
         if b is not None:
             z += b
@@ -111,8 +117,15 @@ def total_cost(
     activations: Sequence[str],
     loss: str,
     l2: float = 0.0,
+    weights: Array | None = None,
 ) -> float:
-    """The cost ``J`` of a forward pass, with its L2 term, as a float."""
+    """The cost ``J`` of a forward pass, with its L2 term, as a float.
+
+    ``weights`` (n,), optional: sample weights; the data term is then the
+    weighted mean (``sse``: the weighted sum) of
+    :mod:`chainrule.core.losses`; the L2 term is not weighted.
+    """
     top = len(activations) + 1
     z = cache[f"z{top}"] if activations[-1] in ("sigmoid", "softmax") else None
-    return cost_value(loss, y, cache[f"a{top}"], z) + l2_penalty(params, l2)
+    J = cost_value(loss, y, cache[f"a{top}"], z, weights)
+    return J + l2_penalty(params, l2)

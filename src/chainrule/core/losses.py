@@ -17,6 +17,13 @@ seed 004, ``bce`` the cross-entropy of seed 001. ``bce`` needs a sigmoid
 output and ``cce`` a softmax output; both then use a fused delta that never
 divides by ŷ (see :func:`output_delta`).
 
+Sample weights: with one weight ``w_i >= 0`` per example, the means
+(``mse``, ``bce``, ``cce``) become weighted means, ``Σ_i w_i ℓ_i / Σ_i w_i``,
+and the sum ``sse`` becomes ``Σ_i w_i ℓ_i`` (scikit-learn's convention for
+its MLP: ``_multilayer_perceptron.py``, ``_backprop``). Both are
+``Σ_i s_i ℓ_i`` with the row scale of :func:`row_scale`; an integer weight
+then counts as that many copies of the row.
+
 Examples
 --------
 >>> import numpy as np
@@ -99,7 +106,57 @@ def _clip(yhat: Array) -> Array:
     return np.clip(yhat, tiny, 1.0 - tiny)
 
 
-def cost_value(loss: str, y: Array, yhat: Array, z: Array | None = None) -> float:
+MEANS = ("mse", "bce", "cce")
+
+
+def row_scale(loss: str, weights: Array, n: int) -> Array:
+    """``n s_i`` for the means, ``s_i`` for ``sse``: the factor of row ``i``.
+
+    With ``s_i = w_i / Σ w`` (means) or ``w_i`` (``sse``), the weighted cost
+    is ``J_w = Σ_i s_i ℓ_i``, where ``ℓ_i`` is row ``i``'s term of the
+    unweighted sum (``Σ_k`` over outputs). The unweighted formulas already
+    divide by ``N`` for the means, hence the factor ``n`` here. Returns an
+    (n, 1) column that multiplies the rows of an (n, k) array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> row_scale("mse", np.array([1.0, 3.0]), 2).ravel().tolist()
+    [0.5, 1.5]
+    >>> row_scale("sse", np.array([1.0, 3.0]), 2).ravel().tolist()
+    [1.0, 3.0]
+    """
+    w = weights.reshape(-1, 1)
+    return w * (n / np.sum(w)) if loss in MEANS else w
+
+
+def _weighted_cost(loss: str, y: Array, yhat: Array, z, weights: Array) -> float:
+    """``Σ_i s_i ℓ_i``: the per-element terms of :func:`cost_value`, rows scaled."""
+    if loss in ("sse", "mse"):
+        r = y - yhat
+        t = 0.5 * r * r
+    elif loss == "bce":
+        if z is not None:
+            t = np.logaddexp(0, z) - y * z
+        else:
+            p = _clip(yhat)
+            t = -(y * np.log(p) + (1 - y) * np.log1p(-p))
+    elif loss == "cce":
+        t = -y * (log_softmax(z, axis=-1) if z is not None else np.log(_clip(yhat)))
+    else:
+        raise UnknownNameError(f"loss: unknown name {loss!r}")
+    w = weights.reshape(-1, 1)
+    total = float(np.sum(t * w))
+    return total / float(np.sum(w)) if loss in MEANS else total
+
+
+def cost_value(
+    loss: str,
+    y: Array,
+    yhat: Array,
+    z: Array | None = None,
+    weights: Array | None = None,
+) -> float:
     """The data term of the cost, as a Python float.
 
     Parameters
@@ -112,11 +169,23 @@ def cost_value(loss: str, y: Array, yhat: Array, z: Array | None = None) -> floa
         The output layer's pre-activation. With ``bce`` (sigmoid) and ``cce``
         (softmax) the cost is then computed from ``z`` directly, exact even
         where ŷ rounds to 0 or 1.
+    weights : (n,) array, optional
+        Sample weights ``w_i >= 0`` with ``Σ w > 0``: the weighted mean (or,
+        for ``sse``, sum) of this module's docstring.
 
     Returns
     -------
     float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, yhat = np.array([[1.0], [0.0]]), np.array([[0.0], [0.0]])
+    >>> cost_value("mse", y, yhat, weights=np.array([3.0, 1.0]))
+    0.375
     """
+    if weights is not None:
+        return _weighted_cost(loss, y, yhat, z, weights)
     n = y.shape[0]
     if loss == "sse":
         r = y - yhat
@@ -140,12 +209,32 @@ def _out(y: Array, yhat: Array) -> Array:
     return np.empty(np.broadcast_shapes(y.shape, yhat.shape), np.result_type(y, yhat))
 
 
-def cost_gradient(loss: str, y: Array, yhat: Array) -> Array:
-    """``dJ/dyHat``, shape (n, k): the table in this module's docstring."""
-    return cost_gradient_into(loss, y, yhat, _out(y, yhat))
+def cost_gradient(
+    loss: str, y: Array, yhat: Array, weights: Array | None = None
+) -> Array:
+    """``dJ/dyHat``, shape (n, k): the table in this module's docstring.
+
+    With ``weights``, row ``i`` is multiplied by :func:`row_scale`'s factor
+    (see :func:`cost_gradient_into`).
+    """
+    return cost_gradient_into(loss, y, yhat, _out(y, yhat), weights)
 
 
-def cost_gradient_into(loss: str, y: Array, yhat: Array, out: Array) -> Array:
+def _scale_rows(loss: str, out: Array, weights: Array | None) -> Array:
+    # J_w = Σ_i s_i ℓ_i, so ∂J_w/∂ŷ_i = s_i ∂ℓ_i/∂ŷ_i: row i of dJ/dyHat, and of
+    # the output delta dJ/dz (f' acts row by row), is scaled by s_i. Every
+    # later quantity of the backward pass is linear in the rows of the output
+    # delta (dJdW = aᵀδ and dJdb = Σ_i δ_i sum over rows; δ_l = (δ_{l+1} Wᵀ)
+    # ⊙ f'(z_l) keeps rows apart), so this one scaling weights every gradient.
+    # Without weights nothing is multiplied: the unweighted path is unchanged.
+    if weights is not None:
+        out *= row_scale(loss, weights, out.shape[0])
+    return out
+
+
+def cost_gradient_into(
+    loss: str, y: Array, yhat: Array, out: Array, weights: Array | None = None
+) -> Array:
     """:func:`cost_gradient` written into ``out`` (shape (n, k)); returns ``out``."""
     n = y.shape[0]
     if loss in ("sse", "mse"):
@@ -153,15 +242,14 @@ def cost_gradient_into(loss: str, y: Array, yhat: Array, out: Array) -> Array:
         np.subtract(yhat, y, out=out)
         if loss == "mse":
             out /= n
-        return out
-    if loss == "bce":
+    elif loss == "bce":
         p = _clip(yhat)
         out[...] = (p - y) / (n * p * (1 - p))
-        return out
-    if loss == "cce":
+    elif loss == "cce":
         out[...] = -y / (n * _clip(yhat))
-        return out
-    raise UnknownNameError(f"loss: unknown name {loss!r}")
+    else:
+        raise UnknownNameError(f"loss: unknown name {loss!r}")
+    return _scale_rows(loss, out, weights)
 
 
 def fused_delta(
@@ -196,7 +284,12 @@ def is_fused(loss: str, output_activation: str) -> bool:
 
 
 def fused_delta_into(
-    loss: str, output_activation: str, y: Array, yhat: Array, out: Array
+    loss: str,
+    output_activation: str,
+    y: Array,
+    yhat: Array,
+    out: Array,
+    weights: Array | None = None,
 ) -> Array | None:
     """:func:`fused_delta` written into ``out``; ``None`` where there is none."""
     n = y.shape[0]
@@ -210,4 +303,4 @@ def fused_delta_into(
     else:
         return None
     out /= n
-    return out
+    return _scale_rows(loss, out, weights)

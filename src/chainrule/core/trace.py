@@ -226,6 +226,7 @@ def run_trace(
     activations: list[str],
     loss: str,
     l2: float = 0.0,
+    weights: Array | None = None,
 ) -> Trace:
     """One forward and one backward pass, every intermediate kept.
 
@@ -237,6 +238,8 @@ def run_trace(
     activations : list of str, length L
     loss : str
     l2 : float
+    weights : (n,) array, optional
+        Sample weights of the cost (see :mod:`chainrule.core.losses`).
 
     Returns
     -------
@@ -247,9 +250,9 @@ def run_trace(
 
     L = len(activations)
     yhat, cache = forward(params, X, activations)
-    J = total_cost(params, cache, y, activations, loss, l2)
+    J = total_cost(params, cache, y, activations, loss, l2, weights)
     grads, deltas = backward(
-        params, cache, y, activations, loss, l2, return_deltas=True
+        params, cache, y, activations, loss, l2, return_deltas=True, weights=weights
     )
     values: dict[str, object] = {"X": X, "y": y}
     values.update(params)

@@ -34,17 +34,32 @@ def check_hidden(sizes: object) -> list[int]:
     return [int(s) for s in out]
 
 
+class Printer:
+    """``verbose``: scikit-learn's line per iteration, on stdout.
+
+    ``Iteration N, loss = L`` with ``%.8f``, as
+    ``BaseMultilayerPerceptron._fit_stochastic`` prints it.
+    """
+
+    def __call__(self, epoch: int, history, net: Network) -> bool:
+        print(f"Iteration {epoch}, loss = {history.cost[-1]:.8f}")
+        return False
+
+
 class Monitor:
     """The stopping rule of scikit-learn's MLP, as a ``Network.fit`` callback.
 
     Without a validation set, training stops when the training cost has not
     fallen by more than ``tol`` for more than ``n_iter_no_change`` epochs;
     with one, when the validation score has not risen by more than ``tol``
-    for as long, and the best parameters are kept.
+    for as long, and the best parameters are kept. With
+    ``learning_rate="adaptive"`` (a :class:`~chainrule.train.schedules.Reducible`
+    schedule) a stall divides the learning rate by 5 instead, and stops only
+    once it is at most 1e-6 (scikit-learn's ``SGDOptimizer.trigger_stopping``).
     """
 
-    def __init__(self, estimator, validation: tuple | None) -> None:
-        self.est, self.validation = estimator, validation
+    def __init__(self, estimator, validation: tuple | None, schedule=None) -> None:
+        self.est, self.validation, self.schedule = estimator, validation, schedule
         self.scores: list[float] = []
         self.best_score, self.best_loss = -np.inf, np.inf
         self.best_params: dict | None = None
@@ -53,10 +68,11 @@ class Monitor:
     def __call__(self, epoch: int, history, net: Network) -> bool:
         tol = self.est.tol
         if self.validation is not None:
-            score = self.est._score_output(
-                net.forward(self.validation[0]), *self.validation[1:]
-            )
+            Xv, Yv, wv = self.validation
+            score = self.est._score_output(net.forward(Xv), Yv, wv)
             self.scores.append(score)
+            if self.est.verbose:
+                print(f"Validation score: {score:f}")
             worse = score < self.best_score + tol
             if score > self.best_score:
                 self.best_score = score
@@ -66,8 +82,19 @@ class Monitor:
             worse = loss > self.best_loss - tol
             self.best_loss = min(self.best_loss, loss)
         self.no_improvement = self.no_improvement + 1 if worse else 0
+        if self.no_improvement > self.est.n_iter_no_change and self._reduced():
+            self.no_improvement = 0
         self.converged = self.no_improvement > self.est.n_iter_no_change
         return self.converged
+
+    def _reduced(self) -> bool:
+        """``adaptive``: divide the learning rate by 5 rather than stop."""
+        reduce = getattr(self.schedule, "reduce", None)
+        if reduce is None or not reduce():
+            return False
+        if self.est.verbose:
+            print(f"Setting learning rate to {self.schedule.learning_rate:f}")
+        return True
 
 
 # name, type, min, max, include_boundaries (for sklearn.utils.check_scalar)
@@ -82,7 +109,10 @@ _SCALARS = (
     ("beta_1", Real, 0.0, 1.0, "left"),
     ("beta_2", Real, 0.0, 1.0, "left"),
     ("epsilon", Real, 0.0, None, "neither"),
+    ("power_t", Real, 0.0, None, "left"),
+    ("max_fun", Integral, 1, None, "left"),
 )
+LEARNING_RATES = ("constant", "invscaling", "adaptive")
 
 
 def check_params(est) -> tuple[list[int], str]:
@@ -100,6 +130,11 @@ def check_params(est) -> tuple[list[int], str]:
     if est.solver not in SOLVERS:
         raise UnknownNameError(
             f"solver: expected one of {list(SOLVERS)}, got {est.solver!r}"
+        )
+    if est.learning_rate not in LEARNING_RATES:
+        raise UnknownNameError(
+            f"learning_rate: expected one of {list(LEARNING_RATES)}, got "
+            f"{est.learning_rate!r}"
         )
     if not (est.batch_size == "auto" or isinstance(est.batch_size, Integral)):
         raise ConfigError(

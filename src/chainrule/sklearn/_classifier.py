@@ -6,11 +6,13 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from chainrule.sklearn._base import BaseMLP
+from chainrule.errors import ConfigError
+from chainrule.sklearn._base import SPARSE, BaseMLP
 
 Array = np.ndarray
 
@@ -30,7 +32,17 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
       unit per label and ``bce``.
 
     The parameters are those of :class:`chainrule.sklearn.MLPRegressor`;
-    with early stopping the validation score is the accuracy.
+    with early stopping the validation score is the accuracy. One more:
+
+    Parameters
+    ----------
+    class_weight : "balanced", dict or None, default=None
+        A weight per class, multiplied into each row's ``sample_weight``.
+        ``"balanced"`` is ``n / (n_classes · count(class))`` as
+        ``sklearn.utils.class_weight.compute_class_weight`` computes it (on
+        the rows of each ``fit`` or ``partial_fit`` call); a dict maps labels
+        to weights (missing labels: 1; a label not in ``classes_`` is an
+        error). Not for multilabel targets. scikit-learn's own MLP has none.
 
     Attributes
     ----------
@@ -58,6 +70,61 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     (1, 2)
     """
 
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate_init=0.001,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        learning_rate="constant",
+        power_t=0.5,
+        max_fun=15000,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate_init=learning_rate_init,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            learning_rate=learning_rate,
+            power_t=power_t,
+            max_fun=max_fun,
+        )
+        self.class_weight = class_weight
+
     def _output_layer(self) -> tuple[str, str]:
         if self._label_binarizer.y_type_ == "multiclass":
             return "softmax", "cce"
@@ -70,7 +137,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def _validate_training_data(self, X, y, reset: bool, incremental: bool):
         X, y = validate_data(
-            self, X, y, reset=reset, multi_output=True, dtype=np.float64
+            self,
+            X,
+            y,
+            reset=reset,
+            multi_output=True,
+            dtype=np.float64,
+            accept_sparse=SPARSE,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -106,19 +179,61 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _stratify(self, Y: Array) -> Array | None:
         return Y if self._label_binarizer.y_type_ != "multilabel-indicator" else None
 
-    def _score_output(self, yhat: Array, Y: Array) -> float:
+    def _score_output(self, yhat: Array, Y: Array, w: Array | None = None) -> float:
         lb = self._label_binarizer
         return float(
-            accuracy_score(lb.inverse_transform(Y), lb.inverse_transform(yhat))
+            accuracy_score(
+                lb.inverse_transform(Y), lb.inverse_transform(yhat), sample_weight=w
+            )
         )
 
-    def fit(self, X, y) -> MLPClassifier:
-        """Train on ``X`` (n, n_features) and labels ``y`` (n,) or (n, n_labels)."""
+    def _sample_weight(self, Y: Array, sample_weight, n: int) -> Array | None:
+        """``sample_weight`` times the weight of each row's class."""
+        w = super()._sample_weight(Y, sample_weight, n)
+        if self.class_weight is None:
+            return w
+        per_class = self._class_weights(Y)
+        idx = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+        return per_class[idx] if w is None else per_class[idx] * w
+
+    def _class_weights(self, Y: Array) -> Array:
+        """One weight per entry of ``classes_``, from ``class_weight``."""
+        cw, classes = self.class_weight, self.classes_
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            raise ConfigError("class_weight: not supported for multilabel targets")
+        idx = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+        out = np.ones(len(classes))
+        if isinstance(cw, str) and cw == "balanced":
+            present = np.unique(idx)
+            out[present] = compute_class_weight("balanced", classes=present, y=idx)
+            return out
+        if not isinstance(cw, dict):
+            raise ConfigError(
+                f"class_weight: expected 'balanced', a dict or None, got {cw!r}"
+            )
+        known = {c: i for i, c in enumerate(classes.tolist())}
+        for label, weight in cw.items():
+            key = label.item() if isinstance(label, np.generic) else label
+            if key not in known:
+                raise ConfigError(
+                    f"class_weight: the class {label!r} is not one of classes_ "
+                    f"{classes.tolist()}"
+                )
+            out[known[key]] = weight
+        return out
+
+    def fit(self, X, y, sample_weight=None) -> MLPClassifier:
+        """Train on ``X`` (n, n_features) and labels ``y`` (n,) or (n, n_labels).
+
+        ``X`` may be a SciPy sparse matrix (CSR or CSC); ``sample_weight``
+        (n,) weights each row's share of the cost, Σ wᵢ ℓᵢ / Σ wᵢ, times the
+        weight of its class (``class_weight``).
+        """
         self._partial_fit_classes = None
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
-    def partial_fit(self, X, y, classes=None) -> MLPClassifier:
+    def partial_fit(self, X, y, sample_weight=None, classes=None) -> MLPClassifier:
         """One epoch over ``(X, y)``; ``classes`` (all labels) on the first call."""
         if not hasattr(self, "network_") or not hasattr(self, "_optimizer_state"):
             if classes is None and not (np.ndim(y) == 2 and np.shape(y)[1] > 1):
@@ -126,7 +241,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                     "classes: must be given on the first call to partial_fit"
                 )
             self._partial_fit_classes = classes
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X) -> Array:
         """Labels: (n,), or (n, n_labels) 0/1 for multilabel data."""

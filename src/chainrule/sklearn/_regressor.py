@@ -8,7 +8,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
-from chainrule.sklearn._base import BaseMLP
+from chainrule.sklearn._base import SPARSE, BaseMLP
 
 Array = np.ndarray
 
@@ -47,7 +47,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         ``tol`` for more than ``n_iter_no_change`` epochs; the gradient
         tolerance of ``lbfgs`` and ``bfgs``.
     verbose : bool, default=False
-        Show a progress bar.
+        Print ``Iteration N, loss = L`` on stdout after each iteration, as
+        scikit-learn does.
     warm_start : bool, default=False
         Continue from the fitted parameters instead of new ones.
     momentum : float, default=0.9
@@ -60,6 +61,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     beta_1, beta_2, epsilon : float
         ``adam`` only.
     n_iter_no_change : int, default=10
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        ``sgd`` only, as in scikit-learn: ``invscaling`` sets
+        ``learning_rate_init / (t_ + 1)^power_t`` after each epoch;
+        ``adaptive`` divides the rate by 5 where training would stop, and
+        stops once it is at most 1e-6.
+    power_t : float, default=0.5
+    max_fun : int, default=15000
+        ``lbfgs`` only: the most evaluations of the cost (SciPy's ``maxfun``).
 
     Attributes
     ----------
@@ -73,6 +82,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         R² on the validation set after each epoch, with ``early_stopping``.
     best_validation_score_ : float or None
     n_iter_ : int
+        Iterations of the last ``fit`` (also under ``warm_start``); each
+        ``partial_fit`` adds one.
+    t_ : int
+        Training samples seen by the stochastic solvers.
     n_features_in_ : int
     feature_names_in_ : (n_features_in_,) array of str
         Only when ``X`` had string column names.
@@ -92,6 +105,15 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     ([2, 16, 1], (200,))
     >>> bool(reg.score(X, y) > 0.99)
     True
+
+    ``fit``, ``partial_fit`` and ``score`` take ``sample_weight``; ``X`` may be
+    sparse (CSR or CSC):
+
+    >>> import scipy.sparse as sp
+    >>> w = rng.integers(1, 3, size=200)
+    >>> reg = reg.fit(sp.csr_matrix(X), y, sample_weight=w)
+    >>> bool(reg.score(X, y, sample_weight=w) > 0.99)
+    True
     """
 
     def _output_layer(self) -> tuple[str, str]:
@@ -106,6 +128,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             multi_output=True,
             y_numeric=True,
             dtype=np.float64,
+            accept_sparse=SPARSE,
         )
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.n_outputs:
@@ -118,11 +141,14 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _stratify(self, Y: Array) -> None:
         return None
 
-    def _score_output(self, yhat: Array, Y: Array) -> float:
-        return float(r2_score(Y, yhat))
+    def _score_output(self, yhat: Array, Y: Array, w: Array | None = None) -> float:
+        return float(r2_score(Y, yhat, sample_weight=w))
 
-    def fit(self, X, y) -> MLPRegressor:
+    def fit(self, X, y, sample_weight=None) -> MLPRegressor:
         """Train on ``X`` (n, n_features) and ``y`` (n,) or (n, n_outputs).
+
+        ``X`` may be a SciPy sparse matrix (CSR or CSC); ``sample_weight``
+        (n,) weights each row's share of the cost, Σ wᵢ ℓᵢ / Σ wᵢ.
 
         Raises
         ------
@@ -131,12 +157,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         chainrule.DivergenceError
             The cost stopped being finite (try a smaller learning rate).
         """
-        return self._fit(X, y, incremental=False)
+        return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
-    def partial_fit(self, X, y) -> MLPRegressor:
+    def partial_fit(self, X, y, sample_weight=None) -> MLPRegressor:
         """One epoch over ``(X, y)``, continuing from the current parameters."""
-        return self._fit(X, y, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X) -> Array:
         """Predictions: (n,) for one output, (n, n_outputs) for several."""

@@ -35,40 +35,61 @@ Array = np.ndarray
 
 
 class Batches:
-    """Minibatches of ``(X, y)``, gathered into two reused buffers."""
+    """Minibatches of ``(X, y)``, gathered into two reused buffers.
 
-    def __init__(self, X: Array, y: Array, batch_size: int | None, shuffle: bool):
-        self.X, self.y, self.n = X, y, X.shape[0]
+    With sample weights ``w`` (n,), each minibatch is ``(Xb, yb, wb)``, the
+    weights gathered with their rows; without, ``(Xb, yb)``. A sparse (CSR)
+    ``X`` is sliced by rows (``X[idx]``), never densified.
+    """
+
+    def __init__(
+        self,
+        X: Array,
+        y: Array,
+        batch_size: int | None,
+        shuffle: bool,
+        w: Array | None = None,
+    ):
+        self.X, self.y, self.w, self.n = X, y, w, X.shape[0]
         self.size = self.n if batch_size is None else min(batch_size, self.n)
         self.shuffle = shuffle and self.size < self.n
+        self.dense = isinstance(X, np.ndarray)
         if self.shuffle:
-            self.Xb = np.empty((self.size, X.shape[1]), X.dtype)
+            if self.dense:
+                self.Xb = np.empty((self.size, X.shape[1]), X.dtype)
             self.yb = np.empty((self.size, y.shape[1]), y.dtype)
 
     def __call__(self, rng: np.random.Generator):
-        """``(Xb, yb)`` views for one epoch (the permutation from ``rng``)."""
+        """Minibatch views for one epoch (the permutation from ``rng``)."""
         if self.size == self.n:
-            return ((self.X, self.y),)
+            return ((self.X, self.y) if self.w is None else (self.X, self.y, self.w),)
         return self._minibatches(rng)
+
+    def _gather(self, idx: Array):
+        m = idx.shape[0]
+        Xb = (
+            np.take(self.X, idx, axis=0, out=self.Xb[:m]) if self.dense else self.X[idx]
+        )
+        yb = np.take(self.y, idx, axis=0, out=self.yb[:m])
+        return (Xb, yb) if self.w is None else (Xb, yb, self.w[idx])
 
     def _minibatches(self, rng: np.random.Generator):
         if not self.shuffle:
             for lo in range(0, self.n, self.size):
-                yield self.X[lo : lo + self.size], self.y[lo : lo + self.size]
+                part = slice(lo, lo + self.size)
+                if self.w is None:
+                    yield self.X[part], self.y[part]
+                else:
+                    yield self.X[part], self.y[part], self.w[part]
             return
         order = rng.permutation(self.n)
         for lo in range(0, self.n, self.size):
-            idx = order[lo : lo + self.size]
-            m = idx.shape[0]
-            yield (
-                np.take(self.X, idx, axis=0, out=self.Xb[:m]),
-                np.take(self.y, idx, axis=0, out=self.yb[:m]),
-            )
+            yield self._gather(order[lo : lo + self.size])
 
 
-def _cost(net, params, X, y, ws) -> float:
+def _cost(net, params, ws, X, y, w=None) -> float:
     _, cache = forward(params, X, net.activations, out=ws)
-    return total_cost(params, cache, y, net.activations, net.loss, net.l2)
+    return total_cost(params, cache, y, net.activations, net.loss, net.l2, w)
 
 
 def own_params(net, st: State) -> dict[str, Array]:
@@ -100,29 +121,31 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -
     if batches.size == batches.n:
         # Full batch: the forward pass that gives the cost after this step is
         # the one the next step differentiates, so it is made once and kept.
-        X, y = batches.X, batches.y
+        X, y, w = batches.X, batches.y, batches.w
         if st.cache is None:
             _, st.cache = forward(params, X, acts, out=ws)
-            if not math.isfinite(total_cost(params, st.cache, y, acts, loss, l2)):
+            if not math.isfinite(total_cost(params, st.cache, y, acts, loss, l2, w)):
                 return math.nan
-        backward(params, st.cache, y, acts, loss, l2, out=ws)
+        backward(params, st.cache, y, acts, loss, l2, out=ws, weights=w)
         for k in frozen:
             ws.grads[k].fill(0)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
         _, st.cache = forward(params, X, acts, out=ws)
-        return total_cost(params, st.cache, y, acts, loss, l2)
+        return total_cost(params, st.cache, y, acts, loss, l2, w)
     total = 0.0
-    for Xb, yb in batches(st.rng):
+    for Xb, yb, *wb in batches(st.rng):
+        w = wb[0] if wb else None
         _, cache = forward(params, Xb, acts, out=ws)
-        J = total_cost(params, cache, yb, acts, loss, l2)
+        J = total_cost(params, cache, yb, acts, loss, l2, w)
         if not math.isfinite(J):
             return J
-        total += J * Xb.shape[0]
-        backward(params, cache, yb, acts, loss, l2, out=ws)
+        # each batch counts by its size, or by its total weight
+        total += J * (Xb.shape[0] if w is None else float(np.sum(w)))
+        backward(params, cache, yb, acts, loss, l2, out=ws, weights=w)
         for k in frozen:
             ws.grads[k].fill(0)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
-    return total / batches.n
+    return total / (batches.n if batches.w is None else float(np.sum(batches.w)))
 
 
 def new_state(net, opt, rng, optimizer: str) -> State:
@@ -139,7 +162,7 @@ def record_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws):
     hist.cost.append(float(J))
     hist.learning_rate.append(lr)
     if val is not None:
-        hist.val_cost.append(_cost(net, st.views, *val, vws))
+        hist.val_cost.append(_cost(net, st.views, vws, *val))
     hist.time.append(st.elapsed)
     if s.early_stopping:
         monitored = hist.val_cost[-1] if val is not None else hist.cost[-1]
@@ -176,7 +199,7 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
     st = st or new_state(net, opt, rng, s.optimizer)
     own_params(net, st)
-    batches = Batches(X, y, s.batch_size, s.shuffle)
+    batches = Batches(X, y, s.batch_size, s.shuffle, s.sample_weight)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
     start = time.perf_counter() - st.elapsed

@@ -40,8 +40,15 @@ from chainrule.validation import (
 Array = np.ndarray
 
 
-def split_validation(X: Array, y: Array, fraction: float, rng) -> tuple:
-    """Hold out ``fraction`` of the rows, drawn by ``rng``, for validation."""
+def split_validation(
+    X: Array, y: Array, fraction: float, rng, weights: Array | None = None
+) -> tuple:
+    """Hold out ``fraction`` of the rows, drawn by ``rng``, for validation.
+
+    Returns ``(X_train, y_train, val)`` with ``val = (X_val, y_val)``, and
+    with ``weights``: ``(X_train, y_train, val, w_train)`` where ``val =
+    (X_val, y_val, w_val)``.
+    """
     if not 0 < fraction < 1:
         raise ConfigError(
             f"validation_split: expected a fraction in (0, 1), got {fraction!r}"
@@ -55,7 +62,9 @@ def split_validation(X: Array, y: Array, fraction: float, rng) -> tuple:
         )
     order = rng.permutation(n)
     val, train = np.sort(order[:n_val]), np.sort(order[n_val:])
-    return X[train], y[train], (X[val], y[val])
+    if weights is None:
+        return X[train], y[train], (X[val], y[val])
+    return X[train], y[train], (X[val], y[val], weights[val]), weights[train]
 
 
 def _check_resume_file(resume, ckpt) -> None:
@@ -145,7 +154,7 @@ def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
     Parameters
     ----------
     net : Network
-    X : (n, n_inputs) array_like
+    X : (n, n_inputs) array_like, or a SciPy sparse matrix (CSR or CSC)
     y : (n, n_outputs) array_like
     optimizer : {"gd", "sgd", "adam", "bfgs", "lbfgs"} or optimizer object
         A shortcut, or an object of :mod:`chainrule.train.optimizers`
@@ -170,15 +179,18 @@ def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
     """
     s = settings(optimizer, options, net.seed)
     Xa, ya = net.check_data(X, y)
+    w = net.check_sample_weight(options.get("sample_weight"), Xa.shape[0])
     rng = np.random.default_rng(s.seed)
     split = options.get("validation_split")
     validation_data = options.get("validation_data")
     if split is not None:
         if validation_data is not None:
             raise ConfigError("validation_split: give it or validation_data, not both")
-        Xa, ya, val = split_validation(Xa, ya, float(split), rng)
+        Xa, ya, val, *rest = split_validation(Xa, ya, float(split), rng, w)
+        w = rest[0] if rest else None
     else:
         val = None if validation_data is None else net.check_data(*validation_data)
+    s.sample_weight = w
     if s.optimizer in _opt.SCIPY_METHODS:
         from chainrule.train.quasi_newton import fit_scipy as run
     else:

@@ -140,6 +140,11 @@ OPTIONS: dict[str, Option] = _spec(
            "Epochs between checkpoints."),
     Option("resume", "path, True or None", None, FIRST_ORDER,
            "Continue from a checkpoint (True: from checkpoint if it exists)."),
+    Option("sample_weight", "(n,) array of floats >= 0, or None", None,
+           OPTIMIZERS,
+           "One weight per example: each example's share of the cost and of "
+           "every gradient (weighted mean for mse, bce, cce; weighted sum for "
+           "sse); minibatches gather the weights with the rows."),
 )
 # fmt: on
 
@@ -325,6 +330,7 @@ class Settings:
     checkpoint: str | None
     checkpoint_every: int
     resume: Any
+    sample_weight: Array | None = None
 
 
 @dataclass

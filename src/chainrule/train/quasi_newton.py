@@ -46,16 +46,16 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
     last_good = theta.astype(np.float64)
 
-    def cost(Xc, yc, w, grad=False):
-        _, cache = forward(params, Xc, acts, out=w)
-        J = total_cost(params, cache, yc, acts, net.loss, net.l2)
+    def cost(wsc, Xc, yc, wc=None, grad=False):
+        _, cache = forward(params, Xc, acts, out=wsc)
+        J = total_cost(params, cache, yc, acts, net.loss, net.l2, wc)
         if grad:
-            backward(params, cache, yc, acts, net.loss, net.l2, out=w)
+            backward(params, cache, yc, acts, net.loss, net.l2, out=wsc, weights=wc)
         return J
 
     def objective(v: Array) -> tuple[float, Array]:
         theta[...] = v
-        J = cost(X, y, ws, grad=True)
+        J = cost(ws, X, y, s.sample_weight, grad=True)
         for k in frozen:
             ws.grads[k].fill(0)
         return J, ws.grad.astype(np.float64)
@@ -70,7 +70,7 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
         theta[...] = x
         hist.cost.append(J)
         if val is not None:
-            hist.val_cost.append(cost(*val, vws))
+            hist.val_cost.append(cost(vws, *val))
         hist.time.append(time.perf_counter() - start)
         if s.callbacks and any([cb(len(hist.cost), hist, net) for cb in s.callbacks]):
             hist.message = f"stopped by a callback at iteration {len(hist.cost)}"

@@ -79,6 +79,59 @@ def cosine(learning_rate: float, epochs: int, min_lr: float = 0.0) -> Schedule:
     return schedule
 
 
+def invscaling(
+    learning_rate: float, power_t: float, samples_per_epoch: int, start: int = 0
+) -> Schedule:
+    """scikit-learn's ``learning_rate="invscaling"`` for ``sgd``, per epoch.
+
+    scikit-learn sets ``α / (t + 1)^power_t`` at the end of each epoch,
+    where ``t`` counts the samples seen (``SGDOptimizer.iteration_ends`` in
+    ``sklearn/neural_network/_stochastic_optimizers.py``); a new optimizer
+    starts at ``α``. With ``samples_per_epoch = n`` and ``start`` samples
+    seen before this run, epoch ``e`` (0-based) has ``α`` for ``e = 0`` and
+    ``α / (start + e n + 1)^power_t`` after.
+
+    Examples
+    --------
+    >>> s = invscaling(1.0, 0.5, samples_per_epoch=3)
+    >>> [s(e) for e in range(3)]
+    [1.0, 0.5, 0.3779644730092272]
+    """
+    lr = check_positive("learning_rate", learning_rate)
+    p = check_non_negative("power_t", power_t)
+    n = check_positive("samples_per_epoch", samples_per_epoch, integer=True)
+    return lambda epoch: lr if epoch == 0 else lr / (start + epoch * n + 1) ** p
+
+
+class Reducible:
+    """A constant learning rate that a callback divides when the loss stalls.
+
+    scikit-learn's ``learning_rate="adaptive"`` for ``sgd``: when training
+    stalls, ``SGDOptimizer.trigger_stopping`` divides the rate by 5, and
+    stops only once it is at most 1e-6.
+
+    Examples
+    --------
+    >>> s = Reducible(0.1)
+    >>> s.reduce(), s(3)
+    (True, 0.02)
+    """
+
+    def __init__(self, learning_rate: float, factor: float = 5.0, floor=1e-6):
+        self.learning_rate = check_positive("learning_rate", learning_rate)
+        self.factor, self.floor = factor, floor
+
+    def __call__(self, epoch: int) -> float:
+        return self.learning_rate
+
+    def reduce(self) -> bool:
+        """Divide the rate by ``factor``; ``False`` (unchanged) at the floor."""
+        if self.learning_rate <= self.floor:
+            return False
+        self.learning_rate /= self.factor
+        return True
+
+
 def make(
     name: str | Schedule, learning_rate: float, epochs: int, **options: Any
 ) -> Schedule:
