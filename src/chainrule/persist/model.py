@@ -36,8 +36,20 @@ from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
 from chainrule.core.params import param_shapes
-from chainrule.errors import ChainruleError, InvalidTypeError, ModelFileError
-from chainrule.persist.safetensors import check_tensors, parse_document, parse_header
+from chainrule.errors import (
+    ChainruleError,
+    FileWriteError,
+    InvalidTypeError,
+    ModelFileError,
+)
+from chainrule.persist.paths import check_target, remove_stale_temps, temp_prefix
+from chainrule.persist.safetensors import (
+    MAX_HEADER_BYTES,
+    check_tensors,
+    header_length,
+    parse_document,
+    parse_header_json,
+)
 from chainrule.validation import check_bias, check_sizes
 
 FORMAT = "chainrule.model"
@@ -80,17 +92,15 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    check_target("path", target, force=True, probe=False)
+    remove_stale_temps(target)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode(target))  # mkstemp makes it 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        _write_and_replace(target, folder, data)
+    except OSError as exc:
+        raise FileWriteError(
+            f"{str(target)!r} cannot be written ({exc.strerror or exc}); "
+            "nothing was replaced"
+        ) from exc
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -101,6 +111,20 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def _write_and_replace(target: Path, folder: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes it 0600
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _string_keys(value: object, where: str) -> None:
@@ -136,7 +160,16 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"metadata: not JSON-serialisable: {exc}") from None
     tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
-    return _st_save(tensors, metadata={"chainrule": header})
+    data = _st_save(tensors, metadata={"chainrule": header})
+    n = int.from_bytes(data[:8], "little")
+    if n > MAX_HEADER_BYTES:  # the loader would refuse it: never write it
+        raise ModelFileError(
+            f"metadata: the file's header would be {n} bytes, more than the "
+            f"{MAX_HEADER_BYTES} a model file may have "
+            "(chainrule.persist.safetensors.MAX_HEADER_BYTES); shorten the "
+            "metadata (column names, labels)"
+        )
+    return data
 
 
 def save(
@@ -170,7 +203,7 @@ def save(
     atomic_write_bytes(target, model_bytes(net, metadata))
 
 
-def _read(path: object) -> tuple[bytes, str]:
+def _open(path: object) -> tuple[Path, str]:
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
     p = Path(path)
@@ -179,17 +212,38 @@ def _read(path: object) -> tuple[bytes, str]:
         raise ModelFileError(f"path: {where} is a folder, not a model file")
     if not p.is_file():
         raise ModelFileError(f"path: no such model file {where}")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ModelFileError(f"{where}: {size} bytes is too large for a model")
+    return p, where
+
+
+def _read_checked(path: object):
+    """The header checked first (8 bytes, then the JSON), then the tensors.
+
+    The file is read no further than needed: a wrong length or a header
+    that does not tile the file is refused before the data is read.
+    """
+    p, where = _open(path)
     try:
         with open(p, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise ModelFileError(
+                    f"{where}: {size} bytes is too large for a model (the limit "
+                    f"is {MAX_FILE_BYTES} bytes, "
+                    "chainrule.persist.model.MAX_FILE_BYTES)"
+                )
+            first8 = fh.read(8)
+            n = header_length(first8, size, where)
+            head = fh.read(n)
+            infos, meta = parse_header_json(head, size - 8 - n, where)
+            doc = parse_document(meta, where, FORMAT, VERSION)
+            shapes = _architecture(doc["config"], where)
+            check_tensors(infos, shapes, doc["config"]["dtype"], where)
+            data = first8 + head + fh.read(size - 8 - n)
     except OSError as exc:
-        raise ModelFileError(f"{where}: cannot be read ({exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ModelFileError(f"{where}: too large for a model")
-    return data, where
+        raise ModelFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    if len(data) != size:
+        raise ModelFileError(f"{where}: the file changed while it was read")
+    return data, doc, where
 
 
 def _architecture(cfg: dict, where: str) -> dict[str, tuple]:
@@ -227,12 +281,8 @@ def load_with_metadata(path: str | os.PathLike):
     """
     from chainrule.network import Network
 
-    data, where = _read(path)
-    infos, meta = parse_header(data, where)
-    doc = parse_document(meta, where, FORMAT, VERSION)
+    data, doc, where = _read_checked(path)
     cfg = doc["config"]
-    shapes = _architecture(cfg, where)
-    check_tensors(infos, shapes, cfg["dtype"], where)
     try:
         net = Network(
             cfg["sizes"],
