@@ -13,10 +13,20 @@ import typer
 from rich.table import Table as RichTable
 
 import chainrule as cr
-from chainrule.cli.common import check_folder, console, fmt, parse_layers
+from chainrule.cli.common import (
+    ExitCode,
+    check_paths,
+    check_saveable,
+    console,
+    fmt,
+    interrupted_path,
+    parse_layers,
+    save_model,
+    say,
+)
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.train.optimizers import check_name
 
 FIRST_ORDER = ("gd", "sgd", "adam")
@@ -125,13 +135,16 @@ def run_train(opts: TrainOptions) -> cr.Network:
         f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
         f"({kind}); network {net.sizes}, {net.n_params} parameters"
     )
-    hist = _fit(net, opts, train, val)
     meta = tabular.data_metadata(d)
+    check_saveable(net, meta)
+    hist = _fit(net, opts, train, val)
     metrics = _metrics(net, meta, train, val)
-    con.print(_metrics_table(metrics, hist))
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
-    net.save(str(opts.out), metadata=meta)
+    if hist.interrupted:
+        _save_interrupted(net, opts, meta, hist)
+    save_model(net, opts.out, meta)
+    con.print(_metrics_table(metrics, hist))
     con.print(f"Model written to {opts.out}")
     if opts.plot is not None:
         from chainrule.plot import cost_curve
@@ -139,6 +152,26 @@ def run_train(opts: TrainOptions) -> cr.Network:
         cost_curve(hist, path=opts.plot)
         con.print(f"Cost curve written to {opts.plot}")
     return net
+
+
+def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
+    """Ctrl-C: never replace --out; save beside it, say where, exit 130."""
+    path = interrupted_path(opts.out)
+    try:
+        where = save_model(net, path, meta)
+    except FileWriteError as exc:
+        say(f"interrupted ({hist.message}); {exc}")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    resume = (
+        f"; resume with --checkpoint {opts.checkpoint} --resume"
+        if opts.checkpoint is not None
+        else ""
+    )
+    say(
+        f"interrupted ({hist.message}); {opts.out} was not replaced; the model "
+        f"so far is in {where}{resume}"
+    )
+    raise typer.Exit(ExitCode.INTERRUPTED)
 
 
 def _metrics(net, meta, train, val) -> dict:
@@ -242,6 +275,9 @@ def train(
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
+    ] = False,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -277,7 +313,9 @@ def train(
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
-    check_folder("--out", out)
-    check_folder("--plot", plot)
-    check_folder("--checkpoint", checkpoint)
+    check_paths(
+        {"--out": out, "--plot": plot, "--checkpoint": checkpoint},
+        {"DATA": data},
+        force,
+    )
     run_train(opts)
