@@ -28,9 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainrule.data.numbers import label_text, parse_number
 from chainrule.data.scaling import Scaler
 from chainrule.data.tables import Table
-from chainrule.errors import ConfigError, DataFileError, ModelFileError
+from chainrule.errors import ChainruleError, ConfigError, DataFileError, ModelFileError
+from chainrule.validation import check_seed
 
 Array = np.ndarray
 
@@ -66,12 +68,37 @@ class Prepared:
         return "regression" if self.classes is None else "classification"
 
 
+#: The most classes a classification may have; raise it in Python
+#: (``chainrule.data.prepare.MAX_CLASSES = ...``) for a bigger one.
+MAX_CLASSES = 1000
+
+
 def labels_of(table: Table, name: str) -> Array:
-    """A column as text labels; numbers are written with ``%g`` (``1.0`` is "1")."""
-    col = table.column(name)
-    if table.is_numeric(table.expand([name])[0]):
-        return np.array([f"{v:g}" for v in col], dtype=str)
-    return col.astype(str)
+    """A column as text labels, numbers written exactly (see ``label_text``).
+
+    ``1``, ``1.0`` and ``1e0`` are the label "1"; ``1000001`` and
+    ``1000002`` stay apart; integers beyond 2**53 keep their digits.
+    """
+    col = table.expand([name])[0]
+    if col in table.text:
+        return np.array([label_text(t) for t in table.text[col]], dtype=str)
+    if table.is_numeric(col):
+        return np.array([label_text(float(v)) for v in table.columns[col]], dtype=str)
+    return table.columns[col].astype(str)
+
+
+def _check_regression_target(table: Table, name: str) -> None:
+    """A text target whose cells are mostly numbers: one bad cell, not labels."""
+    col = table.columns[name]
+    numbers = sum(parse_number(str(t)) is not None for t in col)
+    if 2 * numbers > len(col):
+        i = table.first_non_number(name)
+        raise DataFileError(
+            f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
+            f"got {str(col[i])!r:.80}; the column's other cells are numbers (a "
+            "regression target). Fix the cell, or pass --classify to take every "
+            "value as a class label"
+        )
 
 
 def _targets(
@@ -85,12 +112,21 @@ def _targets(
             f"--target: {category[0]!r} is a category column; a classification "
             f"takes exactly one target column, got {targets}"
         )
+    if not classify:
+        _check_regression_target(table, targets[0])
     labels = labels_of(table, targets[0])
     classes = sorted(set(labels.tolist()))
     if len(classes) < 2:
         raise DataFileError(
             f"{table.source}: column {targets[0]!r} has a single label "
-            f"{classes[0]!r}; a classification needs at least two"
+            f"{classes[0]!r:.80}; a classification needs at least two"
+        )
+    if len(classes) > MAX_CLASSES:
+        raise DataFileError(
+            f"{table.source}: column {targets[0]!r} has {len(classes)} distinct "
+            f"labels, more than the {MAX_CLASSES} a classification may have "
+            "(chainrule.data.prepare.MAX_CLASSES); is it an identifier, or a "
+            "numeric target to train without --classify?"
         )
     onehot = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
     return onehot, classes
@@ -178,19 +214,39 @@ def plain_metadata(table: Table, targets: list[str], n_outputs: int) -> dict:
     }
 
 
-def _check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
+    """The column names, labels and scalers of a model's metadata, checked.
+
+    Raises
+    ------
+    ModelFileError
+        Anything missing, of the wrong type or not fitting the network.
+    """
     inputs, targets = meta.get("inputs"), meta.get("targets")
-    if not isinstance(inputs, list) or len(inputs) != n_inputs:
+    if not _strings(inputs) or len(inputs) != n_inputs:
         raise ModelFileError(
-            f"model metadata: expected {n_inputs} input column names, got {inputs!r}"
+            f"model metadata: expected {n_inputs} input column names, got "
+            f"{inputs!r:.200}"
         )
     classes = meta.get("classes")
-    width = len(classes) if isinstance(classes, list) else len(targets or [])
-    if not isinstance(targets, list) or width != n_outputs:
+    if classes is not None and (
+        not _strings(classes) or len(set(classes)) != len(classes)
+    ):
         raise ModelFileError(
-            f"model metadata: targets {targets!r} and classes {classes!r} do not "
-            f"fit a network with {n_outputs} outputs"
+            f"model metadata: classes should be distinct strings, got {classes!r:.200}"
         )
+    width = len(classes) if classes is not None else len(targets or [])
+    if not _strings(targets) or width != n_outputs or (classes and len(targets) != 1):
+        raise ModelFileError(
+            f"model metadata: targets {targets!r:.200} and classes {classes!r:.200} "
+            f"do not fit a network with {n_outputs} outputs"
+        )
+    Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
+    Scaler.from_dict(meta.get("scale_targets"), n_outputs)
 
 
 def prepare_from_metadata(
@@ -214,7 +270,7 @@ def prepare_from_metadata(
             "model metadata: no column names; this model was not saved by "
             "'chainrule train', so its data columns are unknown"
         )
-    _check_metadata(meta, n_inputs, n_outputs)
+    check_metadata(meta, n_inputs, n_outputs)
     inputs, targets, classes = meta["inputs"], meta["targets"], meta["classes"]
     x_scaler = Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
     y_scaler = Scaler.from_dict(meta.get("scale_targets"), n_outputs)
@@ -311,5 +367,9 @@ def split_rows(n: int, fraction: float, seed: int | None) -> tuple[Array, Array]
             f"--validation-split: {fraction} of {n} rows leaves {n_val} for "
             f"validation and {n - n_val} for training; both need at least one"
         )
+    try:
+        seed = check_seed(seed)
+    except ChainruleError as exc:
+        raise ConfigError(f"--seed: {exc}") from None
     order = np.random.default_rng(seed).permutation(n)
     return np.sort(order[n_val:]), np.sort(order[:n_val])
