@@ -374,3 +374,52 @@ def resolve_name(
             f"{argument}: unknown name {name!r}; expected one of {valid}"
         )
     return key
+
+
+#: What ``explain`` writes out in full: every matrix of a pass, so its size
+#: grows with weights x rows. Beyond these, explain a slice of the data or a
+#: smaller network (raise them in Python: ``chainrule.validation.MAX_...``).
+MAX_EXPLAIN_WEIGHTS = 10_000
+MAX_EXPLAIN_ROWS = 1_000
+MAX_EXPLAIN_UNITS = 200
+
+
+def check_explain_size(sizes: list[int], n_rows: int) -> None:
+    """Refuse a derivation too large to read (or to render) before any work.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer sizes, input first.
+    n_rows : int
+        Rows of data.
+
+    Raises
+    ------
+    ConfigError
+        Naming the limit and how to explain a smaller problem.
+
+    Examples
+    --------
+    >>> check_explain_size([2, 3, 1], 3)
+    >>> check_explain_size([300, 300, 300, 10], 20)
+    Traceback (most recent call last):
+        ...
+    chainrule.errors.ConfigError: explain: the network [300, 300, 300, 10] has ...
+    """
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    shown = f"{sizes[:8]}" if len(sizes) <= 8 else f"{sizes[:8]}..."
+    if weights > MAX_EXPLAIN_WEIGHTS or max(sizes) > MAX_EXPLAIN_UNITS:
+        raise ConfigError(
+            f"explain: the network {shown} has {weights} weights and up to "
+            f"{max(sizes)} units in a layer; a derivation written out in full "
+            f"takes at most {MAX_EXPLAIN_WEIGHTS} weights and {MAX_EXPLAIN_UNITS} "
+            "units a layer: explain a smaller network"
+        )
+    if n_rows * max(sizes) > MAX_EXPLAIN_ROWS * 10 or n_rows > MAX_EXPLAIN_ROWS:
+        raise ConfigError(
+            f"explain: {n_rows} rows of data for a network {shown}: a derivation "
+            f"written out in full takes at most {MAX_EXPLAIN_ROWS} rows and "
+            f"{MAX_EXPLAIN_ROWS * 10} rows x units; explain a slice of the data "
+            "(for example X[:10], y[:10])"
+        )

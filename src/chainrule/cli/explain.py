@@ -16,6 +16,8 @@ import typer
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.numbers import check_precision
 from chainrule.explainer.problems import list_examples, load_example, load_problem
+from chainrule.persist.paths import check_outputs
+from chainrule.validation import check_explain_size
 
 FORMATS = ("text", "markdown", "latex", "json", "html")
 _METHODS = {
@@ -27,11 +29,32 @@ _METHODS = {
 }
 
 
+def _check_problem_size(problem: Path) -> None:
+    """The declared network's size, before the problem builds it."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(problem.read_text(encoding="utf-8"))
+        sizes = doc["network"]["sizes"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return  # load_problem says what is wrong
+    if (
+        isinstance(sizes, list)
+        and sizes
+        and all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)
+    ):
+        check_explain_size(sizes, 0)
+
+
 def _choose(problem: Path | None, example: str | None):
     if problem is not None and example is not None:
         raise ConfigError("give either a PROBLEM file or --example NAME, not both")
     if problem is not None:
-        return load_problem(problem)
+        _check_problem_size(problem)
+        try:
+            return load_problem(problem)
+        except RecursionError:
+            raise DataFileError(f"{problem}: nested too deeply") from None
     if example is not None:
         return load_example(example)
     raise ConfigError(
@@ -92,8 +115,7 @@ def explain_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    if out is not None and not out.parent.is_dir():
-        raise DataFileError(f"--out: the folder {str(out.parent)!r} does not exist")
+    check_outputs({"--out": out}, {"PROBLEM": problem})
     explanation = _choose(problem, example).explain(notation)
     terminal = out is None and sys.stdout.isatty()
     text = _render(explanation, format, precision, terminal)

@@ -24,7 +24,7 @@ from chainrule.explainer.steps import (
     short_number,
 )
 from chainrule.network import Network
-from chainrule.validation import check_positive
+from chainrule.validation import check_explain_size, check_positive
 
 
 def _tex(plain: str) -> str:
@@ -191,7 +191,9 @@ def explain(
     names = Names(check_notation(notation), net.n_layers)
     if learning_rate is not None:
         learning_rate = check_positive("learning_rate", learning_rate)
+    check_explain_size(net.sizes, 0)  # the network first, before any pass
     t = net.trace(X, y)
+    check_explain_size(net.sizes, t["X"].shape[0])
     steps = _forward(net, names, t, again=False) + _backward(net, names, t)
     if learning_rate is not None:
         rec = Recorder(names, t)
