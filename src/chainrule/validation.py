@@ -423,3 +423,55 @@ def check_explain_size(sizes: list[int], n_rows: int) -> None:
             f"{MAX_EXPLAIN_ROWS * 10} rows x units; explain a slice of the data "
             "(for example X[:10], y[:10])"
         )
+
+
+#: The most epochs a run may ask for; beyond it a typo is more likely than a
+#: plan (10**7 epochs of one row take hours).
+MAX_EPOCHS = 10**7
+
+
+def check_epochs(name: str, value: object) -> int:
+    """A count of epochs: an integer in [1, :data:`MAX_EPOCHS`]."""
+    n = check_positive(name, value, integer=True)
+    if n > MAX_EPOCHS:
+        raise InvalidValueError(
+            f"{name}: expected at most {MAX_EPOCHS} epochs, got {value!r:.40}"
+        )
+    return int(n)
+
+
+def check_momentum(value: object) -> float:
+    """Momentum μ in [0, 1): μ >= 1 makes the velocity grow without bound."""
+    mu = check_non_negative("momentum", value)
+    if mu >= 1:
+        raise InvalidValueError(f"momentum: expected 0 <= value < 1, got {value!r}")
+    return mu
+
+
+def checked_schedule(schedule):
+    """A callable schedule whose every value is checked: a finite number > 0."""
+
+    def checked(epoch: int) -> float:
+        value = schedule(epoch)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidTypeError(
+                f"schedule: returned {value!r:.40} ({type(value).__name__}) for "
+                f"epoch {epoch}; expected a learning rate, a number > 0"
+            )
+        if not (_finite(value) and value > 0):
+            raise InvalidValueError(
+                f"schedule: returned {value!r:.40} for epoch {epoch}; expected a "
+                "finite learning rate > 0"
+            )
+        return float(value)
+
+    return checked
+
+
+def check_output_units(activation: str, n_outputs: int) -> None:
+    """A softmax output needs two units or more (one unit would always be 1)."""
+    if activation == "softmax" and n_outputs < 2:
+        raise ConfigError(
+            f"output_activation: 'softmax' over {n_outputs} unit always gives 1; "
+            "use 'sigmoid' (with loss 'bce') for a single output, or 2+ units"
+        )

@@ -28,6 +28,7 @@ from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.train.optimizers import check_name
+from chainrule.validation import check_epochs
 
 FIRST_ORDER = ("gd", "sgd", "adam")
 
@@ -80,6 +81,7 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
 
 
 def _check_options(opts: TrainOptions) -> None:
+    check_epochs("--epochs", opts.epochs)
     if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
     name = check_name(opts.optimizer)

@@ -52,7 +52,7 @@ def _header(fh, src: str, what: str) -> tuple[tuple, np.dtype]:
         shape, _, dtype = reader(fh)
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
         raise DataFileError(
-            f"{src}: {what} is not a readable NPY array ({exc})"
+            f"{src}: not a readable NumPy file: {what} has no valid header ({exc})"
         ) from None
     if dtype.hasobject or dtype.kind not in "biufU" or dtype.fields is not None:
         raise DataFileError(
