@@ -8,6 +8,7 @@ with each command in its own module of :mod:`chainrule.cli`.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import warnings
@@ -57,17 +58,32 @@ def demo(
     run_demo(out=out)
 
 
-app.command(epilog=_train.EPILOG)(_train.train)
-app.command(epilog=_predict.EPILOG)(_predict.predict)
-app.command(epilog=_info.EPILOG)(_info.info)
-app.command(epilog=_gradcheck.EPILOG)(_gradcheck.gradcheck)
+class _PipeClosedError(Exception):
+    """stdout's reader went away; not an OSError, which Click turns into exit 1."""
+
+
+def _pipe_safe(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise _PipeClosedError from None
+
+    return wrapper
+
+
+app.command(epilog=_train.EPILOG)(_pipe_safe(_train.train))
+app.command(epilog=_predict.EPILOG)(_pipe_safe(_predict.predict))
+app.command(epilog=_info.EPILOG)(_pipe_safe(_info.info))
+app.command(epilog=_gradcheck.EPILOG)(_pipe_safe(_gradcheck.gradcheck))
 
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-app.command("explain")(explain_command)
+app.command("explain")(_pipe_safe(explain_command))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,7 +150,7 @@ def _invoke(args: list[str], debug: bool) -> int:
             file=sys.stderr,
         )
         return exc.exit_code
-    except BrokenPipeError:
+    except (BrokenPipeError, _PipeClosedError):
         return _broken_pipe()
     except ChainruleError as exc:
         if debug:

@@ -37,13 +37,19 @@ class ExitCode(IntEnum):
     BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report ``... | head``
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 on a closed pipe; let the command line exit 141."""
+        raise BrokenPipeError
+
+
 def console() -> Console:
     """Standard output through Rich; long lines stay whole (for grep and scripts).
 
     Markup and emoji codes are off: column names, labels and paths are
     printed as written (``x[/b]`` or ``[red]`` in a name is text, not style).
     """
-    return Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    return _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def fmt(v: float | None) -> str:
