@@ -226,6 +226,10 @@ def check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
     ModelFileError
         Anything missing, of the wrong type or not fitting the network.
     """
+    keys = ("inputs", "targets", "classes", "scale_inputs", "scale_targets")
+    missing = [k for k in keys if k not in meta]
+    if missing:
+        raise ModelFileError(f"model metadata: missing {missing}")
     inputs, targets = meta.get("inputs"), meta.get("targets")
     if not _strings(inputs) or len(inputs) != n_inputs:
         raise ModelFileError(
