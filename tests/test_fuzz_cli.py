@@ -254,6 +254,7 @@ def test_the_command_line_under_fuzzing(tmp_path_factory, monkeypatch, report):
         folder = base / f"a{i:04d}"
         folder.mkdir()
         argv, inputs = make_attempt(rng, folder, good)
+        monkeypatch.chdir(folder)  # default outputs (model.safetensors) land here
         saved = {p: p.read_bytes() for p in inputs if p.is_file()}
         others = snapshot(folder.parent / "good")
         out, err = io.StringIO(), io.StringIO()
