@@ -28,11 +28,9 @@ from pathlib import Path
 from chainrule.data.tables import (
     FORMATS,
     Table,
-    arrow_table,
     csv_table,
     load_table,
     open_csv,
-    pyarrow_parquet,
     read_numpy,
 )
 from chainrule.errors import DataFileError, InvalidValueError
@@ -61,6 +59,8 @@ def iter_csv(path: str | os.PathLike, batch_rows: int):
 
 def iter_parquet(path: str | os.PathLike, batch_rows: int):
     """A Parquet file as tables of at most ``batch_rows`` rows (record batches)."""
+    from chainrule.data.parquet import arrow_table, pyarrow_parquet
+
     src = str(path)
     pq = pyarrow_parquet(src)
     try:

@@ -202,7 +202,7 @@ def open_csv(path: str | os.PathLike):
             if first is None:
                 raise DataFileError(f"{src}: the file is empty; expected a header row")
             header = [h.strip() for h in first[0]]
-            _check_names(src, header)
+            check_names(src, header)
             yield header, rows
     except OSError as exc:
         raise DataFileError(f"{src}: cannot be read ({exc.strerror})") from None
@@ -242,7 +242,7 @@ def csv_table(
     return table
 
 
-def _check_names(src: str, names: list[str]) -> None:
+def check_names(src: str, names: list[str]) -> None:
     seen: set[str] = set()
     for j, name in enumerate(names):
         if name == "":
@@ -250,62 +250,6 @@ def _check_names(src: str, names: list[str]) -> None:
         if name in seen:
             raise DataFileError(f"{src}: column name {name!r} appears twice")
         seen.add(name)
-
-
-def pyarrow_parquet(src: str):
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise DataFileError(
-            f"{src}: reading Parquet needs pyarrow; pip install 'chainrule[data]'"
-        ) from None
-    return pq
-
-
-def read_parquet(path: str | os.PathLike) -> Table:
-    """A Parquet file (needs pyarrow: ``pip install chainrule[data]``)."""
-    src = str(path)
-    pq = pyarrow_parquet(src)
-    try:
-        data = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-        raise DataFileError(f"{src}: not a readable Parquet file ({exc})") from None
-    if not data.column_names or data.num_rows == 0:
-        raise DataFileError(f"{src}: no rows of data")
-    return arrow_table(src, data)
-
-
-def arrow_table(src: str, data, first: int = 0) -> Table:
-    """A pyarrow Table or RecordBatch as a :class:`Table`.
-
-    Numeric, decimal and boolean columns are numbers (integers beyond 2**53
-    keep their exact text for labels); other columns are text.
-    """
-    import pyarrow as pa
-
-    names = list(data.schema.names)
-    _check_names(src, names)
-    table = Table(names, {}, source=src, first_row=first)
-    for name, col in zip(names, data.columns, strict=True):
-        if col.null_count:
-            row = next(i for i, v in enumerate(col.is_null().to_pylist()) if v)
-            raise DataFileError(
-                f"{src}: {table.where(row)}, column {name!r}: missing value (null)"
-            )
-        if pa.types.is_decimal(col.type):
-            col = col.cast(pa.float64(), safe=False)
-        values = np.asarray(col.to_numpy(zero_copy_only=False))
-        if values.dtype.kind in "biuf":
-            table.columns[name] = values.astype(np.float64)
-            if (
-                values.dtype.kind in "iu"
-                and values.size
-                and (np.abs(values.astype(np.float64)).max() >= 2.0**53)
-            ):
-                table.text[name] = np.array([str(int(v)) for v in values], dtype=str)
-        else:
-            table.columns[name] = np.array([str(v) for v in values], dtype=str)
-    return table
 
 
 def _array_columns(src: str, key: str | None, a: Array) -> dict[str, Array]:
@@ -397,5 +341,8 @@ def load_table(path: str | os.PathLike) -> Table:
     if not p.is_file():
         what = "is not a regular file" if p.exists() else "no such data file"
         raise DataFileError(f"{p}: {what}")
-    readers = {"csv": read_csv, "parquet": read_parquet}
-    return readers.get(fmt, read_numpy)(p)
+    if fmt == "parquet":  # pyarrow is optional: imported only for Parquet
+        from chainrule.data.parquet import read_parquet
+
+        return read_parquet(p)
+    return read_csv(p) if fmt == "csv" else read_numpy(p)
