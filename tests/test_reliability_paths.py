@@ -7,8 +7,12 @@ user's file itself: byte-identical after the command.
 """
 
 import os
+import signal
 import socket
 import stat
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -216,3 +220,31 @@ def test_temporary_files_of_killed_saves_are_removed_by_the_next(tmp_path):
         [target.name, other.name, mine_alive.name]
     )
     assert remove_stale_temps(tmp_path / "other") == [other]
+
+
+def test_a_save_killed_mid_write_leaves_a_temp_that_the_next_save_removes(tmp_path):
+    target = tmp_path / "big.ckpt"
+    code = (
+        "import sys\n"
+        "from chainrule.persist.model import atomic_write_bytes\n"
+        "while True:\n"
+        "    atomic_write_bytes(sys.argv[1], b'x' * 64 * 2**20)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code, str(target)])
+    try:
+        for _ in range(20_000):  # until a temporary file is being written
+            temps = [p for p in tmp_path.iterdir() if TEMP_MARK in p.name]
+            if temps:
+                break
+            time.sleep(0.001)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+    left = [p for p in tmp_path.iterdir() if TEMP_MARK in p.name]
+    assert temps, "the child never started a save"
+    pmodel.atomic_write_bytes(target, b"new")
+    assert [p for p in tmp_path.iterdir() if TEMP_MARK in p.name] == []
+    assert target.read_bytes() == b"new"
+    assert all(p.name.startswith(".big.ckpt" + TEMP_MARK) for p in left)
