@@ -235,6 +235,7 @@ def test_labels_written_to_csv_cannot_be_formulas(capsys, tmp_path):
         assert not line.startswith(("=", "@", "+", "-")), line
     assert "'=HYPERLINK(1)" in text or "p('=HYPERLINK(1))" in text
     assert csv_safe("\tx") == "'\tx" and csv_safe("1") == "1"
+    assert csv_safe("-1") == "-1" and csv_safe("-1+2") == "'-1+2"
 
 
 def test_standard_scaling_scales_denormal_and_huge_columns():

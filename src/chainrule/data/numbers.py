@@ -20,7 +20,8 @@ A class label taken from a number is its exact value written canonically
 Label text written to a CSV file is neutralised against formula injection
 (:func:`csv_safe`): a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return gets a leading ``'``, as OWASP recommends
-(https://owasp.org/www-community/attacks/CSV_Injection). Numbers are written
+(https://owasp.org/www-community/attacks/CSV_Injection), unless the whole
+cell is a number under the rule above (``-1``, ``+2.5``): numbers are written
 as numbers, never changed.
 
 Examples
@@ -31,8 +32,8 @@ Examples
 ('1', '1000001', '10000000000000000')
 >>> label_text("9223372036854775807") == label_text("9223372036854775806")
 False
->>> csv_safe("=HYPERLINK(1)"), csv_safe("cat")
-("'=HYPERLINK(1)", 'cat')
+>>> csv_safe("=HYPERLINK(1)"), csv_safe("cat"), csv_safe("-1")
+("'=HYPERLINK(1)", 'cat', '-1')
 """
 
 from __future__ import annotations
@@ -87,8 +88,10 @@ def label_text(value: str | float | int) -> str:
 
 def csv_safe(text: str) -> str:
     """Label text for a CSV cell: a leading ``'`` where a spreadsheet would
-    read a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    read a formula. A number (``-1``, a label from ``--classify``) is kept."""
+    if not text.startswith(_FORMULA_START) or parse_number(text) is not None:
+        return text
+    return "'" + text
 
 
 __all__ = ["csv_safe", "label_text", "parse_number"]
