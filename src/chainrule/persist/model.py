@@ -75,11 +75,22 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     fsynced and then renamed over ``path`` (``os.replace`` is atomic on POSIX
     and Windows); the folder is fsynced last so that the rename is durable.
     On any error the temporary file is removed and the old file is intact.
+    The temporary file is named ``.NAME.chainrule-tmp-PID-XXXX.tmp``; those
+    left by killed saves to ``path`` are removed first
+    (:func:`chainrule.persist.paths.remove_stale_temps`).
 
     Parameters
     ----------
     path : str or path
     data : bytes
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is a symbolic link, a folder, a device, a FIFO or a socket.
+    FileWriteError
+        The file cannot be written (permission, disk full, size limit);
+        nothing was replaced.
 
     Examples
     --------
