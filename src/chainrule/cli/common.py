@@ -74,16 +74,6 @@ def parse_layers(text: str) -> list[int]:
     return sizes
 
 
-def check_folder(option: str, path: Path | None) -> None:
-    """``path`` names a file to write in a folder that exists."""
-    if path is None:
-        return
-    if not path.parent.is_dir():
-        raise ConfigError(f"{option}: the folder {str(path.parent)!r} does not exist")
-    if path.is_dir():
-        raise ConfigError(f"{option}: {str(path)!r} is a folder; expected a file name")
-
-
 def check_paths(
     outputs: Mapping[str, Path | None],
     inputs: Mapping[str, Path | None],

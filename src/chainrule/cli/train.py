@@ -131,14 +131,14 @@ def run_train(opts: TrainOptions) -> cr.Network:
     tr, va = tabular.split_rows(table.n_rows, opts.validation_split, opts.seed)
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
+    meta = tabular.data_metadata(d)
+    check_saveable(net, meta)  # what the final save would refuse, before training
     con = console()
     kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
     con.print(
         f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
         f"({kind}); network {net.sizes}, {net.n_params} parameters"
     )
-    meta = tabular.data_metadata(d)
-    check_saveable(net, meta)
     hist = _fit(net, opts, train, val)
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
