@@ -248,3 +248,15 @@ def test_a_save_killed_mid_write_leaves_a_temp_that_the_next_save_removes(tmp_pa
     assert [p for p in tmp_path.iterdir() if TEMP_MARK in p.name] == []
     assert target.read_bytes() == b"new"
     assert all(p.name.startswith(".big.ckpt" + TEMP_MARK) for p in left)
+
+
+def test_an_overflow_in_the_training_record_is_saved_as_null(capsys, tmp_path):
+    from chainrule.cli.common import save_model
+
+    out = tmp_path / "m.safetensors"
+    net = cr.Network([2, 3, 1], seed=0)
+    meta = {"training": {"final_cost": float("inf"), "costs": [1.0, float("nan")]}}
+    assert save_model(net, out, meta) == out
+    extra = pmodel.load_with_metadata(out)[1]
+    assert extra == {"training": {"final_cost": None, "costs": [1.0, None]}}
+    assert "saved as null" in capsys.readouterr().err

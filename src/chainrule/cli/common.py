@@ -111,6 +111,15 @@ def save_model(net, out: Path, meta: dict, *, trimmed: tuple = ("training",)) ->
         return out
     except (ChainruleError, OSError) as exc:
         reason = " ".join(str(exc).split())
+    finite = _finite_only(meta)
+    if finite != meta:  # an overflow in the training record: save it as null
+        try:
+            net.save(str(out), metadata=finite)
+        except (ChainruleError, OSError):
+            pass
+        else:
+            say("warning: non-finite numbers in the training record saved as null")
+            return out
     metas = [meta, {k: v for k, v in meta.items() if k not in trimmed}, {}]
     for path in _fallbacks(out):
         for i, m in enumerate(metas):
@@ -127,6 +136,17 @@ def save_model(net, out: Path, meta: dict, *, trimmed: tuple = ("training",)) ->
         f"--out: the model could not be written to {str(out)!r} ({reason}), nor "
         "to a fallback in its folder or the temporary folder"
     )
+
+
+def _finite_only(value: object) -> object:
+    """``value`` with every non-finite float replaced by ``None`` (JSON null)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_only(v) for v in value]
+    return value
 
 
 def check_saveable(net, meta: dict) -> None:
