@@ -8,9 +8,12 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import chainrule as cr
 from chainrule.cli.app import main
+from chainrule.data import numbers
 from chainrule.data.numbers import csv_safe, label_text, parse_number
 from chainrule.data.scaling import Scaler
 from chainrule.persist.model import load_with_metadata
@@ -200,6 +203,14 @@ def test_the_number_rule():
     for text in ("1_000", "3_5", "1,000", "0x10", "١٢", "NA", "", "1e", "--1"):
         assert parse_number(text) is None, text
     assert np.isnan(parse_number("NaN")) and parse_number("-inf") == -np.inf
+
+
+@given(st.text(alphabet="0123456789+-.eEinfatyINF_ ,x١٢\t", max_size=12))
+def test_the_number_rule_is_its_regular_expression(text):
+    # Oracle: the rule written as a regular expression plus the specials.
+    t = text.strip()
+    expected = bool(numbers.NUMBER.fullmatch(t)) or t.lower() in numbers.SPECIAL
+    assert (parse_number(text) is not None) == expected, text
 
 
 def test_a_parquet_decimal_column_is_numbers(capsys, tmp_path):
