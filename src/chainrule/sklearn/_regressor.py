@@ -8,7 +8,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
+from chainrule.errors import InvalidValueError
 from chainrule.sklearn._base import BaseMLP
+from chainrule.sklearn._checks import family
 
 Array = np.ndarray
 
@@ -109,7 +111,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         )
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.n_outputs:
-            raise ValueError(
+            raise InvalidValueError(
                 f"y: expected {self.network_.n_outputs} output(s) as in the "
                 f"previous fit, got {Y.shape[1]}"
             )
@@ -121,6 +123,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _score_output(self, yhat: Array, Y: Array) -> float:
         return float(r2_score(Y, yhat))
 
+    @family
     def fit(self, X, y) -> MLPRegressor:
         """Train on ``X`` (n, n_features) and ``y`` (n,) or (n, n_outputs).
 
@@ -134,10 +137,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return self._fit(X, y, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
+    @family
     def partial_fit(self, X, y) -> MLPRegressor:
         """One epoch over ``(X, y)``, continuing from the current parameters."""
         return self._fit(X, y, incremental=True)
 
+    @family
     def predict(self, X) -> Array:
         """Predictions: (n,) for one output, (n, n_outputs) for several."""
         yhat = self._forward(X)
