@@ -31,7 +31,7 @@ def problems(draw):
     loss, out = draw(st.sampled_from(PAIRINGS))
     hidden = draw(st.lists(st.sampled_from(HIDDEN), min_size=depth, max_size=depth))
     acts = [*hidden[:-1], out]
-    if loss == "cce":  # cce needs at least two classes
+    if out == "softmax":  # cce and softmax need at least two classes
         widths[-1] = max(widths[-1], 2)
     bias = draw(st.lists(st.booleans(), min_size=depth, max_size=depth))
     l2 = draw(st.sampled_from([0.0, 0.0, 1e-3, 0.5]))

@@ -22,6 +22,9 @@ class                     also a                      raised for
                                                       trusted or read
 ``DataFileError``         ``ValueError``              a data or problem file that
                                                       cannot be read
+``FileWriteError``        ``OSError``                 a file that cannot be
+                                                      written (no permission, disk
+                                                      full, file-size limit)
 ========================  ==========================  ==========================
 """
 
@@ -73,11 +76,19 @@ class DataFileError(ChainruleError, ValueError):
     """A data or problem file cannot be read or does not fit."""
 
 
+class FileWriteError(ChainruleError, OSError):
+    """A file cannot be written: no permission, disk full, a file-size limit.
+
+    Nothing was replaced: the old file, if any, is intact.
+    """
+
+
 __all__ = [
     "ChainruleError",
     "ConfigError",
     "DataFileError",
     "DivergenceError",
+    "FileWriteError",
     "InvalidTypeError",
     "InvalidValueError",
     "ModelFileError",

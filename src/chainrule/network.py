@@ -38,6 +38,7 @@ from chainrule.validation import (
     check_device,
     check_dtype,
     check_non_negative,
+    check_output_units,
     check_positive,
     check_sample_weight,
     check_seed,
@@ -129,6 +130,7 @@ class Network:
         self.dtype = check_dtype(dtype)
         self.seed = check_seed(seed)
         self.init = init
+        check_output_units(self.activations[-1], self.sizes[-1])
         self._shapes = param_shapes(self.sizes, self.bias)
         self._params = init_params(
             self.sizes, self.bias, self.activations, init, seed, self.dtype

@@ -454,3 +454,104 @@ def check_device(device: object) -> str:
             )
         raise ConfigError("device='cuda': not available in this version; use 'cpu'")
     return device
+
+
+#: What ``explain`` writes out in full: every matrix of a pass, so its size
+#: grows with weights x rows. Beyond these, explain a slice of the data or a
+#: smaller network (raise them in Python: ``chainrule.validation.MAX_...``).
+MAX_EXPLAIN_WEIGHTS = 10_000
+MAX_EXPLAIN_ROWS = 1_000
+MAX_EXPLAIN_UNITS = 200
+
+
+def check_explain_size(sizes: list[int], n_rows: int) -> None:
+    """Refuse a derivation too large to read (or to render) before any work.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Layer sizes, input first.
+    n_rows : int
+        Rows of data.
+
+    Raises
+    ------
+    ConfigError
+        Naming the limit and how to explain a smaller problem.
+
+    Examples
+    --------
+    >>> check_explain_size([2, 3, 1], 3)
+    >>> check_explain_size([300, 300, 300, 10], 20)
+    Traceback (most recent call last):
+        ...
+    chainrule.errors.ConfigError: explain: the network [300, 300, 300, 10] has ...
+    """
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    shown = f"{sizes[:8]}" if len(sizes) <= 8 else f"{sizes[:8]}..."
+    if weights > MAX_EXPLAIN_WEIGHTS or max(sizes) > MAX_EXPLAIN_UNITS:
+        raise ConfigError(
+            f"explain: the network {shown} has {weights} weights and up to "
+            f"{max(sizes)} units in a layer; a derivation written out in full "
+            f"takes at most {MAX_EXPLAIN_WEIGHTS} weights and {MAX_EXPLAIN_UNITS} "
+            "units a layer: explain a smaller network"
+        )
+    if n_rows * max(sizes) > MAX_EXPLAIN_ROWS * 10 or n_rows > MAX_EXPLAIN_ROWS:
+        raise ConfigError(
+            f"explain: {n_rows} rows of data for a network {shown}: a derivation "
+            f"written out in full takes at most {MAX_EXPLAIN_ROWS} rows and "
+            f"{MAX_EXPLAIN_ROWS * 10} rows x units; explain a slice of the data "
+            "(for example X[:10], y[:10])"
+        )
+
+
+#: The most epochs a run may ask for; beyond it a typo is more likely than a
+#: plan (10**7 epochs of one row take hours).
+MAX_EPOCHS = 10**7
+
+
+def check_epochs(name: str, value: object) -> int:
+    """A count of epochs: an integer in [1, :data:`MAX_EPOCHS`]."""
+    n = check_positive(name, value, integer=True)
+    if n > MAX_EPOCHS:
+        raise InvalidValueError(
+            f"{name}: expected at most {MAX_EPOCHS} epochs, got {value!r:.40}"
+        )
+    return int(n)
+
+
+def check_momentum(value: object) -> float:
+    """Momentum μ in [0, 1): μ >= 1 makes the velocity grow without bound."""
+    mu = check_non_negative("momentum", value)
+    if mu >= 1:
+        raise InvalidValueError(f"momentum: expected 0 <= value < 1, got {value!r}")
+    return mu
+
+
+def checked_schedule(schedule):
+    """A callable schedule whose every value is checked: a finite number > 0."""
+
+    def checked(epoch: int) -> float:
+        value = schedule(epoch)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise InvalidTypeError(
+                f"schedule: returned {value!r:.40} ({type(value).__name__}) for "
+                f"epoch {epoch}; expected a learning rate, a number > 0"
+            )
+        if not (_finite(value) and value > 0):
+            raise InvalidValueError(
+                f"schedule: returned {value!r:.40} for epoch {epoch}; expected a "
+                "finite learning rate > 0"
+            )
+        return float(value)
+
+    return checked
+
+
+def check_output_units(activation: str, n_outputs: int) -> None:
+    """A softmax output needs two units or more (one unit would always be 1)."""
+    if activation == "softmax" and n_outputs < 2:
+        raise ConfigError(
+            f"output_activation: 'softmax' over {n_outputs} unit always gives 1; "
+            "use 'sigmoid' (with loss 'bce') for a single output, or 2+ units"
+        )

@@ -8,7 +8,10 @@ with each command in its own module of :mod:`chainrule.cli`.
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -57,19 +60,36 @@ def demo(
     run_demo(out=out)
 
 
-app.command(epilog=_train.EPILOG)(_train.train)
-app.command(epilog=_predict.EPILOG)(_predict.predict)
-app.command(epilog=_info.EPILOG)(_info.info)
-app.command(epilog=_gradcheck.EPILOG)(_gradcheck.gradcheck)
+class _PipeClosedError(Exception):
+    """stdout's reader went away; not an OSError, which Click turns into exit 1."""
+
+
+def _pipe_safe(command):
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise _PipeClosedError from None
+
+    return wrapper
+
+
+app.command(epilog=_train.EPILOG)(_pipe_safe(_train.train))
+app.command(epilog=_predict.EPILOG)(_pipe_safe(_predict.predict))
+app.command(epilog=_info.EPILOG)(_pipe_safe(_info.info))
+app.command(epilog=_gradcheck.EPILOG)(_pipe_safe(_gradcheck.gradcheck))
 
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-app.command("explain")(explain_command)
+app.command("explain")(_pipe_safe(explain_command))
 app.command(epilog=_playground.EPILOG)(_playground.playground)
-app.command("worksheet", epilog=_worksheet.EPILOG)(_worksheet.worksheet_command)
+app.command("worksheet", epilog=_worksheet.EPILOG)(
+    _pipe_safe(_worksheet.worksheet_command)
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,13 +99,49 @@ def main(argv: list[str] | None = None) -> int:
     stderr with exit code 2; other errors exit with 1. ``--debug`` shows the
     traceback instead.
     """
-    return int(_run(sys.argv[1:] if argv is None else argv))
+    code = int(_run(sys.argv[1:] if argv is None else argv))
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return int(_broken_pipe())
+    except (OSError, ValueError):
+        pass
+    return code
 
 
 def _run(argv: list[str]) -> int:
     args = list(argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = _invoke(args, debug)
+    if code == ExitCode.OK:
+        _report_warnings(caught)
+    return code
+
+
+def _report_warnings(caught: list) -> None:
+    """Each distinct warning as one line ``chainrule: warning: ...``."""
+    seen: set[str] = set()
+    for w in caught:
+        text = _one_line(w.message)
+        if text not in seen:
+            seen.add(text)
+            print(f"chainrule: warning: {text}", file=sys.stderr)
+
+
+def _broken_pipe() -> int:
+    """stdout's reader is gone (``| head``): stop quietly, as ``cat`` does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the exit's flush must not fail
+    except (OSError, ValueError):
+        pass
+    return ExitCode.BROKEN_PIPE
+
+
+def _invoke(args: list[str], debug: bool) -> int:
     try:
         rv = app(args=args, prog_name="chainrule", standalone_mode=False)
     except NoArgsIsHelpError as exc:  # the help is printed already (Rich)
@@ -100,6 +156,8 @@ def _run(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return exc.exit_code
+    except (BrokenPipeError, _PipeClosedError):
+        return _broken_pipe()
     except ChainruleError as exc:
         if debug:
             raise
@@ -107,13 +165,18 @@ def _run(argv: list[str]) -> int:
         return ExitCode.USAGE if isinstance(exc, ValueError) else ExitCode.ERROR
     except (KeyboardInterrupt, typer.Abort):
         print("chainrule: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
+    except MemoryError:
+        if debug:
+            raise
+        print("chainrule: error: out of memory", file=sys.stderr)
+        return ExitCode.ERROR
     except Exception as exc:
         if debug:
             raise
         print(
-            f"chainrule: error: {type(exc).__name__}: {_one_line(exc)} (run with "
-            "--debug for the traceback)",
+            f"chainrule: internal error, please report it: {_one_line(exc)!r:.300} "
+            f"({type(exc).__name__}; run with --debug for the traceback)",
             file=sys.stderr,
         )
         return ExitCode.ERROR

@@ -6,6 +6,10 @@ The commands' own modules import these; this module imports no command.
 from __future__ import annotations
 
 import math
+import sys
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 
@@ -13,8 +17,15 @@ from rich.console import Console
 
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import (
+    ChainruleError,
+    ConfigError,
+    FileWriteError,
+    InvalidValueError,
+)
 from chainrule.loading import load_with_metadata
+from chainrule.persist.model import model_bytes
+from chainrule.persist.paths import check_outputs
 
 
 class ExitCode(IntEnum):
@@ -23,11 +34,23 @@ class ExitCode(IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
+    INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report ``... | head``
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Rich exits 1 on a closed pipe; let the command line exit 141."""
+        raise BrokenPipeError
 
 
 def console() -> Console:
-    """Standard output through Rich; long lines stay whole (for grep and scripts)."""
-    return Console(highlight=False, soft_wrap=True)
+    """Standard output through Rich; long lines stay whole (for grep and scripts).
+
+    Markup and emoji codes are off: column names, labels and paths are
+    printed as written (``x[/b]`` or ``[red]`` in a name is text, not style).
+    """
+    return _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def fmt(v: float | None) -> str:
@@ -52,14 +75,89 @@ def parse_layers(text: str) -> list[int]:
     return sizes
 
 
-def check_folder(option: str, path: Path | None) -> None:
-    """``path`` names a file to write in a folder that exists."""
-    if path is None:
-        return
-    if not path.parent.is_dir():
-        raise ConfigError(f"{option}: the folder {str(path.parent)!r} does not exist")
-    if path.is_dir():
-        raise ConfigError(f"{option}: {str(path)!r} is a folder; expected a file name")
+def check_paths(
+    outputs: Mapping[str, Path | None],
+    inputs: Mapping[str, Path | None],
+    force: bool = False,
+) -> None:
+    """Every command's first step: see :func:`chainrule.persist.paths.check_outputs`."""
+    check_outputs(outputs, inputs, force=force)
+
+
+def interrupted_path(out: Path) -> Path:
+    """Where an interrupted run saves: ``NAME.interrupted.safetensors``."""
+    return out.with_name(f"{out.stem or out.name}.interrupted.safetensors")
+
+
+def _fallbacks(out: Path) -> list[Path]:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    name = f"{out.stem or 'model'}.unsaved-{stamp}.safetensors"
+    return [out.with_name(name), Path(tempfile.gettempdir()) / name]
+
+
+def save_model(net, out: Path, meta: dict, *, trimmed: tuple = ("training",)) -> Path:
+    """Save the trained model to ``out``; if that fails, to a fallback, and say so.
+
+    The fallbacks are ``NAME.unsaved-DATE.safetensors`` in ``out``'s folder,
+    then in the temporary folder; metadata that cannot be saved is trimmed
+    (the keys ``trimmed`` first, then all of it). Returns ``out`` on success.
+
+    Raises
+    ------
+    FileWriteError
+        ``out`` could not be written; the message names where the model is.
+    """
+    try:
+        net.save(str(out), metadata=meta)
+        return out
+    except (ChainruleError, OSError) as exc:
+        reason = " ".join(str(exc).split())
+    finite = _finite_only(meta)
+    if finite != meta:  # an overflow in the training record: save it as null
+        try:
+            net.save(str(out), metadata=finite)
+        except (ChainruleError, OSError):
+            pass
+        else:
+            say("warning: non-finite numbers in the training record saved as null")
+            return out
+    metas = [meta, {k: v for k, v in meta.items() if k not in trimmed}, {}]
+    for path in _fallbacks(out):
+        for i, m in enumerate(metas):
+            try:
+                net.save(str(path), metadata=m)
+            except (ChainruleError, OSError):
+                continue
+            lost = ["", " without its training record", " without its metadata"][i]
+            raise FileWriteError(
+                f"--out: the model could not be written to {str(out)!r} ({reason}); "
+                f"it was saved to {str(path)!r}{lost} instead"
+            )
+    raise FileWriteError(
+        f"--out: the model could not be written to {str(out)!r} ({reason}), nor "
+        "to a fallback in its folder or the temporary folder"
+    )
+
+
+def _finite_only(value: object) -> object:
+    """``value`` with every non-finite float replaced by ``None`` (JSON null)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_only(v) for v in value]
+    return value
+
+
+def check_saveable(net, meta: dict) -> None:
+    """Refuse before training what the final save would refuse (header, JSON)."""
+    model_bytes(net.config(), net.params, meta)
+
+
+def say(text: str) -> None:
+    """One line on stderr, prefixed ``chainrule:``."""
+    print(f"chainrule: {text}", file=sys.stderr)
 
 
 def model_and_data(model: Path, data: Path, targets: list[str] | None, with_y: bool):

@@ -26,6 +26,8 @@ from chainrule.explainer.problems import (
     load_problem,
 )
 from chainrule.explainer.vary import parse_vary, vary
+from chainrule.persist.paths import check_outputs
+from chainrule.validation import check_explain_size
 
 FORMATS = ("text", "markdown", "latex", "json", "html")
 _METHODS = {
@@ -37,6 +39,23 @@ _METHODS = {
 }
 
 
+def _check_problem_size(problem: Path) -> None:
+    """The declared network's size, before the problem builds it."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(problem.read_text(encoding="utf-8"))
+        sizes = doc["network"]["sizes"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return  # load_problem says what is wrong
+    if (
+        isinstance(sizes, list)
+        and sizes
+        and all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes)
+    ):
+        check_explain_size(sizes, 0)
+
+
 def _choose(problem: Path | None, example: str | None):
     """The problem; its warnings (an ambiguous orientation) go to stderr."""
     if problem is not None and example is not None:
@@ -45,9 +64,14 @@ def _choose(problem: Path | None, example: str | None):
         raise ConfigError(
             "give a PROBLEM file (TOML) or --example NAME; --list-examples lists them"
         )
+    if problem is not None:
+        _check_problem_size(problem)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AmbiguousOrientationWarning)
-        p = load_problem(problem) if problem is not None else load_example(example)
+        try:
+            p = load_problem(problem) if problem is not None else load_example(example)
+        except RecursionError:
+            raise DataFileError(f"{problem}: nested too deeply") from None
     for w in caught:
         typer.echo(f"warning: {w.message}", err=True)
     return p
@@ -172,8 +196,7 @@ def explain_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    if out is not None and not out.parent.is_dir():
-        raise DataFileError(f"--out: the folder {str(out.parent)!r} does not exist")
+    check_outputs({"--out": out}, {"PROBLEM": problem})
     if chain is not None and vary_ is not None:
         raise ConfigError("give either --chain or --vary, not both")
     if vary_ is not None:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table as RichTable
 
 from chainrule.cli.common import console, fmt
+from chainrule.data import prepare as tabular
 from chainrule.loading import load_with_metadata
 
 EPILOG = "Example: chainrule info model.safetensors"
@@ -32,22 +33,35 @@ def run_info(model: Path) -> None:
         f"l2 {net.l2}; dtype {net.dtype.name}"
     )
     if "inputs" in meta:
-        con.print(f"inputs {meta['inputs']}; targets {meta['targets']}")
-        if meta.get("classes"):
-            con.print(f"classes {meta['classes']}")
-        sx, sy = meta["scale_inputs"]["method"], meta["scale_targets"]["method"]
-        con.print(f"scaling: inputs {sx}, targets {sy}")
+        _print_data(con, net, meta)
     t = meta.get("training")
-    if not isinstance(t, dict):
+    if not isinstance(t, dict) or not all(isinstance(k, str) for k in t):
         con.print("training: not recorded in this file")
         return
     con.print(
         f"trained {t.get('date')} with chainrule {t.get('chainrule')} on "
         f"{t.get('data')} ({t.get('rows')} rows, {t.get('validation_rows')} for "
         f"validation): {t.get('optimizer')}, {t.get('iterations')} iterations, "
-        f"final cost {fmt(t.get('final_cost'))}, validation cost "
-        f"{fmt(t.get('final_val_cost'))} ({t.get('message')})"
+        f"final cost {_number(t.get('final_cost'))}, validation cost "
+        f"{_number(t.get('final_val_cost'))} ({t.get('message')})"
     )
+
+
+def _number(v: object) -> str:
+    """A recorded metric; anything but a number is shown as it is."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) < 1e300:
+        return fmt(float(v))
+    return fmt(None) if v is None else repr(v)[:80]
+
+
+def _print_data(con, net, meta: dict) -> None:
+    """Columns, labels and scaling, after checking them (hostile metadata)."""
+    tabular.check_metadata(meta, net.n_inputs, net.n_outputs)
+    con.print(f"inputs {meta['inputs']}; targets {meta['targets']}")
+    if meta.get("classes"):
+        con.print(f"classes {meta['classes']}")
+    sx, sy = meta["scale_inputs"]["method"], meta["scale_targets"]["method"]
+    con.print(f"scaling: inputs {sx}, targets {sy}")
 
 
 def info(

@@ -12,13 +12,24 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table as RichTable
 
-from chainrule.cli.common import check_folder, console, fmt, parse_layers
+from chainrule.cli.common import (
+    ExitCode,
+    check_paths,
+    check_saveable,
+    console,
+    fmt,
+    interrupted_path,
+    parse_layers,
+    save_model,
+    say,
+)
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.network import Network
 from chainrule.train.optimizers import check_name
 from chainrule.train.options import OPTIONS, check_given
+from chainrule.validation import check_epochs
 from chainrule.version import VERSION
 
 #: The options of fit that ``chainrule train`` offers under the same names
@@ -120,6 +131,7 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
 
 
 def _check_options(opts: TrainOptions) -> None:
+    check_epochs("--epochs", opts.epochs)
     if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
     # the same refusals as Network.fit, named as flags
@@ -151,6 +163,8 @@ def run_train(opts: TrainOptions) -> Network:
     tr, va = tabular.split_rows(table.n_rows, opts.validation_split, opts.seed)
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
+    meta = tabular.data_metadata(d)
+    check_saveable(net, meta)  # what the final save would refuse, before training
     con = console()
     kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
     con.print(
@@ -158,12 +172,13 @@ def run_train(opts: TrainOptions) -> Network:
         f"({kind}); network {net.sizes}, {net.n_params} parameters"
     )
     hist = _fit(net, opts, train, val)
-    meta = tabular.data_metadata(d)
     metrics = _metrics(net, meta, train, val)
-    con.print(_metrics_table(metrics, hist))
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
-    net.save(str(opts.out), metadata=meta)
+    if hist.interrupted:
+        _save_interrupted(net, opts, meta, hist)
+    save_model(net, opts.out, meta)
+    con.print(_metrics_table(metrics, hist))
     con.print(f"Model written to {opts.out}")
     if opts.plot is not None:
         from chainrule.plot import cost_curve
@@ -171,6 +186,26 @@ def run_train(opts: TrainOptions) -> Network:
         cost_curve(hist, path=opts.plot)
         con.print(f"Cost curve written to {opts.plot}")
     return net
+
+
+def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
+    """Ctrl-C: never replace --out; save beside it, say where, exit 130."""
+    path = interrupted_path(opts.out)
+    try:
+        where = save_model(net, path, meta)
+    except FileWriteError as exc:
+        say(f"interrupted ({hist.message}); {exc}")
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    resume = (
+        f"; resume with --checkpoint {opts.checkpoint} --resume"
+        if opts.checkpoint is not None
+        else ""
+    )
+    say(
+        f"interrupted ({hist.message}); {opts.out} was not replaced; the model "
+        f"so far is in {where}{resume}"
+    )
+    raise typer.Exit(ExitCode.INTERRUPTED)
 
 
 def _metrics(net, meta, train, val) -> dict:
@@ -286,6 +321,9 @@ def train(
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
+    ] = False,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -331,7 +369,9 @@ def train(
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
-    check_folder("--out", out)
-    check_folder("--plot", plot)
-    check_folder("--checkpoint", checkpoint)
+    check_paths(
+        {"--out": out, "--plot": plot, "--checkpoint": checkpoint},
+        {"DATA": data},
+        force,
+    )
     run_train(opts)

@@ -12,9 +12,10 @@ from typing import Annotated
 
 import typer
 
-from chainrule.errors import DataFileError, UnknownNameError
+from chainrule.errors import UnknownNameError
 from chainrule.explainer.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
+from chainrule.persist.paths import check_outputs
 
 FORMATS = ("text", "markdown", "latex", "json", "html")
 EPILOG = (
@@ -54,8 +55,7 @@ def worksheet_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    if out is not None and not out.parent.is_dir():
-        raise DataFileError(f"--out: the folder {str(out.parent)!r} does not exist")
+    check_outputs({"--out": out})
     ws = worksheet(name)
     text = ws.to_json() if format == "json" else getattr(ws, f"to_{format}")(precision)
     if out is None:

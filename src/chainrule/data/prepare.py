@@ -28,9 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainrule.data.labels import labels_of, targets_of
 from chainrule.data.scaling import Scaler
 from chainrule.data.tables import Table
-from chainrule.errors import ConfigError, DataFileError, ModelFileError
+from chainrule.errors import ChainruleError, ConfigError, DataFileError, ModelFileError
+from chainrule.validation import check_seed
 
 Array = np.ndarray
 
@@ -64,36 +66,6 @@ class Prepared:
     def task(self) -> str:
         """``"classification"`` or ``"regression"``."""
         return "regression" if self.classes is None else "classification"
-
-
-def labels_of(table: Table, name: str) -> Array:
-    """A column as text labels; numbers are written with ``%g`` (``1.0`` is "1")."""
-    col = table.column(name)
-    if table.is_numeric(table.expand([name])[0]):
-        return np.array([f"{v:g}" for v in col], dtype=str)
-    return col.astype(str)
-
-
-def _targets(
-    table: Table, targets: list[str], classify: bool
-) -> tuple[Array, list[str] | None]:
-    category = [c for c in targets if classify or not table.is_numeric(c)]
-    if not category:
-        return table.numbers(targets), None
-    if len(targets) > 1:
-        raise ConfigError(
-            f"--target: {category[0]!r} is a category column; a classification "
-            f"takes exactly one target column, got {targets}"
-        )
-    labels = labels_of(table, targets[0])
-    classes = sorted(set(labels.tolist()))
-    if len(classes) < 2:
-        raise DataFileError(
-            f"{table.source}: column {targets[0]!r} has a single label "
-            f"{classes[0]!r}; a classification needs at least two"
-        )
-    onehot = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
-    return onehot, classes
 
 
 def prepare_training(
@@ -133,7 +105,7 @@ def prepare_training(
         raise ConfigError(
             f"--target: every column is a target ({targets}); no input is left"
         )
-    y, classes = _targets(table, targets, classify)
+    y, classes = targets_of(table, targets, classify)
     X = table.numbers(inputs)
     x_scaler = Scaler.fit(scale_inputs, X)
     y_scaler = Scaler.fit("none" if classes else scale_targets, y)
@@ -178,19 +150,43 @@ def plain_metadata(table: Table, targets: list[str], n_outputs: int) -> dict:
     }
 
 
-def _check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
+    """The column names, labels and scalers of a model's metadata, checked.
+
+    Raises
+    ------
+    ModelFileError
+        Anything missing, of the wrong type or not fitting the network.
+    """
+    keys = ("inputs", "targets", "classes", "scale_inputs", "scale_targets")
+    missing = [k for k in keys if k not in meta]
+    if missing:
+        raise ModelFileError(f"model metadata: missing {missing}")
     inputs, targets = meta.get("inputs"), meta.get("targets")
-    if not isinstance(inputs, list) or len(inputs) != n_inputs:
+    if not _strings(inputs) or len(inputs) != n_inputs:
         raise ModelFileError(
-            f"model metadata: expected {n_inputs} input column names, got {inputs!r}"
+            f"model metadata: expected {n_inputs} input column names, got "
+            f"{inputs!r:.200}"
         )
     classes = meta.get("classes")
-    width = len(classes) if isinstance(classes, list) else len(targets or [])
-    if not isinstance(targets, list) or width != n_outputs:
+    if classes is not None and (
+        not _strings(classes) or len(set(classes)) != len(classes)
+    ):
         raise ModelFileError(
-            f"model metadata: targets {targets!r} and classes {classes!r} do not "
-            f"fit a network with {n_outputs} outputs"
+            f"model metadata: classes should be distinct strings, got {classes!r:.200}"
         )
+    width = len(classes) if classes is not None else len(targets or [])
+    if not _strings(targets) or width != n_outputs or (classes and len(targets) != 1):
+        raise ModelFileError(
+            f"model metadata: targets {targets!r:.200} and classes {classes!r:.200} "
+            f"do not fit a network with {n_outputs} outputs"
+        )
+    Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
+    Scaler.from_dict(meta.get("scale_targets"), n_outputs)
 
 
 def prepare_from_metadata(
@@ -214,7 +210,7 @@ def prepare_from_metadata(
             "model metadata: no column names; this model was not saved by "
             "'chainrule train', so its data columns are unknown"
         )
-    _check_metadata(meta, n_inputs, n_outputs)
+    check_metadata(meta, n_inputs, n_outputs)
     inputs, targets, classes = meta["inputs"], meta["targets"], meta["classes"]
     x_scaler = Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
     y_scaler = Scaler.from_dict(meta.get("scale_targets"), n_outputs)
@@ -311,5 +307,9 @@ def split_rows(n: int, fraction: float, seed: int | None) -> tuple[Array, Array]
             f"--validation-split: {fraction} of {n} rows leaves {n_val} for "
             f"validation and {n - n_val} for training; both need at least one"
         )
+    try:
+        seed = check_seed(seed)
+    except ChainruleError as exc:
+        raise ConfigError(f"--seed: {exc}") from None
     order = np.random.default_rng(seed).permutation(n)
     return np.sort(order[n_val:]), np.sort(order[:n_val])

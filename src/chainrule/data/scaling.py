@@ -35,6 +35,19 @@ Array = np.ndarray
 METHODS = ("max", "standard", "none")
 
 
+def _mean_std(A: Array) -> tuple[Array, Array]:
+    """Column means and standard deviations, computed on ``A / max|A|``.
+
+    Dividing by each column's largest magnitude first keeps the squares in
+    range: denormal columns (1e-310) get their true, non-zero deviation,
+    and columns near 1e308 do not overflow.
+    """
+    m = np.max(np.abs(A), axis=0)
+    m = np.where((m > 0) & np.isfinite(m), m, 1.0)
+    B = A / m
+    return B.mean(axis=0) * m, B.std(axis=0) * m
+
+
 @dataclass(frozen=True)
 class Scaler:
     """``x_scaled = (x - offset) / scale``, column by column.
@@ -74,7 +87,7 @@ class Scaler:
         if method == "max":
             scale = np.max(np.abs(A), axis=0)
         elif method == "standard":
-            offset, scale = A.mean(axis=0), A.std(axis=0)
+            offset, scale = _mean_std(A)
         scale = np.where(scale > 0, scale, 1.0)
         return cls(method, offset, scale)
 
@@ -107,10 +120,14 @@ class Scaler:
             method = d["method"]
             offset = np.asarray(d["offset"], dtype=np.float64)
             scale = np.asarray(d["scale"], dtype=np.float64)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelFileError(f"scaling metadata is invalid ({exc!r})") from None
+        except (KeyError, TypeError, ValueError, IndexError):
+            raise ModelFileError(
+                "scaling metadata is invalid: expected a dict of 'method', "
+                f"'offset' and 'scale', got {d!r:.100}"
+            ) from None
         ok = (
-            method in METHODS
+            isinstance(method, str)
+            and method in METHODS
             and offset.ndim == 1
             and offset.shape == scale.shape
             and (n_columns is None or offset.shape[0] == n_columns)
@@ -120,8 +137,8 @@ class Scaler:
         )
         if not ok:
             raise ModelFileError(
-                f"scaling metadata is invalid: {method!r} with offset {offset} and "
-                f"scale {scale}"
+                f"scaling metadata is invalid: {method!r:.40} with offset "
+                f"{str(offset)[:100]} and scale {str(scale)[:100]}"
                 + ("" if n_columns is None else f" (expected {n_columns} columns)")
             )
         return cls(method, offset, scale)

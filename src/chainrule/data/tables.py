@@ -36,11 +36,15 @@ from __future__ import annotations
 
 import csv
 import os
+import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from chainrule.data.npfiles import check_numpy_file
+from chainrule.data.numbers import parse_number
 from chainrule.errors import DataFileError
 
 Array = np.ndarray
@@ -66,6 +70,11 @@ class Table:
         The file's line number of each row (CSV).
     named : bool
         Whether the columns have names of their own (not NPY's numbers).
+    text : dict of str to (n,) array
+        The exact text of numeric columns where a float64 may not hold it
+        (CSV cells; integers beyond 2**53): class labels are taken from it.
+    first_row : int
+        The 0-based number of the first row in the file (a batch of a file).
     """
 
     names: list[str]
@@ -74,6 +83,8 @@ class Table:
     source: str = "table"
     lines: list[int] | None = None
     named: bool = True
+    text: dict[str, Array] = field(default_factory=dict)
+    first_row: int = 0
 
     @property
     def n_rows(self) -> int:
@@ -133,13 +144,20 @@ class Table:
     def where(self, row: int) -> str:
         """``row`` (0-based) as the user sees it: a row and, for CSV, a line."""
         if self.lines is None:
-            return f"row {row + 1}"
-        return f"row {row + 1} (line {self.lines[row]})"
+            return f"row {self.first_row + row + 1}"
+        return f"row {self.first_row + row + 1} (line {self.lines[row]})"
+
+    def first_non_number(self, name: str) -> int | None:
+        """The first row of a text column whose cell is not a number."""
+        for i, text in enumerate(self.columns[name]):
+            if parse_number(str(text)) is None:
+                return i
+        return None
 
     def _not_a_number(self, name: str) -> DataFileError:
         values = self.columns[name]
         for i, text in enumerate(values):
-            if _to_float(text) is None:
+            if parse_number(str(text)) is None:
                 return DataFileError(
                     f"{self.source}: {self.where(i)}, column {name!r}: expected a "
                     f"number, got {str(text)!r}"
@@ -147,43 +165,63 @@ class Table:
         return DataFileError(f"{self.source}: column {name!r} is not numeric")
 
 
-def _to_float(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def _column_from_text(cells: list[str]) -> Array:
-    numbers = [_to_float(c) for c in cells]
-    if all(v is not None for v in numbers):
-        return np.array(numbers, dtype=np.float64)
-    return np.array(cells, dtype=str)
+    """Numbers under the strict rule (:mod:`chainrule.data.numbers`), else text."""
+    numbers = []
+    for c in cells:
+        v = parse_number(c)
+        if v is None:
+            return np.array(cells, dtype=str)
+        numbers.append(v)
+    return np.array(numbers, dtype=np.float64)
 
 
 def read_csv(path: str | os.PathLike) -> Table:
     """A CSV file with a header row; see :func:`load_table`."""
     src = str(path)
-    rows, lines = [], []
+    with open_csv(path) as (header, rows):
+        body = list(rows)
+    if not body:
+        raise DataFileError(f"{src}: a header but no rows of data")
+    return csv_table(src, header, [r for r, _ in body], [n for _, n in body])
+
+
+@contextmanager
+def open_csv(path: str | os.PathLike):
+    """The header and an iterator of (row, line number) of the non-blank rows."""
+    src = str(path)
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh)
-            for row in reader:
-                if any(cell.strip() for cell in row):
-                    rows.append(row)
-                    lines.append(reader.line_num)
+            rows = (
+                (row, reader.line_num)
+                for row in _guard(reader, src)
+                if any(c.strip() for c in row)
+            )
+            first = next(rows, None)
+            if first is None:
+                raise DataFileError(f"{src}: the file is empty; expected a header row")
+            header = [h.strip() for h in first[0]]
+            check_names(src, header)
+            yield header, rows
+    except OSError as exc:
+        raise DataFileError(f"{src}: cannot be read ({exc.strerror})") from None
+
+
+def _guard(reader, src: str):
+    try:
+        yield from reader
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{src}: not UTF-8 text ({exc.reason})") from None
     except csv.Error as exc:
         raise DataFileError(f"{src}: not a valid CSV file ({exc})") from None
-    if not rows:
-        raise DataFileError(f"{src}: the file is empty; expected a header row")
-    header = [h.strip() for h in rows[0]]
-    _check_names(src, header)
-    body, lines = rows[1:], lines[1:]
-    if not body:
-        raise DataFileError(f"{src}: a header but no rows of data")
-    table = Table(header, {}, source=src, lines=lines)
+
+
+def csv_table(
+    src: str, header: list[str], body: list[list[str]], lines: list[int], first: int = 0
+) -> Table:
+    """Rows of CSV cells (after the header) as a :class:`Table`."""
+    table = Table(header, {}, source=src, lines=lines, first_row=first)
     for i, row in enumerate(body):
         if len(row) != len(header):
             raise DataFileError(
@@ -192,19 +230,19 @@ def read_csv(path: str | os.PathLike) -> Table:
             )
     cells = [[row[j].strip() for row in body] for j in range(len(header))]
     for j, col in enumerate(cells):
-        for i, text in enumerate(col):
-            if text == "":
-                raise DataFileError(
-                    f"{src}: {table.where(i)}, column {header[j]!r}: empty cell "
-                    f"(missing values are not supported)"
-                )
-    table.columns = {
-        h: _column_from_text(c) for h, c in zip(header, cells, strict=True)
-    }
+        if "" in col:
+            raise DataFileError(
+                f"{src}: {table.where(col.index(''))}, column {header[j]!r}: empty "
+                "cell (missing values are not supported)"
+            )
+    for h, c in zip(header, cells, strict=True):
+        table.columns[h] = _column_from_text(c)
+        if table.columns[h].dtype.kind == "f":
+            table.text[h] = np.array(c, dtype=str)
     return table
 
 
-def _check_names(src: str, names: list[str]) -> None:
+def check_names(src: str, names: list[str]) -> None:
     seen: set[str] = set()
     for j, name in enumerate(names):
         if name == "":
@@ -212,39 +250,6 @@ def _check_names(src: str, names: list[str]) -> None:
         if name in seen:
             raise DataFileError(f"{src}: column name {name!r} appears twice")
         seen.add(name)
-
-
-def read_parquet(path: str | os.PathLike) -> Table:
-    """A Parquet file (needs pyarrow: ``pip install chainrule[data]``)."""
-    src = str(path)
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise DataFileError(
-            f"{src}: reading Parquet needs pyarrow; pip install 'chainrule[data]'"
-        ) from None
-    try:
-        data = pq.read_table(path)
-    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
-        raise DataFileError(f"{src}: not a readable Parquet file ({exc})") from None
-    names = list(data.column_names)
-    _check_names(src, names)
-    columns = {}
-    for name in names:
-        col = data.column(name)
-        if col.null_count:
-            row = next(i for i, v in enumerate(col.is_null().to_pylist()) if v)
-            raise DataFileError(
-                f"{src}: row {row + 1}, column {name!r}: missing value (null)"
-            )
-        values = np.asarray(col.to_numpy(zero_copy_only=False))
-        if values.dtype.kind in "biuf":
-            columns[name] = values.astype(np.float64)
-        else:
-            columns[name] = np.array([str(v) for v in values], dtype=str)
-    if not names or data.num_rows == 0:
-        raise DataFileError(f"{src}: no rows of data")
-    return Table(names, columns, source=src)
 
 
 def _array_columns(src: str, key: str | None, a: Array) -> dict[str, Array]:
@@ -261,28 +266,112 @@ def _array_columns(src: str, key: str | None, a: Array) -> dict[str, Array]:
     return {name: a[:, j].astype(kind) for j, name in enumerate(names)}
 
 
-def read_numpy(path: str | os.PathLike) -> Table:
-    """An NPY or NPZ file, loaded with ``allow_pickle=False``."""
+def _add_columns(src: str, key: str | None, a: Array, table: Table) -> None:
+    cols = _array_columns(src, key, a)
+    for name in cols:
+        if name in table.columns or name in table.groups:
+            raise DataFileError(
+                f"{src}: the column name {name!r} comes from two arrays (an array "
+                f"{name!r} and a column of array {key!r}); rename one of them"
+            )
+    if key is not None and a.ndim == 2:
+        if key in table.columns:
+            raise DataFileError(
+                f"{src}: the name {key!r} is both an array and a column; rename one"
+            )
+        table.groups[key] = list(cols)
+    table.columns.update(cols)
+    if a.dtype.kind in "iu" and a.size and np.abs(a).max() >= 2**53:
+        for name, col in _array_columns(src, key, a.astype(str)).items():
+            table.text[name] = col
+
+
+def read_numpy(path: str | os.PathLike, mmap: bool = False) -> Table:
+    """An NPY or NPZ file, loaded with ``allow_pickle=False``.
+
+    The headers are checked first (:func:`chainrule.data.npfiles.check_numpy_file`):
+    no object array, no lying or oversized header, nothing decompressed
+    beyond what the archive declares. ``mmap`` maps an NPY file instead of
+    reading it (for prediction in batches).
+    """
     src = str(path)
+    check_numpy_file(path)
     try:
-        loaded = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
+        loaded = np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
+        arrays = {None: loaded} if isinstance(loaded, np.ndarray) else dict(loaded)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise DataFileError(f"{src}: not a readable NumPy file ({exc})") from None
-    arrays = {None: loaded} if isinstance(loaded, np.ndarray) else dict(loaded)
-    columns: dict[str, Array] = {}
-    groups: dict[str, list[str]] = {}
+    named = not isinstance(loaded, np.ndarray)
+    table = Table([], {}, source=src, named=named)
     for key, a in arrays.items():
-        cols = _array_columns(src, key, a)
-        if key is not None and a.ndim == 2:
-            groups[key] = list(cols)
-        columns.update(cols)
-    lengths = {name: len(c) for name, c in columns.items()}
-    if not columns or 0 in lengths.values():
+        _add_columns(src, key, a, table)
+    table.names = list(table.columns)
+    lengths = {name: len(c) for name, c in table.columns.items()}
+    if not table.columns or 0 in lengths.values():
         raise DataFileError(f"{src}: no rows of data")
     if len(set(lengths.values())) > 1:
         raise DataFileError(f"{src}: arrays of different lengths {lengths}")
-    named = not isinstance(loaded, np.ndarray)
-    return Table(list(columns), columns, groups, source=src, named=named)
+    return table
+
+
+# ------------------------------------------------------------------ Parquet
+def pyarrow_parquet(src: str):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataFileError(
+            f"{src}: reading Parquet needs pyarrow; pip install 'chainrule[data]'"
+        ) from None
+    return pq
+
+
+def read_parquet(path: str | os.PathLike) -> Table:
+    """A Parquet file (needs pyarrow: ``pip install chainrule[data]``).
+
+    Numeric, decimal and boolean columns are numbers; other columns are text
+    (categories). A null anywhere is an error naming its row and column."""
+    src = str(path)
+    pq = pyarrow_parquet(src)
+    try:
+        data = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        raise DataFileError(f"{src}: not a readable Parquet file ({exc})") from None
+    if not data.column_names or data.num_rows == 0:
+        raise DataFileError(f"{src}: no rows of data")
+    return arrow_table(src, data)
+
+
+def arrow_table(src: str, data, first: int = 0) -> Table:
+    """A pyarrow Table or RecordBatch as a :class:`Table`.
+
+    Numeric, decimal and boolean columns are numbers (integers beyond 2**53
+    keep their exact text for labels); other columns are text.
+    """
+    import pyarrow as pa
+
+    names = list(data.schema.names)
+    check_names(src, names)
+    table = Table(names, {}, source=src, first_row=first)
+    for name, col in zip(names, data.columns, strict=True):
+        if col.null_count:
+            row = next(i for i, v in enumerate(col.is_null().to_pylist()) if v)
+            raise DataFileError(
+                f"{src}: {table.where(row)}, column {name!r}: missing value (null)"
+            )
+        if pa.types.is_decimal(col.type):
+            col = col.cast(pa.float64(), safe=False)
+        values = np.asarray(col.to_numpy(zero_copy_only=False))
+        if values.dtype.kind in "biuf":
+            table.columns[name] = values.astype(np.float64)
+            if (
+                values.dtype.kind in "iu"
+                and values.size
+                and (np.abs(values.astype(np.float64)).max() >= 2.0**53)
+            ):
+                table.text[name] = np.array([str(int(v)) for v in values], dtype=str)
+        else:
+            table.columns[name] = np.array([str(v) for v in values], dtype=str)
+    return table
 
 
 def load_table(path: str | os.PathLike) -> Table:
@@ -310,6 +399,8 @@ def load_table(path: str | os.PathLike) -> Table:
             f"{p}: unknown data format {p.suffix!r}; expected one of {sorted(FORMATS)}"
         )
     if not p.is_file():
-        raise DataFileError(f"{p}: no such data file")
-    readers = {"csv": read_csv, "parquet": read_parquet}
-    return readers.get(fmt, read_numpy)(p)
+        what = "is not a regular file" if p.exists() else "no such data file"
+        raise DataFileError(f"{p}: {what}")
+    if fmt == "parquet":  # pyarrow is optional: imported only for Parquet
+        return read_parquet(p)
+    return read_csv(p) if fmt == "csv" else read_numpy(p)

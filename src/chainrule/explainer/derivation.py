@@ -32,6 +32,7 @@ from chainrule.explainer.steps import (
     short_number,
 )
 from chainrule.network import Network
+from chainrule.validation import check_explain_size
 
 
 def _tex(plain: str) -> str:
@@ -281,9 +282,11 @@ def explain(
     level = check_level(level)
     learning_rate, n_steps = check_descent(learning_rate, steps, uphill)
     _check_update_biases(update_biases, learning_rate, net)
+    check_explain_size(net.sizes, 0)  # the network first, before any pass
     X, y = net.check_data(X, y)
     if example_index is not None:
         X, y = one_example(X, y, example_index)
+    check_explain_size(net.sizes, X.shape[0])
     if level == "element":
         if names.convention == "column":
             raise ConfigError(

@@ -39,7 +39,13 @@ from safetensors.numpy import save as _st_save
 from chainrule.core.params import param_shapes
 from chainrule.errors import ChainruleError, InvalidTypeError, ModelFileError
 from chainrule.persist.atomic import atomic_write_bytes
-from chainrule.persist.safetensors import check_tensors, parse_document, parse_header
+from chainrule.persist.safetensors import (
+    MAX_HEADER_BYTES,
+    check_tensors,
+    header_length,
+    parse_document,
+    parse_header_json,
+)
 from chainrule.validation import check_bias, check_sizes
 
 FORMAT = "chainrule.model"
@@ -95,7 +101,16 @@ def model_bytes(
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"metadata: not JSON-serialisable: {exc}") from None
     tensors = {k: np.ascontiguousarray(v) for k, v in params.items()}
-    return _st_save(tensors, metadata={"chainrule": header})
+    data = _st_save(tensors, metadata={"chainrule": header})
+    n = int.from_bytes(data[:8], "little")
+    if n > MAX_HEADER_BYTES:  # the loader would refuse it: never write it
+        raise ModelFileError(
+            f"metadata: the file's header would be {n} bytes, more than the "
+            f"{MAX_HEADER_BYTES} a model file may have "
+            "(chainrule.persist.safetensors.MAX_HEADER_BYTES); shorten the "
+            "metadata (column names, labels)"
+        )
+    return data
 
 
 def save(
@@ -135,7 +150,7 @@ def save(
     atomic_write_bytes(target, model_bytes(config, params, metadata))
 
 
-def _read(path: object) -> tuple[bytes, str]:
+def _open(path: object) -> tuple[Path, str]:
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidTypeError(f"path: expected a str or a path, got {path!r:.80}")
     p = Path(path)
@@ -144,17 +159,38 @@ def _read(path: object) -> tuple[bytes, str]:
         raise ModelFileError(f"path: {where} is a folder, not a model file")
     if not p.is_file():
         raise ModelFileError(f"path: no such model file {where}")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ModelFileError(f"{where}: {size} bytes is too large for a model")
+    return p, where
+
+
+def _read_checked(path: object):
+    """The header checked first (8 bytes, then the JSON), then the tensors.
+
+    The file is read no further than needed: a wrong length or a header
+    that does not tile the file is refused before the data is read.
+    """
+    p, where = _open(path)
     try:
         with open(p, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise ModelFileError(
+                    f"{where}: {size} bytes is too large for a model (the limit "
+                    f"is {MAX_FILE_BYTES} bytes, "
+                    "chainrule.persist.model.MAX_FILE_BYTES)"
+                )
+            first8 = fh.read(8)
+            n = header_length(first8, size, where)
+            head = fh.read(n)
+            infos, meta = parse_header_json(head, size - 8 - n, where)
+            doc = parse_document(meta, where, FORMAT, VERSION)
+            shapes = _architecture(doc["config"], where)
+            check_tensors(infos, shapes, doc["config"]["dtype"], where)
+            data = first8 + head + fh.read(size - 8 - n)
     except OSError as exc:
-        raise ModelFileError(f"{where}: cannot be read ({exc})") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ModelFileError(f"{where}: too large for a model")
-    return data, where
+        raise ModelFileError(f"{where}: cannot be read ({exc.strerror})") from None
+    if len(data) != size:
+        raise ModelFileError(f"{where}: the file changed while it was read")
+    return data, doc, where
 
 
 def _architecture(cfg: dict, where: str) -> dict[str, tuple]:
@@ -193,12 +229,8 @@ def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray], di
     InvalidTypeError
         If ``path`` is not a str or a path.
     """
-    data, where = _read(path)
-    infos, meta = parse_header(data, where)
-    doc = parse_document(meta, where, FORMAT, VERSION)
+    data, doc, where = _read_checked(path)
     cfg = doc["config"]
-    shapes = _architecture(cfg, where)
-    check_tensors(infos, shapes, cfg["dtype"], where)
     try:
         tensors = _st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError

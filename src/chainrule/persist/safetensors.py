@@ -25,7 +25,6 @@ chainrule.errors.ModelFileError: m: not a safetensors file: its header claims ..
 from __future__ import annotations
 
 import json
-import math
 from typing import NamedTuple
 
 from chainrule.errors import ModelFileError
@@ -110,23 +109,71 @@ def _tensor_info(name: str, entry: object, where: str) -> TensorInfo:
     return TensorInfo(dtype, tuple(shape), offsets[0], offsets[1])
 
 
+def _short(v: int) -> str:
+    """An integer for a message: huge ones by their size (str() refuses them)."""
+    return str(v) if abs(v) < 10**30 else f"<an integer of {v.bit_length()} bits>"
+
+
+def _nbytes(shape: tuple, itemsize: int, cap: int) -> int:
+    """The bytes a shape declares, or ``cap + 1`` as soon as it exceeds ``cap``.
+
+    Stopping early keeps the work linear in the length of the shape (the
+    product of a long list of Python integers grows, and each multiplication
+    with it), and the number small enough to print.
+    """
+    total = itemsize
+    for d in shape:
+        total *= d
+        if total > cap:
+            return cap + 1
+    return total
+
+
 def _check_layout(infos: dict[str, TensorInfo], n_data: int, where: str) -> None:
-    """Tensors tile the data exactly: in order, no overlap, no gap, no excess."""
+    """Tensors tile the data exactly: in order, no overlap, no gap, no excess.
+
+    Linear in the header's size (after one sort by offset).
+    """
     pos = 0
     for name, t in sorted(infos.items(), key=lambda kv: (kv[1].start, kv[1].end)):
-        # Python integers: a huge declared shape cannot overflow here.
-        nbytes = math.prod(t.shape) * DTYPES[t.dtype][1]
+        nbytes = _nbytes(t.shape, DTYPES[t.dtype][1], n_data)
         if t.start != pos or t.end - t.start != nbytes or t.end > n_data:
+            size = f"{nbytes} bytes" if nbytes <= n_data else "more than the data"
             raise ModelFileError(
-                f"{where}: tensor {name!r}: declares shape {t.shape} {t.dtype} "
-                f"({nbytes} bytes) at offsets [{t.start}, {t.end}], but the data "
-                f"is {n_data} bytes and the previous tensor ends at {pos}"
+                f"{where}: tensor {name!r:.80}: declares shape {t.shape!r:.80} "
+                f"{t.dtype} ({size}) at offsets [{_short(t.start)}, "
+                f"{_short(t.end)}], but the data is {n_data} bytes and the "
+                f"previous tensor ends at {pos}"
             )
         pos = t.end
     if pos != n_data:
         raise ModelFileError(
             f"{where}: {n_data - pos} bytes after the last tensor are not declared"
         )
+
+
+def header_length(first8: bytes, file_size: int, where: str) -> int:
+    """The header length from a file's first 8 bytes, checked against its size.
+
+    Raises
+    ------
+    ModelFileError
+        Fewer than 8 bytes, or a length beyond the file or beyond
+        :data:`MAX_HEADER_BYTES`.
+    """
+    if len(first8) < 8:
+        raise ModelFileError(
+            f"{where}: not a safetensors file: {len(first8)} bytes, shorter than "
+            "its 8-byte header length"
+        )
+    n = int.from_bytes(first8[:8], "little")
+    if n > file_size - 8 or n > MAX_HEADER_BYTES:
+        raise ModelFileError(
+            f"{where}: not a safetensors file: its header claims {n} bytes (the "
+            f"file has {file_size - 8} after the length; the limit is "
+            f"{MAX_HEADER_BYTES})"
+        )
+    return n
 
 
 def parse_header(data: bytes, where: str) -> tuple[dict[str, TensorInfo], dict]:
@@ -144,25 +191,25 @@ def parse_header(data: bytes, where: str) -> tuple[dict[str, TensorInfo], dict]:
     infos : dict of str to TensorInfo
     metadata : dict of str to str
     """
-    if len(data) < 8:
-        raise ModelFileError(
-            f"{where}: not a safetensors file: {len(data)} bytes, shorter than "
-            "its 8-byte header length"
-        )
-    n = int.from_bytes(data[:8], "little")
-    if n > len(data) - 8 or n > MAX_HEADER_BYTES:
-        raise ModelFileError(
-            f"{where}: not a safetensors file: its header claims {n} bytes (the "
-            f"file has {len(data) - 8} after the length)"
-        )
-    header = strict_json(data[8 : 8 + n], where, "the safetensors header")
+    n = header_length(data[:8], len(data), where)
+    return parse_header_json(data[8 : 8 + n], len(data) - 8 - n, where)
+
+
+def parse_header_json(
+    header_bytes: bytes, n_data: int, where: str
+) -> tuple[dict[str, TensorInfo], dict]:
+    """Like :func:`parse_header`, from the header's JSON and the data's length.
+
+    So that a file is read no further than its header before it is checked.
+    """
+    header = strict_json(header_bytes, where, "the safetensors header")
     if not isinstance(header, dict):
         raise ModelFileError(f"{where}: the safetensors header is not a JSON object")
     meta = header.pop("__metadata__", {})
     if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
         raise ModelFileError(f"{where}: __metadata__ is not a dict of strings")
     infos = {name: _tensor_info(name, e, where) for name, e in header.items()}
-    _check_layout(infos, len(data) - 8 - n, where)
+    _check_layout(infos, n_data, where)
     return infos, meta
 
 

@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import functools
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_scalar
 
 from chainrule.core import activations as _acts
-from chainrule.errors import ConfigError, UnknownNameError
+from chainrule.errors import (
+    ConfigError,
+    InvalidTypeError,
+    InvalidValueError,
+    UnknownNameError,
+)
 from chainrule.network import Network
 
 #: Solvers: scikit-learn's three plus chainrule's full-batch ``gd`` and ``bfgs``.
 SOLVERS = ("adam", "sgd", "gd", "lbfgs", "bfgs")
 #: Solvers that work epoch by epoch, and so support ``partial_fit``.
 STOCHASTIC = ("adam", "sgd", "gd")
+
+
+def family(method):
+    """Re-raise scikit-learn's plain ``ValueError``/``TypeError`` in chainrule's family.
+
+    The message and the built-in type stay (``InvalidValueError`` is a
+    ``ValueError``, ``InvalidTypeError`` a ``TypeError``), so both ``except
+    ValueError`` and ``except chainrule.ChainruleError`` catch them. Subclasses
+    such as ``NotFittedError`` pass through unchanged.
+    """
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except Exception as exc:
+            kind = {ValueError: InvalidValueError, TypeError: InvalidTypeError}
+            if type(exc) in kind:
+                raise kind[type(exc)](str(exc)) from exc
+            raise
+
+    return wrapper
 
 
 def check_hidden(sizes: object) -> list[int]:

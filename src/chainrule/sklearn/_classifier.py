@@ -11,8 +11,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
-from chainrule.errors import ConfigError
+from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.sklearn._base import SPARSE, BaseMLP
+from chainrule.sklearn._checks import family
 
 Array = np.ndarray
 
@@ -153,7 +154,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             lb = LabelBinarizer()
             lb.fit(y if classes is None or y.ndim == 2 else classes)
             if len(lb.classes_) < 2 and lb.y_type_ != "multilabel-indicator":
-                raise ValueError(
+                raise InvalidValueError(
                     "MLPClassifier needs samples of at least 2 classes, but the "
                     f"data contains only one class: {lb.classes_.tolist()[0]!r}"
                 )
@@ -166,12 +167,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     def _check_known_classes(self, classes: Array, incremental: bool) -> None:
         if incremental and not set(classes) <= set(self.classes_):
-            raise ValueError(
+            raise InvalidValueError(
                 f"y: has classes not in classes_; classes_={self.classes_.tolist()}, "
                 f"y has {classes.tolist()}"
             )
         if not incremental and set(classes) != set(self.classes_):
-            raise ValueError(
+            raise InvalidValueError(
                 "warm_start: y must have the same classes as in the previous fit; "
                 f"classes_={self.classes_.tolist()}, y has {classes.tolist()}"
             )
@@ -222,6 +223,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             out[known[key]] = weight
         return out
 
+    @family
     def fit(self, X, y, sample_weight=None) -> MLPClassifier:
         """Train on ``X`` (n, n_features) and labels ``y`` (n,) or (n, n_labels).
 
@@ -233,21 +235,24 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
+    @family
     def partial_fit(self, X, y, sample_weight=None, classes=None) -> MLPClassifier:
         """One epoch over ``(X, y)``; ``classes`` (all labels) on the first call."""
         if not hasattr(self, "network_") or not hasattr(self, "_optimizer_state"):
             if classes is None and not (np.ndim(y) == 2 and np.shape(y)[1] > 1):
-                raise ValueError(
+                raise InvalidValueError(
                     "classes: must be given on the first call to partial_fit"
                 )
             self._partial_fit_classes = classes
         return self._fit(X, y, sample_weight, incremental=True)
 
+    @family
     def predict(self, X) -> Array:
         """Labels: (n,), or (n, n_labels) 0/1 for multilabel data."""
         yhat = self._forward(X)
         return self._label_binarizer.inverse_transform(yhat)
 
+    @family
     def predict_proba(self, X) -> Array:
         """Class probabilities, (n, n_classes); rows sum to 1 unless multilabel."""
         p = self._forward(X)
@@ -255,6 +260,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             return np.hstack([1.0 - p, p])
         return p
 
+    @family
     def predict_log_proba(self, X) -> Array:
         """``log(predict_proba(X))``."""
         with np.errstate(divide="ignore"):

@@ -8,7 +8,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
+from chainrule.errors import InvalidValueError
 from chainrule.sklearn._base import SPARSE, BaseMLP
+from chainrule.sklearn._checks import family
 
 Array = np.ndarray
 
@@ -132,7 +134,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         )
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         if not reset and Y.shape[1] != self.network_.n_outputs:
-            raise ValueError(
+            raise InvalidValueError(
                 f"y: expected {self.network_.n_outputs} output(s) as in the "
                 f"previous fit, got {Y.shape[1]}"
             )
@@ -144,6 +146,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _score_output(self, yhat: Array, Y: Array, w: Array | None = None) -> float:
         return float(r2_score(Y, yhat, sample_weight=w))
 
+    @family
     def fit(self, X, y, sample_weight=None) -> MLPRegressor:
         """Train on ``X`` (n, n_features) and ``y`` (n,) or (n, n_outputs).
 
@@ -160,10 +163,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         return self._fit(X, y, sample_weight, incremental=False)
 
     @available_if(BaseMLP._check_stochastic)
+    @family
     def partial_fit(self, X, y, sample_weight=None) -> MLPRegressor:
         """One epoch over ``(X, y)``, continuing from the current parameters."""
         return self._fit(X, y, sample_weight, incremental=True)
 
+    @family
     def predict(self, X) -> Array:
         """Predictions: (n,) for one output, (n, n_outputs) for several."""
         yhat = self._forward(X)

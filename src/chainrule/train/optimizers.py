@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from chainrule.errors import ConfigError, UnknownNameError
-from chainrule.validation import check_non_negative, check_positive
+from chainrule.validation import check_momentum, check_non_negative, check_positive
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -139,7 +139,7 @@ def sgd(
     both are gradient descent, :math:`\Delta\theta = -\alpha g`.
     """
     lr = check_positive("learning_rate", learning_rate)
-    mu = check_non_negative("momentum", momentum)
+    mu = check_momentum(momentum)
 
     def init(params):
         return SGDState(0, _zeros(params) if mu else {}, _zeros(params))

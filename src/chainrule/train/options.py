@@ -99,7 +99,7 @@ OPTIONS: dict[str, Option] = _spec(
     Option("schedule", "'constant', 'inverse', 'step', 'cosine' or callable",
            "constant", FIRST_ORDER,
            "The learning rate of each epoch (see chainrule.train.schedules)."),
-    Option("momentum", "float >= 0", 0.0, ("sgd",),
+    Option("momentum", "float in [0, 1)", 0.0, ("sgd",),
            "Momentum μ.", hyper=True),
     Option("nesterov", "bool", False, ("sgd",),
            "Nesterov's form of momentum.", hyper=True),

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chainrule.errors import ConfigError, UnknownNameError
-from chainrule.validation import check_non_negative, check_positive
+from chainrule.validation import check_non_negative, check_positive, checked_schedule
 
 Schedule = Callable[[int], float]
 NAMES = ("constant", "inverse", "step", "cosine")
@@ -149,7 +149,7 @@ def make(
             raise ConfigError(
                 f"schedule options {sorted(options)} need a named schedule"
             )
-        return name
+        return checked_schedule(name)
     key = name.lower() if isinstance(name, str) else name
     if key not in NAMES:
         raise UnknownNameError(
