@@ -15,6 +15,7 @@ import numpy as np
 from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
 from chainrule.core.backward import backward
+from chainrule.core.fast_step import runner_for
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import (
     check_flat,
@@ -26,7 +27,7 @@ from chainrule.core.params import (
     unflatten,
 )
 from chainrule.core.trace import Trace, run_trace
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import ConfigError
 from chainrule.validation import (
     check_bias,
     check_bool,
@@ -292,13 +293,15 @@ class Network:
         0.32
         >>> net.params["W1"].round(12), net.params["W2"].round(12)
         (array([[0.692]]), array([[0.92]]))
+
+        The parameters are updated in place, and the buffers of the pass are
+        reused from call to call (see :mod:`chainrule.core.fast_step`).
         """
         lr = check_positive("learning_rate", learning_rate)
-        J, g = self.cost_and_gradients(X, y)
-        if not np.isfinite(J):
-            raise InvalidValueError("cost is not finite; parameters left unchanged")
-        self._params = {k: v - lr * g[k] for k, v in self._params.items()}
-        return J
+        runner = runner_for(self)
+        if runner.params is not self._params:
+            self._params = runner.adopt(self._params)
+        return runner.step(X, y, lr, self.check_data)
 
     # ------------------------------------------------------------ training, io
     def fit(

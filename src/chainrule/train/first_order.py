@@ -191,6 +191,11 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
     st = st or new_state(net, opt, rng, s.optimizer)
     own_params(net, st)
+    from chainrule.train import compiled_fit
+
+    kernels = compiled_fit.kernels_for(net, X, y, s, val)
+    if kernels is not None:  # a small network's plain full-batch descent
+        return compiled_fit.fit_gd_compiled(net, X, y, s, st, kernels)
     batches = Batches(X, y, s.batch_size, s.shuffle)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)

@@ -1,0 +1,195 @@
+"""``Network.step`` without per-call waste: what one network's steps reuse.
+
+A learner's loop ``for i in range(1000): net.step(X, y)`` used to make two
+fresh workspaces, copy and scan its input, and build a new dict of parameters
+on every call. A :class:`StepRunner` keeps, per network:
+
+- the parameters in one flat vector, whose views the network holds (so the
+  update is one in-place operation, ``θ −= α ∇J``);
+- one :class:`~chainrule.core.forward.Workspace` (NumPy path) or the compiled
+  kernel's buffers (:mod:`chainrule.core.dispatch`);
+- the validation fast path: an ``X`` and ``y`` that are already C-contiguous
+  arrays of the network's dtype and shape are used as they are, without the
+  copy and the finiteness scan. Only when the cost or the gradient comes out
+  non-finite does the full check run, so that bad input raises exactly the
+  error it always did, before any parameter changes.
+
+Examples
+--------
+>>> import chainrule as cr
+>>> from chainrule.core.fast_step import runner_for
+>>> net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
+>>> net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
+>>> runner = runner_for(net)
+>>> runner is runner_for(net)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+
+import numpy as np
+
+from chainrule.core import dispatch
+from chainrule.core.backward import backward
+from chainrule.core.forward import Workspace, forward, total_cost
+from chainrule.core.params import flatten
+from chainrule.errors import InvalidValueError
+
+Array = np.ndarray
+
+#: id(network) -> its runner; an entry leaves with its network (weakref.finalize)
+_RUNNERS: dict[int, StepRunner] = {}
+
+
+def runner_for(net) -> StepRunner:
+    """The :class:`StepRunner` of ``net``, made anew when its configuration changed."""
+    runner = _RUNNERS.get(id(net))
+    if runner is not None and runner.owner() is net and runner.serves(net):
+        return runner
+    if runner is None or runner.owner() is not net:
+        weakref.finalize(net, _RUNNERS.pop, id(net), None)
+    runner = _RUNNERS[id(net)] = StepRunner(net)
+    return runner
+
+
+class StepRunner:
+    """The reused state of one network's :meth:`Network.step` calls.
+
+    Parameters
+    ----------
+    net : Network
+        Its configuration is read once; :func:`runner_for` makes a new runner
+        when it changes.
+    """
+
+    def __init__(self, net) -> None:
+        self.sizes, self.activations = list(net.sizes), list(net.activations)
+        self.loss, self.bias, self.l2 = net.loss, list(net.bias), net.l2
+        self.dtype, self.shapes = net.dtype, net.shapes
+        self.owner = weakref.ref(net)
+        # bce and cce constrain the targets' values: their y is checked in full
+        self.fast_ok = self.loss not in ("bce", "cce")
+        self.n_in, self.n_out = self.sizes[0], self.sizes[-1]
+        self.plan: tuple = (None, None)  # ((m, compiled allowed), kernels or None)
+        self.theta = np.zeros(net.n_params, self.dtype)
+        self.params: dict[str, Array] = {}
+        self.grad = np.empty_like(self.theta)
+        self.scratch = np.empty_like(self.theta)
+        self.ws: Workspace | None = None
+        self.work: Array | None = None
+        self.kernel_args: tuple | None = None
+
+    def serves(self, net) -> bool:
+        """Whether ``net``'s configuration is still the one this runner was made for."""
+        return (
+            net.l2 == self.l2
+            and net.loss == self.loss
+            and net.activations == self.activations
+            and net.sizes == self.sizes
+            and net.bias == self.bias
+            and net.dtype == self.dtype
+        )
+
+    def adopt(self, params) -> dict[str, Array]:
+        """Copy ``params`` into the flat vector; returns its views, by name."""
+        self.theta[...] = flatten(params, self.shapes)
+        views, start = {}, 0
+        for name, shape in self.shapes.items():
+            stop = start + int(np.prod(shape))
+            views[name] = self.theta[start:stop].reshape(shape)
+            start = stop
+        self.params = views
+        return views
+
+    def step(self, X: object, y: object, lr: float, check_data) -> float:
+        """One gradient-descent step on the adopted parameters; returns ``J`` before.
+
+        ``check_data(X, y)`` is the network's full check (``Network.check_data``).
+
+        Raises
+        ------
+        InvalidValueError
+            The cost is not finite (parameters left unchanged), or the data
+            hold NaN or infinity (the full check's message).
+        """
+        data = self._fast(X, y)
+        checked = data is None
+        Xa, ya = check_data(X, y) if checked else data
+        J, updated = self._run(Xa, ya, lr)
+        if updated:
+            return J
+        if not checked:
+            check_data(X, y)  # bad input raises its own message here
+        if not math.isfinite(J):
+            raise InvalidValueError("cost is not finite; parameters left unchanged")
+        # a finite cost with an overflowing gradient: the step is taken anyway
+        self.theta -= np.multiply(self.grad, lr, out=self.scratch)
+        return J
+
+    def _fast(self, X: object, y: object) -> tuple[Array, Array] | None:
+        """``(X, y)`` when they need no copy and no reshape, else ``None``."""
+        if (
+            type(X) is np.ndarray
+            and type(y) is np.ndarray
+            and self.fast_ok
+            and X.ndim == 2
+            and X.shape[1] == self.n_in
+            and X.shape[0] > 0
+            and y.shape == (X.shape[0], self.n_out)
+            and X.dtype == self.dtype
+            and y.dtype == self.dtype
+            and X.flags.c_contiguous
+            and y.flags.c_contiguous
+        ):
+            return X, y
+        return None
+
+    def _run(self, X: Array, y: Array, lr: float) -> tuple[float, bool]:
+        """``(J, updated)``: the step on the compiled path when it applies."""
+        m = X.shape[0]
+        key = (m, dispatch.enabled(self.activations))
+        if self.plan[0] != key:
+            kernels = dispatch.compiled_for(
+                self.activations, self.loss, self.dtype, m, self.theta.size
+            )
+            self.plan = (key, kernels)
+        kernels = self.plan[1]
+        if kernels is not None and X.flags.c_contiguous and y.flags.c_contiguous:
+            args = self._kernel_args(kernels, m)
+            return kernels.step(self.theta, X, y, *args, lr, self.work, self.grad)
+        return self._numpy_step(X, y, lr)
+
+    def _kernel_args(self, kernels, m: int) -> tuple:
+        shape = kernels.work_shape(self.sizes, m)
+        if self.work is None or self.work.shape[1] < shape[1]:
+            self.work = np.empty(shape, self.dtype)
+        if self.kernel_args is None:
+            self.kernel_args = (
+                np.asarray(self.sizes, np.int64),
+                np.asarray([kernels.ACT_CODES[a] for a in self.activations], np.int64),
+                kernels.layout(self.sizes, self.bias),
+                kernels.LOSS_CODES[self.loss],
+                float(self.l2),
+            )
+        return self.kernel_args
+
+    def _numpy_step(self, X: Array, y: Array, lr: float) -> tuple[float, bool]:
+        m, params, acts = X.shape[0], self.params, self.activations
+        if self.ws is None or self.ws.n < m:
+            self.ws = Workspace(self.shapes, m, self.dtype)
+        # unchecked data may hold NaN or infinity: the full check names them
+        with np.errstate(all="ignore"):
+            _, cache = forward(params, X, acts, out=self.ws)
+            J = total_cost(params, cache, y, acts, self.loss, self.l2)
+            if not math.isfinite(J):
+                return J, False
+            backward(params, cache, y, acts, self.loss, self.l2, out=self.ws)
+            self.grad = self.ws.grad
+            if not math.isfinite(np.add.reduce(self.grad)):
+                return J, False
+        # θ − α g, one operation for every parameter (the values of v − α g[k])
+        self.theta -= np.multiply(self.grad, lr, out=self.scratch)
+        return J, True
