@@ -49,6 +49,7 @@ class State:
     elapsed: float = 0.0
     views: dict | None = None
     cache: dict | None = None
+    fused: object | None = None  # a FusedSGD (chainrule.train.fused) or None
 
 
 class Batches:
@@ -115,6 +116,8 @@ def own_params(net, st: State) -> dict[str, Array]:
 def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
     """One pass over the data; returns the epoch's cost (see ``History.cost``)."""
     params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
+    if st.fused is not None:  # large ReLU networks: the fused minibatch step
+        return st.fused.run_epoch(params, st.rng, lr)
     G, P = {"theta": ws.grad}, {"theta": st.theta}
     if batches.size == batches.n:
         # Full batch: the forward pass that gives the cost after this step is
@@ -197,6 +200,10 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     if kernels is not None:  # a small network's plain full-batch descent
         return compiled_fit.fit_gd_compiled(net, X, y, s, st, kernels)
     batches = Batches(X, y, s.batch_size, s.shuffle)
+    from chainrule.train import fused
+
+    if fused.applicable(net, s, batches.size, batches.n):
+        st.fused = fused.FusedSGD(net, X, y, batches.size, batches.shuffle)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
     start = time.perf_counter() - st.elapsed
