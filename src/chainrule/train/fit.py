@@ -23,6 +23,7 @@ import numpy as np
 
 from chainrule.errors import ConfigError, DivergenceError
 from chainrule.train import optimizers as _opt
+from chainrule.train.threads import blas_threads, check_threads
 from chainrule.validation import check_positive
 
 Array = np.ndarray
@@ -196,6 +197,7 @@ def fit(
     checkpoint: str | os.PathLike | None = None,
     checkpoint_every: int = 1,
     resume: str | os.PathLike | bool | None = None,
+    threads: int | None = None,
     **options: Any,
 ) -> History:
     """Train ``net`` in place and return its :class:`History`.
@@ -245,6 +247,9 @@ def fit(
         Continue from a checkpoint (``True``: from ``checkpoint`` if that file
         exists); with the same arguments, the run ends exactly where an
         uninterrupted one would.
+    threads : int, optional
+        BLAS threads for this fit (``-1``: every core). By default they are
+        chosen from the size of the products; see :mod:`chainrule.train.threads`.
     **options
         Passed to the optimizer (``momentum``, ``nesterov``, ``b1``, ``b2``,
         ``eps``; SciPy's ``options`` for BFGS and L-BFGS).
@@ -277,6 +282,7 @@ def fit(
         checkpoint_every=checkpoint_every,
         resume=resume,
     )
+    threads = check_threads(threads)
     Xa, ya = net.check_data(X, y)
     rng = np.random.default_rng(s.seed)
     if validation_split is not None:
@@ -289,10 +295,12 @@ def fit(
         from chainrule.train.quasi_newton import fit_scipy as run
     else:
         from chainrule.train.first_order import fit_first_order as run
-    if not progress:
-        return run(net, Xa, ya, val, s, rng)
-    from chainrule.train.progress import ProgressBar
+    batch = Xa.shape[0] if s.batch_size is None else min(s.batch_size, Xa.shape[0])
+    with blas_threads(threads, net.sizes, batch):
+        if not progress:
+            return run(net, Xa, ya, val, s, rng)
+        from chainrule.train.progress import ProgressBar
 
-    with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
-        s.callbacks.append(bar)
-        return run(net, Xa, ya, val, s, rng)
+        with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+            s.callbacks.append(bar)
+            return run(net, Xa, ya, val, s, rng)
