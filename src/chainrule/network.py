@@ -34,7 +34,6 @@ from chainrule.validation import (
     check_callbacks,
     check_dtype,
     check_non_negative,
-    check_positive,
     check_seed,
     check_sizes,
     check_targets_for_loss,
@@ -297,11 +296,10 @@ class Network:
         The parameters are updated in place, and the buffers of the pass are
         reused from call to call (see :mod:`chainrule.core.fast_step`).
         """
-        lr = check_positive("learning_rate", learning_rate)
         runner = runner_for(self)
         if runner.params is not self._params:
             self._params = runner.adopt(self._params)
-        return runner.step(X, y, lr, self.check_data)
+        return runner.step(X, y, learning_rate, self.check_data)
 
     # ------------------------------------------------------------ training, io
     def fit(

@@ -41,10 +41,13 @@ SMALL_WORK = 16_384
 _COVERED_ACTS = frozenset({"identity", "sigmoid", "relu", "leaky_relu"})
 # The registry is the source of f and f': an entry replaced at run time (a
 # user's own sigmoid) is not what the kernels compute, so it runs on NumPy.
+# (Network.step makes its choice once per batch size: a replacement is seen
+# by the next fit, or by step after use_compiled() or a new batch size.)
 _STOCK = {name: _acts.ACTIVATIONS[name] for name in _COVERED_ACTS}
 _COVERED_LOSSES = frozenset({"sse", "mse", "bce"})
 _state: dict[str, object] = {"module": None, "tried": False}
 _enabled = [os.environ.get("CHAINRULE_COMPILED", "1") != "0"]
+_version = [0]
 
 
 class CompileNotice(UserWarning):
@@ -55,15 +58,14 @@ def use_compiled(enabled: bool) -> bool:
     """Allow (``True``) or forbid the compiled path; returns the previous setting."""
     previous = _enabled[0]
     _enabled[0] = bool(enabled)
+    _version[0] += 1
     return previous
 
 
-def enabled(activations=()) -> bool:
-    """Whether the compiled path is allowed (see :func:`use_compiled`) and the
-    registry entries of ``activations`` are still the stock ones."""
-    return _enabled[0] and all(
-        _STOCK.get(a, _acts.ACTIVATIONS[a]) is _acts.ACTIVATIONS[a] for a in activations
-    )
+def version() -> int:
+    """A number that changes with every :func:`use_compiled` call: a choice of
+    path made under another number is to be made again."""
+    return _version[0]
 
 
 def kernels() -> ModuleType | None:

@@ -37,6 +37,7 @@ from chainrule.core.backward import backward
 from chainrule.core.forward import Workspace, forward, total_cost
 from chainrule.core.params import flatten
 from chainrule.errors import InvalidValueError
+from chainrule.validation import check_positive
 
 Array = np.ndarray
 
@@ -73,14 +74,14 @@ class StepRunner:
         # bce and cce constrain the targets' values: their y is checked in full
         self.fast_ok = self.loss not in ("bce", "cce")
         self.n_in, self.n_out = self.sizes[0], self.sizes[-1]
-        self.plan: tuple = (None, None)  # ((m, compiled allowed), kernels or None)
+        # ((m, dispatch.version()), the compiled step or None, its arguments)
+        self.plan: tuple = (None, None, ())
         self.theta = np.zeros(net.n_params, self.dtype)
         self.params: dict[str, Array] = {}
         self.grad = np.empty_like(self.theta)
         self.scratch = np.empty_like(self.theta)
         self.ws: Workspace | None = None
         self.work: Array | None = None
-        self.kernel_args: tuple | None = None
 
     def serves(self, net) -> bool:
         """Whether ``net``'s configuration is still the one this runner was made for."""
@@ -104,17 +105,22 @@ class StepRunner:
         self.params = views
         return views
 
-    def step(self, X: object, y: object, lr: float, check_data) -> float:
+    def step(self, X: object, y: object, learning_rate: object, check_data) -> float:
         """One gradient-descent step on the adopted parameters; returns ``J`` before.
 
         ``check_data(X, y)`` is the network's full check (``Network.check_data``).
 
         Raises
         ------
+        InvalidTypeError, InvalidValueError
+            ``learning_rate`` is not a positive finite number.
         InvalidValueError
             The cost is not finite (parameters left unchanged), or the data
             hold NaN or infinity (the full check's message).
         """
+        lr = learning_rate
+        if not (type(lr) is float and 0.0 < lr < math.inf):
+            lr = check_positive("learning_rate", learning_rate)
         data = self._fast(X, y)
         checked = data is None
         Xa, ya = check_data(X, y) if checked else data
@@ -150,31 +156,33 @@ class StepRunner:
     def _run(self, X: Array, y: Array, lr: float) -> tuple[float, bool]:
         """``(J, updated)``: the step on the compiled path when it applies."""
         m = X.shape[0]
-        key = (m, dispatch.enabled(self.activations))
-        if self.plan[0] != key:
-            kernels = dispatch.compiled_for(
-                self.activations, self.loss, self.dtype, m, self.theta.size
+        if self.plan[0] != (m, dispatch.version()):
+            self._make_plan(m)
+        if self.plan[1] is not None:
+            return self.plan[1](
+                self.theta, X, y, *self.plan[2], lr, self.work, self.grad
             )
-            self.plan = (key, kernels)
-        kernels = self.plan[1]
-        if kernels is not None and X.flags.c_contiguous and y.flags.c_contiguous:
-            args = self._kernel_args(kernels, m)
-            return kernels.step(self.theta, X, y, *args, lr, self.work, self.grad)
         return self._numpy_step(X, y, lr)
 
-    def _kernel_args(self, kernels, m: int) -> tuple:
-        shape = kernels.work_shape(self.sizes, m)
-        if self.work is None or self.work.shape[1] < shape[1]:
-            self.work = np.empty(shape, self.dtype)
-        if self.kernel_args is None:
-            self.kernel_args = (
+    def _make_plan(self, m: int) -> None:
+        """Choose the path for ``m`` examples (and the kernel's arguments)."""
+        kernels = dispatch.compiled_for(
+            self.activations, self.loss, self.dtype, m, self.theta.size
+        )
+        args = ()
+        if kernels is not None:
+            shape = kernels.work_shape(self.sizes, m)
+            if self.work is None or self.work.shape[1] < shape[1]:
+                self.work = np.empty(shape, self.dtype)
+            args = (
                 np.asarray(self.sizes, np.int64),
                 np.asarray([kernels.ACT_CODES[a] for a in self.activations], np.int64),
                 kernels.layout(self.sizes, self.bias),
                 kernels.LOSS_CODES[self.loss],
                 float(self.l2),
             )
-        return self.kernel_args
+        step = None if kernels is None else kernels.step
+        self.plan = ((m, dispatch.version()), step, args)
 
     def _numpy_step(self, X: Array, y: Array, lr: float) -> tuple[float, bool]:
         m, params, acts = X.shape[0], self.params, self.activations
