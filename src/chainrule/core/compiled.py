@@ -9,8 +9,8 @@ gradient-descent update of :mod:`chainrule.core.forward` and
 compiled call.
 
 They repeat the NumPy path's operations in its order: the same BLAS calls for
-the products (see :func:`_matmul`), NumPy's pairwise order for the sums
-(:func:`_pairwise_sum`), the same element-wise formulas. Results agree with the
+the products (see :func:`matmul`), NumPy's pairwise order for the sums
+(:func:`pairwise_sum`), the same element-wise formulas. Results agree with the
 NumPy path bit for bit on this project's machines (the tests compare them on
 random architectures; a BLAS or C library other than NumPy's could differ by an
 ulp).
@@ -25,185 +25,24 @@ costs ``sse`` 0, ``mse`` 1, ``bce`` 2 (sigmoid output).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic
+from numba import njit
+from numba.core.errors import NumbaPerformanceWarning
 
-from chainrule.core.activations import LEAKY_SLOPE
+from chainrule.core.compiled_ops import (
+    activate,
+    backprop,
+    data_cost,
+    matmul,
+    pairwise_sum,
+)
 
 #: ``tanh`` has no code: NumPy's own vectorised tanh and the C library's differ
 #: by an ulp, so tanh networks stay on the NumPy path.
 ACT_CODES = {"identity": 0, "sigmoid": 1, "relu": 3, "leaky_relu": 4}
 LOSS_CODES = {"sse": 0, "mse": 1, "bce": 2}
-_SLOPE = LEAKY_SLOPE
-#: numpy's pairwise summation block (numpy/_core/src/umath/loops_utils.h.src)
-_PW_BLOCKSIZE = 128
-
-
-@njit(cache=True)
-def _block_sum(v, lo, n):  # pragma: no cover (compiled)
-    """``np.sum`` of at most 128 values: sequential below 8, else 8 partial sums."""
-    if n < 8:
-        res = -0.0
-        for i in range(n):
-            res += v[lo + i]
-        return res
-    r = np.empty(8)
-    for k in range(8):
-        r[k] = v[lo + k]
-    i = 8
-    while i < n - (n % 8):
-        for k in range(8):
-            r[k] += v[lo + i + k]
-        i += 8
-    res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    while i < n:
-        res += v[lo + i]
-        i += 1
-    return res
-
-
-@njit(cache=True)
-def _pairwise_sum(v, lo, n):  # pragma: no cover (compiled)
-    """``np.sum(v[lo:lo+n])`` in NumPy's order (``pairwise_sum`` in numpy's
-    ``loops_utils.h.src``): blocks of 128 by :func:`_block_sum`, halves above,
-    each half a multiple of 8. The recursion runs on an explicit stack
-    (numba's cache cannot hold a recursive function)."""
-    if n <= _PW_BLOCKSIZE:
-        return _block_sum(v, lo, n)
-    f_lo, f_n = np.empty(64, np.int64), np.empty(64, np.int64)
-    f_stage, f_left = np.zeros(64, np.int64), np.empty(64)
-    sp, f_lo[0], f_n[0] = 0, lo, n
-    while True:
-        half = f_n[sp] // 2
-        half -= half % 8
-        if f_stage[sp] == 0:
-            c_lo, c_n = f_lo[sp], half
-        else:
-            c_lo, c_n = f_lo[sp] + half, f_n[sp] - half
-        if c_n > _PW_BLOCKSIZE:  # descend
-            sp += 1
-            f_lo[sp], f_n[sp], f_stage[sp] = c_lo, c_n, 0
-            continue
-        r = _block_sum(v, c_lo, c_n)
-        while True:  # hand r to the frame that asked for it
-            if f_stage[sp] == 0:
-                f_left[sp], f_stage[sp] = r, 1
-                break
-            r = f_left[sp] + r
-            sp -= 1
-            if sp < 0:
-                return r
-            # the frame below gets this frame's sum as its left or right half
-
-
-@intrinsic
-def _fma(typingctx, a, b, c):
-    """``a·b + c`` rounded once (LLVM's ``llvm.fma``), as OpenBLAS's kernels."""
-    if not all(t == types.float64 for t in (a, b, c)):
-        return None
-
-    def codegen(context, builder, signature, args):
-        f64 = ir.DoubleType()
-        fnty = ir.FunctionType(f64, [f64, f64, f64])
-        return builder.call(
-            builder.module.declare_intrinsic("llvm.fma", [f64], fnty), args
-        )
-
-    return types.float64(types.float64, types.float64, types.float64), codegen
-
-
-@njit(cache=True)
-def _matmul(A, B, C):  # pragma: no cover (compiled)
-    """``C = A @ B``, with the bits of NumPy's ``np.dot``.
-
-    NumPy multiplies a matrix by a one-column or one-row matrix with BLAS
-    ``gemv``, two vectors with ``dot``, everything else with ``gemm``. For
-    ``gemm`` with an inner dimension under 8, OpenBLAS forms each entry as a
-    chain of fused multiply-adds in order, which the loop here repeats without
-    a call (tested bit for bit in tests/test_compiled.py); every other case
-    makes the BLAS call NumPy makes, through numba.
-    """
-    m, K = A.shape
-    n = B.shape[1]
-    if m > 1 and n > 1 and K < 8:
-        for i in range(m):
-            for j in range(n):
-                s = 0.0
-                for k in range(K):
-                    s = _fma(A[i, k], B[k, j], s)
-                C[i, j] = s
-    elif m == 1 and n == 1:
-        C[0, 0] = np.dot(A.ravel(), B.ravel())
-    elif n == 1:
-        np.dot(A, B.ravel(), C.ravel())
-    elif m == 1:
-        np.dot(A.ravel(), B, C.ravel())
-    else:
-        np.dot(A, B, C)
-
-
-@njit(cache=True)
-def _activate(code, z, a):  # pragma: no cover (compiled)
-    """``a = f(z)`` element-wise (the registry's ``f_into``)."""
-    z1, a1 = z.ravel(), a.ravel()
-    for i in range(z1.size):
-        x = z1[i]
-        if code == 1:
-            a1[i] = 1.0 / (1.0 + math.exp(-x))  # scipy's expit
-        elif code == 3:
-            a1[i] = x if x > 0.0 else 0.0  # np.maximum(z, 0)
-        elif code == 4:
-            a1[i] = x if x > 0.0 else x * _SLOPE
-        else:
-            a1[i] = x
-
-
-@njit(cache=True)
-def _backprop(code, a, z, g, d):  # pragma: no cover (compiled)
-    """``d = g · f'(z)`` (the registry's ``grad_into``; ``g`` = dJ/da)."""
-    a1, z1, g1, d1 = a.ravel(), z.ravel(), g.ravel(), d.ravel()
-    for i in range(d1.size):
-        if code == 1:
-            d1[i] = g1[i] * ((1.0 - a1[i]) * a1[i])  # f' = (1 − a) a
-        elif code == 3:
-            d1[i] = g1[i] * (1.0 if z1[i] > 0.0 else 0.0)
-        elif code == 4:
-            d1[i] = g1[i] if z1[i] > 0.0 else g1[i] * _SLOPE
-        else:
-            d1[i] = g1[i]
-
-
-@njit(cache=True)
-def _logaddexp0(z):  # pragma: no cover (compiled)
-    """``log(1 + e^z)`` as ``np.logaddexp(0, z)`` (npy_logaddexp)."""
-    if z == 0.0:
-        return z + math.log(2.0)
-    if z > 0.0:
-        return z + math.log1p(math.exp(-z))
-    return 0.0 + math.log1p(math.exp(z))
-
-
-@njit(cache=True)
-def _cost(loss, y, yhat, z, scratch):  # pragma: no cover (compiled)
-    """The data term of :func:`chainrule.core.losses.cost_value`."""
-    n = y.shape[0]
-    y1, p1, z1 = y.ravel(), yhat.ravel(), z.ravel()
-    size = y1.size
-    for i in range(size):
-        if loss == 2:  # log(1 + e^z) − y z: the bce of the logits
-            scratch[i] = _logaddexp0(z1[i]) - y1[i] * z1[i]
-        else:
-            r = y1[i] - p1[i]
-            scratch[i] = r * r
-    s = _pairwise_sum(scratch, 0, size)
-    if loss == 0:
-        return 0.5 * s
-    if loss == 1:
-        return s / (2 * n)
-    return s / n
 
 
 @njit(cache=True)
@@ -221,14 +60,14 @@ def _forward(theta, X, sizes, acts, offs, work):  # pragma: no cover (compiled)
         n_in, n_out = sizes[l], sizes[l + 1]
         W = theta[offs[0, l] : offs[0, l] + n_in * n_out].reshape(n_in, n_out)
         z = _block(work, 0, m * offs[2, l], m, n_out)
-        _matmul(a, W, z)
+        matmul(a, W, z)
         if offs[1, l] >= 0:
             b = theta[offs[1, l] : offs[1, l] + n_out]
             for i in range(m):
                 for j in range(n_out):
                     z[i, j] += b[j]
         a_next = _block(work, 1, m * offs[2, l], m, n_out)
-        _activate(acts[l], z, a_next)
+        activate(acts[l], z, a_next)
         a = a_next
     return a
 
@@ -239,7 +78,7 @@ def _total_cost(theta, y, sizes, acts, offs, loss, l2, work):  # pragma: no cove
     m, top = y.shape[0], acts.size - 1
     yhat = _block(work, 1, m * offs[2, top], m, sizes[top + 1])
     z = _block(work, 0, m * offs[2, top], m, sizes[top + 1])
-    J = _cost(loss, y, yhat, z, work[3])
+    J = data_cost(loss, y, yhat, z, work[3])
     if l2 == 0.0:
         return J + 0.0
     penalty = 0.0
@@ -247,7 +86,7 @@ def _total_cost(theta, y, sizes, acts, offs, loss, l2, work):  # pragma: no cove
         lo, size = offs[0, l], sizes[l] * sizes[l + 1]
         for i in range(size):
             work[3, i] = theta[lo + i] * theta[lo + i]
-        penalty += _pairwise_sum(work[3], 0, size)
+        penalty += pairwise_sum(work[3], 0, size)
     return J + 0.5 * l2 * penalty
 
 
@@ -268,7 +107,7 @@ def _output_delta(y, sizes, acts, offs, loss, work):  # pragma: no cover (compil
     if loss == 2:
         d[:, :] = g
     else:
-        _backprop(acts[top], yhat, z, g, d)
+        backprop(acts[top], yhat, z, g, d)
     return d
 
 
@@ -283,7 +122,7 @@ def _backward(theta, X, y, sizes, acts, offs, loss, l2, work, grad):  # pragma: 
         W = theta[lo : lo + n_in * n_out].reshape(n_in, n_out)
         dW = grad[lo : lo + n_in * n_out].reshape(n_in, n_out)
         a = X if l == 0 else _block(work, 1, m * offs[2, l - 1], m, n_in)
-        _matmul(a.T, d, dW)  # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
+        matmul(a.T, d, dW)  # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
         if l2 != 0.0:
             for r in range(n_in):
                 for j in range(n_out):
@@ -291,7 +130,7 @@ def _backward(theta, X, y, sizes, acts, offs, loss, l2, work, grad):  # pragma: 
         if offs[1, l] >= 0:  # dJdb{l} = Σ_examples delta{l+1}
             db = grad[offs[1, l] : offs[1, l] + n_out]
             if n_out == 1:  # one column: NumPy sums it as a vector, pairwise
-                db[0] = _pairwise_sum(d.ravel(), 0, m)
+                db[0] = pairwise_sum(d.ravel(), 0, m)
             else:  # row after row
                 db[:] = d[0]
                 for i in range(1, m):
@@ -299,10 +138,10 @@ def _backward(theta, X, y, sizes, acts, offs, loss, l2, work, grad):  # pragma: 
                         db[j] += d[i, j]
         if l > 0:  # dJ/da{l} = delta{l+1} W{l}ᵀ, then delta{l} = dJ/da{l} f'(z{l})
             g = _block(work, 3, m * offs[2, l - 1], m, n_in)
-            _matmul(d, W.T, g)
+            matmul(d, W.T, g)
             z = _block(work, 0, m * offs[2, l - 1], m, n_in)
             d_prev = _block(work, 2, m * offs[2, l - 1], m, n_in)
-            _backprop(acts[l - 1], a, z, g, d_prev)
+            backprop(acts[l - 1], a, z, g, d_prev)
             d = d_prev
 
 
@@ -367,7 +206,7 @@ def fit_gd(theta, X, y, sizes, acts, offs, loss, l2, lrs, costs, work, grad, pre
         for i in range(theta.size):
             prev[i] = theta[i]
             theta[i] = theta[i] - lr * grad[i]
-        total = _pairwise_sum(theta, 0, theta.size)  # as np.add.reduce(theta)
+        total = pairwise_sum(theta, 0, theta.size)  # as np.add.reduce(theta)
         _forward(theta, X, sizes, acts, offs, work)
         J = _total_cost(theta, y, sizes, acts, offs, loss, l2, work)
         costs[e] = J
@@ -407,6 +246,14 @@ def warm_up() -> None:
     The call types are those the library makes (float64 C-contiguous arrays,
     int64 codes), so that later calls find the compiled code.
     """
+    with warnings.catch_warnings():
+        # numba's advice that np.dot is faster on contiguous arrays: the
+        # transposed operands are what NumPy's own products get
+        warnings.simplefilter("ignore", NumbaPerformanceWarning)
+        _call_each_kernel()
+
+
+def _call_each_kernel() -> None:
     sizes = [1, 1]
     X, y = np.ones((1, 1)), np.ones((1, 1))
     theta, grad = np.zeros(2), np.empty(2)

@@ -119,7 +119,11 @@ class FusedSGD:
     def __init__(self, net, X: Array, y: Array, batch: int, shuffle: bool) -> None:
         self.X, self.y, self.batch, self.shuffle = X, y, batch, shuffle
         self.sizes, self.l2 = list(net.sizes), float(net.l2)
-        self.gemm = _blas.sgemm if net.dtype == np.float32 else _blas.dgemm
+        single = net.dtype == np.float32
+        # SciPy's BLAS alone: mixing it with NumPy's in one loop makes the two
+        # thread pools wait on each other
+        self.gemm = _blas.sgemm if single else _blas.dgemm
+        self.dot = _blas.sdot if single else _blas.ddot
         dt, L = net.dtype, net.n_layers
         self.Xb = np.empty((batch, self.sizes[0]), dt)
         self.yb = np.empty((batch, self.sizes[-1]), dt)
@@ -180,14 +184,14 @@ class FusedSGD:
         m = z.shape[0]
         z -= np.max(z, axis=1, keepdims=True)  # shifted logits s
         ys = np.add.reduce(y, axis=1, keepdims=True)
-        y_dot_s = float(np.vdot(y, z))
+        y_dot_s = float(self.dot(y.ravel(), z.ravel()))
         np.exp(z, out=z)
         total = np.add.reduce(z, axis=1, keepdims=True)
         # J = −(1/N) Σ y log softmax(z) = −(1/N) Σ y (s − log Σ e^s)
-        J = (float(np.vdot(ys, np.log(total))) - y_dot_s) / m
+        J = (float(self.dot(ys.ravel(), np.log(total).ravel())) - y_dot_s) / m
         if self.l2:
-            Ws = (params[k] for k, _ in self.layers)
-            J += 0.5 * self.l2 * sum(float(np.vdot(W, W)) for W in Ws)
+            Ws = (params[k].ravel() for k, _ in self.layers)
+            J += 0.5 * self.l2 * sum(float(self.dot(W, W)) for W in Ws)
         z /= total  # ŷ
         # δ = (ŷ Σ_j y_j − y)/N (the fused delta of chainrule.core.losses)
         z *= ys
