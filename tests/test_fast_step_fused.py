@@ -134,3 +134,14 @@ def test_what_runs_fused():
     assert not fused.applicable(_net(), settings(), 8, 100)  # small
     tanh = cr.Network([1024, 2048, 10], activation="tanh", loss="mse")
     assert not fused.applicable(tanh, settings(), 512, 10_000)
+
+
+def test_blas_writes_the_buffers_in_place():
+    """The speed of the fused step rests on SciPy's gemm writing into the
+    transposed view it is given, without a copy."""
+    rng = np.random.default_rng(3)
+    a, W = rng.normal(size=(6, 4)), rng.normal(size=(4, 5))
+    z = np.full((6, 5), 0.5)  # a bias row, prefilled
+    out = dgemm(1.0, W.T, a.T, beta=1.0, c=z.T, overwrite_c=1)
+    assert np.shares_memory(out, z)
+    np.testing.assert_allclose(z, a @ W + 0.5, rtol=1e-14)
