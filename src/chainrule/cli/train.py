@@ -40,6 +40,7 @@ FIT_OPTIONS = (
     "update_biases",
     "checkpoint",
     "checkpoint_every",
+    "threads",
 )
 
 EPILOG = (
@@ -84,6 +85,7 @@ class TrainOptions:
     eps: float = 1e-8
     tol: float = 0.0
     update_biases: bool = True
+    threads: int | None = None
 
 
 def flag(name: str) -> str:
@@ -286,6 +288,7 @@ def train(
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
     ] = False,
+    threads: Annotated[int | None, spec_option("threads")] = None,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -328,6 +331,7 @@ def train(
         eps=eps,
         tol=tol,
         update_biases=update_biases,
+        threads=threads,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
