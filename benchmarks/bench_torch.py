@@ -6,6 +6,7 @@ import torch
 from common import (
     BATCH_L,
     BATCH_M,
+    BATCH_XL,
     L_SIZES,
     L_STEPS,
     LR,
@@ -14,6 +15,9 @@ from common import (
     M_SIZES,
     REPEATS,
     S_STEPS,
+    XL_REPEATS,
+    XL_SIZES,
+    XL_STEPS,
     classification_data,
     report,
     s_data,
@@ -100,6 +104,13 @@ def case_l():
     report("torch", "L", [t / L_STEPS for t in secs])
 
 
+def case_xl():
+    Xn, labels, _ = classification_data(BATCH_XL * XL_STEPS, XL_SIZES[0])
+    X, lab = torch.from_numpy(Xn), torch.from_numpy(labels)
+    secs = timed(_epoch_fn(X, lab, XL_SIZES, BATCH_XL), XL_REPEATS)
+    report("torch", "XL", [t / XL_STEPS for t in secs])
+
+
 def case_ceil():
     n = 2048
     g = torch.Generator().manual_seed(0)
@@ -112,4 +123,6 @@ def case_ceil():
 
 if __name__ == "__main__":
     torch.manual_seed(0)
-    {"S": case_s, "M": case_m, "L": case_l, "CEIL": case_ceil}[sys.argv[1]]()
+    {"S": case_s, "M": case_m, "L": case_l, "XL": case_xl, "CEIL": case_ceil}[
+        sys.argv[1]
+    ]()

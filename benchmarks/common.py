@@ -23,6 +23,9 @@ S_STEPS, L_STEPS = 2000, 20
 CEIL_L_STEPS = 6
 M_SIZES, L_SIZES = [784, 256, 128, 10], [1024, 2048, 2048, 10]
 M_N, BATCH_M, BATCH_L = 60_000, 128, 512
+#: XL (off by default below 8 cores: about 1.1 TFLOP a step, 1.2 GB of weights
+#: and gradients): steps per repetition and repetitions.
+XL_SIZES, BATCH_XL, XL_STEPS, XL_REPEATS = [4096, 8192, 8192, 10], 2048, 3, 3
 LR_S, LR = 0.01, 0.01
 
 
@@ -57,6 +60,10 @@ def l_flops_per_step(sizes=L_SIZES, batch=BATCH_L) -> float:
     dJ/da for every layer but the first (2 flops per multiply-add)."""
     prods = [a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     return 2.0 * batch * (2 * sum(prods) + sum(prods[1:]))
+
+
+def xl_flops_per_step() -> float:
+    return l_flops_per_step(XL_SIZES, BATCH_XL)
 
 
 def timed(fn, repeats: int) -> list[float]:

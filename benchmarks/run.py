@@ -1,7 +1,9 @@
 """Run every benchmark in its own process and write ``benchmarks/RESULTS.md``.
 
-Usage: ``python benchmarks/run.py [--threads 1 2] [--out benchmarks/RESULTS.md]``
-(``make bench`` runs it). Each framework and case runs in a fresh process,
+Usage: ``python benchmarks/run.py [--threads 1 2 all] [--xl | --no-xl]
+[--out benchmarks/RESULTS.md]`` (``make bench`` runs it). By default the
+threads are 1, 2 and every core (each once), and the XL case runs only on
+machines with at least 8 cores. Each framework and case runs in a fresh process,
 pinned to as many cores as BLAS threads, with ``OPENBLAS_CORETYPE`` and
 ``OPENBLAS_L2_SIZE`` removed from its environment (they select a slower
 kernel in current NumPy); the BLAS kernel and threads that ran are recorded
@@ -38,6 +40,16 @@ JOBS = [
     ("torch", "L"),
     ("jax", "L"),
 ]
+XL_JOBS = [("chainrule", "XL"), ("torch", "XL")]
+#: Run once, with the first thread setting: the compiled path's first use.
+ONCE = [("chainrule", "COMPILE")]
+
+
+def thread_counts(asked: list[str]) -> list[int]:
+    """``1``, ``2``, ``all`` ... as distinct counts no larger than the cores."""
+    cores = len(os.sched_getaffinity(0))
+    counts = {cores if a == "all" else min(int(a), cores) for a in asked}
+    return sorted(counts)
 
 
 def child_env(threads: int) -> dict[str, str]:
@@ -92,6 +104,7 @@ def versions() -> dict[str, str]:
         "jaxlib",
         "scikit-learn",
         "threadpoolctl",
+        "numba",
     ):
         try:
             out[pkg] = version(pkg)
@@ -117,15 +130,25 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--threads", nargs="+", default=["1", "2", "all"])
+    parser.add_argument(
+        "--xl",
+        action=argparse.BooleanOptionalAction,
+        default=len(os.sched_getaffinity(0)) >= 8,
+        help="run the XL case (default: on with at least 8 cores)",
+    )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--json", default=str(HERE / "results.json"))
     args = parser.parse_args(argv)
     results = []
+    load_before = os.getloadavg()
     start = time.perf_counter()
-    for threads in args.threads:
+    counts = thread_counts(args.threads)
+    for threads in counts:
         print(f"BLAS threads = {threads}", file=sys.stderr)
-        for framework, case in JOBS:
+        jobs = JOBS + (XL_JOBS if args.xl else [])
+        jobs += ONCE if threads == counts[0] else []
+        for framework, case in jobs:
             results.extend(run_job(framework, case, threads))
     wall = time.perf_counter() - start
     meta = {
@@ -133,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         "versions": versions(),
         "wall_s": wall,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load_before": load_before,
+        "load_after": os.getloadavg(),
+        "xl": args.xl,
     }
     Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1))
     from report import render

@@ -239,14 +239,21 @@ def test_each_subpackage_says_what_it_is_for_and_what_it_may_import(sub):
     assert "Layer:" in doc, f"chainrule.{sub}: no 'Layer:' paragraph"
 
 
+#: Modules that import numba (the optional extra ``fast``).
+NEEDS_NUMBA = {"chainrule.core.compiled", "chainrule.core.compiled_ops"}
+
+
 def test_every_module_path_imports_as_a_module():
     import importlib
+    import importlib.util
     import types
 
     for name in KNOWN:
         if name.startswith("chainrule.sklearn") or name == "chainrule.plot":
             pytest.importorskip("sklearn")
             pytest.importorskip("matplotlib")
+        if name in NEEDS_NUMBA and importlib.util.find_spec("numba") is None:
+            continue  # the optional extra chainrule[fast]
         module = importlib.import_module(name)
         assert isinstance(module, types.ModuleType), name
         parent, _, child = name.rpartition(".")

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
 from chainrule.core.backward import backward
+from chainrule.core.fast_step import runner_for
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import (
     check_flat,
@@ -28,7 +29,7 @@ from chainrule.core.params import (
     unflatten,
 )
 from chainrule.core.trace import Trace, run_trace
-from chainrule.errors import ConfigError, InvalidValueError, ShapeError
+from chainrule.errors import ConfigError, ShapeError
 from chainrule.persist import model as _model_file
 from chainrule.train import fit as _fit
 from chainrule.train.options import OPTIONS, History, suggest_options
@@ -39,7 +40,6 @@ from chainrule.validation import (
     check_dtype,
     check_non_negative,
     check_output_units,
-    check_positive,
     check_sample_weight,
     check_seed,
     check_sizes,
@@ -205,9 +205,10 @@ class Network:
     def params_version(self) -> int:
         """A counter that moves on each time the parameter arrays are replaced.
 
-        :meth:`set_params`, :meth:`set_flat`, :meth:`step` and
-        :meth:`adopt_params` replace them; the in-place updates of a training
-        loop on adopted arrays do not count.
+        :meth:`set_params`, :meth:`set_flat` and :meth:`adopt_params` replace
+        them (:meth:`step` adopts its runner's flat vector on first use); the
+        in-place updates of a training loop or of :meth:`step` on adopted
+        arrays do not count.
         """
         return self._version
 
@@ -414,19 +415,15 @@ class Network:
         0.32
         >>> net.params["W1"].round(12), net.params["W2"].round(12)
         (array([[0.692]]), array([[0.92]]))
+
+        The parameters are updated in place, and the buffers of the pass are
+        reused from call to call (see :mod:`chainrule.core.fast_step`).
         """
-        lr = check_positive("learning_rate", learning_rate)
-        check_bool("update_biases", update_biases)
-        J, g = self.cost_and_gradients(X, y)
-        if not np.isfinite(J):
-            raise InvalidValueError("cost is not finite; parameters left unchanged")
-        self._replace_params(
-            {
-                k: v if (k[0] == "b" and not update_biases) else v - lr * g[k]
-                for k, v in self._params.items()
-            }
-        )
-        return J
+        if update_biases is not True:
+            check_bool("update_biases", update_biases)
+        runner = runner_for(self)
+        runner.sync(self)
+        return runner.step(X, y, learning_rate, self.check_data, update_biases)
 
     # ------------------------------------------------------------ training, io
     @suggest_options
@@ -456,6 +453,7 @@ class Network:
         update_biases: bool = True,
         callbacks: Sequence[Callable[..., Any]] = (),
         progress: bool = False,
+        threads: int | None = None,
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: int = 1,
         resume: str | os.PathLike | bool | None = None,

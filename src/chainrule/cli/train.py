@@ -51,6 +51,7 @@ FIT_OPTIONS = (
     "update_biases",
     "checkpoint",
     "checkpoint_every",
+    "threads",
 )
 
 EPILOG = (
@@ -95,6 +96,7 @@ class TrainOptions:
     eps: float = 1e-8
     tol: float = 0.0
     update_biases: bool = True
+    threads: int | None = None
 
 
 def flag(name: str) -> str:
@@ -324,6 +326,7 @@ def train(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
     ] = False,
+    threads: Annotated[int | None, spec_option("threads")] = None,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -366,6 +369,7 @@ def train(
         eps=eps,
         tol=tol,
         update_biases=update_biases,
+        threads=threads,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")

@@ -117,6 +117,8 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -
     are set to zero before each update, so those parameters keep their values.
     """
     params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
+    if st.fused is not None:  # large ReLU networks: the fused minibatch step
+        return st.fused.run_epoch(params, st.rng, lr)
     G, P = {"theta": ws.grad}, {"theta": st.theta}
     if batches.size == batches.n:
         # Full batch: the forward pass that gives the cost after this step is
@@ -199,7 +201,16 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
     st = st or new_state(net, opt, rng, s.optimizer)
     own_params(net, st)
+    from chainrule.train import compiled_fit
+
+    kernels = compiled_fit.kernels_for(net, X, y, s, val)
+    if kernels is not None:  # a small network's plain full-batch descent
+        return compiled_fit.fit_gd_compiled(net, X, y, s, st, kernels)
     batches = Batches(X, y, s.batch_size, s.shuffle, s.sample_weight)
+    from chainrule.train import fused
+
+    if isinstance(X, np.ndarray) and fused.applicable(net, s, batches.size, batches.n):
+        st.fused = fused.FusedSGD(net, X, y, batches.size, batches.shuffle)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
     start = time.perf_counter() - st.elapsed

@@ -28,6 +28,7 @@ from chainrule.train.options import (
     check_given,
     unknown_option,
 )
+from chainrule.train.threads import blas_threads, check_threads
 from chainrule.validation import (
     check_bool,
     check_callbacks,
@@ -145,6 +146,7 @@ def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
             "checkpoint_every", o["checkpoint_every"], integer=True
         ),
         resume=o["resume"],
+        threads=check_threads(o["threads"]),
     )
 
 
@@ -195,10 +197,12 @@ def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
         from chainrule.train.quasi_newton import fit_scipy as run
     else:
         from chainrule.train.first_order import fit_first_order as run
-    if not options.get("progress"):
-        return run(net, Xa, ya, val, s, rng)
-    from chainrule.train.progress import ProgressBar
+    batch = Xa.shape[0] if s.batch_size is None else min(s.batch_size, Xa.shape[0])
+    with blas_threads(s.threads, net.sizes, batch):
+        if not options.get("progress"):
+            return run(net, Xa, ya, val, s, rng)
+        from chainrule.train.progress import ProgressBar
 
-    with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
-        s.callbacks.append(bar)
-        return run(net, Xa, ya, val, s, rng)
+        with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+            s.callbacks.append(bar)
+            return run(net, Xa, ya, val, s, rng)

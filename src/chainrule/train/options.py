@@ -134,6 +134,9 @@ OPTIONS: dict[str, Option] = _spec(
            "stops training."),
     Option("progress", "bool", False, OPTIMIZERS,
            "Show a progress bar on stderr."),
+    Option("threads", "int > 0, -1 or None", None, OPTIMIZERS,
+           "BLAS threads for this fit (-1: every core); by default chosen "
+           "from the size of the step's products (see chainrule.train.threads)."),
     Option("checkpoint", "path or None", None, FIRST_ORDER,
            "Save the training state to this file."),
     Option("checkpoint_every", "int > 0", 1, FIRST_ORDER,
@@ -331,6 +334,7 @@ class Settings:
     checkpoint_every: int
     resume: Any
     sample_weight: Array | None = None
+    threads: int | None = None
 
 
 @dataclass
@@ -349,6 +353,7 @@ class State:
     views: dict | None = None
     version: int = -1
     cache: dict | None = None
+    fused: object | None = None  # a FusedSGD (chainrule.train.fused) or None
 
 
 def diverged(hist: History, epoch: int, lr: float | None) -> DivergenceError:

@@ -1,0 +1,145 @@
+"""The fused minibatch step (``chainrule.train.fused``) against the NumPy loop.
+
+Oracle: the pure passes (``forward``, ``backward``) and the SGD update
+``W − α dJ/dW`` written out. The fused step sums in another order (bias and
+update folded into the products), so values agree within a few ulps of the
+dtype, not bit for bit.
+"""
+
+import numpy as np
+import pytest
+from scipy.linalg.blas import dgemm, sgemm
+
+import chainrule as cr
+from chainrule.core.backward import backward
+from chainrule.core.forward import forward, total_cost
+from chainrule.train import fused
+
+RTOL = {"float64": 1e-12, "float32": 2e-5}
+
+
+def _net(dtype="float64", l2=0.0, bias=True, sizes=(6, 9, 7, 4)):
+    return cr.Network(
+        list(sizes),
+        activation="relu",
+        output_activation="softmax",
+        loss="cce",
+        dtype=dtype,
+        l2=l2,
+        bias=bias,
+        seed=2,
+    )
+
+
+def _data(n, net, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, net.n_inputs)).astype(net.dtype)
+    y = np.eye(net.n_outputs, dtype=net.dtype)[rng.integers(0, net.n_outputs, n)]
+    return X, y
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.3])
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_the_folded_update_is_the_unfolded_one(l2, contiguous):
+    rng = np.random.default_rng(1)
+    W = rng.normal(size=(5, 3))
+    W = W if contiguous else np.asfortranarray(W)
+    a, d = rng.normal(size=(8, 5)), rng.normal(size=(8, 3))
+    expected = W - 0.1 * (a.T @ d + l2 * W)
+    fused.descend_weights(dgemm, W, a, d, 0.1, l2)
+    np.testing.assert_allclose(W, expected, rtol=1e-13, atol=1e-15)
+
+
+def test_the_folded_update_in_float32():
+    rng = np.random.default_rng(2)
+    W = rng.normal(size=(6, 4)).astype(np.float32)
+    a = rng.normal(size=(9, 6)).astype(np.float32)
+    d = rng.normal(size=(9, 4)).astype(np.float32)
+    expected = W.astype(float) - 0.05 * (a.T.astype(float) @ d)
+    fused.descend_weights(sgemm, W, a, d, 0.05, 0.0)
+    assert W.dtype == np.float32
+    np.testing.assert_allclose(W, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(("l2", "bias"), [(0.0, True), (0.1, True), (0.0, False)])
+def test_one_step_is_the_pure_passes_and_sgd(dtype, l2, bias):
+    net = _net(dtype, l2, bias)
+    X, y = _data(10, net)
+    p = {k: v.copy() for k, v in net.params.items()}
+    _, cache = forward(p, X, net.activations)
+    J_ref = total_cost(p, cache, y, net.activations, net.loss, l2)
+    g = backward(p, cache, y, net.activations, net.loss, l2)
+    step = fused.FusedSGD(net, X, y, batch=10, shuffle=False)
+    J = step.step(p, X, y, 0.2)
+    np.testing.assert_allclose(J, J_ref, rtol=RTOL[dtype])
+    for k, v in net.params.items():
+        expected = v - 0.2 * g[k]
+        scale = np.max(np.abs(expected))
+        np.testing.assert_allclose(p[k], expected, rtol=0, atol=RTOL[dtype] * scale)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_fit_equals_the_numpy_loop(monkeypatch, dtype, shuffle):
+    net = _net(dtype, l2=0.01)
+    X, y = _data(45, net)  # batches of 8: the last one has 5 rows
+    kw = dict(optimizer="sgd", epochs=3, learning_rate=0.1, batch_size=8)
+    slow = net.copy()
+    h_slow = slow.fit(X, y, shuffle=shuffle, **kw)
+    monkeypatch.setattr(fused, "FUSED_MIN_WORK", 0)
+    calls = []
+    real = fused.FusedSGD.run_epoch
+    monkeypatch.setattr(
+        fused.FusedSGD, "run_epoch", lambda *a: calls.append(1) or real(*a)
+    )
+    h_fast = net.fit(X, y, shuffle=shuffle, **kw)
+    assert len(calls) == 3  # the fused step ran every epoch
+    np.testing.assert_allclose(h_fast.cost, h_slow.cost, rtol=10 * RTOL[dtype])
+    np.testing.assert_allclose(
+        net.get_flat(), slow.get_flat(), rtol=0, atol=10 * RTOL[dtype]
+    )
+
+
+def test_a_non_finite_cost_leaves_the_parameters():
+    net = _net()
+    X, y = _data(4, net)
+    X[0, 0] = np.inf
+    p = {k: v.copy() for k, v in net.params.items()}
+    step = fused.FusedSGD(net, X, y, batch=4, shuffle=False)
+    with np.errstate(invalid="ignore", over="ignore"):
+        J = step.step(p, X, y, 0.1)
+    assert not np.isfinite(J)
+    for k, v in net.params.items():
+        np.testing.assert_array_equal(p[k], v)
+
+
+def test_what_runs_fused():
+    from chainrule.train.fit import settings as checked
+
+    def settings(optimizer="sgd", **kw):
+        options = {"epochs": 1, "batch_size": 8, **kw}
+        if optimizer != "adam":
+            options["learning_rate"] = 0.1
+        return checked(optimizer, options, 0)
+
+    big = _net(sizes=(1024, 2048, 10))
+    assert fused.applicable(big, settings(), 512, 10_000)
+    assert not fused.applicable(big, settings(), 512, 512)  # full batch
+    assert not fused.applicable(big, settings(momentum=0.9), 512, 10**4)
+    assert not fused.applicable(big, settings(optimizer="adam"), 512, 10_000)
+    assert not fused.applicable(big, settings(update_biases=False), 512, 10_000)
+    assert not fused.applicable(_net(), settings(), 8, 100)  # small
+    tanh = cr.Network([1024, 2048, 10], activation="tanh", loss="mse")
+    assert not fused.applicable(tanh, settings(), 512, 10_000)
+
+
+def test_blas_writes_the_buffers_in_place():
+    """The speed of the fused step rests on SciPy's gemm writing into the
+    transposed view it is given, without a copy."""
+    rng = np.random.default_rng(3)
+    a, W = rng.normal(size=(6, 4)), rng.normal(size=(4, 5))
+    z = np.full((6, 5), 0.5)  # a bias row, prefilled
+    out = dgemm(1.0, W.T, a.T, beta=1.0, c=z.T, overwrite_c=1)
+    assert np.shares_memory(out, z)
+    np.testing.assert_allclose(z, a @ W + 0.5, rtol=1e-14)
