@@ -1,8 +1,9 @@
 """Activation functions and their derivatives, in a registry.
 
 Each entry pairs ``f(z)`` with ``f'(z)`` written in terms of ``z``, so that a
-derivation can print ``f'(z3)`` just as the tutorial writes
-``sigmoidPrime(self.z3)``. Both work element-wise on arrays of any shape,
+derivation can evaluate ``f'(z3)`` just as the tutorial writes
+``sigmoidPrime(self.z3)`` (the formulas it prints are in
+:mod:`chainrule.explainer.formulas`). Both work element-wise on arrays of any shape,
 except :func:`softmax`, which works on rows and whose derivative is a
 Jacobian per row: use :func:`backprop_through` to multiply by it.
 
@@ -45,10 +46,6 @@ class Activation(NamedTuple):
     f_prime : callable, (...) array -> (...) array
         ``f'(z)``, evaluated at the pre-activation ``z``. ``None`` for
         ``softmax``, whose derivative is not element-wise.
-    formula : str
-        ``f(z)`` as plain text.
-    prime_formula : str
-        ``f'(z)`` as plain text.
     elementwise : bool
         Whether ``f'`` is a diagonal Jacobian.
     f_into : callable, optional
@@ -66,10 +63,6 @@ class Activation(NamedTuple):
     name: str
     f: Callable[[Array], Array]
     f_prime: Callable[[Array], Array] | None
-    formula: str
-    prime_formula: str
-    latex: str
-    prime_latex: str
     elementwise: bool = True
     f_into: Callable[..., Array] | None = None
     grad_into: Callable[..., Array] | None = None
@@ -207,10 +200,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "sigmoid",
         sigmoid,
         sigmoid_prime,
-        "1/(1+e^(-z))",
-        "e^(-z)/(1+e^(-z))^2 = f(z)(1-f(z))",
-        r"\frac{1}{1+e^{-z}}",
-        r"\frac{e^{-z}}{(1+e^{-z})^2}",
         f_into=_sigmoid_into,
         grad_into=_sigmoid_grad_into,
     ),
@@ -218,10 +207,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "tanh",
         tanh,
         tanh_prime,
-        "tanh(z)",
-        "1 - tanh(z)^2",
-        r"\tanh z",
-        r"1-\tanh^2 z",
         f_into=_tanh_into,
         grad_into=_tanh_grad_into,
     ),
@@ -229,10 +214,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "relu",
         relu,
         relu_prime,
-        "max(0, z)",
-        "1 if z > 0 else 0",
-        r"\max(0,z)",
-        r"\begin{cases}1 & z>0\\0 & z\le 0\end{cases}",
         f_into=_relu_into,
         grad_into=_relu_grad_into,
     ),
@@ -240,10 +221,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "leaky_relu",
         leaky_relu,
         leaky_relu_prime,
-        "z if z > 0 else 0.01 z",
-        "1 if z > 0 else 0.01",
-        r"\begin{cases}z & z>0\\0.01z & z\le 0\end{cases}",
-        r"\begin{cases}1 & z>0\\0.01 & z\le 0\end{cases}",
         f_into=_leaky_relu_into,
         grad_into=_leaky_relu_grad_into,
     ),
@@ -251,10 +228,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "identity",
         identity,
         identity_prime,
-        "z",
-        "1",
-        "z",
-        "1",
         f_into=_identity_into,
         grad_into=_identity_grad_into,
     ),
@@ -262,10 +235,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "softmax",
         softmax,
         None,
-        "e^(z_k)/sum_j e^(z_j)",
-        "diag(f(z)) - f(z)^T f(z)",
-        r"\frac{e^{z_k}}{\sum_j e^{z_j}}",
-        r"\operatorname{diag}(f(z)) - f(z)^\top f(z)",
         elementwise=False,
         f_into=_softmax_into,
     ),

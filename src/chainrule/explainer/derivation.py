@@ -14,6 +14,7 @@ from chainrule.core.activations import get_activation
 from chainrule.errors import InvalidValueError
 from chainrule.explainer.chain import scalar_chain
 from chainrule.explainer.explanation import Explanation
+from chainrule.explainer.formulas import activation_formula
 from chainrule.explainer.names import Names, check_notation
 from chainrule.explainer.steps import (
     Recorder,
@@ -73,11 +74,11 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
 
 def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
     """``f′(z)`` evaluated at the trace's ``z`` by the activation registry."""
-    act = get_activation(activation)
+    act, form = get_activation(activation), activation_formula(activation)
     zt, zl = rec.names.text(z), rec.names.latex(z)
-    rhs = act.prime_formula.split(" = ")[0]
+    rhs = form.prime_formula.split(" = ")[0]
     text = re.sub(r"\bz\b", zt, rhs)
-    tex = re.sub(r"\bz\b", lambda _: zl, act.prime_latex)
+    tex = re.sub(r"\bz\b", lambda _: zl, form.prime_latex)
     f = rec.names.f
     sub = (f"{f}′(⟦{z}⟧)", f"{f}'(⟦{z}⟧)")
     value = act.f_prime(rec.values[z])

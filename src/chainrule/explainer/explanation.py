@@ -93,6 +93,24 @@ class Explanation:
             f"notation={self.notation!r}, learning_rate={self.learning_rate!r})"
         )
 
+    # ------------------------------------------------------- notebook display
+    def _repr_html_(self) -> str | None:
+        """The HTML page's content (MathML, offline); ``None`` without latex2mathml.
+
+        Returning ``None`` lets Jupyter fall back to :meth:`_repr_markdown_`.
+        """
+        from chainrule.errors import ConfigError
+        from chainrule.explainer.render.html import fragment
+
+        try:
+            return fragment(self, DEFAULT_PRECISION)
+        except ConfigError:
+            return None
+
+    def _repr_markdown_(self) -> str:
+        """The Markdown rendering (math for MathJax or KaTeX)."""
+        return self.to_markdown()
+
     # ------------------------------------------------------------- renderings
     def to_text(self, precision: int = DEFAULT_PRECISION) -> str:
         """Plain text (Unicode), as the terminal shows it without colours."""
@@ -113,7 +131,7 @@ class Explanation:
         return to_latex(self, precision)
 
     def to_json(self) -> str:
-        """Every step with its value as nested lists (schema in ``jsonio``)."""
+        """Every step with its value as nested lists (schema in ``render.json``)."""
         from chainrule.explainer.render.json import to_json
 
         return to_json(self)
@@ -129,4 +147,5 @@ class Explanation:
         """Read back :meth:`to_json`'s output: the same steps and numbers."""
         from chainrule.explainer.render.json import read_json
 
-        return cls(**read_json(text))
+        args = read_json(text)
+        return cls(args.pop("steps"), **args)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chainrule.core.activations import get_activation
-from chainrule.core.losses import get_loss
+from chainrule.explainer.formulas import activation_formula, cost_formula
 from chainrule.explainer.names import Names
 
 Array = np.ndarray
@@ -155,19 +155,19 @@ def forward_steps(
         rec.add(z, phase, (text, tex), (sub, sub_tex))
         act = get_activation(activations[l - 1])
         a = "yHat" if l == L else f"a{l + 1}"
-        note = f"{f} = {act.name}: {f}(z) = {act.formula}"
+        note = f"{f} = {act.name}: {f}(z) = {activation_formula(act.name).formula}"
         rec.add(a, phase, (f"{f}(<{z}>)", f"{f}(<{z}>)"), (f"{f}(⟦{z}⟧)",) * 2, note)
 
 
 def cost_templates(loss: str) -> tuple[str, str, str, str]:
-    """The cost's formula and its substitution, plain and LaTeX (losses.LOSSES)."""
-    c = get_loss(loss)
+    """The cost's formula and its substitution, plain and LaTeX (formulas)."""
+    c = cost_formula(loss)
     return c.formula, c.latex, c.substituted, c.substituted_latex
 
 
 def gradient_templates(loss: str) -> tuple[str, str, str]:
     """``dJ/dŷ``'s formula (plain, LaTeX) and its plain substitution."""
-    c = get_loss(loss)
+    c = cost_formula(loss)
     return c.grad_formula, c.grad_latex, c.grad_substituted
 
 

@@ -54,10 +54,7 @@ def _step(s: Step) -> dict:
 
 
 def to_json(ex) -> str:
-    """The explanation ``ex`` (an ``Explanation``) as a JSON document.
-
-    The schema is the module's; ``ex`` is read through its attributes only.
-    """
+    """The explanation as a JSON document (see the module's schema)."""
     chain = None
     if ex.chain is not None:
         chain = {
@@ -99,11 +96,11 @@ def _read_step(d: dict, dtype: str) -> Step:
 
 
 def read_json(text: str) -> dict:
-    """Read :func:`to_json`'s output back: an ``Explanation``'s arguments.
+    """Read :func:`to_json`'s output: the arguments of an ``Explanation``.
 
-    ``Explanation(**read_json(text))`` is the explanation that was written
-    (:meth:`~chainrule.explainer.explanation.Explanation.from_json`); this
-    module only turns text into plain data and back.
+    ``Explanation(**read_json(text))`` is the explanation again
+    (:meth:`chainrule.explainer.Explanation.from_json`); this module does not
+    import the class, so that the two modules form no import cycle.
 
     Raises
     ------
@@ -130,12 +127,12 @@ def read_json(text: str) -> dict:
             c["mapping"],
             c["mapping_latex"],
         )
-    return dict(
-        steps=[_read_step(d, dtype) for d in doc["steps"]],
-        notation=doc["notation"],
-        learning_rate=doc["learning_rate"],
-        network=doc["network"],
-        title=doc["title"],
-        description=doc["description"],
-        chain=chain,
-    )
+    return {
+        "steps": [_read_step(d, dtype) for d in doc["steps"]],
+        "notation": doc["notation"],
+        "learning_rate": doc["learning_rate"],
+        "network": doc["network"],
+        "title": doc["title"],
+        "description": doc["description"],
+        "chain": chain,
+    }
