@@ -282,3 +282,16 @@ def test_set_params_copies_the_arrays_it_is_given():
     X, y = cr.datasets.test_scores()
     net.fit(X, y, optimizer="gd", epochs=3)
     assert np.all(W1 == 1) and np.all(W2 == 1)
+
+
+def test_set_params_copies_so_later_writes_or_training_do_not_reach():
+    X, y = cr.datasets.test_scores()
+    a, b = cr.Network([2, 3, 1], seed=0), cr.Network([2, 3, 1], seed=1)
+    b.set_params(a.params)
+    before = b.get_flat()
+    a.fit(X, y, optimizer="gd", epochs=5)  # trains a's arrays in place
+    np.testing.assert_array_equal(b.get_flat(), before)
+    w = np.ones((2, 3))
+    b.set_params({"W1": w})
+    w[0, 0] = 5.0
+    assert b.params["W1"][0, 0] == 1.0

@@ -246,7 +246,11 @@ def test_every_module_path_imports_as_a_module():
         if name.startswith("chainrule.sklearn") or name == "chainrule.plot":
             pytest.importorskip("sklearn")
             pytest.importorskip("matplotlib")
-        assert isinstance(importlib.import_module(name), types.ModuleType), name
+        module = importlib.import_module(name)
+        assert isinstance(module, types.ModuleType), name
+        parent, _, child = name.rpartition(".")
+        if parent:  # what `import chainrule.x.y as m` binds: not a function
+            assert getattr(importlib.import_module(parent), child) is module, name
 
 
 # ---------------------------------------------------- the checker can fail

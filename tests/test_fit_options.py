@@ -69,6 +69,11 @@ def test_options_the_optimizer_ignores_are_refused(optimizer):
         np.testing.assert_array_equal(n.get_flat(), before)
 
 
+def test_help_names_the_optimizers_that_use_an_option():
+    assert OPTIONS["b1"].full_help.endswith("(adam only)")
+    assert OPTIONS["epochs"].full_help == OPTIONS["epochs"].help
+
+
 def test_refusals_per_optimizer():
     first = {"scipy_options"}
     assert set(refused("gd")) == first | {"momentum", "nesterov", "b1", "b2", "eps"}
@@ -244,7 +249,8 @@ def test_cli_train_options_come_from_the_spec():
     params = {p.name: p for p in command.params}
     for name in FIT_OPTIONS:
         p = params[name]
-        assert p.help == OPTIONS[name].help, name
+        assert p.help == OPTIONS[name].full_help, name
+        assert p.help.startswith(OPTIONS[name].help), name
         assert flag(name) in p.opts, name
         assert p.default == OPTIONS[name].default, name
 
@@ -252,6 +258,7 @@ def test_cli_train_options_come_from_the_spec():
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
+        (["--patiance", "3"], ["--patiance", "--patience"]),  # Click suggests
         (["--optimizer", "lbfgs", "--learning-rate", "0.1"], ["--learning-rate"]),
         (["--optimizer", "sgd", "--b1", "0.5"], ["--b1", "'sgd'", "adam"]),
         (["--optimizer", "adam", "--momentum", "0.9"], ["--momentum", "'adam'"]),

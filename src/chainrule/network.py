@@ -427,11 +427,7 @@ class Network:
         optimizer : {"gd", "sgd", "adam", "bfgs", "lbfgs"} or optimizer object
             A shortcut, or e.g. ``cr.optimizers.adam(learning_rate=1e-3)``,
             which carries its hyperparameters.
-        epochs, learning_rate, batch_size, shuffle, schedule, momentum, \
-nesterov, b1, b2, eps, scipy_options, validation_data, validation_split, \
-early_stopping, patience, tol, seed, update_biases, callbacks, progress, \
-checkpoint, checkpoint_every, resume
-            As in :data:`~chainrule.train.options.OPTIONS`.
+        {options}
 
         Examples
         --------

@@ -93,7 +93,7 @@ def flag(name: str) -> str:
 
 def spec_option(name: str, *decls: str) -> Any:
     """A Typer option whose help is the fit option's, from the one spec."""
-    return typer.Option(*decls, help=OPTIONS[name].help)
+    return typer.Option(*decls, help=OPTIONS[name].full_help)
 
 
 def fit_options(opts: TrainOptions) -> dict[str, Any]:

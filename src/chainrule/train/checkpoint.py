@@ -12,7 +12,8 @@ Its string metadata holds one key, ``"chainrule"``, a JSON document::
     {"format": "chainrule.checkpoint", "version": 1, "config": {...},
      "epoch": 12, "optimizer": {"name": "adam", "learning_rate": 0.01,
      "count": 5640, "hyper": {...}}, "batch_size": 128, "shuffle": true,
-     "seed": 0, "rng": {...}, "history": {...}, "early_stopping": {...}}
+     "update_biases": true, "seed": 0, "rng": {...}, "history": {...},
+     "early_stopping": {...}}
 
 ``rng`` is the state of NumPy's bit generator, so that the next epoch's
 shuffle is the one the uninterrupted run would have drawn.
@@ -84,6 +85,7 @@ def save_state(path, net, opt, s, st) -> None:
         },
         "batch_size": s.batch_size,
         "shuffle": s.shuffle,
+        "update_biases": s.update_biases,
         "seed": s.seed,
         "rng": st.rng.bit_generator.state,
         "history": {k: getattr(st.hist, k) for k in HISTORY},
@@ -147,6 +149,7 @@ def _check_match(path, doc, net, opt, s) -> None:
         "batch_size": s.batch_size,
         "seed": s.seed,
         "shuffle": s.shuffle,
+        "update_biases": s.update_biases,
         "learning_rate": opt.learning_rate,
     }
     have = {
@@ -154,6 +157,7 @@ def _check_match(path, doc, net, opt, s) -> None:
         "batch_size": doc.get("batch_size"),
         "seed": doc.get("seed"),
         "shuffle": doc.get("shuffle"),
+        "update_biases": doc.get("update_biases", True),  # not in older files
         "learning_rate": o.get("learning_rate"),
     }
     json_hyper = json.loads(json.dumps(opt.hyper))

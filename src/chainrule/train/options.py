@@ -72,6 +72,13 @@ class Option(NamedTuple):
     help: str
     hyper: bool = False
 
+    @property
+    def full_help(self) -> str:
+        """``help``, and which optimizers use the option when not all do."""
+        if set(self.optimizers) == set(OPTIMIZERS):
+            return self.help
+        return f"{self.help} ({', '.join(self.optimizers)} only)"
+
 
 def _spec(*options: Option) -> dict[str, Option]:
     return {o.name: o for o in options}
@@ -86,16 +93,16 @@ OPTIONS: dict[str, Option] = _spec(
            "Step size α; default per optimizer: gd 0.5, sgd 0.05, adam 0.01.",
            hyper=True),
     Option("batch_size", "int > 0 or None", None, FIRST_ORDER,
-           "Minibatch size; None for full batch."),
+           "Minibatch size; full batch when not given."),
     Option("shuffle", "bool", True, FIRST_ORDER,
            "Shuffle the minibatches each epoch."),
     Option("schedule", "'constant', 'inverse', 'step', 'cosine' or callable",
            "constant", FIRST_ORDER,
            "The learning rate of each epoch (see chainrule.train.schedules)."),
     Option("momentum", "float >= 0", 0.0, ("sgd",),
-           "Momentum μ of sgd.", hyper=True),
+           "Momentum μ.", hyper=True),
     Option("nesterov", "bool", False, ("sgd",),
-           "Nesterov momentum (sgd).", hyper=True),
+           "Nesterov's form of momentum.", hyper=True),
     Option("b1", "float in [0, 1)", 0.9, ("adam",),
            "Adam's β1, the decay of the first moment.", hyper=True),
     Option("b2", "float in [0, 1)", 0.999, ("adam",),
@@ -120,14 +127,15 @@ OPTIONS: dict[str, Option] = _spec(
            "Seed of the shuffles and of validation_split (default: the "
            "network's seed)."),
     Option("update_biases", "bool", True, OPTIMIZERS,
-           "False: the biases take part in the passes but keep their values."),
+           "Update the biases; frozen biases take part in the passes but keep "
+           "their values."),
     Option("callbacks", "sequence of callables", (), OPTIMIZERS,
            "Called as callback(epoch, history, net) after each epoch; True "
            "stops training."),
     Option("progress", "bool", False, OPTIMIZERS,
            "Show a progress bar on stderr."),
     Option("checkpoint", "path or None", None, FIRST_ORDER,
-           "Save the training state there (gd, sgd, adam)."),
+           "Save the training state to this file."),
     Option("checkpoint_every", "int > 0", 1, FIRST_ORDER,
            "Epochs between checkpoints."),
     Option("resume", "path, True or None", None, FIRST_ORDER,
@@ -209,11 +217,27 @@ def refused(optimizer: str) -> list[str]:
     return [n for n, o in OPTIONS.items() if optimizer not in o.optimizers]
 
 
+def options_doc(indent: str = "") -> str:
+    """The numpydoc ``Parameters`` entries of every option, from the spec.
+
+    Examples
+    --------
+    >>> print(options_doc().splitlines()[0])
+    epochs : int > 0, default 200
+    """
+    lines = []
+    for o in OPTIONS.values():
+        lines.append(f"{o.name} : {o.type}, default {o.default!r}")
+        lines.append(f"    {o.full_help}")
+    return f"\n{indent}".join(lines)
+
+
 def suggest_options(method: Callable) -> Callable:
-    """Decorate ``fit`` so that a misspelt keyword is a :class:`ConfigError`.
+    """Decorate ``fit``: a misspelt keyword is a :class:`ConfigError`.
 
     Python's own ``TypeError`` would name the keyword only; this one also
-    suggests the closest option (``patiance`` → ``patience``).
+    suggests the closest option (``patiance`` → ``patience``). The
+    ``{options}`` placeholder of the docstring becomes :func:`options_doc`.
     """
     import inspect
 
@@ -226,6 +250,8 @@ def suggest_options(method: Callable) -> Callable:
                 raise unknown_option(name, sorted(names - {"self"}))
         return method(*args, **kwargs)
 
+    doc = method.__doc__ or ""
+    wrapper.__doc__ = doc.replace("{options}", options_doc(" " * 8))
     return wrapper
 
 
