@@ -1,0 +1,219 @@
+"""Data-parallel training on Dask: ``Network.fit`` with Dask arrays.
+
+``fit`` sends Dask collections here. The rows stay in their chunks on the
+workers; each step scatters the flat parameters to every worker once
+(``client.scatter(..., broadcast=True)``), runs one task per chunk
+(:func:`~chainrule.train.dask_engine.chunk_sums`) and adds the results in a
+fixed binary tree by chunk index. The parameters are therefore the same,
+bit for bit, on any number of workers.
+
+- Full batch (``gd``, ``bfgs``, ``lbfgs``): one round of tasks per cost and
+  gradient evaluation; the result equals the in-memory fit up to the order
+  of the additions (about 1e-15 relative per evaluation).
+- Minibatches (``sgd``, ``adam``, ``gd`` with ``batch_size``): each epoch a
+  seeded shuffle of the chunk order, then of the rows within each chunk in
+  that order; consecutive ``batch_size`` rows of that sequence make a batch,
+  whose gradient is summed over the chunks holding its rows, in the order
+  they appear. One round of tasks per batch: a batch waits for the one
+  before it, so the cluster works on at most as many chunks as a batch spans.
+
+The data are kept in the workers' memory (``persist``) when they take at
+most half of the cluster's memory limit; otherwise every round reads them
+again from their source (out of core).
+
+Examples
+--------
+>>> import numpy as np, chainrule as cr
+>>> import dask.array as da  # doctest: +SKIP
+>>> X = da.from_array(np.random.default_rng(0).normal(size=(1000, 3)), chunks=250)
+>>> ... # doctest: +SKIP
+>>> net.fit(X, X[:, :1] * 2, optimizer="lbfgs")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chainrule.core.forward import l2_penalty
+from chainrule.core.params import flat_views
+from chainrule.errors import ChainruleError, ConfigError, ShapeError
+from chainrule.train import dask_engine as _eng
+from chainrule.train.options import History, Settings
+
+Array = np.ndarray
+
+
+def _as_dask(name: str, obj: object, rows=None):
+    import dask.array as da
+
+    if hasattr(obj, "to_dask_array"):  # a Dask DataFrame or Series
+        obj = obj.to_dask_array()
+    if not isinstance(obj, da.Array):
+        if rows is None or any(math.isnan(c) for c in rows):
+            raise ConfigError(
+                f"{name}: expected a Dask array like X, got {type(obj).__name__}"
+            )
+        obj = da.from_array(np.asarray(obj), chunks=(rows, -1))
+    if obj.ndim == 1:
+        obj = obj[:, None]
+    if obj.ndim != 2:
+        raise ShapeError(f"{name}: expected a 2-D Dask array, got {obj.ndim}-D")
+    return obj.rechunk({1: -1}) if obj.numblocks[1] != 1 else obj
+
+
+class DaskData:
+    """The training rows, checked, as chunks on the cluster.
+
+    One pass over the chunks checks them (columns, finite values, targets
+    that fit the loss) and counts their rows before any training.
+    """
+
+    def __init__(self, client, X, y, net):
+        from dask import delayed
+
+        X = _as_dask("X", X)
+        y = _as_dask("y", y, X.chunks[0])
+        known = not any(math.isnan(c) for c in X.chunks[0] + y.chunks[0])
+        if known and y.chunks[0] != X.chunks[0]:
+            y = y.rechunk((X.chunks[0], -1))
+        self.client, self.net = client, net
+        self.persisted = known and self._fits_in_memory(X.nbytes + y.nbytes)
+        if self.persisted:
+            self.xs, self.ys = _chunk_futures(client, X), _chunk_futures(client, y)
+        else:
+            self.xs = X.to_delayed().ravel().tolist()
+            self.ys = y.to_delayed().ravel().tolist()
+        if len(self.xs) != len(self.ys):
+            raise ShapeError(
+                f"y: expected its rows in {len(self.xs)} chunks like X, "
+                f"got {len(self.ys)}"
+            )
+        check = delayed(_eng.check_chunk, pure=True)
+        args = (net.n_inputs, net.n_outputs, net.loss)
+        tasks = [check(x, t, *args) for x, t in zip(self.xs, self.ys, strict=True)]
+        self.sizes = self._run(client.compute(tasks))
+        self.n = int(sum(self.sizes))
+        if self.n == 0:
+            raise ShapeError("X: expected at least one row, got 0")
+        spec = _eng.Spec(
+            dict(net.shapes), tuple(net.activations), net.loss, str(net.dtype)
+        )
+        self.spec = spec  # a few names and shapes: sent with each task
+        self.l2 = _penalty_mask(net) * net.l2
+
+    def _fits_in_memory(self, nbytes: int) -> bool:
+        workers = self.client.scheduler_info()["workers"].values()
+        limits = [w.get("memory_limit") or math.inf for w in workers]
+        return nbytes <= 0.5 * sum(limits)
+
+    def _run(self, futures) -> list:
+        from distributed import CancelledError
+
+        try:
+            return self.client.gather(futures)
+        except ChainruleError:
+            raise
+        except (CancelledError, OSError, TimeoutError, RuntimeError) as exc:
+            raise _eng.DaskError(
+                f"dask: the cluster lost the computation ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''})"
+            ) from None
+
+    def sums(self, theta: Array, pieces) -> tuple[float, Array, int]:
+        """Cost and gradient sums over ``pieces``: ``(chunk, rows or None)``."""
+        from dask import delayed
+
+        theta_f = self.client.scatter(theta, broadcast=True, hash=False)
+        args = [(theta_f, self.xs[c], self.ys[c], self.spec, r) for c, r in pieces]
+        if self.persisted:
+            submit = self.client.submit
+            out = self._run([submit(_eng.chunk_sums, *a, pure=False) for a in args])
+        else:
+            task = delayed(_eng.chunk_sums, pure=False)
+            out = self._run(self.client.compute([task(*a) for a in args]))
+        J = _eng.tree_sum([o[0] for o in out])
+        return J, _eng.tree_sum([o[1] for o in out]), sum(o[2] for o in out)
+
+    def objective(self, theta: Array, pieces=None, frozen=()) -> tuple[float, Array]:
+        """``J`` and ``∇J`` (with the L2 term) of the rows of ``pieces`` (all)."""
+        pieces = [(c, None) for c in range(len(self.xs))] if pieces is None else pieces
+        J, g, n = self.sums(theta, pieces)
+        if self.net.loss in _eng.MEAN_LOSSES:
+            J, g = J / n, g / n
+        net = self.net
+        J += l2_penalty(flat_views(theta, net.shapes), net.l2)
+        if net.l2:
+            g += self.l2 * theta
+        views = flat_views(g, net.shapes)
+        for k in frozen:
+            views[k].fill(0)
+        return float(J), g
+
+
+def _chunk_futures(client, A) -> list:
+    """``A`` persisted on the cluster: one future per row chunk, in order."""
+    from distributed import futures_of
+
+    A = client.persist(A)
+    by_key = {f.key: f for f in futures_of(A)}
+    return [by_key[row[0]] for row in A.__dask_keys__()]
+
+
+def _penalty_mask(net) -> Array:
+    """1 on the weights' entries of the flat vector, 0 on the biases'."""
+    mask = np.zeros(net.n_params, dtype=net.dtype)
+    for k, v in flat_views(mask, net.shapes).items():
+        v.fill(k[0] == "W")
+    return mask
+
+
+def epoch_batches(sizes, batch_size: int, shuffle: bool, rng):
+    """The batches of one epoch: lists of ``(chunk, rows)``, in order.
+
+    Examples
+    --------
+    >>> [[(c, r.tolist()) for c, r in b] for b in epoch_batches([2, 3], 2, False, None)]
+    [[(0, [0, 1])], [(1, [0, 1])], [(1, [2])]]
+    """
+    order = rng.permutation(len(sizes)) if shuffle else range(len(sizes))
+    batch, filled = [], 0
+    for c in order:
+        size = int(sizes[c])
+        rows = rng.permutation(size) if shuffle else np.arange(size)
+        lo = 0
+        while lo < size:
+            take = min(batch_size - filled, size - lo)
+            batch.append((int(c), rows[lo : lo + take]))
+            lo, filled = lo + take, filled + take
+            if filled == batch_size:
+                yield batch
+                batch, filled = [], 0
+    if batch:
+        yield batch
+
+
+def fit_dask(net, X, y, s: Settings, options: dict) -> History:
+    """Train ``net`` on Dask collections; see :func:`chainrule.train.fit.fit`."""
+    _eng.require_dask("X")
+    if options.get("validation_split") is not None:
+        raise ConfigError(
+            "validation_split: not available with Dask data; give "
+            "validation_data=(X_val, y_val) as in-memory arrays"
+        )
+    val = options.get("validation_data")
+    val = None if val is None else net.check_data(*val)
+    with _eng.connect() as client:
+        data = DaskData(client, X, y, net)
+        if s.optimizer in ("bfgs", "lbfgs"):
+            from chainrule.train.dask_loops import fit_scipy as run
+        else:
+            from chainrule.train.dask_loops import fit_first_order as run
+        if not options.get("progress"):
+            return run(net, data, val, s)
+        from chainrule.train.progress import ProgressBar
+
+        with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+            s.callbacks.append(bar)
+            return run(net, data, val, s)
