@@ -84,6 +84,7 @@ class TrainOptions:
     eps: float = 1e-8
     tol: float = 0.0
     update_biases: bool = True
+    dask: str | None = None
 
 
 def flag(name: str) -> str:
@@ -141,9 +142,40 @@ def _fit(net: Network, opts: TrainOptions, train, val):
     )
 
 
+def run_train_dask(opts: TrainOptions) -> Network:
+    """``--dask``: Parquet read in partitions on the workers, trained there."""
+    from chainrule.data import dask_tables
+    from chainrule.train.dask_engine import connect
+
+    if opts.validation_split or opts.classify:
+        flag_name = "--validation-split" if opts.validation_split else "--classify"
+        raise ConfigError(f"{flag_name}: not available with --dask")
+    address = None if opts.dask == "local" else opts.dask
+    with connect(address):
+        ddf = dask_tables.read_parquet(opts.data)
+        d = dask_tables.prepare_training(
+            ddf, opts.targets, opts.scale_inputs, opts.scale_targets
+        )
+        net = _build(opts, d)
+        n_rows = int(d.X.shape[0])
+        console().print(
+            f"{opts.data}: {n_rows} rows on Dask; inputs {d.inputs}; target "
+            f"{d.targets}; network {net.sizes}, {net.n_params} parameters"
+        )
+        hist = _fit(net, opts, (d.X, d.y), None)
+    meta = tabular.data_metadata(d)
+    meta["training"] = _training_record(opts, n_rows, 0, hist)
+    net.save(str(opts.out), metadata=meta)
+    console().print(f"{hist.message}; final cost {fmt(hist.cost[-1])}")
+    console().print(f"Model written to {opts.out}")
+    return net
+
+
 def run_train(opts: TrainOptions) -> Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
+    if opts.dask is not None:
+        return run_train_dask(opts)
     table = load_table(opts.data)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
@@ -286,6 +318,22 @@ def train(
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
     ] = False,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Train on Dask, data-parallel: DATA is a Parquet file or glob "
+            "('data/*.parquet') read in partitions on the workers; a local "
+            "cluster unless --scheduler is given.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="The Dask scheduler to train on (tcp://host:port); implies --dask.",
+        ),
+    ] = None,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -328,6 +376,7 @@ def train(
         eps=eps,
         tol=tol,
         update_biases=update_biases,
+        dask=scheduler if scheduler is not None else ("local" if dask else None),
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")

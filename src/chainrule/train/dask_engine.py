@@ -164,10 +164,10 @@ def connect(address: str | None = None, n_workers: int | None = None) -> Iterato
 
     if address is not None:
         try:
-            client = Client(address, timeout="5s", set_as_default=False)
+            client = Client(address, timeout="5s")
         except (OSError, TimeoutError) as exc:
             raise DaskError(
-                f"--dask: cannot reach the Dask scheduler at {address!r} "
+                f"--scheduler: cannot reach the Dask scheduler at {address!r} "
                 f"({type(exc).__name__}: {str(exc).splitlines()[0]})"
             ) from None
         with client:
@@ -188,6 +188,6 @@ def connect(address: str | None = None, n_workers: int | None = None) -> Iterato
             host="127.0.0.1",
             dashboard_address=None,
         ) as cluster,
-        Client(cluster, set_as_default=False) as client,
+        Client(cluster) as client,
     ):
         yield client

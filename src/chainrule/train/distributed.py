@@ -81,7 +81,7 @@ class DaskData:
         self.client, self.net = client, net
         self.persisted = known and self._fits_in_memory(X.nbytes + y.nbytes)
         if self.persisted:
-            self.xs, self.ys = _chunk_futures(client, X), _chunk_futures(client, y)
+            self.xs, self.ys = _chunk_futures(client, X, y)
         else:
             self.xs = X.to_delayed().ravel().tolist()
             self.ys = y.to_delayed().ravel().tolist()
@@ -152,13 +152,13 @@ class DaskData:
         return float(J), g
 
 
-def _chunk_futures(client, A) -> list:
-    """``A`` persisted on the cluster: one future per row chunk, in order."""
+def _chunk_futures(client, X, y) -> tuple[list, list]:
+    """``X`` and ``y`` persisted on the cluster: a future per row chunk, in order."""
     from distributed import futures_of
 
-    A = client.persist(A)
-    by_key = {f.key: f for f in futures_of(A)}
-    return [by_key[row[0]] for row in A.__dask_keys__()]
+    X, y = client.persist([X, y])
+    by_key = {f.key: f for f in futures_of([X, y])}
+    return tuple([by_key[row[0]] for row in A.__dask_keys__()] for A in (X, y))
 
 
 def _penalty_mask(net) -> Array:
