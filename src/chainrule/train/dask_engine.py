@@ -164,7 +164,7 @@ def connect(address: str | None = None, n_workers: int | None = None) -> Iterato
 
     if address is not None:
         try:
-            client = Client(address, timeout="5s")
+            client = Client(address)  # timeout: distributed.comm.timeouts.connect
         except (OSError, TimeoutError) as exc:
             raise DaskError(
                 f"--scheduler: cannot reach the Dask scheduler at {address!r} "

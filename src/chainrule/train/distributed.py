@@ -33,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -43,6 +44,9 @@ from chainrule.train import dask_engine as _eng
 from chainrule.train.options import History, Settings
 
 Array = np.ndarray
+
+#: How many times a round of tasks that lost a worker is run.
+RETRIES = 5
 
 
 def _as_dask(name: str, obj: object, rows=None):
@@ -104,9 +108,8 @@ class DaskData:
         self.l2 = _penalty_mask(net) * net.l2
 
     def _fits_in_memory(self, nbytes: int) -> bool:
-        workers = self.client.scheduler_info()["workers"].values()
-        limits = [w.get("memory_limit") or math.inf for w in workers]
-        return nbytes <= 0.5 * sum(limits)
+        total = self.client.scheduler_info().get("total_memory") or math.inf
+        return nbytes <= 0.5 * total  # the sum of the workers' memory limits
 
     def _run(self, futures) -> list:
         from distributed import CancelledError
@@ -115,17 +118,35 @@ class DaskData:
             return self.client.gather(futures)
         except ChainruleError:
             raise
-        except (CancelledError, OSError, TimeoutError, RuntimeError) as exc:
+        except (CancelledError, OSError, TimeoutError) as exc:
             raise _eng.DaskError(
                 f"dask: the cluster lost the computation ({type(exc).__name__}: "
                 f"{str(exc).splitlines()[0] if str(exc) else ''})"
             ) from None
 
     def sums(self, theta: Array, pieces) -> tuple[float, Array, int]:
-        """Cost and gradient sums over ``pieces``: ``(chunk, rows or None)``."""
+        """Cost and gradient sums over ``pieces``: ``(chunk, rows or None)``.
+
+        A round that loses a worker (its parameters, a task, a chunk) is run
+        again, up to :data:`RETRIES` times; Dask recomputes the lost chunks
+        from their source, and the sums are the same.
+        """
+        for attempt in range(RETRIES):
+            try:
+                return self._round(theta, pieces)
+            except _eng.DaskError:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))  # the scheduler sees the loss
+        raise AssertionError("unreachable")
+
+    def _round(self, theta: Array, pieces) -> tuple[float, Array, int]:
         from dask import delayed
 
-        theta_f = self.client.scatter(theta, broadcast=True, hash=False)
+        try:
+            theta_f = self.client.scatter(theta, broadcast=True, hash=False)
+        except OSError as exc:  # a worker died under the broadcast
+            raise _eng.DaskError(f"dask: scatter failed ({exc})") from None
         args = [(theta_f, self.xs[c], self.ys[c], self.spec, r) for c, r in pieces]
         if self.persisted:
             submit = self.client.submit
