@@ -17,7 +17,7 @@ Examples
 ...          partition_stats(np.array([[4.0]]))]
 >>> n, mean, m2, top = combine_stats(parts)
 >>> int(n), mean.tolist(), m2.tolist(), top.tolist()
-(3, [2.3333333333333335], [4.666666666666667], [4.0])
+(3, [2.333333333333333], [4.666666666666666], [4.0])
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ term once: ``J = Σ_c S_c / N + (λ/2) Σ‖W‖²``, ``∇J = Σ_c G_c / N + λ
 Examples
 --------
 >>> import numpy as np
->>> tree_sum([np.array(1.0), np.array(2.0), np.array(3.0)])
-array(6.)
+>>> tree_sum([0.1, 0.2, 0.3]) == (0.1 + 0.2) + 0.3  # ((a + b) + c), always
+True
 >>> spec = Spec({"W1": (1, 1)}, ("identity",), "mse", "float64")
 >>> J, g, n = chunk_sums(np.array([0.5]), np.array([[2.0]]), np.array([[2.0]]), spec)
 >>> J, g.tolist(), n

@@ -23,11 +23,15 @@ again from their source (out of core).
 
 Examples
 --------
+On the current ``distributed.Client``, else on a local cluster that ``fit``
+starts and closes (not run here: it starts worker processes):
+
 >>> import numpy as np, chainrule as cr
 >>> import dask.array as da  # doctest: +SKIP
 >>> X = da.from_array(np.random.default_rng(0).normal(size=(1000, 3)), chunks=250)
->>> ... # doctest: +SKIP
->>> net.fit(X, X[:, :1] * 2, optimizer="lbfgs")  # doctest: +SKIP
+... # doctest: +SKIP
+>>> net = cr.Network([3, 4, 1], seed=0)
+>>> hist = net.fit(X, X[:, :1] * 2, optimizer="lbfgs")  # doctest: +SKIP
 """
 
 from __future__ import annotations
