@@ -144,7 +144,7 @@ def test_full_batch_equals_the_in_memory_fit(client, optimizer):
 
 
 def test_minibatches_cover_every_row_once_per_epoch():
-    from chainrule.train.distributed import epoch_batches
+    from chainrule.train.dask_engine import epoch_batches
 
     sizes = [5, 7, 3]
     batches = list(epoch_batches(sizes, 4, True, np.random.default_rng(0)))

@@ -134,6 +134,31 @@ def tree_sum(parts: Sequence):
     return parts[0]
 
 
+def epoch_batches(sizes, batch_size: int, shuffle: bool, rng):
+    """The batches of one epoch: lists of ``(chunk, rows)``, in order.
+
+    Examples
+    --------
+    >>> [[(c, r.tolist()) for c, r in b] for b in epoch_batches([2, 3], 2, False, None)]
+    [[(0, [0, 1])], [(1, [0, 1])], [(1, [2])]]
+    """
+    order = rng.permutation(len(sizes)) if shuffle else range(len(sizes))
+    batch, filled = [], 0
+    for c in order:
+        size = int(sizes[c])
+        rows = rng.permutation(size) if shuffle else np.arange(size)
+        lo = 0
+        while lo < size:
+            take = min(batch_size - filled, size - lo)
+            batch.append((int(c), rows[lo : lo + take]))
+            lo, filled = lo + take, filled + take
+            if filled == batch_size:
+                yield batch
+                batch, filled = [], 0
+    if batch:
+        yield batch
+
+
 def check_chunk(X: Array, y: Array, n_inputs: int, n_outputs: int, loss: str) -> int:
     """Check one chunk's shapes and values on its worker; return its rows."""
     from chainrule.validation import check_targets_for_loss

@@ -19,6 +19,7 @@ from scipy.optimize import minimize
 from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
 from chainrule.train import checkpoint as _ckpt
+from chainrule.train import dask_engine as _eng
 from chainrule.train import schedules as _sched
 from chainrule.train.first_order import (
     new_state,
@@ -65,9 +66,7 @@ def run_epoch(net, st: State, data, s: Settings, lr: float, frozen) -> float:
 
 
 def data_batches(data, s: Settings, rng):
-    from chainrule.train.distributed import epoch_batches
-
-    return epoch_batches(data.sizes, s.batch_size, s.shuffle, rng)
+    return _eng.epoch_batches(data.sizes, s.batch_size, s.shuffle, rng)
 
 
 def fit_first_order(net, data, val, s: Settings) -> History:

@@ -194,31 +194,6 @@ def _penalty_mask(net) -> Array:
     return mask
 
 
-def epoch_batches(sizes, batch_size: int, shuffle: bool, rng):
-    """The batches of one epoch: lists of ``(chunk, rows)``, in order.
-
-    Examples
-    --------
-    >>> [[(c, r.tolist()) for c, r in b] for b in epoch_batches([2, 3], 2, False, None)]
-    [[(0, [0, 1])], [(1, [0, 1])], [(1, [2])]]
-    """
-    order = rng.permutation(len(sizes)) if shuffle else range(len(sizes))
-    batch, filled = [], 0
-    for c in order:
-        size = int(sizes[c])
-        rows = rng.permutation(size) if shuffle else np.arange(size)
-        lo = 0
-        while lo < size:
-            take = min(batch_size - filled, size - lo)
-            batch.append((int(c), rows[lo : lo + take]))
-            lo, filled = lo + take, filled + take
-            if filled == batch_size:
-                yield batch
-                batch, filled = [], 0
-    if batch:
-        yield batch
-
-
 def fit_dask(net, X, y, s: Settings, options: dict) -> History:
     """Train ``net`` on Dask collections; see :func:`chainrule.train.fit.fit`."""
     _eng.require_dask("X")
