@@ -297,6 +297,6 @@ def test_an_unreachable_scheduler_is_one_line_at_the_cli(tmp_path, capsys):
                      "--scheduler", "tcp://127.0.0.1:9", "--out",
                      str(tmp_path / "m.safetensors")])  # fmt: skip
     _, err = capsys.readouterr()
-    assert code == 2
+    assert code == 1  # an error of the environment, not of usage (2)
     assert err.count("\n") == 1 and err.startswith("chainrule: error: --scheduler:")
     assert not (tmp_path / "m.safetensors").exists()
