@@ -133,6 +133,24 @@ def test_quasi_newton_objects_pass_their_options_to_scipy():
         cr.optimizers.lbfgs(maxiter=3)
 
 
+@pytest.mark.parametrize(
+    ("kw", "word"),
+    [
+        ({"optimizer": "adam", "b1": "x"}, "b1"),
+        ({"optimizer": "adam", "b2": 1.0}, "b2"),
+        ({"optimizer": "sgd", "momentum": -1}, "momentum"),
+        ({"optimizer": "adam", "validation_split": "a"}, "validation_split"),
+        ({"optimizer": "adam", "tol": -1.0}, "tol"),
+    ],
+)
+def test_bad_option_values_are_named_before_any_work(kw, word):
+    n = net()
+    before = n.get_flat()
+    with pytest.raises(cr.ChainruleError, match=word):
+        n.fit(X, Y, epochs=1, **kw)
+    np.testing.assert_array_equal(n.get_flat(), before)
+
+
 def test_an_unknown_optimizer_is_named():
     with pytest.raises(cr.UnknownNameError, match="'adamw'"):
         net().fit(X, Y, optimizer="adamw")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.train.fit import History
+from chainrule.train.options import History
 
 
 def tutorial():

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -175,7 +176,7 @@ def flat_views(theta: Array, shapes: Mapping[str, tuple]) -> Params:
     """
     views, start = {}, 0
     for name, shape in shapes.items():
-        stop = start + int(np.prod(shape))
+        stop = start + math.prod(shape)
         views[name] = theta[start:stop].reshape(shape)
         start = stop
     return views

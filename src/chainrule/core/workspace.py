@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -127,7 +128,7 @@ class Workspace:
         ``grads`` holds views of it by parameter name.
         """
         if self._grad is None:
-            size = sum(int(np.prod(s)) for s in self.shapes.values())
+            size = sum(math.prod(s) for s in self.shapes.values())
             self._grad = np.empty(size, self.dtype)
             self.grads.update(flat_views(self._grad, self.shapes))
         return self._grad

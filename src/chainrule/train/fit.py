@@ -88,15 +88,8 @@ def _optional(check, name: str, value, **kw):
     return None if value is None else check(name, value, **kw)
 
 
-def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
-    """Check every option against :data:`~chainrule.train.options.OPTIONS`.
-
-    ``options`` has one entry per option of the spec (its default where the
-    caller gave none). Unknown names and options the optimizer does not use
-    are refused first (:func:`~chainrule.train.options.check_given`), then
-    each value, then the optimizer is made.
-    """
-    name = _opt.check_name(optimizer)
+def _checked_options(optimizer: object, name: str, options: dict) -> dict:
+    """Every option, defaults filled in; names, types and applicability checked."""
     for key in options:
         if key not in OPTIONS:
             raise unknown_option(key)
@@ -105,6 +98,19 @@ def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
     for flag in ("early_stopping", "progress", "shuffle", "update_biases"):
         check_bool(flag, o[flag])
     check_given(name, options, object_given=not isinstance(optimizer, str))
+    _optional(check_positive, "validation_split", o["validation_split"])
+    return o
+
+
+def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
+    """Check every option against :data:`~chainrule.train.options.OPTIONS`.
+
+    In this order: unknown (misspelt) names, the flags' types, the options
+    the optimizer does not use (:func:`~chainrule.train.options.check_given`),
+    then each value as the optimizer and the loop are made.
+    """
+    name = _opt.check_name(optimizer)
+    o = _checked_options(optimizer, name, options)
     opt = _opt.resolve(
         optimizer,
         _optional(check_positive, "learning_rate", o["learning_rate"]),

@@ -176,7 +176,8 @@ def adam(
     """
     lr = check_positive("learning_rate", learning_rate)
     for name, b in (("b1", b1), ("b2", b2)):
-        if not 0 <= b < 1:
+        check_non_negative(name, b)  # a real number first: types are named
+        if not b < 1:
             raise ConfigError(f"{name}: expected a value in [0, 1), got {b!r}")
     eps = check_positive("eps", eps)
 
