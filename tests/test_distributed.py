@@ -300,3 +300,15 @@ def test_an_unreachable_scheduler_is_one_line_at_the_cli(tmp_path, capsys):
     assert code == 1  # an error of the environment, not of usage (2)
     assert err.count("\n") == 1 and err.startswith("chainrule: error: --scheduler:")
     assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_a_dask_dataframe_trains_like_its_array(client):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    X, y = _data(n=600, seed=6)
+    frame = pd.DataFrame(X, columns=list("abcd")).assign(u=y[:, 0], v=y[:, 1])
+    ddf = dd.from_pandas(frame, npartitions=4)
+    theta, _ = _fit(ddf[list("abcd")], ddf[["u", "v"]], "lbfgs", epochs=10)
+    ref, _ = _fit(X, y, "lbfgs", epochs=10)  # oracle: the in-memory fit
+    assert np.max(np.abs(theta - ref)) <= 1e-10 * np.max(np.abs(ref))
