@@ -253,3 +253,21 @@ def test_everything_runs_without_numba():
         J = net.step(X, y, 0.1)
     h = net.fit(X, y, optimizer="gd", epochs=3, learning_rate=0.1)
     assert out.stdout.split() == [repr(J), repr(h.cost[-1])]
+
+
+def test_an_overflowed_output_diverges_on_both_paths():
+    """Near overflow the order of a product's sums decides which infinities
+    come out; ReLU maps −inf to 0, so a finite cost could hide the overflow.
+    Found by the property test above: 5-4-5, identity then ReLU, α = 0.2."""
+    rng = np.random.default_rng(6)
+    X, y = rng.normal(size=(1, 5)), rng.random((1, 5))
+    net = cr.Network([5, 4, 5], activation=["identity", "relu"], bias=False, seed=6)
+
+    def fit(n):
+        with pytest.raises(cr.errors.DivergenceError, match="epoch 7") as err:
+            n.fit(X, y, optimizer="gd", epochs=7, learning_rate=0.2)
+        return err.value
+
+    (e1, fast), (e2, slow) = _run_both(fit, net)
+    assert e1.history.cost == e2.history.cost and len(e1.history.cost) == 6
+    _same(fast.get_flat(), slow.get_flat())

@@ -97,6 +97,7 @@ class TrainOptions:
     tol: float = 0.0
     update_biases: bool = True
     threads: int | None = None
+    dask: str | None = None
 
 
 def flag(name: str) -> str:
@@ -155,9 +156,43 @@ def _fit(net: Network, opts: TrainOptions, train, val):
     )
 
 
+def run_train_dask(opts: TrainOptions) -> Network:
+    """``--dask``: Parquet read in partitions on the workers, trained there."""
+    from chainrule.data import dask_tables
+    from chainrule.train.dask_engine import connect
+
+    if opts.validation_split or opts.classify:
+        flag_name = "--validation-split" if opts.validation_split else "--classify"
+        raise ConfigError(f"{flag_name}: not available with --dask")
+    address = None if opts.dask == "local" else opts.dask
+    with connect(address):
+        ddf = dask_tables.read_parquet(opts.data)
+        d = dask_tables.prepare_training(
+            ddf, opts.targets, opts.scale_inputs, opts.scale_targets
+        )
+        net = _build(opts, d)
+        meta = tabular.data_metadata(d)
+        check_saveable(net, meta)  # what the final save would refuse, before training
+        n_rows = int(d.X.shape[0])
+        console().print(
+            f"{opts.data}: {n_rows} rows on Dask; inputs {d.inputs}; target "
+            f"{d.targets}; network {net.sizes}, {net.n_params} parameters"
+        )
+        hist = _fit(net, opts, (d.X, d.y), None)
+    meta["training"] = _training_record(opts, n_rows, 0, hist)
+    if hist.interrupted:
+        _save_interrupted(net, opts, meta, hist)
+    save_model(net, opts.out, meta)
+    console().print(f"{hist.message}; final cost {fmt(hist.cost[-1])}")
+    console().print(f"Model written to {opts.out}")
+    return net
+
+
 def run_train(opts: TrainOptions) -> Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
+    if opts.dask is not None:
+        return run_train_dask(opts)
     table = load_table(opts.data)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
@@ -327,6 +362,22 @@ def train(
         bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
     ] = False,
     threads: Annotated[int | None, spec_option("threads")] = None,
+    dask: Annotated[
+        bool,
+        typer.Option(
+            "--dask",
+            help="Train on Dask, data-parallel: DATA is a Parquet file or glob "
+            "('data/*.parquet') read in partitions on the workers; a local "
+            "cluster unless --scheduler is given.",
+        ),
+    ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="The Dask scheduler to train on (tcp://host:port); implies --dask.",
+        ),
+    ] = None,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -370,6 +421,7 @@ def train(
         tol=tol,
         update_biases=update_biases,
         threads=threads,
+        dask=scheduler if scheduler is not None else ("local" if dask else None),
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")

@@ -141,7 +141,7 @@ def activate(code, z, a):  # pragma: no cover (compiled)
         if code == 1:
             a1[i] = 1.0 / (1.0 + math.exp(-x))  # scipy's expit
         elif code == 3:
-            a1[i] = x if x > 0.0 else 0.0  # np.maximum(z, 0)
+            a1[i] = 0.0 if x <= 0.0 else x  # np.maximum(z, 0), NaN included
         elif code == 4:
             a1[i] = x if x > 0.0 else x * _SLOPE
         else:

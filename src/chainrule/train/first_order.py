@@ -88,7 +88,15 @@ class Batches:
 
 
 def _cost(net, params, ws, X, y, w=None) -> float:
+    """``J`` after a step; ``inf`` when the output's ``z`` overflowed.
+
+    An overflowed ``z`` can still give a finite cost (ReLU maps −inf to 0),
+    and which infinities a product yields near overflow depends on the order
+    of its sums: counting it as divergence keeps every path's verdict equal.
+    """
     _, cache = forward(params, X, net.activations, out=ws)
+    if not math.isfinite(np.add.reduce(cache[f"z{len(net.activations) + 1}"], None)):
+        return math.inf
     return total_cost(params, cache, y, net.activations, net.loss, net.l2, w)
 
 

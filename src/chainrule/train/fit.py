@@ -21,6 +21,7 @@ import numpy as np
 
 from chainrule.errors import ConfigError
 from chainrule.train import optimizers as _opt
+from chainrule.train.dask_engine import is_dask
 from chainrule.train.options import (
     OPTIONS,
     History,
@@ -180,6 +181,10 @@ def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
         and ``.history``.
     """
     s = settings(optimizer, options, net.seed)
+    if is_dask(X) or is_dask(y):
+        from chainrule.train.distributed import fit_dask
+
+        return fit_dask(net, X, y, s, options)
     Xa, ya = net.check_data(X, y)
     w = net.check_sample_weight(options.get("sample_weight"), Xa.shape[0])
     rng = np.random.default_rng(s.seed)

@@ -1,0 +1,219 @@
+"""Data-parallel training on Dask: ``Network.fit`` with Dask arrays.
+
+``fit`` sends Dask collections here. The rows stay in their chunks on the
+workers; each step scatters the flat parameters to every worker once
+(``client.scatter(..., broadcast=True)``), runs one task per chunk
+(:func:`~chainrule.train.dask_engine.chunk_sums`) and adds the results in a
+fixed binary tree by chunk index. The parameters are therefore the same,
+bit for bit, on any number of workers.
+
+- Full batch (``gd``, ``bfgs``, ``lbfgs``): one round of tasks per cost and
+  gradient evaluation; the result equals the in-memory fit up to the order
+  of the additions (about 1e-15 relative per evaluation).
+- Minibatches (``sgd``, ``adam``, ``gd`` with ``batch_size``): each epoch a
+  seeded shuffle of the chunk order, then of the rows within each chunk in
+  that order; consecutive ``batch_size`` rows of that sequence make a batch,
+  whose gradient is summed over the chunks holding its rows, in the order
+  they appear. One round of tasks per batch: a batch waits for the one
+  before it, so the cluster works on at most as many chunks as a batch spans.
+
+The data are kept in the workers' memory (``persist``) when they take at
+most half of the cluster's memory limit; otherwise every round reads them
+again from their source (out of core).
+
+Examples
+--------
+On the current ``distributed.Client``, else on a local cluster that ``fit``
+starts and closes (not run here: it starts worker processes):
+
+>>> import numpy as np, chainrule as cr
+>>> import dask.array as da  # doctest: +SKIP
+>>> X = da.from_array(np.random.default_rng(0).normal(size=(1000, 3)), chunks=250)
+... # doctest: +SKIP
+>>> net = cr.Network([3, 4, 1], seed=0)
+>>> hist = net.fit(X, X[:, :1] * 2, optimizer="lbfgs")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from chainrule.core.forward import l2_penalty
+from chainrule.core.params import flat_views
+from chainrule.errors import ChainruleError, ConfigError, ShapeError
+from chainrule.train import dask_engine as _eng
+from chainrule.train.options import History, Settings
+
+Array = np.ndarray
+
+#: How many times a round of tasks that lost a worker is run.
+RETRIES = 5
+
+
+def _as_dask(name: str, obj: object, rows=None):
+    import dask.array as da
+
+    if hasattr(obj, "to_dask_array"):  # a Dask DataFrame or Series
+        obj = obj.to_dask_array()
+    if not isinstance(obj, da.Array):
+        if rows is None or any(math.isnan(c) for c in rows):
+            raise ConfigError(
+                f"{name}: expected a Dask array like X, got {type(obj).__name__}"
+            )
+        obj = da.from_array(np.asarray(obj), chunks=(rows, -1))
+    if obj.ndim == 1:
+        obj = obj[:, None]
+    if obj.ndim != 2:
+        raise ShapeError(f"{name}: expected a 2-D Dask array, got {obj.ndim}-D")
+    return obj.rechunk({1: -1}) if obj.numblocks[1] != 1 else obj
+
+
+class DaskData:
+    """The training rows, checked, as chunks on the cluster.
+
+    One pass over the chunks checks them (columns, finite values, targets
+    that fit the loss) and counts their rows before any training.
+    """
+
+    def __init__(self, client, X, y, net):
+        from dask import delayed
+
+        X = _as_dask("X", X)
+        y = _as_dask("y", y, X.chunks[0])
+        known = not any(math.isnan(c) for c in X.chunks[0] + y.chunks[0])
+        if known and y.chunks[0] != X.chunks[0]:
+            y = y.rechunk((X.chunks[0], -1))
+        self.client, self.net = client, net
+        self.persisted = known and self._fits_in_memory(X.nbytes + y.nbytes)
+        if self.persisted:
+            self.xs, self.ys = _chunk_futures(client, X, y)
+        else:
+            self.xs = X.to_delayed().ravel().tolist()
+            self.ys = y.to_delayed().ravel().tolist()
+        if len(self.xs) != len(self.ys):
+            raise ShapeError(
+                f"y: expected its rows in {len(self.xs)} chunks like X, "
+                f"got {len(self.ys)}"
+            )
+        check = delayed(_eng.check_chunk, pure=True)
+        args = (net.n_inputs, net.n_outputs, net.loss)
+        tasks = [check(x, t, *args) for x, t in zip(self.xs, self.ys, strict=True)]
+        self.sizes = self._run(client.compute(tasks))
+        self.n = int(sum(self.sizes))
+        if self.n == 0:
+            raise ShapeError("X: expected at least one row, got 0")
+        spec = _eng.Spec(
+            dict(net.shapes), tuple(net.activations), net.loss, str(net.dtype)
+        )
+        self.spec = spec  # a few names and shapes: sent with each task
+        self.l2 = _penalty_mask(net) * net.l2
+
+    def _fits_in_memory(self, nbytes: int) -> bool:
+        total = self.client.scheduler_info().get("total_memory") or math.inf
+        return nbytes <= 0.5 * total  # the sum of the workers' memory limits
+
+    def _run(self, futures) -> list:
+        from distributed import CancelledError
+
+        try:
+            return self.client.gather(futures)
+        except ChainruleError:
+            raise
+        except (CancelledError, OSError, TimeoutError) as exc:
+            raise _eng.DaskError(
+                f"dask: the cluster lost the computation ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''})"
+            ) from None
+
+    def sums(self, theta: Array, pieces) -> tuple[float, Array, int]:
+        """Cost and gradient sums over ``pieces``: ``(chunk, rows or None)``.
+
+        A round that loses a worker (its parameters, a task, a chunk) is run
+        again, up to :data:`RETRIES` times; Dask recomputes the lost chunks
+        from their source, and the sums are the same.
+        """
+        for attempt in range(RETRIES):
+            try:
+                return self._round(theta, pieces)
+            except _eng.DaskError:
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))  # the scheduler sees the loss
+        raise AssertionError("unreachable")
+
+    def _round(self, theta: Array, pieces) -> tuple[float, Array, int]:
+        from dask import delayed
+
+        try:
+            theta_f = self.client.scatter(theta, broadcast=True, hash=False)
+        except OSError as exc:  # a worker died under the broadcast
+            raise _eng.DaskError(f"dask: scatter failed ({exc})") from None
+        args = [(theta_f, self.xs[c], self.ys[c], self.spec, r) for c, r in pieces]
+        if self.persisted:
+            submit = self.client.submit
+            out = self._run([submit(_eng.chunk_sums, *a, pure=False) for a in args])
+        else:
+            task = delayed(_eng.chunk_sums, pure=False)
+            out = self._run(self.client.compute([task(*a) for a in args]))
+        J = _eng.tree_sum([o[0] for o in out])
+        return J, _eng.tree_sum([o[1] for o in out]), sum(o[2] for o in out)
+
+    def objective(self, theta: Array, pieces=None, frozen=()) -> tuple[float, Array]:
+        """``J`` and ``∇J`` (with the L2 term) of the rows of ``pieces`` (all)."""
+        pieces = [(c, None) for c in range(len(self.xs))] if pieces is None else pieces
+        J, g, n = self.sums(theta, pieces)
+        if self.net.loss in _eng.MEAN_LOSSES:
+            J, g = J / n, g / n
+        net = self.net
+        J += l2_penalty(flat_views(theta, net.shapes), net.l2)
+        if net.l2:
+            g += self.l2 * theta
+        views = flat_views(g, net.shapes)
+        for k in frozen:
+            views[k].fill(0)
+        return float(J), g
+
+
+def _chunk_futures(client, X, y) -> tuple[list, list]:
+    """``X`` and ``y`` persisted on the cluster: a future per row chunk, in order."""
+    from distributed import futures_of
+
+    X, y = client.persist([X, y])
+    by_key = {f.key: f for f in futures_of([X, y])}
+    return tuple([by_key[row[0]] for row in A.__dask_keys__()] for A in (X, y))
+
+
+def _penalty_mask(net) -> Array:
+    """1 on the weights' entries of the flat vector, 0 on the biases'."""
+    mask = np.zeros(net.n_params, dtype=net.dtype)
+    for k, v in flat_views(mask, net.shapes).items():
+        v.fill(k[0] == "W")
+    return mask
+
+
+def fit_dask(net, X, y, s: Settings, options: dict) -> History:
+    """Train ``net`` on Dask collections; see :func:`chainrule.train.fit.fit`."""
+    _eng.require_dask("X")
+    if options.get("validation_split") is not None:
+        raise ConfigError(
+            "validation_split: not available with Dask data; give "
+            "validation_data=(X_val, y_val) as in-memory arrays"
+        )
+    val = options.get("validation_data")
+    val = None if val is None else net.check_data(*val)
+    with _eng.connect() as client:
+        data = DaskData(client, X, y, net)
+        if s.optimizer in ("bfgs", "lbfgs"):
+            from chainrule.train.dask_loops import fit_scipy as run
+        else:
+            from chainrule.train.dask_loops import fit_first_order as run
+        if not options.get("progress"):
+            return run(net, data, val, s)
+        from chainrule.train.progress import ProgressBar
+
+        with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+            s.callbacks.append(bar)
+            return run(net, data, val, s)

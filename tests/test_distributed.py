@@ -1,0 +1,314 @@
+"""Data-parallel training on a Dask LocalCluster of worker processes.
+
+One cluster of 2 worker processes (1 thread each, 127.0.0.1, no dashboard)
+is started for the module and scaled to 1 and 4 workers where a test needs
+it; its teardown checks that no process and no port is left behind.
+
+Oracles: the in-memory fit (the same core passes on the whole array) for
+the full-batch optimizers; the same fit on another number of workers, or
+without a killed worker, for bit-for-bit equality.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("dask.array", reason="needs the dask extra: chainrule[dask]")
+pytest.importorskip("distributed", reason="needs the dask extra: chainrule[dask]")
+pytest.importorskip("pyarrow", reason="the Parquet test needs pyarrow")
+
+import dask  # noqa: E402
+import dask.array as da  # noqa: E402
+import psutil  # noqa: E402
+from distributed import Client, LocalCluster  # noqa: E402
+
+import chainrule as cr  # noqa: E402
+from chainrule.cli.app import main  # noqa: E402
+from chainrule.errors import ChainruleError, ConfigError  # noqa: E402
+
+#: Per-worker memory limit of the module's cluster; the Parquet data set of
+#: the out-of-core test is larger than the whole cluster's. Dask's pausing
+#: and restarting of workers near the limit is off: a worker process with
+#: pandas, pyarrow and SciPy loaded already takes ~200 MB, so the test
+#: measures instead how much each worker's memory grew while training.
+MEMORY_LIMIT = 16 * 2**20
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+@pytest.fixture(scope="module")
+def client():
+    off = {f"distributed.worker.memory.{k}": False for k in MEMORY_ACTIONS}
+    with dask.config.set(off):  # also for the workers that scaling starts
+        cluster = _cluster()
+        c = Client(cluster)
+        host, port = cluster.scheduler_address.removeprefix("tcp://").split(":")
+        yield c
+    children = [
+        p for p in psutil.Process().children(recursive=True) if not _resource_tracker(p)
+    ]
+    c.close()
+    cluster.close()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, f"processes left behind: {alive}"
+    assert not _port_open(host, int(port)), "the scheduler's port is still open"
+
+
+def _resource_tracker(p) -> bool:
+    # multiprocessing's one helper process, which lives as long as pytest
+    try:
+        return "resource_tracker" in " ".join(p.cmdline())
+    except psutil.NoSuchProcess:
+        return True
+
+
+MEMORY_ACTIONS = ("target", "spill", "pause", "terminate")
+
+
+def _cluster():
+    return LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        memory_limit=MEMORY_LIMIT,
+        silence_logs=logging.CRITICAL,
+    )
+
+
+def _scale(client, n: int) -> None:
+    client.cluster.scale(n)
+    client.wait_for_workers(n, timeout=60)
+    deadline = time.monotonic() + 30
+    while len(client.scheduler_info()["workers"]) != n:
+        assert time.monotonic() < deadline, "the cluster did not scale"
+        time.sleep(0.1)
+
+
+def _data(n=1200, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4))
+    y = np.column_stack([np.sin(X[:, 0]) + X[:, 1] * X[:, 2], np.tanh(X[:, 3])])
+    return X, y
+
+
+def _fit(X, y, optimizer, **kw):
+    net = cr.Network([4, 6, 2], seed=3, loss="mse", l2=1e-3)
+    hist = net.fit(X, y, optimizer=optimizer, **kw)
+    return net.get_flat(), hist
+
+
+CASES = {
+    "gd": {"epochs": 15},
+    "lbfgs": {"epochs": 15},
+    "sgd": {"epochs": 3, "batch_size": 128, "learning_rate": 0.05},
+}
+
+
+def test_same_bits_on_1_2_and_4_workers(client):
+    X, y = _data()
+    Xd, yd = da.from_array(X, chunks=(150, 4)), da.from_array(y, chunks=(150, 2))
+    got = {}
+    for n in (2, 1, 4):
+        _scale(client, n)
+        for opt, kw in CASES.items():
+            got[opt, n] = _fit(Xd, yd, opt, **kw)
+    _scale(client, 2)
+    for opt in CASES:
+        for n in (1, 4):
+            assert np.array_equal(got[opt, n][0], got[opt, 2][0]), (opt, n)
+            assert got[opt, n][1].cost == got[opt, 2][1].cost, (opt, n)
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "lbfgs", "bfgs"])
+def test_full_batch_equals_the_in_memory_fit(client, optimizer):
+    X, y = _data(seed=1)
+    Xd, yd = da.from_array(X, chunks=(170, 4)), da.from_array(y, chunks=(170, 2))
+    theta, hist = _fit(Xd, yd, optimizer, epochs=15)
+    ref, ref_hist = _fit(X, y, optimizer, epochs=15)
+    assert np.max(np.abs(theta - ref)) <= 1e-10 * np.max(np.abs(ref))
+    np.testing.assert_allclose(hist.cost, ref_hist.cost, rtol=1e-10)
+    assert len(hist.cost) == len(ref_hist.cost) > 5
+
+
+def test_minibatches_cover_every_row_once_per_epoch():
+    from chainrule.train.dask_engine import epoch_batches
+
+    sizes = [5, 7, 3]
+    batches = list(epoch_batches(sizes, 4, True, np.random.default_rng(0)))
+    assert [sum(len(r) for _, r in b) for b in batches] == [4, 4, 4, 3]
+    seen = sorted((c, int(i)) for b in batches for c, r in b for i in r)
+    assert seen == [(c, i) for c, s in enumerate(sizes) for i in range(s)]
+    again = list(epoch_batches(sizes, 4, True, np.random.default_rng(0)))
+    assert [[(c, r.tolist()) for c, r in b] for b in again] == [
+        [(c, r.tolist()) for c, r in b] for b in batches
+    ]
+
+
+def test_chunk_sums_add_up_to_the_whole_gradient():
+    # oracle: the core's gradient of the whole array, times N (mse is a mean)
+    from chainrule.train import dask_engine as eng
+
+    X, y = _data(n=90)
+    net = cr.Network([4, 6, 2], seed=0, loss="mse")
+    spec = eng.Spec(dict(net.shapes), tuple(net.activations), "mse", "float64")
+    parts = [
+        eng.chunk_sums(net.get_flat(), X[i : i + 30], y[i : i + 30], spec)
+        for i in range(0, 90, 30)
+    ]
+    g = eng.tree_sum([p[1] for p in parts]) / 90
+    whole = net.gradients(X, y)
+    ref = np.concatenate([whole[k].ravel() for k in net.shapes])
+    np.testing.assert_allclose(g, ref, rtol=1e-12, atol=1e-15)
+    assert eng.tree_sum([p[0] for p in parts]) / 90 == pytest.approx(
+        net.cost(X, y), rel=1e-12
+    )
+
+
+def test_a_killed_worker_does_not_change_the_result(client):
+    X, y = _data(seed=2)
+    Xd, yd = da.from_array(X, chunks=(100, 4)), da.from_array(y, chunks=(100, 2))
+    ref, _ = _fit(Xd, yd, "gd", epochs=8)
+    killed = []
+
+    def kill_one(epoch, hist, net):
+        if epoch == 3:
+            pid = next(iter(client.run(os.getpid).values()))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    theta, hist = _fit(Xd, yd, "gd", epochs=8, callbacks=[kill_one])
+    assert killed and _gone(killed[0])  # the worker was killed mid-fit
+    assert np.array_equal(theta, ref)
+    assert len(hist.cost) == 8
+    client.wait_for_workers(2, timeout=60)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_checkpoint_and_resume_give_the_same_parameters(client, tmp_path):
+    X, y = _data(seed=4)
+    Xd, yd = da.from_array(X, chunks=(200, 4)), da.from_array(y, chunks=(200, 2))
+    kw = {"batch_size": 96, "learning_rate": 0.01}
+    ref, _ = _fit(Xd, yd, "adam", epochs=4, **kw)
+    path = str(tmp_path / "ckpt.safetensors")
+    _fit(Xd, yd, "adam", epochs=2, checkpoint=path, **kw)
+    theta, hist = _fit(Xd, yd, "adam", epochs=4, resume=path, **kw)
+    assert np.array_equal(theta, ref)
+    assert len(hist.cost) == 4
+
+
+def test_without_the_extra_a_dask_array_is_a_clear_error(monkeypatch):
+    X, y = _data(n=20)
+    Xd = da.from_array(X, chunks=10)
+    monkeypatch.setitem(__import__("sys").modules, "distributed", None)
+    net = cr.Network([4, 3, 2], seed=0)
+    before = net.get_flat()
+    with pytest.raises(ConfigError, match=r"chainrule\[dask\]"):
+        net.fit(Xd, y, optimizer="gd", epochs=2)
+    assert np.array_equal(net.get_flat(), before)
+
+
+def test_bad_dask_data_is_refused_before_training(client):
+    X, y = _data(n=40)
+    X[7, 1] = np.nan
+    net = cr.Network([4, 3, 2], seed=0)
+    with pytest.raises(ChainruleError, match="finite"):
+        net.fit(da.from_array(X, chunks=10), da.from_array(y, chunks=10))
+    with pytest.raises(ConfigError, match="validation_split"):
+        net.fit(da.from_array(X, chunks=10), y, validation_split=0.2)
+
+
+def _write_parquet(folder, n_files: int, rows: int) -> tuple[int, np.ndarray]:
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    cols = [f"x{i}" for i in range(15)]
+    head = []
+    for f in range(n_files):
+        A = rng.normal(size=(rows, 15))
+        df = pd.DataFrame(A, columns=cols)
+        df["y"] = np.tanh(A[:, 0]) + 0.5 * A[:, 1]
+        df.to_parquet(folder / f"part{f:03d}.parquet", compression=None)
+        head.append(df.to_numpy())
+    return rows * n_files * 16 * 8, np.vstack(head)
+
+
+def _stored_bytes(dask_worker) -> int:
+    return int(dask_worker.state.nbytes)  # the data Dask holds on this worker
+
+
+def test_out_of_core_parquet_under_a_memory_limit(client, tmp_path, capsys):
+    from chainrule.data import dask_tables
+    from chainrule.loading import load_with_metadata
+
+    nbytes, table = _write_parquet(tmp_path, 8, 50_000)
+    assert nbytes > 2 * MEMORY_LIMIT  # more than the whole cluster may hold
+    out = tmp_path / "m.safetensors"
+    # one partition per file (Dask would fuse files into 75 MB partitions)
+    with dask.config.set({"dataframe.parquet.minimum-partition-size": 1}):
+        addr = client.scheduler.address
+        code = main(["train", str(tmp_path / "*.parquet"), "--target", "y",
+                     "--layers", "4", "--optimizer", "gd", "--epochs", "1",
+                     "--scheduler", addr, "--out", str(out)])  # fmt: skip
+        _, err = capsys.readouterr()
+        assert code == 0, err
+        # the same data through the library: what Dask holds while training
+        d = dask_tables.prepare_training(
+            dask_tables.read_parquet(tmp_path / "*.parquet"), ["y"]
+        )
+        held = []
+        net = cr.Network([15, 4, 1], seed=0)
+
+        def watch(*_):
+            held.append(client.run(_stored_bytes))
+
+        net.fit(d.X, d.y, optimizer="gd", epochs=1, callbacks=[watch])
+    assert max(sum(h.values()) for h in held) < nbytes / 4  # the data are not kept
+    net, meta = load_with_metadata(str(out))
+    assert net.sizes == [15, 4, 1]
+    scale = meta["scale_inputs"]
+    # oracle: numpy's mean and std of the whole table, in memory
+    np.testing.assert_allclose(scale["offset"], table[:, :15].mean(0), rtol=1e-9)
+    np.testing.assert_allclose(scale["scale"], table[:, :15].std(0), rtol=1e-12)
+
+
+def test_an_unreachable_scheduler_is_one_line_at_the_cli(tmp_path, capsys):
+    _write_parquet(tmp_path, 1, 10)
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        code = main(["train", str(tmp_path / "part000.parquet"), "--target", "y",
+                     "--scheduler", "tcp://127.0.0.1:9", "--out",
+                     str(tmp_path / "m.safetensors")])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert code == 1  # an error of the environment, not of usage (2)
+    assert err.count("\n") == 1 and err.startswith("chainrule: error: --scheduler:")
+    assert not (tmp_path / "m.safetensors").exists()
+
+
+def test_a_dask_dataframe_trains_like_its_array(client):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    X, y = _data(n=600, seed=6)
+    frame = pd.DataFrame(X, columns=list("abcd")).assign(u=y[:, 0], v=y[:, 1])
+    ddf = dd.from_pandas(frame, npartitions=4)
+    theta, _ = _fit(ddf[list("abcd")], ddf[["u", "v"]], "lbfgs", epochs=10)
+    ref, _ = _fit(X, y, "lbfgs", epochs=10)  # oracle: the in-memory fit
+    assert np.max(np.abs(theta - ref)) <= 1e-10 * np.max(np.abs(ref))
