@@ -24,6 +24,7 @@ from chainrule.errors import (
 )
 from chainrule.explainer import Explanation, Step, explain
 from chainrule.explainer.grading import CheckItem, CheckReport, check
+from chainrule.explainer.symbolic import Derivation, derive
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.network import Network
 from chainrule.persist.model import load
@@ -37,6 +38,7 @@ __all__ = [
     "CheckReport",
     "ConfigError",
     "DataFileError",
+    "Derivation",
     "DivergenceError",
     "Explanation",
     "GradCheck",
@@ -52,6 +54,7 @@ __all__ = [
     "__version__",
     "check",
     "datasets",
+    "derive",
     "explain",
     "gradcheck",
     "load",
