@@ -19,6 +19,7 @@ try:  # Typer >= 0.29 vendors Click
 except ImportError:  # pragma: no cover - Typer with Click as a dependency
     from click.exceptions import ClickException, NoArgsIsHelpError
 
+from chainrule.cli import check as _check
 from chainrule.cli import derive as _derive
 from chainrule.cli import gradcheck as _gradcheck
 from chainrule.cli import info as _info
@@ -68,6 +69,7 @@ def _one_line(text: str) -> str:
 
 app.command("explain")(explain_command)
 app.command("derive", epilog=_derive.EPILOG)(_derive.derive)
+app.command("check", epilog=_check.EPILOG)(_check.check)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,6 +39,25 @@ def _choose(problem: Path | None, example: str | None):
     )
 
 
+def _quiz(chosen, notation, blank: str | None, answers: Path | None, seed):
+    """The explanation, drawn from ``seed``, its key written, ``blank`` hidden."""
+    from chainrule.explainer import quiz
+
+    names = None if blank is None else [n.strip() for n in blank.split(",")]
+    if seed is not None:
+        chosen = quiz.draw_problem(chosen, seed)
+    explanation = chosen.explain(notation)
+    if names is not None:
+        blanked = quiz.blank(explanation, names)  # checks the names first
+    if answers is not None:
+        from chainrule.persist.model import atomic_write_bytes
+
+        key = quiz.key_toml(explanation, names)
+        atomic_write_bytes(answers, key.encode("utf-8"))
+        typer.echo(f"wrote {answers}", err=True)
+    return explanation if names is None else blanked
+
+
 def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | None:
     """The rendering as text, or ``None`` after printing it in colour."""
     if fmt == "text" and to_terminal:
@@ -77,11 +96,24 @@ def explain_command(
     precision: Annotated[
         int, typer.Option("--precision", help="Significant digits of every number.")
     ] = 6,
+    blank: Annotated[
+        str | None,
+        typer.Option(help="Hide these values (a quiz): dJdW1,delta2."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(help="Write the answer key (TOML) of --blank (or every step)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Draw a student's own weights and data from this seed."),
+    ] = None,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
     Examples: chainrule explain --example seed004;
-    chainrule explain problem.toml --format markdown --out derivation.md
+    chainrule explain problem.toml --format markdown --out derivation.md;
+    chainrule explain -e seed004 --seed 7 --blank dJdW1 --answers key.toml
     """
     if list_:
         for name, title in list_examples().items():
@@ -92,9 +124,12 @@ def explain_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    if out is not None and not out.parent.is_dir():
-        raise DataFileError(f"--out: the folder {str(out.parent)!r} does not exist")
-    explanation = _choose(problem, example).explain(notation)
+    for option, path in (("--out", out), ("--answers", answers)):
+        if path is not None and not path.parent.is_dir():
+            raise DataFileError(
+                f"{option}: the folder {str(path.parent)!r} does not exist"
+            )
+    explanation = _quiz(_choose(problem, example), notation, blank, answers, seed)
     terminal = out is None and sys.stdout.isatty()
     text = _render(explanation, format, precision, terminal)
     if text is None:

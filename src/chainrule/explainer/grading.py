@@ -215,7 +215,7 @@ def key_values(key: object) -> tuple[dict[str, object], dict[str, str]]:
     return values, {k: k for k in values}
 
 
-def _aliases(names: list[str]) -> dict[str, str]:
+def aliases_of(names: list[str]) -> dict[str, str]:
     """Bracket-notation names (``"g[1W]"``) of the Welch keys present."""
     layers = [int(k[1:]) for k in names if k[:1] == "W" and k[1:].isdigit()]
     L = max(layers, default=0)
@@ -227,7 +227,8 @@ def _aliases(names: list[str]) -> dict[str, str]:
     return out
 
 
-def _resolve(name: object, values: dict, aliases: dict) -> str:
+def resolve_quantity(name: object, values: dict, aliases: dict) -> str:
+    """The Welch key an answer names, or an error that suggests one."""
     if not isinstance(name, str):
         raise InvalidTypeError(
             f"answers: expected quantity names as strings, got {name!r}"
@@ -387,8 +388,8 @@ def check(
     if not answers:
         raise InvalidValueError("answers: expected at least one answer, got none")
     values, names = key_values(key)
-    aliases = _aliases(list(values))
-    symbols = [_resolve(k, values, aliases) for k in answers]
+    aliases = aliases_of(list(values))
+    symbols = [resolve_quantity(k, values, aliases) for k in answers]
     items = [
         grade_one(s, names[s], values[s], a, rtol, atol)
         for s, a in zip(symbols, answers.values(), strict=True)
