@@ -51,7 +51,7 @@ def test_dJdW2_is_sympys_derivative_exactly(d231):
 def test_element_level_is_the_tutorial_sum():
     # seed 000 question 13: ∂J/∂W⁽²⁾ᵢ₁ = Σₙ a⁽²⁾ₙᵢ δ⁽³⁾ₙ₁ over the 3 examples
     d = cr.derive([2, 3, 1], examples=3)
-    q = d._built.q
+    q = d.built.q
     expected = sum(q["a2"][n, 1] * q["delta3"][n, 0] for n in range(3))
     assert sympy.expand(d["dJdW2"].local[1, 0] - expected) == 0
     assert d.pretty(d["dJdW2"].local[0, 0]) == (
@@ -68,7 +68,7 @@ def test_checks_are_recorded_and_would_fail(d231):
     step = d231["dJdW1"]
     kinds = [c.kind for c in step.checks]
     assert kinds == ["matrix", "chain", "end to end"]
-    built = d231._built
+    built = d231.built
     right = built.local["dJdW1"]
     try:  # spoil the formula: the checks must notice
         built.local["dJdW1"] = right.T.T * 2
@@ -84,9 +84,11 @@ def test_checks_are_recorded_and_would_fail(d231):
 def test_relu_is_piecewise_with_zero_slope_at_zero():
     d = cr.derive([1, 1, 1], activation="relu", loss="mse")
     f = d.expr["a2"][0, 0]
-    assert f.has(sympy.Piecewise)
+    assert f.has(sympy.Heaviside)
+    x, w = d.symbols["X"][0, 0], d.symbols["W1"][0, 0]
+    assert f.subs({x: 2, w: -1}) == 0 and f.subs({x: 2, w: 3}) == 6
     fp = d["fprime2"].local[0, 0]
-    z = d._built.q["z2"][0, 0]
+    z = d.built.q["z2"][0, 0]
     assert fp.subs(z, 0) == 0 and fp.subs(z, 1) == 1
 
 
@@ -150,12 +152,14 @@ def test_json(d231):
     assert [c["kind"] for c in step["checks"]] == ["matrix", "chain", "end to end"]
 
 
-def test_latex_compiles(tmp_path, d231):
+def test_latex_compiles_without_overfull_boxes(tmp_path):
     import shutil
 
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed")
-    (tmp_path / "d.tex").write_text(d231.to_latex(), encoding="utf-8")
+    # 3 examples × 2 outputs: J is a sum of 6 squares, broken over two lines
+    d = cr.derive([2, 4, 2], activation="tanh", bias=True, examples=3)
+    (tmp_path / "d.tex").write_text(d.to_latex(), encoding="utf-8")
     run = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
         cwd=tmp_path,
@@ -163,6 +167,8 @@ def test_latex_compiles(tmp_path, d231):
         text=True,
     )
     assert run.returncode == 0, run.stdout[-2000:]
+    log = (tmp_path / "d.log").read_text(encoding="utf-8", errors="replace")
+    assert "Overfull" not in log
 
 
 def test_cli(capsys, tmp_path, d231):

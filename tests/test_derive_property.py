@@ -78,7 +78,7 @@ def test_gradients_are_sympys_derivative_of_J(kwargs, seed):
         for name, m in d.symbols.items():
             for s in m:
                 lo = 1 if name == "y" else -15
-                memo[s] = mpmath.mpf(rnd.randint(lo, 9)) / 10
+                memo[s] = mpmath.mpf(rnd.randint(lo * 10**5, 9 * 10**5)) / 10**6
         for l in range(1, len(kwargs["sizes"])):
             for key in (f"W{l}", f"b{l}"):
                 if key not in d.symbols:

@@ -88,10 +88,13 @@ class Derivation:
     network : dict
         ``sizes``, ``activation`` (one per layer), ``loss``, ``bias``, ``examples``.
     title : str
+    built : chainrule.explainer.symbolic_build.Network
+        Everything built: the quantity symbols ``built.q`` (``a⁽²⁾₁₁`` ...),
+        the element formulas ``built.local`` and the spelling of each symbol.
     """
 
     def __init__(self, built, steps: list[SymStep], title: str) -> None:
-        self._built = built
+        self.built = built
         self.symbols = dict(built.symbols)
         self.expr = {k: (v[0] if k == "J" else v) for k, v in built.base.items()}
         self.expr.update(self.symbols)
@@ -129,7 +132,7 @@ class Derivation:
         """``expr`` with the derivation's spelling of its symbols."""
         from chainrule.explainer.symbolic_render import show
 
-        return show(self._built.pretty, expr, latex)
+        return show(self.built.pretty, expr, latex)
 
     def evaluate(self, net: Network, X: object, y: object) -> dict[str, object]:
         """Every expression with ``net``'s parameters and the data substituted.
@@ -236,7 +239,7 @@ def derive(
         Units per layer, inputs first: at most 4 a layer and 3 weight layers.
     activation : str or list of str, default "sigmoid"
         ``"sigmoid"``, ``"tanh"``, ``"identity"``, ``"relu"`` (a
-        ``sympy.Piecewise`` with ``f′(0) = 0``, as the numeric code); one name
+        ``t·Heaviside(t, 0)``, so ``f′(0) = 0`` as the numeric code); one name
         or one per weight layer.
     output_activation : str, optional
         The last layer's activation, e.g. ``"softmax"``.

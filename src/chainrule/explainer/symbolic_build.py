@@ -10,8 +10,8 @@ Each quantity has two forms:
   base form, so that it is written in the base symbols only.
 
 The formulas are those of :mod:`chainrule.core` (the same costs, with
-``mse = Σ(y − ŷ)²/(2N)``; ReLU's ``f′(0) = 0``), written with SymPy. This
-module imports SymPy; ``import chainrule`` does not import it.
+``mse = Σ(y − ŷ)²/(2N)``; ReLU ``t·H(t)`` with ``f′(0) = H(0) = 0``), written
+with SymPy. This module imports SymPy; ``import chainrule`` does not import it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ def f_sym(name: str, t: sp.Expr) -> sp.Expr:
         return sp.tanh(t)
     if name == "identity":
         return t
-    return sp.Piecewise((t, t > 0), (0, True))  # relu: max(0, t)
+    # relu: max(0, t) = t H(t); H(0) = 0. (A Piecewise is folded and its
+    # conditions simplified each time an argument is substituted: minutes.)
+    return t * sp.Heaviside(t, 0)
 
 
 def f_prime_sym(name: str, t: sp.Expr) -> sp.Expr:
@@ -47,7 +49,7 @@ def f_prime_sym(name: str, t: sp.Expr) -> sp.Expr:
         return 1 - sp.tanh(t) ** 2
     if name == "identity":
         return sp.Integer(1)
-    return sp.Piecewise((1, t > 0), (0, True))  # relu: f′(0) = 0, as relu_prime
+    return sp.Heaviside(t, 0)  # relu: f′(0) = H(0) = 0, as relu_prime
 
 
 def softmax_row(z: list[sp.Expr]) -> list[sp.Expr]:

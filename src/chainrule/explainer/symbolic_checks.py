@@ -79,12 +79,18 @@ def chain_linear(net: Network, key: str, wrt: sp.Matrix, z_key: str, d_key: str)
 
 
 def fprime_check(act: str) -> SymCheck:
-    t = sp.Symbol("t", real=True)
-    ok = sp.simplify(sp.diff(f_sym(act, t), t) - f_prime_sym(act, t)) == 0
+    """f′ is SymPy's derivative of f, for t < 0 and t > 0 (and any real t when
+    f is smooth); ReLU has no derivative at 0, where f′(0) = 0 by convention."""
+    signs = [{"real": True}, {"positive": True}, {"negative": True}]
+    ok = True
+    for assume in signs[1:] if act == "relu" else signs:
+        t = sp.Symbol("t", **assume)
+        ok = ok and sp.simplify(sp.diff(f_sym(act, t), t) - f_prime_sym(act, t)) == 0
+    where = "for t < 0 and t > 0; f′(0) = 0 by convention" if act == "relu" else ""
     return SymCheck(
         "chain",
         f"f′ is the derivative of f = {act}",
-        "sympy.simplify(sympy.diff(f(t), t) − f′(t)) = 0",
+        f"sympy.simplify(sympy.diff(f(t), t) − f′(t)) = 0 {where}".strip(),
         bool(ok),
     )
 
@@ -168,9 +174,11 @@ def end_to_end(net: Network, key: str, wrt: sp.Matrix, seed: int = 0) -> SymChec
 def _draw(rng: random.Random, name: str):
     import mpmath
 
+    # fine rationals: a pre-activation is exactly 0 (where ReLU has no
+    # derivative) with negligible probability
     if name.startswith("y"):  # targets in (0, 1): valid for every cost
-        return mpmath.mpf(rng.randint(1, 9)) / 10
-    return mpmath.mpf(rng.randint(-20, 20)) / 10
+        return mpmath.mpf(rng.randint(1, 999)) / 1000
+    return mpmath.mpf(rng.randint(-2 * 10**6, 2 * 10**6)) / 10**6
 
 
 def numeric(expr: sp.Expr, memo: dict):
@@ -195,6 +203,12 @@ def numeric(expr: sp.Expr, memo: dict):
     return v
 
 
+def _dirac(x, *_):
+    if x == 0:
+        raise ArithmeticError("DiracDelta at 0: draw another point")
+    return 0
+
+
 def _apply(expr: sp.Expr, args: list):
     import mpmath
 
@@ -210,6 +224,8 @@ def _apply(expr: sp.Expr, args: list):
         sp.exp: mpmath.exp,
         sp.log: mpmath.log,
         sp.tanh: mpmath.tanh,
+        sp.Heaviside: lambda x, h0=0: h0 if x == 0 else (1 if x > 0 else 0),
+        sp.DiracDelta: _dirac,
         sp.StrictGreaterThan: lambda a, b: a > b,
         sp.GreaterThan: lambda a, b: a >= b,
         sp.StrictLessThan: lambda a, b: a < b,

@@ -43,7 +43,7 @@ def show(pretty: dict, expr, latex: bool = False) -> str:
 
 def _entries(d, step, latex: bool) -> list[tuple[str, str, str]]:
     """``(lhs, element formula, base form or "")`` for every entry."""
-    built = d._built
+    built = d.built
     out = []
     for e in range(len(step.local)):
         if step.symbol == "J":
@@ -155,6 +155,21 @@ def tex_text(text: str) -> str:
     return "".join(_TEX_TEXT.get(ch, ch) for ch in text)
 
 
+def _tex_broken(d, expr, per_line: int = 4) -> str:
+    """LaTeX of ``expr``; a long sum is broken after every ``per_line`` terms."""
+    terms = expr.as_ordered_terms() if isinstance(expr, sp.Add) else [expr]
+    if len(terms) <= per_line:
+        return d.pretty(expr, latex=True)
+    out = ""
+    for i, term in enumerate(terms):
+        tex = d.pretty(term, latex=True)
+        sep = "" if i == 0 else (" " if tex.startswith("-") else " + ")
+        if i and i % per_line == 0:
+            sep = r" \\ &\quad " + sep.strip()
+        out += sep + tex
+    return out
+
+
 def _tex_items(s) -> list[str]:
     items = [f"{_mark(c.ok)} {c.statement} ({c.method})" for c in s.checks]
     items += [s.note] if s.note else []
@@ -188,7 +203,10 @@ def to_latex(d) -> str:
                 f"shape {tex_text(_shape(s.shape))}.",
             ]
             out.append(r"\begin{align*}")
-            rows = [f"{lhs} &= {rhs}" for lhs, rhs, _ in _entries(d, s, True)]
+            rows = [
+                f"{lhs} &= {_tex_broken(d, expr)}"
+                for (lhs, _, _), expr in zip(_entries(d, s, True), s.local, strict=True)
+            ]
             out += [r" \\ ".join(rows), r"\end{align*}"]
             out += _tex_items(s)
     out.append(r"\end{document}")
@@ -247,7 +265,7 @@ def _html_step(d, s, convert) -> list[str]:
 
 
 def to_json(d) -> str:
-    pretty = d._built.pretty
+    pretty = d.built.pretty
     steps = []
     for s in d.steps:
         shape = (1, 1) if s.symbol == "J" else s.shape
