@@ -334,10 +334,13 @@ def check(
 
     Parameters
     ----------
-    key : Explanation or mapping of str to array_like
+    key : Explanation, Derivation or mapping of str to array_like
         The derivation whose values are right: :func:`chainrule.explain`'s
         result, a :class:`~chainrule.Trace`, or a mapping such as the
-        ``[answers]`` table of a key file.
+        ``[answers]`` table of a key file. With a :func:`chainrule.derive`
+        result, the answers are expressions, judged by equivalence
+        (:mod:`chainrule.explainer.symbolic_grade`); the tolerances do not
+        apply.
     answers : mapping of str to array_like
         The student's values by quantity name, as the trace names them
         (``"z2"``, ``"a2"``, ``"yHat"``, ``"J"``, ``"delta3"``, ``"dJdW2"``,
@@ -387,6 +390,11 @@ def check(
         )
     if not answers:
         raise InvalidValueError("answers: expected at least one answer, got none")
+    if type(key).__name__ == "Derivation" and hasattr(key, "built"):
+        # symbolic answers: imported here, as SymPy is only needed for them
+        from chainrule.explainer.symbolic_grade import grade_symbolic
+
+        return grade_symbolic(key, answers)
     values, names = key_values(key)
     aliases = aliases_of(list(values))
     symbols = [resolve_quantity(k, values, aliases) for k in answers]
