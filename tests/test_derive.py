@@ -196,3 +196,9 @@ def test_cli(capsys, tmp_path, d231):
     assert main(["derive", "--sizes", "5,1"]) == 2
     assert "at most 4 units" in capsys.readouterr().err
     assert main(["derive", "--sizes", "2", "-f", "text"]) == 2
+
+
+@pytest.mark.parametrize("command", ["derive", "check"])
+def test_help_shows_an_example(capsys, command):
+    assert main([command, "--help"]) == 0
+    assert "Example: chainrule" in capsys.readouterr().out
