@@ -173,3 +173,28 @@ def test_report_json_and_text(seed004):
     text = rep.to_text()
     assert "✓ ∂J/∂W⁽¹⁾" in text and "✗ J" in text
     assert "score: 1/2 = 50%" in text
+
+
+def test_symbolic_answers_against_a_derivation():
+    pytest.importorskip("sympy")
+    d = cr.derive([2, 3, 1], examples=1)
+    rep = cr.check(
+        d,
+        {
+            "dJdW2": ["a2_11*delta3_11", "delta3_11*a2_12", "a2_13*delta3_11"],
+            "z2": [
+                [
+                    "x_11*w1_11 + x_12*w1_21",
+                    "x_11*w1_12 + x_12*w1_22",
+                    "x_11*w1_13 + x_12*w1_23",
+                ]
+            ],
+            "delta3": "(y_11 - yHat_11) * fprime3_11",
+            "dJdW1": "x_11",
+            "J": "(y_11 - yHat_11)**2 / 2",
+        },
+    )
+    verdicts = [i.verdict for i in rep.items]
+    assert verdicts == ["transposed", "right", "wrong sign", "wrong shape", "right"]
+    assert not cr.check(d, {"J": "(y_11 - yHat_11)**2"}).ok
+    assert cr.check(d, {"J": "nonsense_symbol"}).items[0].verdict == "not numbers"

@@ -24,6 +24,7 @@ from chainrule.errors import (
 )
 from chainrule.explainer import Explanation, Step, explain
 from chainrule.explainer.grading import CheckItem, CheckReport, check
+from chainrule.explainer.symbolic import Derivation, derive
 from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.loading import load
@@ -40,6 +41,7 @@ __all__ = [
     "CheckReport",
     "ConfigError",
     "DataFileError",
+    "Derivation",
     "DivergenceError",
     "Explanation",
     "GradCheck",
@@ -56,6 +58,7 @@ __all__ = [
     "__version__",
     "check",
     "datasets",
+    "derive",
     "explain",
     "gradcheck",
     "load",

@@ -22,6 +22,8 @@ try:  # Typer >= 0.29 vendors Click
 except ImportError:  # pragma: no cover - Typer with Click as a dependency
     from click.exceptions import ClickException, NoArgsIsHelpError
 
+from chainrule.cli import check as _check
+from chainrule.cli import derive as _derive
 from chainrule.cli import gradcheck as _gradcheck
 from chainrule.cli import info as _info
 from chainrule.cli import playground as _playground
@@ -90,6 +92,8 @@ app.command(epilog=_playground.EPILOG)(_playground.playground)
 app.command("worksheet", epilog=_worksheet.EPILOG)(
     _pipe_safe(_worksheet.worksheet_command)
 )
+app.command("derive", epilog=_derive.EPILOG)(_pipe_safe(_derive.derive))
+app.command("check", epilog=_check.EPILOG)(_pipe_safe(_check.check))
 
 
 def main(argv: list[str] | None = None) -> int:

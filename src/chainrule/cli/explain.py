@@ -92,6 +92,25 @@ def _chain_or_vary(p, explanation, chain, vary_, fmt: str, k: int | None) -> str
     return json.dumps(v.to_dict(), indent=1) + "\n" if fmt == "json" else v.to_text()
 
 
+def _quiz(chosen, notation, settings: dict, blank: str | None, answers, seed):
+    """The explanation, drawn from ``seed``, its key written, ``blank`` hidden."""
+    from chainrule.explainer import quiz
+
+    names = None if blank is None else [n.strip() for n in blank.split(",")]
+    if seed is not None:
+        chosen = quiz.draw_problem(chosen, seed)
+    explanation = chosen.explain(notation, **settings)
+    if names is not None:
+        blanked = quiz.blank(explanation, names)  # checks the names first
+    if answers is not None:
+        from chainrule.persist.atomic import atomic_write_bytes
+
+        key = quiz.key_toml(explanation, names)
+        atomic_write_bytes(answers, key.encode("utf-8"))
+        typer.echo(f"wrote {answers}", err=True)
+    return explanation if names is None else blanked
+
+
 def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | None:
     """The rendering as text, or ``None`` after printing it in colour."""
     if fmt == "text" and to_terminal:
@@ -177,6 +196,18 @@ def explain_command(
             "--uphill", help="Allow a negative learning rate: step up the gradient."
         ),
     ] = False,
+    blank: Annotated[
+        str | None,
+        typer.Option(help="Hide these values (a quiz): dJdW1,delta2."),
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(help="Write the answer key (TOML) of --blank (or every step)."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Draw a student's own weights and data from this seed."),
+    ] = None,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
@@ -186,6 +217,7 @@ def explain_command(
     chainrule explain -e seed001 --convention column --vary "W3[0,0]=1,2,-1";
     chainrule explain -e seed000-q15 --level element;
     chainrule explain -e tutorial-part4 --learning-rate -3 --uphill
+    chainrule explain -e seed004 --seed 7 --blank dJdW1 --answers key.toml
     """
     if list_:
         for name, title in list_examples().items():
@@ -196,22 +228,32 @@ def explain_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    check_outputs({"--out": out}, {"PROBLEM": problem})
+    check_outputs({"--out": out, "--answers": answers}, {"PROBLEM": problem})
     if chain is not None and vary_ is not None:
         raise ConfigError("give either --chain or --vary, not both")
+    quiz_given = [
+        f
+        for f, v in (("--blank", blank), ("--answers", answers), ("--seed", seed))
+        if v is not None
+    ]
+    if quiz_given and (chain is not None or vary_ is not None):
+        raise ConfigError(
+            f"{quiz_given[0]}: makes a quiz of the derivation; not with "
+            "--chain or --vary"
+        )
     if vary_ is not None:
         parse_vary(vary_)  # say no before any work
     p = _choose(problem, example)
-    explanation = p.explain(
-        notation,
-        convention=convention,
-        update_biases=False if freeze_biases else None,
-        example_index=example_index,
-        learning_rate=learning_rate,
-        level=level,
-        steps=steps,
-        uphill=uphill,
-    )
+    settings = {
+        "convention": convention,
+        "update_biases": False if freeze_biases else None,
+        "example_index": example_index,
+        "learning_rate": learning_rate,
+        "level": level,
+        "steps": steps,
+        "uphill": uphill,
+    }
+    explanation = _quiz(p, notation, settings, blank, answers, seed)
     if chain is not None or vary_ is not None:
         text = _chain_or_vary(p, explanation, chain, vary_, format, example_index)
     else:

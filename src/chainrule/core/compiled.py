@@ -210,9 +210,10 @@ def fit_gd(theta, X, y, sizes, acts, offs, loss, l2, lrs, costs, work, grad, pre
         _forward(theta, X, sizes, acts, offs, work)
         J = _total_cost(theta, y, sizes, acts, offs, loss, l2, work)
         m, top = y.shape[0], acts.size - 1
-        z = _block(work, 0, m * offs[2, top], m, sizes[top + 1]).ravel()
-        if not math.isfinite(pairwise_sum(z, 0, z.size)):
-            J = math.inf  # an overflowed output z: divergence, as the NumPy loop
+        for i in range(m * (offs[2, top] + sizes[top + 1])):  # every layer's z
+            if not math.isfinite(work[0, i]):
+                J = math.inf  # an overflowed z: divergence, as the NumPy loop
+                break
         costs[e] = J
         if not (math.isfinite(J) and math.isfinite(total)):
             theta[:] = prev

@@ -39,7 +39,10 @@ def check_precision(precision: object) -> int:
 
 
 def num(x: float, precision: int) -> str:
-    """``x`` with ``precision`` significant digits, no ``-0``."""
+    """``x`` with ``precision`` significant digits, no ``-0``; NaN, a value
+    hidden for a quiz (:func:`chainrule.explainer.quiz.blank`), is ``?``."""
+    if np.isnan(x):
+        return "?"
     s = f"{float(x):.{precision}g}"
     return "0" if s in ("-0", "0") else s
 

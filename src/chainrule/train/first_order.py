@@ -88,16 +88,19 @@ class Batches:
 
 
 def _cost(net, params, ws, X, y, w=None) -> float:
-    """``J`` after a step; ``inf`` when the output's ``z`` overflowed.
+    _, cache = forward(params, X, net.activations, out=ws)
+    return total_cost(params, cache, y, net.activations, net.loss, net.l2, w)
+
+
+def overflowed(cache, n_layers: int) -> bool:
+    """Whether some layer's ``z`` is not finite.
 
     An overflowed ``z`` can still give a finite cost (ReLU maps −inf to 0),
     and which infinities a product yields near overflow depends on the order
-    of its sums: counting it as divergence keeps every path's verdict equal.
+    of its sums: counting it as divergence keeps every path's verdict equal
+    (the compiled path checks the same).
     """
-    _, cache = forward(params, X, net.activations, out=ws)
-    if not math.isfinite(np.add.reduce(cache[f"z{len(net.activations) + 1}"], None)):
-        return math.inf
-    return total_cost(params, cache, y, net.activations, net.loss, net.l2, w)
+    return not all(np.isfinite(cache[f"z{l}"]).all() for l in range(2, n_layers + 2))
 
 
 def own_params(net, st: State) -> dict[str, Array]:
@@ -141,6 +144,8 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -
             ws.grads[k].fill(0)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
         _, st.cache = forward(params, X, acts, out=ws)
+        if overflowed(st.cache, len(acts)):
+            return math.inf
         return total_cost(params, st.cache, y, acts, loss, l2, w)
     total = 0.0
     for Xb, yb, *wb in batches(st.rng):
