@@ -14,6 +14,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table as RichTable
 
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
@@ -72,6 +73,51 @@ def parse_layers(text: str) -> list[int]:
             f"--layers: expected hidden layer sizes like 16,8 (or 'none'), got {text!r}"
         )
     return sizes
+
+
+def names_option(flag: str, text: str | None) -> list[str] | None:
+    """``--inputs a,b`` as ``["a", "b"]``; ``None`` when not given."""
+    if text is None:
+        return None
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise InvalidValueError(f"{flag}: expected column names like a,b, got {text!r}")
+    return names
+
+
+def sep_option(text: str | None) -> str | None:
+    """``--sep``: one character; ``tab`` or ``\\t`` for a tab."""
+    if text is None:
+        return None
+    sep = "\t" if text.lower() in ("tab", "\\t", "\t") else text
+    if len(sep) != 1 or sep in "\"\r\n":
+        raise InvalidValueError(
+            f"--sep: expected one character such as ',' ';' '|' or 'tab', got {text!r}"
+        )
+    return sep
+
+
+def print_metrics(con, metrics: dict, meta: dict, caption: str | None = None) -> None:
+    """Metrics by part (train, validation...) and a confusion matrix, as tables."""
+    table = RichTable(title="Metrics", caption=caption)
+    table.add_column("metric")
+    for part in metrics:
+        table.add_column(part, justify="right")
+    first = next(iter(metrics.values()))
+    for name in first:
+        if name != "confusion":
+            table.add_row(name, *(fmt(metrics[p].get(name)) for p in metrics))
+    con.print(table)
+    classes = meta.get("classes")
+    if classes and "confusion" in first:
+        part = list(metrics)[-1]
+        cm = RichTable(title=f"Confusion matrix ({part}; rows true, columns predicted)")
+        cm.add_column("")
+        for label in classes:
+            cm.add_column(label, justify="right")
+        for label, row in zip(classes, metrics[part]["confusion"], strict=True):
+            cm.add_row(label, *(str(v) for v in row))
+        con.print(cm)
 
 
 def check_paths(
@@ -159,9 +205,17 @@ def say(text: str) -> None:
     print(f"chainrule: {text}", file=sys.stderr)
 
 
-def model_and_data(model: Path, data: Path, targets: list[str] | None, with_y: bool):
+def model_and_data(
+    model: Path,
+    data: Path,
+    targets: list[str] | None,
+    with_y: bool,
+    sep: str | None = None,
+    encoding: str | None = None,
+):
+    """The network, its metadata, the table and its arrays, for a command."""
     net, meta = load_with_metadata(model)
-    table = load_table(data)
+    table = load_table(data, sep=sep, encoding=encoding)
     if "inputs" not in meta:
         meta = tabular.plain_metadata(table, targets or [], net.n_outputs)
     elif targets is not None and table.expand(targets) != meta["targets"]:

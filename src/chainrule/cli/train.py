@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table as RichTable
 
 import chainrule as cr
 from chainrule.cli.common import (
     ExitCode,
+    print_metrics,
     check_paths,
     check_saveable,
     console,
     fmt,
     interrupted_path,
+    names_option,
     parse_layers,
     save_model,
     say,
+    sep_option,
 )
 from chainrule.data import prepare as tabular
+from chainrule.data.encoding import id_like
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.train.optimizers import check_name
@@ -54,7 +57,7 @@ class TrainOptions:
     learning_rate: float | None
     l2: float
     seed: int
-    validation_split: float
+    validation_split: float | None
     early_stopping: bool
     patience: int
     scale_inputs: str
@@ -65,6 +68,13 @@ class TrainOptions:
     checkpoint: Path | None = None
     checkpoint_every: int = 1
     resume: bool = False
+    inputs: list[str] | None = None
+    drop: list[str] = field(default_factory=list)
+    id: str | None = None
+    missing: str = "impute"
+    regress: bool = False
+    sep: str | None = None
+    encoding: str | None = None
 
 
 def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
@@ -97,6 +107,10 @@ def _check_options(opts: TrainOptions) -> None:
                     f"{flag}: applies to the first-order optimizers {FIRST_ORDER}, "
                     f"not to --optimizer {name}"
                 )
+    if opts.missing not in ("impute", "error"):
+        raise InvalidValueError(
+            f"--missing: expected impute or error, got {opts.missing!r}"
+        )
     if opts.early_stopping and opts.validation_split == 0:
         raise ConfigError("--early-stopping: needs --validation-split above 0")
     if opts.resume and opts.checkpoint is None:
@@ -124,20 +138,27 @@ def _fit(net: cr.Network, opts: TrainOptions, train, val):
 def run_train(opts: TrainOptions) -> cr.Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
-    table = load_table(opts.data)
+    table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
+    split = _split(opts, table.n_rows)
     d = tabular.prepare_training(
-        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
-    )
-    tr, va = tabular.split_rows(table.n_rows, opts.validation_split, opts.seed)
+        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
+        regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
+        missing=opts.missing, validation_split=split, seed=opts.seed,
+    )  # fmt: skip
+    tr, va = d.train_rows, d.val_rows
+    opts = replace(opts, validation_split=split, batch_size=_batch(opts, len(tr)))
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
     meta = tabular.data_metadata(d)
     check_saveable(net, meta)  # what the final save would refuse, before training
     con = console()
-    kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
+    con.print(f"target {', '.join(d.targets)}: {d.problem}")
+    _tell(opts, table, d)
     con.print(
-        f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
-        f"({kind}); network {net.sizes}, {net.n_params} parameters"
+        f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
+        f"validate); {len(d.inputs)} inputs from {len(d.columns or [])} columns; "
+        f"network {net.sizes}, {net.n_params} parameters"
+        + (f"; minibatches of {opts.batch_size}" if opts.batch_size else "")
     )
     hist = _fit(net, opts, train, val)
     metrics = _metrics(net, meta, train, val)
@@ -146,7 +167,7 @@ def run_train(opts: TrainOptions) -> cr.Network:
     if hist.interrupted:
         _save_interrupted(net, opts, meta, hist)
     save_model(net, opts.out, meta)
-    con.print(_metrics_table(metrics, hist))
+    print_metrics(con, metrics, meta, hist.message)
     con.print(f"Model written to {opts.out}")
     if opts.plot is not None:
         from chainrule.plot import cost_curve
@@ -154,6 +175,47 @@ def run_train(opts: TrainOptions) -> cr.Network:
         cost_curve(hist, path=opts.plot)
         con.print(f"Cost curve written to {opts.plot}")
     return net
+
+
+#: From this many training rows, first-order optimizers take minibatches.
+LARGE = 10_000
+#: Rows held out by default, from :data:`SMALL` rows on.
+DEFAULT_SPLIT, SMALL = 0.2, 10
+
+
+def _split(opts: TrainOptions, n: int) -> float:
+    if opts.validation_split is not None:
+        return opts.validation_split
+    if n < SMALL:
+        say(f"{n} rows: none held out for validation (from {SMALL} rows, 20 % are)")
+        return 0.0
+    return DEFAULT_SPLIT
+
+
+def _batch(opts: TrainOptions, n_train: int) -> int | None:
+    """scikit-learn's ``batch_size=min(200, n)`` for first-order optimizers on
+    large tables; full batches below :data:`LARGE` rows."""
+    if opts.batch_size is not None or opts.optimizer not in FIRST_ORDER:
+        return opts.batch_size
+    return 200 if n_train >= LARGE else None
+
+
+def _tell(opts: TrainOptions, table, d: tabular.Prepared) -> None:
+    """Warnings on stderr: skipped rows, columns that look like IDs, fills."""
+    if table.skipped:
+        say(
+            f"warning: {table.skipped} empty rows skipped (every cell empty); "
+            "row numbers in messages do not count them"
+        )
+    for name in id_like(table, [c["name"] for c in d.columns or []]):
+        say(
+            f"warning: column {name!r} looks like an index or identifier (a "
+            f"different value in every row); leave it out with --drop {name}, "
+            f"or keep it beside predictions with --id {name}"
+        )
+    for name, r in d.report.items():
+        if r.missing:
+            say(f"column {name!r}: {r.missing} missing cells filled from the training rows")
 
 
 def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
@@ -182,36 +244,22 @@ def _metrics(net, meta, train, val) -> dict:
         if part is None:
             continue
         X, y = part
-        label, value = tabular.score(net.forward(X), y, meta)
-        out[name] = {
-            "cost": net.cost(X, y),
-            label: None if math.isnan(value) else value,
-        }
+        out[name] = {"cost": net.cost(X, y), **tabular.evaluate(net.forward(X), y, meta)}
     return out
-
-
-def _metrics_table(metrics: dict, hist) -> RichTable:
-    table = RichTable(title="Final metrics", caption=hist.message)
-    table.add_column("metric")
-    for part in metrics:
-        table.add_column(part, justify="right")
-    names = list(metrics["train"])
-    for name in names:
-        row = [metrics[p].get(name) for p in metrics]
-        table.add_row(f"{name}", *(fmt(v) for v in row))
-    return table
 
 
 def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
     record = {
         k: (str(v) if isinstance(v, Path) else v)
         for k, v in asdict(opts).items()
-        if k not in ("out", "plot")
+        if k not in ("out", "plot", "data")
     }
     record.update(
+        data=str(opts.data),
         rows=n_rows,
         validation_rows=n_val,
         iterations=hist.epochs,
+        best_epoch=getattr(hist, "best_epoch", None),
         message=hist.message,
         final_cost=hist.cost[-1] if hist.cost else None,
         final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
@@ -247,8 +295,12 @@ def train(
     l2: Annotated[float, typer.Option(help="L2 penalty λ.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of weights and shuffles.")] = 0,
     validation_split: Annotated[
-        float, typer.Option(help="Fraction of rows held out for validation.")
-    ] = 0.0,
+        float | None,
+        typer.Option(
+            help="Fraction held out for validation (stratified for labels). "
+            "Default: 0.2 from 10 rows on; 0 to train on all."
+        ),
+    ] = None,
     early_stopping: Annotated[
         bool, typer.Option("--early-stopping", help="Stop when validation stalls.")
     ] = False,
@@ -262,6 +314,29 @@ def train(
     classify: Annotated[
         bool, typer.Option("--classify", help="Numeric target as class labels.")
     ] = False,
+    regress: Annotated[
+        bool,
+        typer.Option("--regress", help="Integer target as numbers, not labels."),
+    ] = False,
+    inputs: Annotated[
+        str | None, typer.Option(help="Input columns, comma-separated (default: all).")
+    ] = None,
+    drop: Annotated[
+        str | None, typer.Option(help="Columns to leave out, comma-separated.")
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option("--id", help="Row identifier: not an input; kept by predict."),
+    ] = None,
+    missing: Annotated[
+        str, typer.Option(help="Missing input cells: impute (default) or error.")
+    ] = "impute",
+    sep: Annotated[
+        str | None, typer.Option(help="CSV separator (default: guessed); 'tab' for tabs.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="CSV text encoding (default utf-8), e.g. latin-1.")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
         "model.safetensors"
     ),
@@ -312,6 +387,13 @@ def train(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         resume=resume,
+        inputs=names_option("--inputs", inputs),
+        drop=names_option("--drop", drop) or [],
+        id=id_column,
+        missing=missing,
+        regress=regress,
+        sep=sep_option(sep),
+        encoding=encoding,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")

@@ -1,7 +1,8 @@
 """Reading Parquet files (needs pyarrow: ``pip install chainrule[data]``).
 
-Numeric, decimal and boolean columns are numbers; other columns are text
-(categories). A null anywhere is an error naming its row and column.
+Numeric, decimal and boolean columns are numbers; date and time columns
+are dates (refused as inputs, with a hint); other columns are text
+(categories). A null is a missing value (NaN or ``""``).
 
 Examples
 --------
@@ -50,8 +51,9 @@ def read_parquet(path: str | os.PathLike) -> Table:
 def arrow_table(src: str, data, first: int = 0) -> Table:
     """A pyarrow Table or RecordBatch as a :class:`Table`.
 
-    Numeric, decimal and boolean columns are numbers (integers beyond 2**53
-    keep their exact text for labels); other columns are text.
+    Numeric, decimal and boolean columns are numbers (nulls NaN; integers
+    beyond 2**53 keep their exact text for labels); date and time columns
+    are ``"date"`` columns; other columns are text (nulls ``""``).
     """
     import pyarrow as pa
 
@@ -59,25 +61,36 @@ def arrow_table(src: str, data, first: int = 0) -> Table:
     check_names(src, names)
     table = Table(names, {}, source=src, first_row=first)
     for name, col in zip(names, data.columns, strict=True):
-        if col.null_count:
-            row = next(i for i, v in enumerate(col.is_null().to_pylist()) if v)
-            raise DataFileError(
-                f"{src}: {table.where(row)}, column {name!r}: missing value (null)"
-            )
-        if pa.types.is_decimal(col.type):
+        t = col.type
+        if pa.types.is_dictionary(t):
+            col, t = col.cast(t.value_type), t.value_type
+        if pa.types.is_decimal(t):
             col = col.cast(pa.float64(), safe=False)
+        boolean = pa.types.is_boolean(t)
+        if boolean:
+            col = col.cast(pa.float64())
+        if pa.types.is_temporal(t):
+            table.kinds[name] = "date"
+            col = col.cast(pa.string())
         values = np.asarray(col.to_numpy(zero_copy_only=False))
-        if values.dtype.kind in "biuf":
-            table.columns[name] = values.astype(np.float64)
-            if (
-                values.dtype.kind in "iu"
-                and values.size
-                and (np.abs(values.astype(np.float64)).max() >= 2.0**53)
-            ):
-                table.text[name] = np.array([str(int(v)) for v in values], dtype=str)
+        if values.dtype.kind in "biuf" and table.kinds.get(name) != "date":
+            _numbers(table, name, col, values, boolean)
         else:
-            table.columns[name] = np.array([str(v) for v in values], dtype=str)
+            text = ["" if v is None else str(v) for v in col.to_pylist()]
+            table.columns[name] = np.array(text, dtype=str)
+            table.kinds.setdefault(name, "category")
     return table
+
+
+def _numbers(table: Table, name: str, col, values, boolean: bool) -> None:
+    nulls = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    floats = np.array(values, dtype=np.float64)
+    floats[nulls] = np.nan
+    table.columns[name] = floats
+    table.kinds[name] = "bool" if boolean else "number"
+    big = values.dtype.kind in "iu" and values.size and not nulls.any()
+    if big and np.abs(floats).max() >= 2.0**53:
+        table.text[name] = np.array([str(int(v)) for v in values], dtype=str)
 
 
 __all__ = ["arrow_table", "pyarrow_parquet", "read_parquet"]

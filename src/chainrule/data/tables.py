@@ -4,8 +4,9 @@ A :class:`Table` is a list of named columns of equal length. A column is a
 float64 array when every cell is a number, and an array of strings
 otherwise (a *category* column). How columns are named:
 
-- **CSV**: the header row (required). Cells are parsed as numbers; a column
-  with any other text is a category column.
+- **CSV** and **TSV**: the header row (required); read by Arrow and
+  converted by :mod:`chainrule.data.cells` (numbers under the strict rule,
+  missing values, booleans as 1/0, dates, categories).
 - **Parquet** (``pip install chainrule[data]``): the schema's column names.
   Numeric and boolean columns are numbers, string columns are categories.
 - **NPY**: a 1-D array is one column named ``0``; a 2-D array of shape
@@ -34,10 +35,9 @@ array(['B', 'B', 'A'], dtype='<U1')
 
 from __future__ import annotations
 
-import csv
 import os
 import zipfile
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +48,7 @@ from chainrule.data.numbers import parse_number
 from chainrule.errors import DataFileError
 
 Array = np.ndarray
-FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 FORMATS.update({".npy": "npy", ".npz": "npz"})
 
 
@@ -75,6 +75,17 @@ class Table:
         (CSV cells; integers beyond 2**53): class labels are taken from it.
     first_row : int
         The 0-based number of the first row in the file (a batch of a file).
+    kinds : dict of str to str
+        What a column holds where its cells say more than numbers or text:
+        ``"bool"`` (read as 1/0), ``"date"`` (text), ``"number"``,
+        ``"category"`` (CSV, Parquet).
+    locate : callable, optional
+        The file's line of a row (0-based, counted in the file), found when a
+        message needs it (CSV).
+    skipped : int
+        Rows left out because every cell was empty (CSV).
+
+    Missing cells are NaN in float64 columns and ``""`` in text columns.
     """
 
     names: list[str]
@@ -85,6 +96,9 @@ class Table:
     named: bool = True
     text: dict[str, Array] = field(default_factory=dict)
     first_row: int = 0
+    kinds: dict[str, str] = field(default_factory=dict)
+    locate: Callable[[int], int | None] | None = None
+    skipped: int = 0
 
     @property
     def n_rows(self) -> int:
@@ -112,6 +126,15 @@ class Table:
                 )
         return out
 
+    def exact_text(self, name: str) -> Array | None:
+        """The exact text of a numeric column's cells, where kept (else None)."""
+        text = self.text.get(name)
+        if text is None or isinstance(text, np.ndarray):
+            return text
+        from chainrule.data.cells import trimmed
+
+        return np.asarray(trimmed(text).to_numpy(zero_copy_only=False), dtype=str)
+
     def column(self, name: str) -> Array:
         """One column by name."""
         return self.columns[self.expand([name])[0]]
@@ -135,111 +158,45 @@ class Table:
                 raise self._not_a_number(name)
             bad = np.flatnonzero(~np.isfinite(self.columns[name]))
             if bad.size:
+                v = self.columns[name][bad[0]]
+                got = "a missing value" if np.isnan(v) else str(v)
                 raise DataFileError(
                     f"{self.source}: {self.where(int(bad[0]))}, column {name!r}: "
-                    f"expected a finite number, got {self.columns[name][bad[0]]}"
+                    f"expected a finite number, got {got}"
                 )
         return np.column_stack([self.columns[c] for c in cols])
 
     def where(self, row: int) -> str:
         """``row`` (0-based) as the user sees it: a row and, for CSV, a line."""
-        if self.lines is None:
-            return f"row {self.first_row + row + 1}"
-        return f"row {self.first_row + row + 1} (line {self.lines[row]})"
+        n = self.first_row + row
+        line = None
+        if self.lines is not None:
+            line = self.lines[row]
+        elif self.locate is not None:
+            line = self.locate(n)
+        return f"row {n + 1}" if line is None else f"row {n + 1} (line {line})"
 
     def first_non_number(self, name: str) -> int | None:
         """The first row of a text column whose cell is not a number."""
         for i, text in enumerate(self.columns[name]):
-            if parse_number(str(text)) is None:
+            if text != "" and parse_number(str(text)) is None:
                 return i
         return None
 
     def _not_a_number(self, name: str) -> DataFileError:
         values = self.columns[name]
         for i, text in enumerate(values):
+            if text == "":
+                return DataFileError(
+                    f"{self.source}: {self.where(i)}, column {name!r}: expected a "
+                    "number, got a missing value"
+                )
             if parse_number(str(text)) is None:
                 return DataFileError(
                     f"{self.source}: {self.where(i)}, column {name!r}: expected a "
                     f"number, got {str(text)!r}"
                 )
         return DataFileError(f"{self.source}: column {name!r} is not numeric")
-
-
-def _column_from_text(cells: list[str]) -> Array:
-    """Numbers under the strict rule (:mod:`chainrule.data.numbers`), else text."""
-    numbers = []
-    for c in cells:
-        v = parse_number(c)
-        if v is None:
-            return np.array(cells, dtype=str)
-        numbers.append(v)
-    return np.array(numbers, dtype=np.float64)
-
-
-def read_csv(path: str | os.PathLike) -> Table:
-    """A CSV file with a header row; see :func:`load_table`."""
-    src = str(path)
-    with open_csv(path) as (header, rows):
-        body = list(rows)
-    if not body:
-        raise DataFileError(f"{src}: a header but no rows of data")
-    return csv_table(src, header, [r for r, _ in body], [n for _, n in body])
-
-
-@contextmanager
-def open_csv(path: str | os.PathLike):
-    """The header and an iterator of (row, line number) of the non-blank rows."""
-    src = str(path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            rows = (
-                (row, reader.line_num)
-                for row in _guard(reader, src)
-                if any(c.strip() for c in row)
-            )
-            first = next(rows, None)
-            if first is None:
-                raise DataFileError(f"{src}: the file is empty; expected a header row")
-            header = [h.strip() for h in first[0]]
-            check_names(src, header)
-            yield header, rows
-    except OSError as exc:
-        raise DataFileError(f"{src}: cannot be read ({exc.strerror})") from None
-
-
-def _guard(reader, src: str):
-    try:
-        yield from reader
-    except UnicodeDecodeError as exc:
-        raise DataFileError(f"{src}: not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise DataFileError(f"{src}: not a valid CSV file ({exc})") from None
-
-
-def csv_table(
-    src: str, header: list[str], body: list[list[str]], lines: list[int], first: int = 0
-) -> Table:
-    """Rows of CSV cells (after the header) as a :class:`Table`."""
-    table = Table(header, {}, source=src, lines=lines, first_row=first)
-    for i, row in enumerate(body):
-        if len(row) != len(header):
-            raise DataFileError(
-                f"{src}: {table.where(i)} has {len(row)} cells, the header has "
-                f"{len(header)}"
-            )
-    cells = [[row[j].strip() for row in body] for j in range(len(header))]
-    for j, col in enumerate(cells):
-        if "" in col:
-            raise DataFileError(
-                f"{src}: {table.where(col.index(''))}, column {header[j]!r}: empty "
-                "cell (missing values are not supported)"
-            )
-    for h, c in zip(header, cells, strict=True):
-        table.columns[h] = _column_from_text(c)
-        if table.columns[h].dtype.kind == "f":
-            table.text[h] = np.array(c, dtype=str)
-    return table
 
 
 def check_names(src: str, names: list[str]) -> None:
@@ -314,13 +271,18 @@ def read_numpy(path: str | os.PathLike, mmap: bool = False) -> Table:
     return table
 
 
-def load_table(path: str | os.PathLike) -> Table:
+def load_table(
+    path: str | os.PathLike, sep: str | None = None, encoding: str | None = None
+) -> Table:
     """Read a data file; the format comes from its extension.
 
     Parameters
     ----------
     path : str or path
-        ``.csv``, ``.parquet`` (or ``.pq``), ``.npy`` or ``.npz``.
+        ``.csv``, ``.tsv``, ``.parquet`` (or ``.pq``), ``.npy`` or ``.npz``.
+    sep, encoding : str, optional
+        CSV only: the separator (default: guessed) and the text encoding
+        (default UTF-8); see :mod:`chainrule.data.csvfiles`.
 
     Returns
     -------
@@ -341,8 +303,12 @@ def load_table(path: str | os.PathLike) -> Table:
     if not p.is_file():
         what = "is not a regular file" if p.exists() else "no such data file"
         raise DataFileError(f"{p}: {what}")
-    if fmt == "parquet":  # pyarrow is optional: imported only for Parquet
+    if fmt == "parquet":
         from chainrule.data.parquet import read_parquet
 
         return read_parquet(p)
-    return read_csv(p) if fmt == "csv" else read_numpy(p)
+    if fmt == "csv":
+        from chainrule.data.csvfiles import read_csv
+
+        return read_csv(p, sep=sep, encoding=encoding)
+    return read_numpy(p)
