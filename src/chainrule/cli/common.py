@@ -44,13 +44,15 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def console() -> Console:
+def console(stderr: bool = False) -> Console:
     """Standard output through Rich; long lines stay whole (for grep and scripts).
 
     Markup and emoji codes are off: column names, labels and paths are
     printed as written (``x[/b]`` or ``[red]`` in a name is text, not style).
     """
-    return _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    return _Console(
+        highlight=False, soft_wrap=True, markup=False, emoji=False, stderr=stderr
+    )
 
 
 def fmt(v: float | None) -> str:

@@ -236,8 +236,11 @@ def feature_names(spec: list[dict]) -> list[str]:
     return out
 
 
-def _as_text(table: Table, name: str) -> Array:
-    """A column's cells as text (a category column read as numbers in a batch)."""
+def column_text(table: Table, name: str) -> Array:
+    """A column's cells as text, numbers as written (missing ``""``).
+
+    For categories read as numbers in a batch, and for ID columns.
+    """
     col = table.columns[name]
     if col.dtype.kind != "f":
         return col
@@ -275,7 +278,7 @@ def encode(table: Table, spec: list[dict]) -> tuple[Array, dict[str, ColumnRepor
             r.missing = int(miss.sum())
             parts.append(np.where(miss, c["fill"], col)[:, None])
             continue
-        text = _as_text(table, name)
+        text = column_text(table, name)
         miss = text == ""
         r.missing = int(miss.sum())
         text = np.where(miss, c["fill"], text)
@@ -325,6 +328,7 @@ __all__ = [
     "ColumnReport",
     "check_spec",
     "choose_inputs",
+    "column_text",
     "encode",
     "feature_names",
     "fit_columns",
