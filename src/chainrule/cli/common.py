@@ -99,16 +99,23 @@ def sep_option(text: str | None) -> str | None:
     return sep
 
 
-def print_metrics(con, metrics: dict, meta: dict, caption: str | None = None) -> None:
+LABELS = {"r2": "R²", "mae": "MAE", "rmse": "RMSE", "macro_f1": "macro F1"}
+LABELS.update(balanced_accuracy="balanced accuracy", log_loss="log loss")
+
+
+def print_metrics(
+    con, metrics: dict, meta: dict, caption: str | None = None, title: str = "Metrics"
+) -> None:
     """Metrics by part (train, validation...) and a confusion matrix, as tables."""
-    table = RichTable(title="Metrics", caption=caption)
+    table = RichTable(title=title, caption=caption)
     table.add_column("metric")
     for part in metrics:
         table.add_column(part, justify="right")
     first = next(iter(metrics.values()))
     for name in first:
         if name != "confusion":
-            table.add_row(name, *(fmt(metrics[p].get(name)) for p in metrics))
+            label = LABELS.get(name, name)
+            table.add_row(label, *(fmt(metrics[p].get(name)) for p in metrics))
     con.print(table)
     classes = meta.get("classes")
     if classes and "confusion" in first:

@@ -111,8 +111,6 @@ def _check_options(opts: TrainOptions) -> None:
         raise InvalidValueError(
             f"--missing: expected impute or error, got {opts.missing!r}"
         )
-    if opts.early_stopping and opts.validation_split == 0:
-        raise ConfigError("--early-stopping: needs --validation-split above 0")
     if opts.resume and opts.checkpoint is None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
@@ -140,6 +138,11 @@ def run_train(opts: TrainOptions) -> cr.Network:
     _check_options(opts)
     table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
     split = _split(opts, table.n_rows)
+    if opts.early_stopping and split == 0:
+        raise ConfigError(
+            f"--early-stopping: needs --validation-split above 0 (none is held "
+            f"out by default under {SMALL} rows)"
+        )
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
         regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
@@ -153,21 +156,22 @@ def run_train(opts: TrainOptions) -> cr.Network:
     check_saveable(net, meta)  # what the final save would refuse, before training
     con = console()
     con.print(f"target {', '.join(d.targets)}: {d.problem}")
-    _tell(opts, table, d)
     con.print(
         f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
-        f"validate); {len(d.inputs)} inputs from {len(d.columns or [])} columns; "
+        f"validate); columns {_names(d)}; "
         f"network {net.sizes}, {net.n_params} parameters"
         + (f"; minibatches of {opts.batch_size}" if opts.batch_size else "")
+        + ("" if len(va) or opts.validation_split else f" (none held out under {SMALL} rows)")
     )
     hist = _fit(net, opts, train, val)
+    _tell(opts, table, d)  # after fit: an error there stays the only stderr line
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
     if hist.interrupted:
         _save_interrupted(net, opts, meta, hist)
     save_model(net, opts.out, meta)
-    print_metrics(con, metrics, meta, hist.message)
+    print_metrics(con, metrics, meta, hist.message, "Final metrics")
     con.print(f"Model written to {opts.out}")
     if opts.plot is not None:
         from chainrule.plot import cost_curve
@@ -183,13 +187,16 @@ LARGE = 10_000
 DEFAULT_SPLIT, SMALL = 0.2, 10
 
 
+def _names(d: tabular.Prepared) -> str:
+    names = [c["name"] for c in d.columns or []]
+    more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+    return f"{names[:20]}{more} ({len(d.inputs)} inputs)"
+
+
 def _split(opts: TrainOptions, n: int) -> float:
     if opts.validation_split is not None:
         return opts.validation_split
-    if n < SMALL:
-        say(f"{n} rows: none held out for validation (from {SMALL} rows, 20 % are)")
-        return 0.0
-    return DEFAULT_SPLIT
+    return 0.0 if n < SMALL else DEFAULT_SPLIT
 
 
 def _batch(opts: TrainOptions, n_train: int) -> int | None:

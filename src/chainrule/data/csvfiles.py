@@ -42,12 +42,17 @@ SEPARATORS = (",", ";", "\t", "|")
 _SAMPLE = 1 << 16
 
 
-def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str]:
-    """The header's names and the separator, from the start of the file."""
+def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
+    """The header's names, the separator, and a block size that holds the header."""
     src = str(path)
     try:
         with open(path, "rb") as fh:
             raw = fh.read(_SAMPLE)
+            while b"\n" not in raw and len(raw) % _SAMPLE == 0 and raw:
+                more = fh.read(_SAMPLE)
+                if not more:
+                    break
+                raw += more
     except OSError as exc:
         raise DataFileError(f"{src}: cannot be read ({exc.strerror})") from None
     text = _decode(src, raw, encoding)
@@ -59,7 +64,7 @@ def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str]:
     first = next(csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=sep), [])
     names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
     check_names(src, names)
-    return names, sep
+    return names, sep, max(1 << 22, 2 * len(raw))
 
 
 def _decode(src: str, raw: bytes, encoding: str) -> str:
@@ -91,7 +96,7 @@ def _guess(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _options(names: list[str], sep: str, encoding: str, bad: list):
+def _options(names: list[str], sep: str, encoding: str, bad: list, block: int):
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -100,7 +105,7 @@ def _options(names: list[str], sep: str, encoding: str, bad: list):
         return "skip"
 
     read = pcsv.ReadOptions(
-        column_names=names, skip_rows=1, encoding=encoding, block_size=1 << 22
+        column_names=names, skip_rows=1, encoding=encoding, block_size=block
     )
     parse = pcsv.ParseOptions(
         delimiter=sep,
@@ -195,9 +200,9 @@ def read_csv(
 
     src = str(path)
     encoding = encoding or "utf-8-sig"
-    names, sep = _header(path, encoding, sep)
+    names, sep, block = _header(path, encoding, sep)
     bad: list = []
-    opts = _options(names, sep, _arrow_encoding(encoding), bad)
+    opts = _options(names, sep, _arrow_encoding(encoding), bad, block)
     try:
         data = pcsv.read_csv(path, *opts)
     except Exception as exc:  # pyarrow raises ArrowInvalid, UnicodeDecodeError...
@@ -227,12 +232,13 @@ def iter_csv(
 
     src = str(path)
     encoding = encoding or "utf-8-sig"
-    names, sep = _header(path, encoding, sep)
+    names, sep, block = _header(path, encoding, sep)
     bad: list = []
     lines = _Lines(path, sep, encoding, len(names))
     first = 0
     try:
-        reader = pcsv.open_csv(path, *_options(names, sep, _arrow_encoding(encoding), bad))
+        opts = _options(names, sep, _arrow_encoding(encoding), bad, block)
+        reader = pcsv.open_csv(path, *opts)
         for batch in reader:
             if bad:
                 _raise_bad_row(src, lines)

@@ -201,7 +201,7 @@ def _numbers_as_text(table: Table, name: str, values: Array) -> None:
             f"decimal comma (e.g. {str(values[commas][0])!r}); numbers need a '.': "
             f"convert the file, or leave the column out with --drop {name}"
         )
-    if 2 * numbers.sum() > len(values):
+    if 2 * numbers.sum() >= len(values):
         i = table.first_non_number(name)
         raise DataFileError(
             f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "

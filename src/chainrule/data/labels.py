@@ -72,7 +72,8 @@ def problem_of(
 ) -> tuple[bool, str]:
     """Whether the targets make a classification, and why, said in words.
 
-    Text or true/false targets are labels; so is one integer target with at
+    Returns (is a classification, the reason). Text or true/false targets
+    are labels; so is one integer target with at
     most :data:`AUTO_CLASSES` distinct values when the rows are at least
     three times as many. ``classify`` and ``regress`` decide instead.
 
@@ -92,23 +93,23 @@ def problem_of(
                 f"--regress: column {name!r} holds text ({table.where(i or 0)}); "
                 "it can only be class labels"
             )
-        return False, "regression (--regress)"
+        return False, "--regress"
     if classify:
-        return True, "classification (--classify)"
+        return True, "--classify"
     if len(targets) > 1 or text:
-        return text, "classification: the target is text" if text else "regression"
+        return text, "the target is text" if text else "several targets"
     if table.kinds.get(name) == "bool":
-        return True, "classification: the target is true/false"
+        return True, "the target is true/false"
     col = table.columns[name]
     ok = col[np.isfinite(col)]
     k = len(np.unique(ok))
     if ok.size and np.all(ok == np.round(ok)) and 2 <= k <= AUTO_CLASSES:
         if len(col) >= 3 * k:
             return True, (
-                f"classification: the target holds {k} distinct integers; pass "
-                "--regress to fit them as numbers"
+                f"the target holds {k} distinct integers; pass --regress to fit "
+                "them as numbers"
             )
-    return False, "regression (pass --classify to take the values as labels)"
+    return False, "numbers; pass --classify to take the values as labels"
 
 
 def _check_present(table: Table, name: str) -> None:

@@ -141,8 +141,10 @@ def prepare_training(
     if twice:
         raise ConfigError(f"--target: column {twice[0]!r} is named twice")
     names = choose_inputs(table, targets, inputs, drop, id_column)
-    _, problem = problem_of(table, targets, classify, regress)
+    _, why = problem_of(table, targets, classify, regress)
     y, classes = targets_of(table, targets, classify, regress)
+    kind = f"classification of {len(classes)} labels" if classes else "regression"
+    problem = f"{kind} ({why})"
     labels = None if classes is None else y.argmax(axis=1)
     tr, va = split_rows(table.n_rows, validation_split, seed, labels)
     spec = fit_columns(table, names, tr, missing)

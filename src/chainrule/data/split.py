@@ -24,9 +24,9 @@ def split_rows(
 ) -> tuple[Array, Array]:
     """Shuffled row indices for training and validation.
 
-    With ``labels``, the split is stratified: each label gives
-    ``round(fraction * count)`` of its rows to validation (keeping at least
-    one for training), so both parts have the labels' proportions.
+    With ``labels``, the split is stratified: each label gives about
+    ``fraction`` of its rows to validation, so both parts have the labels'
+    proportions.
 
     Raises
     ------
@@ -57,13 +57,16 @@ def split_rows(
 
 
 def _stratified(order: Array, labels: Array, fraction: float) -> Array:
-    shuffled = labels[order]
-    parts = []
-    for label in np.unique(labels):
-        rows = order[shuffled == label]
-        k = min(int(round(fraction * len(rows))), len(rows) - 1)
-        parts.append(rows[:k])
-    return np.concatenate(parts)
+    """Systematic sampling of the shuffled rows grouped by label.
+
+    Every ``1 / fraction``-th row of the list (shuffled, then stably sorted by
+    label) goes to validation: ``round(n * fraction)`` rows in all, each label
+    within one row of its share.
+    """
+    ranked = order[np.argsort(labels[order], kind="stable")]
+    i = np.arange(len(ranked))
+    pick = np.floor((i + 1) * fraction + 0.5) > np.floor(i * fraction + 0.5)
+    return ranked[pick]
 
 
 __all__ = ["split_rows"]
