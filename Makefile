@@ -19,7 +19,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/chainrule demo
 
-LINTED := $(wildcard src tests benchmarks docs)
+LINTED := $(wildcard src tests benchmarks docs scripts)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

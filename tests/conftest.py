@@ -1,9 +1,25 @@
+"""Hypothesis profiles: derandomized in CI, random (but reproducible) locally.
+
+CI sets ``CI=true``: the ``ci`` profile derandomizes Hypothesis (examples
+drawn from a fixed seed, no example database), so that two CI runs of the
+fuzz tests draw the same inputs and count the same outcomes. Locally the
+``dev`` profile draws new examples each run; a failure prints the seed to
+reproduce it (``@seed``). ``HYPOTHESIS_PROFILE`` picks a profile by name.
+"""
+
 import os
 
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=200,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=60, deadline=None)
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+_default = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))

@@ -58,4 +58,4 @@ def craft(tensors, doc=None, *, meta=None, header_extra=None, raw_header=None):
 
 def good_file(sizes=(2, 3, 1), dtype="float64", seed=0, extra=None):
     net = cr.Network(list(sizes), dtype=dtype, seed=seed)
-    return net, model_bytes(net, extra)
+    return net, model_bytes(net.config(), net.params, extra)

@@ -51,12 +51,57 @@ def test_set_params_validates_names_and_shapes():
     net = cr.Network([2, 3, 1], bias=False)
     with pytest.raises(cr.ShapeError, match=r"W1.*\(2, 3\).*\(3, 2\)"):
         net.set_params({"W1": np.zeros((3, 2)), "W2": np.zeros((3, 1))})
-    with pytest.raises(cr.ShapeError, match="missing"):
-        net.set_params({"W1": np.zeros((2, 3))})
     before = net.get_flat()
-    with pytest.raises(cr.ShapeError):
+    with pytest.raises(cr.ShapeError, match="b9"):
         net.set_params({"W1": np.zeros((2, 3)), "W2": np.zeros((3, 1)), "b9": [1]})
+    with pytest.raises(cr.ShapeError, match=r"W2.*\(3, 1\)"):
+        net.set_params({"W2": np.zeros((1, 3))})
+    with pytest.raises(cr.InvalidValueError, match="W1"):
+        net.set_params({"W1": np.full((2, 3), np.nan)})
     np.testing.assert_array_equal(net.get_flat(), before)
+
+
+def test_set_params_with_a_subset_changes_only_those():
+    net = cr.Network([2, 3, 1], seed=0)
+    before = net.params
+    W2 = before["W2"].copy()
+    net.set_params({"W1": np.ones((2, 3))})
+    np.testing.assert_array_equal(net.params["W1"], np.ones((2, 3)))
+    np.testing.assert_array_equal(net.params["W2"], W2)
+    np.testing.assert_array_equal(net.params["b1"], before["b1"])
+
+
+def test_params_are_read_only_and_writes_never_reach_the_network():
+    net = cr.Network([2, 3, 1], seed=0)
+    X, y = cr.datasets.test_scores()
+    J = net.cost(X, y)
+    with pytest.raises(ValueError, match="read-only"):
+        net.params["W1"][0, 0] = np.nan
+    p = net.params
+    with pytest.raises(ValueError, match="read-only"):
+        p["b2"] += 1.0
+    p["W1"] = np.zeros((2, 3))  # rebinding a key of the returned dict
+    assert net.cost(X, y) == J
+    assert np.isfinite(net.params["W1"]).all()
+
+
+def test_copy_copies_the_parameters():
+    net = cr.Network([2, 3, 1], seed=0)
+    other = net.copy()
+    other.set_params({"W1": np.zeros((2, 3))})
+    assert not np.array_equal(net.params["W1"], other.params["W1"])
+    assert other.config() == net.config()
+
+
+def test_device_cpu_and_cuda_without_cupy():
+    assert cr.Network([2, 1], device="cpu").device == "cpu"
+    with pytest.raises(cr.ConfigError, match="device"):
+        cr.Network([2, 1], device="tpu")
+    import importlib.util
+
+    if importlib.util.find_spec("cupy") is None:
+        with pytest.raises(cr.ConfigError, match=r"chainrule\[cuda\]"):
+            cr.Network([2, 1], device="cuda")
 
 
 def test_flat_vector_order_and_roundtrip():
@@ -237,3 +282,16 @@ def test_set_params_copies_the_arrays_it_is_given():
     X, y = cr.datasets.test_scores()
     net.fit(X, y, optimizer="gd", epochs=3)
     assert np.all(W1 == 1) and np.all(W2 == 1)
+
+
+def test_set_params_copies_so_later_writes_or_training_do_not_reach():
+    X, y = cr.datasets.test_scores()
+    a, b = cr.Network([2, 3, 1], seed=0), cr.Network([2, 3, 1], seed=1)
+    b.set_params(a.params)
+    before = b.get_flat()
+    a.fit(X, y, optimizer="gd", epochs=5)  # trains a's arrays in place
+    np.testing.assert_array_equal(b.get_flat(), before)
+    w = np.ones((2, 3))
+    b.set_params({"W1": w})
+    w[0, 0] = 5.0
+    assert b.params["W1"][0, 0] == 1.0

@@ -141,6 +141,11 @@ def test_resume_refuses_what_does_not_match(tmp_path):
         net().fit(X, y, optimizer="adam", epochs=4, resume=path)
     with pytest.raises(cr.ConfigError, match="b1"):
         net().fit(X, y, optimizer="adam", epochs=4, batch_size=8, b1=0.8, resume=path)
+    with pytest.raises(cr.ConfigError, match="update_biases"):
+        net().fit(
+            X, y, optimizer="adam", epochs=4, batch_size=8, update_biases=False,
+            resume=path,
+        )  # fmt: skip
 
 
 def test_bad_checkpoint_files(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.cli.app import ExitCode, main
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 SCORES = "sleep,study,score\n3,5,75\n5,1,82\n10,2,93\n6,1.5,70\n4,5.5,70\n9,2.5,85\n"
 
@@ -288,8 +288,23 @@ def test_model_metadata_is_json(scores, tmp_path, capsys):
     argv, model = tutorial_train(scores, tmp_path, "--epochs", "3")
     assert run(capsys, *argv)[0] == 0
     _, meta = load_with_metadata(model)
-    json.dumps(meta)  # plain JSON, nothing pickled
+    # The file's own bytes: an 8-byte little-endian length, then the
+    # safetensors JSON header whose __metadata__ holds chainrule's document.
+    raw = model.read_bytes()
+    header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")])
+    doc = json.loads(header["__metadata__"]["chainrule"])
+    assert doc["format"] == "chainrule.model" and doc["extra"] == meta
+
+    def plain(v):
+        if isinstance(v, dict):
+            return all(isinstance(k, str) and plain(x) for k, x in v.items())
+        if isinstance(v, list):
+            return all(plain(x) for x in v)
+        return v is None or type(v) in (str, int, float, bool)
+
+    assert plain(meta)
     assert meta["training"]["optimizer"] == "bfgs"
+    assert meta["training"]["epochs"] == 3 and meta["training"]["data"] == str(scores)
 
 
 def test_early_stopping_with_validation(capsys, tmp_path):

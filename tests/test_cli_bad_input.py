@@ -6,7 +6,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.cli.app import ExitCode, main
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 SCORES = "sleep,study,score\n3,5,75\n5,1,82\n10,2,93\n6,1.5,70\n4,5.5,70\n9,2.5,85\n"
 

@@ -52,6 +52,8 @@ def test_the_examples():
         "seed000-q15",
         "seed001",
         "tutorial-part4",
+        "classic-2-2-2",
+        "seed002",
     }
     for name in names:
         p = load_example(name)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from model_files import good_file
 
 from chainrule.errors import ModelFileError
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 COUNTS: Counter = Counter()
 GOOD = [
@@ -215,3 +215,10 @@ def test_honest_files_load(folder):
     for good in GOOD:
         attempt(folder, good, "honest", record=False)
     assert COUNTS["honest", "loaded"] >= len(GOOD)
+
+
+def test_ci_profile_draws_the_same_examples_each_run():
+    from hypothesis import settings
+
+    ci = settings.get_profile("ci")
+    assert ci.derandomize and ci.database is None

@@ -13,6 +13,7 @@ from model_files import craft, good_doc, good_file
 import chainrule as cr
 import chainrule.persist.model as cio
 from chainrule.errors import ModelFileError
+from chainrule.loading import load_with_metadata
 
 SRC = Path(cr.__file__).parent
 
@@ -32,7 +33,7 @@ def test_round_trip_keeps_everything(tmp_path, dtype):
     )
     path = tmp_path / "m.safetensors"
     net.save(str(path), metadata={"classes": ["a", "b"], "scale": [1.5, 2.0]})
-    back, extra = cio.load_with_metadata(path)
+    back, extra = load_with_metadata(path)
     assert back.config() == net.config()
     assert extra == {"classes": ["a", "b"], "scale": [1.5, 2.0]}
     for k, v in net.params.items():

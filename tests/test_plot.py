@@ -71,10 +71,80 @@ def test_activation_png_and_values(tmp_path):
 def test_network_png_with_gradients(trained, tmp_path):
     net, _, X, y = trained
     fig = plot.network(net, net.trace(X, y), path=tmp_path / "n.png", dpi=50)
-    assert png_size(tmp_path / "n.png") == (640, 200)
+    assert png_size(tmp_path / "n.png") == (660, 225)
     assert len(fig.axes) == 2
-    # one line per weight: 2*3 + 3*1
-    assert len(fig.axes[0].lines) == 9
+    # one line per weight, 2*3 + 3*1, and per bias, 3 + 1 (dashed)
+    lines = fig.axes[0].lines
+    assert len(lines) == 13
+    assert sum(line.get_linestyle() == "--" for line in lines) == 4
+
+
+def _texts(ax, prefix):
+    return {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith(prefix)}
+
+
+@pytest.mark.parametrize("nodes", ["a", "z", "delta"])
+def test_network_shows_its_numbers(nodes):
+    net = cr.Network([2, 3, 1], seed=0)
+    X, y = cr.datasets.test_scores()
+    t = net.trace(X, y)
+    fig = plot.network(net, t, nodes=nodes, example=1)
+    weights, grads = fig.axes
+    # every weight and bias is written on its edge, every gradient on its own
+    edges = _texts(weights, "edge:")
+    assert edges["edge:W1[1,2]"].get_text() == f"{net.params['W1'][1, 2]:.3g}"
+    assert edges["edge:b1[0]"].get_text() == f"{net.params['b1'][0, 0]:.3g}"
+    assert len(edges) == 6 + 3 + 3 + 1
+    assert _texts(grads, "edge:")["edge:dJdW2[2,0]"].get_text() == (
+        f"{t['dJdW2'][2, 0]:.3g}"
+    )
+    # the units show the chosen values of example 1; unit 1 is at the top
+    units = _texts(weights, "unit:1:")
+    key = {"a": "a2", "z": "z2", "delta": "delta2"}[nodes]
+    assert [units[f"unit:1:{i}"].get_text() for i in range(3)] == [
+        f"{v:.3g}" for v in t[key][1]
+    ]
+    heights = [units[f"unit:1:{i}"].get_position()[1] for i in range(3)]
+    assert heights == sorted(heights, reverse=True)
+    # biases are units "1" above the units they feed
+    assert _texts(weights, "bias:0")["bias:0"].get_position()[1] > max(heights)
+    inputs = _texts(weights, "unit:0:")
+    expected = f"{X[1, 0]:.3g}" if nodes == "a" else ""
+    assert inputs["unit:0:0"].get_text() == expected
+
+
+def test_network_colour_scale_per_layer():
+    """Each layer's largest |gradient| gets the full colour, its range written."""
+    net = cr.Network([2, 3, 1], seed=0)
+    X, y = cr.datasets.test_scores()
+    t = net.trace(X, y)
+    grads = plot.network(net, t).axes[1]
+    lines = {line.get_gid(): line for line in grads.lines}
+    from matplotlib import colormaps
+
+    cmap = colormaps["coolwarm"]
+    for l in (1, 2):
+        g = np.vstack([t[f"dJdW{l}"], t[f"dJdb{l}"]])
+        i, j = np.unravel_index(np.argmax(np.abs(g)), g.shape)
+        gid = f"dJdW{l}[{i},{j}]" if i < g.shape[0] - 1 else f"dJdb{l}[{j}]"
+        full = cmap(1.0 if g[i, j] > 0 else 0.0)
+        np.testing.assert_allclose(lines[gid].get_color(), full)
+        rng = _texts(grads, f"range:dJdW{l}")[f"range:dJdW{l}"].get_text()
+        assert rng == f"dJdW{l}, dJdb{l}: [{g.min():.3g}, {g.max():.3g}]"
+
+
+def test_network_says_no_early():
+    net = cr.Network([2, 3, 1], seed=0)
+    X, y = cr.datasets.test_scores()
+    t = net.trace(X, y)
+    with pytest.raises(cr.UnknownNameError, match="nodes: unknown name 'dz'"):
+        plot.network(net, t, nodes="dz")
+    with pytest.raises(cr.InvalidValueError, match="example: .* 0 to 2"):
+        plot.network(net, t, example=3)
+    # without a trace the units show no numbers
+    fig = plot.network(net)
+    assert len(fig.axes) == 1
+    assert {x.get_text() for x in _texts(fig.axes[0], "unit:").values()} == {""}
 
 
 def test_decision_boundary_png(tmp_path):

@@ -16,7 +16,7 @@ from chainrule.cli.app import main
 from chainrule.data import numbers
 from chainrule.data.numbers import csv_safe, label_text, parse_number
 from chainrule.data.scaling import Scaler
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 SCORES = "sleep,study,score\n3,5,75\n5,1,82\n10,2,93\n6,1.5,70\n4,5.5,70\n9,2.5,85\n"
 

@@ -21,6 +21,7 @@ import chainrule.data.npfiles as npfiles
 from chainrule.cli.app import main
 from chainrule.cli.predict import predict_rows
 from chainrule.data.tables import load_table
+from chainrule.loading import load_with_metadata
 from chainrule.persist import safetensors as pst
 from chainrule.validation import check_explain_size
 
@@ -183,7 +184,7 @@ def test_predict_in_batches_equals_predict_at_once(capsys, tmp_path):
     parsed = [[float(v) for v in o.splitlines()[1:]] for o in outs]
     for other in parsed[1:]:
         np.testing.assert_allclose(other, parsed[0], rtol=1e-13)
-    net, meta = cr.persist.model.load_with_metadata(model)
+    net, meta = load_with_metadata(model)
     lines = outs[0].splitlines()
     assert lines[0] == "y" and len(lines) == 38
     s = meta["scale_inputs"]

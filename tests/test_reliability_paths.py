@@ -17,9 +17,11 @@ import time
 import pytest
 
 import chainrule as cr
+import chainrule.persist.atomic as patomic
 import chainrule.persist.model as pmodel
 import chainrule.train.first_order as first_order
 from chainrule.cli.app import main
+from chainrule.loading import load_with_metadata
 from chainrule.persist.paths import TEMP_MARK, remove_stale_temps
 
 SCORES = "sleep,study,score\n3,5,75\n5,1,82\n10,2,93\n6,1.5,70\n4,5.5,70\n9,2.5,85\n"
@@ -183,7 +185,7 @@ def test_ctrl_c_never_replaces_out(capsys, monkeypatch, model, scores, tmp_path)
     assert model.read_bytes() == before
     beside = tmp_path / "m.interrupted.safetensors"
     assert str(beside) in err and "--resume" in err
-    net, extra = pmodel.load_with_metadata(beside)
+    net, extra = load_with_metadata(beside)
     assert extra["training"]["iterations"] == 2
     assert ckpt.exists()
 
@@ -202,7 +204,7 @@ def test_a_failed_final_save_goes_to_a_fallback(capsys, monkeypatch, scores, tmp
     assert code == 1, err
     saved = [p for p in tmp_path.iterdir() if ".unsaved-" in p.name]
     assert len(saved) == 1 and str(saved[0]) in err
-    assert pmodel.load(saved[0]).sizes == [2, 16, 1]
+    assert cr.load(saved[0]).sizes == [2, 16, 1]
     assert not out.exists()
 
 
@@ -226,7 +228,7 @@ def test_a_save_killed_mid_write_leaves_a_temp_that_the_next_save_removes(tmp_pa
     target = tmp_path / "big.ckpt"
     code = (
         "import sys\n"
-        "from chainrule.persist.model import atomic_write_bytes\n"
+        "from chainrule.persist.atomic import atomic_write_bytes\n"
         "while True:\n"
         "    atomic_write_bytes(sys.argv[1], b'x' * 64 * 2**20)\n"
     )
@@ -244,7 +246,7 @@ def test_a_save_killed_mid_write_leaves_a_temp_that_the_next_save_removes(tmp_pa
             child.kill()
     left = [p for p in tmp_path.iterdir() if TEMP_MARK in p.name]
     assert temps, "the child never started a save"
-    pmodel.atomic_write_bytes(target, b"new")
+    patomic.atomic_write_bytes(target, b"new")
     assert [p for p in tmp_path.iterdir() if TEMP_MARK in p.name] == []
     assert target.read_bytes() == b"new"
     assert all(p.name.startswith(".big.ckpt" + TEMP_MARK) for p in left)
@@ -257,6 +259,6 @@ def test_an_overflow_in_the_training_record_is_saved_as_null(capsys, tmp_path):
     net = cr.Network([2, 3, 1], seed=0)
     meta = {"training": {"final_cost": float("inf"), "costs": [1.0, float("nan")]}}
     assert save_model(net, out, meta) == out
-    extra = pmodel.load_with_metadata(out)[1]
+    extra = load_with_metadata(out)[1]
     assert extra == {"training": {"final_cost": None, "costs": [1.0, None]}}
     assert "saved as null" in capsys.readouterr().err

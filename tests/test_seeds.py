@@ -45,7 +45,8 @@ def test_seed004_update_and_forward_again():
     assert net.params["W2"][0, 0] == pytest.approx(0.92, abs=1e-12)
     t = net.trace(X4, Y4)
     assert t["z2"][0, 0] == pytest.approx(2.076, abs=1e-12)
-    assert t["yHat"][0, 0] == pytest.approx(1.910, abs=5e-4)
+    assert t["yHat"][0, 0] == pytest.approx(1.910, abs=5e-4)  # seed 004, rounded
+    # by hand: yHat = relu(3 · 0.692) · 0.92 = 2.076 · 0.92 = 1.90992
     assert t["yHat"][0, 0] == pytest.approx(1.90992, abs=1e-12)
     assert t["J"] == pytest.approx(0.004, abs=5e-4)
     assert t["J"] < J_before
@@ -60,12 +61,18 @@ def tutorial_net(W1, W2):
 
 def test_tutorial_forward_with_fixed_weights():
     X, y = cr.datasets.test_scores()
-    net = tutorial_net([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [[0.7], [0.8], [0.9]])
-    np.testing.assert_allclose(
-        net.forward(X).ravel(),
-        [0.8223928094, 0.7896752179, 0.8088920018],
-        atol=1e-10,
-    )
+    W1 = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    W2 = np.array([[0.7], [0.8], [0.9]])
+    net = tutorial_net(W1, W2)
+    # Oracle: part 2's equations written out in NumPy, yHat = f(f(X W1) W2)
+    # with f the sigmoid and J = ½ Σ (y − yHat)²; the pinned digits are those
+    # equations' values, printed to 10 and 12 decimals.
+    f = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    by_hand = f(f(X @ W1) @ W2)
+    pinned = [0.8223928094, 0.7896752179, 0.8088920018]
+    np.testing.assert_allclose(by_hand.ravel(), pinned, atol=1e-10)
+    assert 0.5 * np.sum((y - by_hand) ** 2) == pytest.approx(0.010413729250, abs=1e-12)
+    np.testing.assert_allclose(net.forward(X).ravel(), pinned, atol=1e-10)
     assert net.cost(X, y) == pytest.approx(0.010413729250, abs=1e-12)
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.train.fit import History
+from chainrule.train.options import History
 
 
 def tutorial():
@@ -86,17 +86,22 @@ def test_minibatch_shuffling_is_reproducible_with_a_seed():
 def test_last_partial_batch_is_used():
     X, y = data(n=10)
     net = net3()
-    seen = []
+    # Oracle: the same three sgd steps taken one by one with Network.step,
+    # rows 0-3, 4-7 and 8-9 (no shuffle); each step returns J before it.
+    ref = net.copy()
+    lr = 0.05
+    J = [
+        ref.step(X[a:b], y[a:b], learning_rate=lr) for a, b in ((0, 4), (4, 8), (8, 10))
+    ]
     hist = net.fit(
-        X,
-        y,
-        optimizer="sgd",
-        epochs=1,
-        batch_size=4,
-        callbacks=[lambda e, h, n: seen.append(h.cost[-1])],
+        X, y, optimizer="sgd", epochs=1, batch_size=4, shuffle=False, learning_rate=lr
     )
-    # the epoch cost is the size-weighted mean of the 3 minibatch costs (4, 4, 2)
-    assert len(hist.cost) == 1 and np.isfinite(seen[0])
+    # the epoch cost is the mean of the minibatch costs weighted by 4, 4, 2
+    assert hist.cost[0] == pytest.approx(
+        (4 * J[0] + 4 * J[1] + 2 * J[2]) / 10, rel=1e-12
+    )
+    assert hist.cost[0] != pytest.approx(sum(J) / 3, rel=1e-6)  # not unweighted
+    np.testing.assert_allclose(net.get_flat(), ref.get_flat(), rtol=1e-12)
 
 
 def test_validation_split_and_data():
@@ -222,8 +227,9 @@ def test_float32_end_to_end():
     X, y = data()
     net = net3(dtype="float32")
     for optimizer in ("gd", "sgd", "adam", "lbfgs"):
+        batch = {} if optimizer == "lbfgs" else {"batch_size": 16}
         hist = net.fit(
-            X, y, optimizer=optimizer, epochs=3, batch_size=16, validation_split=0.2
+            X, y, optimizer=optimizer, epochs=3, validation_split=0.2, **batch
         )
         assert all(v.dtype == np.float32 for v in net.params.values())
         assert all(isinstance(c, float) for c in hist.cost + hist.val_cost)
@@ -263,8 +269,17 @@ def test_bad_arguments_are_named_before_any_work():
     assert (net.get_flat() == before).all()
 
 
-def test_history_and_progress_bar():
+def test_history_and_progress_bar(capsys):
     net, X, y = tutorial()
-    hist = net.fit(X, y, optimizer="adam", epochs=4, progress=True)
+    hist = net.fit(
+        X, y, optimizer="adam", epochs=4, progress=True, validation_data=(X, y)
+    )
     assert isinstance(hist, History) and hist.epochs == 4 == len(hist)
     assert hist.message == "completed 4 epochs" and not hist.interrupted
+    out, err = capsys.readouterr()
+    assert out == ""  # the bar goes to stderr; stdout stays clean for data
+    bar = err.strip().splitlines()[-1]
+    assert bar.startswith("fit (adam)") and " 4/4 " in bar
+    assert f"J={hist.cost[-1]:.4g}" in bar and f"val={hist.val_cost[-1]:.4g}" in bar
+    net.fit(X, y, optimizer="adam", epochs=2)
+    assert capsys.readouterr().err == ""  # no bar unless asked

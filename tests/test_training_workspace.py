@@ -5,7 +5,8 @@ import pytest
 
 import chainrule as cr
 from chainrule.core.backward import backward
-from chainrule.core.forward import Workspace, forward, total_cost
+from chainrule.core.forward import forward, total_cost
+from chainrule.core.workspace import Workspace
 
 CASES = [
     (["sigmoid", "tanh", "sigmoid"], "sse"),

@@ -23,15 +23,21 @@ from chainrule.errors import (
     UnknownNameError,
 )
 from chainrule.explainer import Explanation, Step, explain
+from chainrule.explainer.grading import CheckItem, CheckReport, check
+from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck
+from chainrule.loading import load
 from chainrule.network import Network
-from chainrule.persist.model import load
-from chainrule.train.fit import History
+from chainrule.train import optimizers
+from chainrule.train.options import History
+from chainrule.version import VERSION
 
-__version__ = "0.1.0"
+__version__ = VERSION
 
 __all__ = [
     "ChainruleError",
+    "CheckItem",
+    "CheckReport",
     "ConfigError",
     "DataFileError",
     "DivergenceError",
@@ -46,9 +52,13 @@ __all__ = [
     "Step",
     "Trace",
     "UnknownNameError",
+    "Worksheet",
     "__version__",
+    "check",
     "datasets",
     "explain",
     "gradcheck",
     "load",
+    "optimizers",
+    "worksheet",
 ]

@@ -7,8 +7,9 @@ the configuration, the parameters, and checks what it is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+import os
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -26,11 +27,14 @@ from chainrule.core.params import (
     unflatten,
 )
 from chainrule.core.trace import Trace, run_trace
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import ConfigError, InvalidValueError, ShapeError
+from chainrule.persist import model as _model_file
+from chainrule.train import fit as _fit
+from chainrule.train.options import OPTIONS, History, suggest_options
 from chainrule.validation import (
     check_bias,
     check_bool,
-    check_callbacks,
+    check_device,
     check_dtype,
     check_non_negative,
     check_output_units,
@@ -38,38 +42,17 @@ from chainrule.validation import (
     check_seed,
     check_sizes,
     check_targets_for_loss,
-    check_validation_data,
     check_X,
     check_y,
 )
 
-if TYPE_CHECKING:
-    from chainrule.train.fit import History
-
 Array = np.ndarray
 
 
-def _layer_activations(
-    activation: str | Sequence[str], output_activation: str | None, n_layers: int
-) -> list[str]:
-    if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
-        names = [activation] * n_layers
-    else:
-        names = list(activation)
-        if len(names) != n_layers:
-            raise ConfigError(
-                f"activation: expected one name or a list of {n_layers} names (one "
-                f"per weight layer), got {len(names)}"
-            )
-    names = [_acts.canonical_name(n) for n in names]
-    if output_activation is not None:
-        names[-1] = _acts.canonical_name(output_activation)
-    if "softmax" in names[:-1]:
-        raise ConfigError(
-            "activation: 'softmax' is only valid for the output layer "
-            "(use output_activation='softmax')"
-        )
-    return names
+def _read_only(a: Array) -> Array:
+    view = a.view()
+    view.flags.writeable = False
+    return view
 
 
 class Network:
@@ -97,6 +80,9 @@ class Network:
     init : {"auto", "normal", "xavier", "he"}
         ``auto`` uses He for the ReLU family and Xavier otherwise; ``normal``
         draws N(0, 1) as the tutorial does.
+    device : {"cpu", "cuda"}
+        ``cpu`` computes with NumPy; ``cuda`` needs the extra
+        ``chainrule[cuda]`` (CuPy) and is not available in this version.
 
     Examples
     --------
@@ -122,10 +108,12 @@ class Network:
         seed: int | None = 0,
         dtype: str = "float64",
         init: str = "auto",
+        device: str = "cpu",
     ) -> None:
+        self.device = check_device(device)
         self.sizes = check_sizes(sizes)
         L = len(self.sizes) - 1
-        self.activations = _layer_activations(activation, output_activation, L)
+        self.activations = _acts.layer_activations(activation, output_activation, L)
         self.loss = _losses.canonical_name(loss)
         _losses.check_pairing(self.loss, self.activations[-1])
         if self.loss == "cce" and self.sizes[-1] < 2:
@@ -144,6 +132,7 @@ class Network:
         self._params = init_params(
             self.sizes, self.bias, self.activations, init, seed, self.dtype
         )
+        self._version = 0
 
     # ------------------------------------------------------------------ config
     @property
@@ -187,25 +176,96 @@ class Network:
     # -------------------------------------------------------------- parameters
     @property
     def params(self) -> dict[str, Array]:
-        """The parameters by name, ``W1``, ``b1``, ``W2``, ... in layer order."""
-        return dict(self._params)
+        """The parameters by name, ``W1``, ``b1``, ``W2``, ... in layer order.
+
+        Read-only views: writing into one raises ``ValueError``; change the
+        parameters through :meth:`set_params` (checked) instead. A view sees
+        later in-place updates (training); copy it to keep its values.
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> net = cr.Network([2, 3, 1], seed=0)
+        >>> net.params["W1"][0, 0] = 1.0
+        Traceback (most recent call last):
+        ...
+        ValueError: assignment destination is read-only
+        """
+        return {k: _read_only(v) for k, v in self._params.items()}
 
     @property
     def shapes(self) -> dict[str, tuple]:
         """The shape of every parameter, by name."""
         return dict(self._shapes)
 
+    @property
+    def params_version(self) -> int:
+        """A counter that moves on each time the parameter arrays are replaced.
+
+        :meth:`set_params`, :meth:`set_flat`, :meth:`step` and
+        :meth:`adopt_params` replace them; the in-place updates of a training
+        loop on adopted arrays do not count.
+        """
+        return self._version
+
+    def _replace_params(self, params: dict[str, Array]) -> None:
+        self._params = params
+        self._version += 1
+
     def set_params(self, params: Mapping[str, object]) -> None:
-        """Replace the parameters; names, shapes and finiteness are checked.
+        """Replace some or all parameters; names, shapes and values are checked.
+
+        ``{"W1": ...}`` changes ``W1`` only; the values are copied.
 
         Raises
         ------
         ShapeError
-            A name is missing or unknown, or a shape differs.
+            An unknown name, or a shape that differs.
         InvalidValueError
             A value is NaN or infinite.
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> net = cr.Network([1, 1, 1], bias=False)
+        >>> net.set_params({"W2": [[0.8]]})
+        >>> net.params["W2"]
+        array([[0.8]])
         """
-        self._params = check_params(params, self._shapes, self.dtype)
+        if isinstance(params, Mapping):
+            unknown = [k for k in params if k not in self._shapes]
+            if unknown:
+                raise ShapeError(
+                    f"params: unknown names {unknown}; expected some of "
+                    f"{list(self._shapes)}"
+                )
+            shapes = {k: v for k, v in self._shapes.items() if k in params}
+            params = {**self._params, **check_params(params, shapes, self.dtype)}
+        self._replace_params(check_params(params, self._shapes, self.dtype))
+
+    def adopt_params(self, params: Mapping[str, Array]) -> None:
+        """Compute with these arrays from now on, without copying them.
+
+        For training loops, which keep the parameters in one flat vector and
+        hand its views over (:func:`chainrule.core.params.flat_views`); the
+        loop then updates them in place. Names, shapes and dtype are checked;
+        the values are not (the loop checks that the cost stays finite).
+
+        Raises
+        ------
+        ShapeError
+            A name, shape or dtype differs from the network's.
+        """
+        if list(params) != list(self._shapes) or any(
+            not isinstance(v, np.ndarray)
+            or v.shape != self._shapes[k]
+            or v.dtype != self.dtype
+            for k, v in params.items()
+        ):
+            raise ShapeError(
+                f"params: expected {self.dtype.name} arrays of shapes {self._shapes}"
+            )
+        self._replace_params(dict(params))
 
     def get_flat(self) -> Array:
         """All parameters as one vector, W1 then b1 then W2 ... (row-major)."""
@@ -215,18 +275,22 @@ class Network:
         """Inverse of :meth:`get_flat`; the length and values are checked."""
         v = check_flat(vector, self._shapes, self.dtype)
         params = unflatten(v, self._shapes, self.dtype)
-        self._params = check_params(params, self._shapes, self.dtype)
+        self._replace_params(check_params(params, self._shapes, self.dtype))
 
     def copy(self) -> Network:
         """An independent copy (same configuration, copied parameters)."""
         other = object.__new__(Network)
-        other.__dict__.update(self.__dict__)
-        other.sizes = list(self.sizes)
-        other.activations = list(self.activations)
-        other.bias = list(self.bias)
-        other._shapes = dict(self._shapes)
-        other._params = {k: v.copy() for k, v in self._params.items()}
+        other._copy_of(self)
         return other
+
+    def _copy_of(self, src: Network) -> None:
+        self.__dict__.update(src.__dict__)
+        self.sizes = list(src.sizes)
+        self.activations = list(src.activations)
+        self.bias = list(src.bias)
+        self._shapes = dict(src._shapes)
+        self._params = {k: v.copy() for k, v in src._params.items()}
+        self._version = 0
 
     # -------------------------------------------------------------------- data
     def check_X(self, X: object) -> Array:
@@ -280,8 +344,17 @@ class Network:
         Xa, ya = self.check_data(X, y)
         return run_trace(self._params, Xa, ya, self.activations, self.loss, self.l2)
 
-    def step(self, X: object, y: object, learning_rate: float = 0.1) -> float:
+    def step(
+        self,
+        X: object,
+        y: object,
+        learning_rate: float = 0.1,
+        update_biases: bool = True,
+    ) -> float:
         """One gradient-descent step ``W := W − α ∂J/∂W``; returns ``J`` before it.
+
+        ``update_biases=False`` leaves the biases as they are (they still take
+        part in the passes), as worked examples with fixed biases do.
 
         Examples
         --------
@@ -296,55 +369,86 @@ class Network:
         (array([[0.692]]), array([[0.92]]))
         """
         lr = check_positive("learning_rate", learning_rate)
+        check_bool("update_biases", update_biases)
         J, g = self.cost_and_gradients(X, y)
         if not np.isfinite(J):
             raise InvalidValueError("cost is not finite; parameters left unchanged")
-        self._params = {k: v - lr * g[k] for k, v in self._params.items()}
+        self._replace_params(
+            {
+                k: v if (k[0] == "b" and not update_biases) else v - lr * g[k]
+                for k, v in self._params.items()
+            }
+        )
         return J
 
     # ------------------------------------------------------------ training, io
+    @suggest_options
     def fit(
         self,
         X: object,
         y: object,
-        optimizer: str = "bfgs",
+        optimizer: object = "bfgs",
+        *,
         epochs: int = 200,
         learning_rate: float | None = None,
         batch_size: int | None = None,
+        shuffle: bool = True,
+        schedule: str | Callable[[int], float] = "constant",
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        b1: float = 0.9,
+        b2: float = 0.999,
+        eps: float = 1e-8,
+        scipy_options: Mapping[str, object] | None = None,
         validation_data: tuple | None = None,
+        validation_split: float | None = None,
         early_stopping: bool = False,
-        callbacks: Sequence = (),
+        patience: int = 10,
+        tol: float = 0.0,
+        seed: int | None = None,
+        update_biases: bool = True,
+        callbacks: Sequence[Callable[..., Any]] = (),
         progress: bool = False,
-        **options: Any,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: int = 1,
+        resume: str | os.PathLike | bool | None = None,
     ) -> History:
-        """Train the network; see :func:`chainrule.train.fit.fit`.
+        """Train the network in place; returns its :class:`History`.
 
-        The arguments are checked before training starts; a failing check
-        leaves the parameters unchanged.
+        Every option is declared once, with its default, the optimizers that
+        use it and its help, in :data:`chainrule.train.options.OPTIONS`; an
+        option the optimizer would ignore (``batch_size`` with ``"lbfgs"``)
+        and a misspelt one (``patiance``) are a ``ConfigError``. Everything is
+        checked before training starts; a failing check leaves the parameters
+        unchanged. See :func:`chainrule.train.fit.fit` and docs/training.md.
+
+        Parameters
+        ----------
+        X : (n, n_inputs) array_like
+        y : (n, n_outputs) array_like
+        optimizer : {"gd", "sgd", "adam", "bfgs", "lbfgs"} or optimizer object
+            A shortcut, or e.g. ``cr.optimizers.adam(learning_rate=1e-3)``,
+            which carries its hyperparameters.
+        {options}
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> X, y = cr.datasets.test_scores()
+        >>> net = cr.Network([2, 3, 1], seed=0)
+        >>> net.fit(X, y, optimizer="lbfgs", batch_size=2)
+        Traceback (most recent call last):
+        ...
+        chainrule.errors.ConfigError: batch_size: the optimizer 'lbfgs' ... sgd, adam
+        >>> net.fit(X, y, optimizer="adam", patiance=3)
+        Traceback (most recent call last):
+        ...
+        chainrule.errors.ConfigError: patiance: ... did you mean `patience`?
         """
-        from chainrule.train.fit import fit
-
-        check_validation_data(validation_data)
-        check_bool("early_stopping", early_stopping)
-        check_bool("progress", progress)
-        check_callbacks(callbacks)
-        return fit(
-            self,
-            X,
-            y,
-            optimizer=optimizer,
-            epochs=epochs,
-            learning_rate=learning_rate,
-            batch_size=batch_size,
-            validation_data=validation_data,
-            early_stopping=early_stopping,
-            callbacks=callbacks,
-            progress=progress,
-            **options,
-        )
+        given = locals()
+        options = {name: given[name] for name in OPTIONS}
+        return _fit.fit(self, X, y, optimizer, **options)
 
     def save(self, path: str, *, metadata: Mapping[str, object] | None = None) -> None:
         """Write the model as safetensors (weights) plus JSON metadata, atomically."""
-        from chainrule.persist.model import save
-
-        save(self, path, metadata=metadata)
+        _model_file.save(self.config(), self._params, path, metadata=metadata)

@@ -20,6 +20,7 @@ chainrule.errors.InvalidTypeError: epochs: expected an integer > 0, got True (bo
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import numbers
 from collections.abc import Iterable, Mapping
@@ -374,6 +375,31 @@ def resolve_name(
             f"{argument}: unknown name {name!r}; expected one of {valid}"
         )
     return key
+
+
+#: The devices a network computes on; "cuda" needs the extra chainrule[cuda].
+DEVICES = ("cpu", "cuda")
+
+
+def check_device(device: object) -> str:
+    """``"cpu"``; ``"cuda"`` is refused with the reason (no CuPy, or not built).
+
+    Examples
+    --------
+    >>> check_device("cpu")
+    'cpu'
+    """
+    if not isinstance(device, str) or device not in DEVICES:
+        raise ConfigError(
+            f"device: expected one of {list(DEVICES)}, got {device!r:.40}"
+        )
+    if device == "cuda":
+        if importlib.util.find_spec("cupy") is None:
+            raise ConfigError(
+                "device='cuda': needs CuPy; pip install 'chainrule[cuda]'"
+            )
+        raise ConfigError("device='cuda': not available in this version; use 'cpu'")
+    return device
 
 
 #: What ``explain`` writes out in full: every matrix of a pass, so its size

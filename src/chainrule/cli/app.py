@@ -25,8 +25,10 @@ except ImportError:  # pragma: no cover - Typer with Click as a dependency
 from chainrule.cli import evaluate as _evaluate
 from chainrule.cli import gradcheck as _gradcheck
 from chainrule.cli import info as _info
+from chainrule.cli import playground as _playground
 from chainrule.cli import predict as _predict
 from chainrule.cli import train as _train
+from chainrule.cli import worksheet as _worksheet
 from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
 from chainrule.errors import ChainruleError
@@ -86,6 +88,10 @@ def _one_line(text: str) -> str:
 
 
 app.command("explain")(_pipe_safe(explain_command))
+app.command(epilog=_playground.EPILOG)(_playground.playground)
+app.command("worksheet", epilog=_worksheet.EPILOG)(
+    _pipe_safe(_worksheet.worksheet_command)
+)
 
 
 def main(argv: list[str] | None = None) -> int:

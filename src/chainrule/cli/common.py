@@ -24,7 +24,8 @@ from chainrule.errors import (
     FileWriteError,
     InvalidValueError,
 )
-from chainrule.persist.model import load_with_metadata, model_bytes
+from chainrule.loading import load_with_metadata
+from chainrule.persist.model import model_bytes
 from chainrule.persist.paths import check_outputs
 
 
@@ -92,7 +93,7 @@ def sep_option(text: str | None) -> str | None:
     if text is None:
         return None
     sep = "\t" if text.lower() in ("tab", "\\t", "\t") else text
-    if len(sep) != 1 or sep in "\"\r\n":
+    if len(sep) != 1 or sep in '"\r\n':
         raise InvalidValueError(
             f"--sep: expected one character such as ',' ';' '|' or 'tab', got {text!r}"
         )
@@ -206,7 +207,7 @@ def _finite_only(value: object) -> object:
 
 def check_saveable(net, meta: dict) -> None:
     """Refuse before training what the final save would refuse (header, JSON)."""
-    model_bytes(net, meta)
+    model_bytes(net.config(), net.params, meta)
 
 
 def say(text: str) -> None:

@@ -25,7 +25,13 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-import chainrule as cr
+from chainrule.core.trace import Trace
+from chainrule.data import datasets
+from chainrule.errors import ConfigError
+from chainrule.explainer import explain
+from chainrule.gradient_check import gradcheck
+from chainrule.network import Network
+from chainrule.train.options import History
 from chainrule.train.progress import ProgressBar
 
 Array = np.ndarray
@@ -60,7 +66,7 @@ _MEANING = {
 }
 
 
-def _shape_table(net: cr.Network, trace: cr.Trace) -> Table:
+def _shape_table(net: Network, trace: Trace) -> Table:
     t = Table(title=f"The {'-'.join(map(str, net.sizes))} network and its shapes")
     t.add_column("array")
     t.add_column("shape", justify="right")
@@ -74,7 +80,7 @@ def _shape_table(net: cr.Network, trace: cr.Trace) -> Table:
 
 
 def explain_step(
-    net: cr.Network,
+    net: Network,
     X: Array,
     y: Array,
     console: Console,
@@ -101,13 +107,13 @@ def explain_step(
     """
     from chainrule.explainer.render.text import print_all, renderables
 
-    ex = cr.explain(net, X, y, learning_rate=learning_rate)
+    ex = explain(net, X, y, learning_rate=learning_rate)
     console.rule(f"One gradient-descent step from these weights, α = {learning_rate:g}")
     print_all(console, renderables(ex, precision=4))
     return float(ex["J'"].value)
 
 
-def _train(net: cr.Network, X: Array, y: Array, console: Console) -> cr.History:
+def _train(net: Network, X: Array, y: Array, console: Console) -> History:
     console.rule("Training with BFGS (part 6)")
     with ProgressBar(total=200, description="BFGS", console=console) as bar:
         hist = net.fit(X, y, optimizer="bfgs", epochs=200, callbacks=[bar])
@@ -120,8 +126,8 @@ def _train(net: cr.Network, X: Array, y: Array, console: Console) -> cr.History:
     return hist
 
 
-def _predictions(net: cr.Network, Xr: Array, yr: Array, X: Array) -> Table:
-    yhat = cr.datasets.MAX_SCORE * net.forward(X)
+def _predictions(net: Network, Xr: Array, yr: Array, X: Array) -> Table:
+    yhat = datasets.MAX_SCORE * net.forward(X)
     t = Table(title="Predicted vs actual score")
     for name in ("sleep", "study", "predicted", "actual"):
         t.add_column(name, justify="right")
@@ -146,7 +152,7 @@ def _plots(out: Path, net0, net, hist, X, y, data) -> list[Path]:
 
 def run_demo(
     out: str | os.PathLike = "chainrule-demo", console: Console | None = None
-) -> cr.Network:
+) -> Network:
     """Tell the tutorial's story and write its plots to ``out``; return the network.
 
     Parameters
@@ -160,14 +166,14 @@ def run_demo(
     console = console or Console(highlight=False, soft_wrap=True)
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise cr.ConfigError(f"--out: {str(out)!r} exists and is not a folder")
-    X, y = cr.datasets.test_scores()
-    Xr, yr = cr.datasets.test_scores(raw=True)
+        raise ConfigError(f"--out: {str(out)!r} exists and is not a folder")
+    X, y = datasets.test_scores()
+    Xr, yr = datasets.test_scores(raw=True)
     console.rule("chainrule demo: Neural Networks Demystified, end to end")
     console.print(_data_table(Xr, yr, X, y))
-    net = cr.Network([2, 3, 1], activation="sigmoid", loss="sse", bias=False, seed=0)
+    net = Network([2, 3, 1], activation="sigmoid", loss="sse", bias=False, seed=0)
     console.print(_shape_table(net, net.trace(X, y)))
-    chk = cr.gradcheck(net, X, y)
+    chk = gradcheck(net, X, y)
     console.print(
         f"Gradient check (part 5): ‖g − n‖/‖g + n‖ = {chk.relative_error:.3e} "
         f"(tolerance {chk.tolerance:g}): {'ok' if chk.ok else 'FAILED'}"

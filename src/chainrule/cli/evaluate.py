@@ -19,7 +19,7 @@ from chainrule.cli.common import check_paths, console, sep_option
 from chainrule.cli.predict import Tally, predict_rows, report
 from chainrule.data.batches import iter_table
 from chainrule.errors import ConfigError, DataFileError
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 EPILOG = "Example: chainrule evaluate model.safetensors test.csv"
 
@@ -57,9 +57,7 @@ def run_evaluate(
 
 def evaluate(
     model: Annotated[Path, typer.Argument(help="A model written by train.")],
-    data: Annotated[
-        Path, typer.Argument(help="A table with the target column(s).")
-    ],
+    data: Annotated[Path, typer.Argument(help="A table with the target column(s).")],
     sep: Annotated[str | None, typer.Option(help="CSV separator.")] = None,
     encoding: Annotated[str | None, typer.Option(help="CSV text encoding.")] = None,
 ) -> None:

@@ -7,15 +7,25 @@ reports on one line with exit code 2.
 
 from __future__ import annotations
 
+import json
 import sys
+import warnings
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
+from chainrule.explainer.derivation import one_example
 from chainrule.explainer.numbers import check_precision
-from chainrule.explainer.problems import list_examples, load_example, load_problem
+from chainrule.explainer.problems import (
+    AmbiguousOrientationWarning,
+    list_examples,
+    load_example,
+    load_problem,
+)
+from chainrule.explainer.vary import parse_vary, vary
 from chainrule.persist.paths import check_outputs
 from chainrule.validation import check_explain_size
 
@@ -47,19 +57,39 @@ def _check_problem_size(problem: Path) -> None:
 
 
 def _choose(problem: Path | None, example: str | None):
+    """The problem; its warnings (an ambiguous orientation) go to stderr."""
     if problem is not None and example is not None:
         raise ConfigError("give either a PROBLEM file or --example NAME, not both")
+    if problem is None and example is None:
+        raise ConfigError(
+            "give a PROBLEM file (TOML) or --example NAME; --list-examples lists them"
+        )
     if problem is not None:
         _check_problem_size(problem)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AmbiguousOrientationWarning)
         try:
-            return load_problem(problem)
+            p = load_problem(problem) if problem is not None else load_example(example)
         except RecursionError:
             raise DataFileError(f"{problem}: nested too deeply") from None
-    if example is not None:
-        return load_example(example)
-    raise ConfigError(
-        "give a PROBLEM file (TOML) or --example NAME; --list-examples lists them"
-    )
+    for w in caught:
+        typer.echo(f"warning: {w.message}", err=True)
+    return p
+
+
+def _chain_or_vary(p, explanation, chain, vary_, fmt: str, k: int | None) -> str:
+    """The text of ``--chain`` or ``--vary`` (text or JSON)."""
+    if fmt not in ("text", "json"):
+        raise UnknownNameError(
+            f"--format: --chain and --vary print text or json, got {fmt!r}"
+        )
+    if chain is not None:
+        c = explanation.chain(chain)
+        return json.dumps(asdict(c), indent=1) + "\n" if fmt == "json" else c.to_text()
+    target, values = parse_vary(vary_)
+    X, y = (p.X, p.y) if k is None else one_example(p.X, p.y, k)
+    v = vary(p.network, X, y, target, values, convention=explanation.convention)
+    return json.dumps(v.to_dict(), indent=1) + "\n" if fmt == "json" else v.to_text()
 
 
 def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | None:
@@ -100,11 +130,62 @@ def explain_command(
     precision: Annotated[
         int, typer.Option("--precision", help="Significant digits of every number.")
     ] = 6,
+    convention: Annotated[
+        str | None,
+        typer.Option(
+            "--convention",
+            help="row (z = aW + b, the seeds) or column (Z = WA + b, CS230).",
+        ),
+    ] = None,
+    freeze_biases: Annotated[
+        bool,
+        typer.Option(
+            "--freeze-biases", help="Update the weights only, not the biases."
+        ),
+    ] = False,
+    example_index: Annotated[
+        int | None,
+        typer.Option("--example-index", help="Explain example K of the batch alone."),
+    ] = None,
+    chain: Annotated[
+        str | None,
+        typer.Option("--chain", help="The chain rule for one weight, e.g. W2[0,0]."),
+    ] = None,
+    vary_: Annotated[
+        str | None,
+        typer.Option("--vary", help="J and dJ/dW for each value: W2[0,0]=1,2,-1."),
+    ] = None,
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level", help="matrix, or element: every product written term by term."
+        ),
+    ] = "matrix",
+    learning_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--learning-rate", help="Replace the problem's learning rate (α)."
+        ),
+    ] = None,
+    steps: Annotated[
+        int,
+        typer.Option("--steps", help="Gradient-descent updates, with a cost table."),
+    ] = 1,
+    uphill: Annotated[
+        bool,
+        typer.Option(
+            "--uphill", help="Allow a negative learning rate: step up the gradient."
+        ),
+    ] = False,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
     Examples: chainrule explain --example seed004;
-    chainrule explain problem.toml --format markdown --out derivation.md
+    chainrule explain problem.toml --format markdown --out derivation.md;
+    chainrule explain -e classic-2-2-2 --chain W2[0,0];
+    chainrule explain -e seed001 --convention column --vary "W3[0,0]=1,2,-1";
+    chainrule explain -e seed000-q15 --level element;
+    chainrule explain -e tutorial-part4 --learning-rate -3 --uphill
     """
     if list_:
         for name, title in list_examples().items():
@@ -116,15 +197,32 @@ def explain_command(
         )
     precision = check_precision(precision)
     check_outputs({"--out": out}, {"PROBLEM": problem})
-    explanation = _choose(problem, example).explain(notation)
-    terminal = out is None and sys.stdout.isatty()
-    text = _render(explanation, format, precision, terminal)
+    if chain is not None and vary_ is not None:
+        raise ConfigError("give either --chain or --vary, not both")
+    if vary_ is not None:
+        parse_vary(vary_)  # say no before any work
+    p = _choose(problem, example)
+    explanation = p.explain(
+        notation,
+        convention=convention,
+        update_biases=False if freeze_biases else None,
+        example_index=example_index,
+        learning_rate=learning_rate,
+        level=level,
+        steps=steps,
+        uphill=uphill,
+    )
+    if chain is not None or vary_ is not None:
+        text = _chain_or_vary(p, explanation, chain, vary_, format, example_index)
+    else:
+        terminal = out is None and sys.stdout.isatty()
+        text = _render(explanation, format, precision, terminal)
     if text is None:
         return
     if out is None:
         sys.stdout.write(text)
         return
-    from chainrule.persist.model import atomic_write_bytes
+    from chainrule.persist.atomic import atomic_write_bytes
 
     atomic_write_bytes(out, text.encode("utf-8"))
     typer.echo(f"wrote {out}", err=True)

@@ -9,8 +9,9 @@ import numpy as np
 import typer
 from rich.table import Table as RichTable
 
-import chainrule as cr
 from chainrule.cli.common import ExitCode, console, model_and_data
+from chainrule.gradient_check import gradcheck as check_gradients
+from chainrule.network import Network
 from chainrule.validation import check_positive
 
 EPILOG = "Example: chainrule gradcheck model.safetensors scores.csv --target score"
@@ -38,9 +39,9 @@ def run_gradcheck(
     check_positive("--eps", eps)
     net, _, _, d = model_and_data(model, data, targets, with_y=True)
     if at_init:
-        net = cr.Network(**net.config())
+        net = Network(**net.config())
     X, y = d.X[:rows], d.y[:rows]
-    chk = cr.gradcheck(net, X, y, eps=eps)
+    chk = check_gradients(net, X, y, eps=eps)
     con = console()
     where = "a fresh initialisation" if at_init else "the saved weights"
     t = RichTable(title=f"Gradient check at {where}, {len(X)} rows (ε = {eps:g})")

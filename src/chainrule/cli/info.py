@@ -10,7 +10,7 @@ from rich.table import Table as RichTable
 
 from chainrule.cli.common import console, fmt, print_metrics
 from chainrule.data import prepare as tabular
-from chainrule.persist.model import load_with_metadata
+from chainrule.loading import load_with_metadata
 
 EPILOG = "Example: chainrule info model.safetensors"
 

@@ -33,8 +33,8 @@ from chainrule.data.encoding import column_text
 from chainrule.data.labels import labels_of
 from chainrule.data.numbers import csv_safe
 from chainrule.data.scaling import Scaler
-from chainrule.persist.model import load_with_metadata
-from chainrule.persist.paths import atomic_open
+from chainrule.loading import load_with_metadata
+from chainrule.persist.atomic import atomic_open
 
 EPILOG = "Example: chainrule predict model.safetensors new.csv --out preds.csv"
 

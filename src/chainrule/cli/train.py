@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
-import math
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-import chainrule as cr
 from chainrule.cli.common import (
     ExitCode,
-    print_metrics,
     check_paths,
     check_saveable,
     console,
-    fmt,
     interrupted_path,
     names_option,
     parse_layers,
+    print_metrics,
     save_model,
     say,
     sep_option,
@@ -30,10 +27,32 @@ from chainrule.data import prepare as tabular
 from chainrule.data.encoding import id_like
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
+from chainrule.network import Network
 from chainrule.train.optimizers import check_name
+from chainrule.train.options import OPTIONS, check_given
 from chainrule.validation import check_epochs
+from chainrule.version import VERSION
 
-FIRST_ORDER = ("gd", "sgd", "adam")
+#: The options of fit that ``chainrule train`` offers under the same names
+#: (``--batch-size`` is ``batch_size``), with the spec's help and defaults.
+FIT_OPTIONS = (
+    "epochs",
+    "learning_rate",
+    "batch_size",
+    "shuffle",
+    "schedule",
+    "momentum",
+    "nesterov",
+    "b1",
+    "b2",
+    "eps",
+    "early_stopping",
+    "patience",
+    "tol",
+    "update_biases",
+    "checkpoint",
+    "checkpoint_every",
+)
 
 EPILOG = (
     "Example: chainrule train scores.csv --target score --layers 8 "
@@ -68,6 +87,15 @@ class TrainOptions:
     checkpoint: Path | None = None
     checkpoint_every: int = 1
     resume: bool = False
+    shuffle: bool = True
+    schedule: str = "constant"
+    momentum: float = 0.0
+    nesterov: bool = False
+    b1: float = 0.9
+    b2: float = 0.999
+    eps: float = 1e-8
+    tol: float = 0.0
+    update_biases: bool = True
     inputs: list[str] | None = None
     drop: list[str] = field(default_factory=list)
     id: str | None = None
@@ -77,10 +105,30 @@ class TrainOptions:
     encoding: str | None = None
 
 
-def _build(opts: TrainOptions, d: tabular.Prepared) -> cr.Network:
+def flag(name: str) -> str:
+    """The command-line spelling of a fit option: ``batch_size`` → ``--batch-size``."""
+    return "--" + name.replace("_", "-")
+
+
+def spec_option(name: str, *decls: str) -> Any:
+    """A Typer option whose help is the fit option's, from the one spec."""
+    return typer.Option(*decls, help=OPTIONS[name].full_help)
+
+
+def fit_options(opts: TrainOptions) -> dict[str, Any]:
+    """The options of ``Network.fit`` that ``opts`` sets, by their fit names."""
+    given: dict[str, Any] = {name: getattr(opts, name) for name in FIT_OPTIONS}
+    given["early_stopping"] = bool(opts.early_stopping)
+    if opts.checkpoint is not None:
+        given["checkpoint"] = str(opts.checkpoint)
+    given["resume"] = True if opts.resume else None
+    return given
+
+
+def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
     classify = d.classes is not None
     default_out = "softmax" if classify else "identity"
-    return cr.Network(
+    return Network(
         [d.X.shape[1], *opts.hidden, d.y.shape[1]],
         activation=opts.activation,
         output_activation=opts.output_activation or default_out,
@@ -94,19 +142,8 @@ def _check_options(opts: TrainOptions) -> None:
     check_epochs("--epochs", opts.epochs)
     if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
-    name = check_name(opts.optimizer)
-    if name not in FIRST_ORDER:
-        for flag, value in (
-            ("--batch-size", opts.batch_size),
-            ("--learning-rate", opts.learning_rate),
-            ("--early-stopping", opts.early_stopping or None),
-            ("--checkpoint", opts.checkpoint),
-        ):
-            if value is not None:
-                raise ConfigError(
-                    f"{flag}: applies to the first-order optimizers {FIRST_ORDER}, "
-                    f"not to --optimizer {name}"
-                )
+    # the same refusals as Network.fit, named as flags
+    check_given(check_name(opts.optimizer), fit_options(opts), spell=flag)
     if opts.missing not in ("impute", "error"):
         raise InvalidValueError(
             f"--missing: expected impute or error, got {opts.missing!r}"
@@ -115,34 +152,22 @@ def _check_options(opts: TrainOptions) -> None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
 
-def _fit(net: cr.Network, opts: TrainOptions, train, val):
+def _fit(net: Network, opts: TrainOptions, train, val):
     return net.fit(
         *train,
         optimizer=opts.optimizer,
-        epochs=opts.epochs,
-        learning_rate=opts.learning_rate,
-        batch_size=opts.batch_size,
         validation_data=val,
-        early_stopping=opts.early_stopping,
         progress=True,
-        patience=opts.patience,
         seed=opts.seed,
-        checkpoint=None if opts.checkpoint is None else str(opts.checkpoint),
-        checkpoint_every=opts.checkpoint_every,
-        resume=True if opts.resume else None,
+        **fit_options(opts),
     )
 
 
-def run_train(opts: TrainOptions) -> cr.Network:
+def run_train(opts: TrainOptions) -> Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
     table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
     split = _split(opts, table.n_rows)
-    if opts.early_stopping and split == 0:
-        raise ConfigError(
-            f"--early-stopping: needs --validation-split above 0 (none is held "
-            f"out by default under {SMALL} rows)"
-        )
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
         regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
@@ -158,13 +183,11 @@ def run_train(opts: TrainOptions) -> cr.Network:
     con.print(f"target {', '.join(d.targets)}: {d.problem}")
     con.print(
         f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
-        f"validate); columns {_names(d)}; "
-        f"network {net.sizes}, {net.n_params} parameters"
-        + (f"; minibatches of {opts.batch_size}" if opts.batch_size else "")
-        + ("" if len(va) or opts.validation_split else f" (none held out under {SMALL} rows)")
+        f"validate); columns {_names(d)}; network {net.sizes}, {net.n_params} "
+        "parameters" + _batching(opts, len(va), table.n_rows)
     )
     hist = _fit(net, opts, train, val)
-    _tell(opts, table, d)  # after fit: an error there stays the only stderr line
+    _tell(table, d)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
@@ -181,9 +204,10 @@ def run_train(opts: TrainOptions) -> cr.Network:
     return net
 
 
+FIRST_ORDER = ("gd", "sgd", "adam")
 #: From this many training rows, first-order optimizers take minibatches.
 LARGE = 10_000
-#: Rows held out by default, from :data:`SMALL` rows on.
+#: The fraction held out by default, from :data:`SMALL` rows on.
 DEFAULT_SPLIT, SMALL = 0.2, 10
 
 
@@ -193,21 +217,35 @@ def _names(d: tabular.Prepared) -> str:
     return f"{names[:20]}{more} ({len(d.inputs)} inputs)"
 
 
+def _batching(opts: TrainOptions, n_val: int, n_rows: int) -> str:
+    text = f"; minibatches of {opts.batch_size}" if opts.batch_size else ""
+    if not n_val and n_rows < SMALL:
+        text += f" (none held out under {SMALL} rows)"
+    return text
+
+
 def _split(opts: TrainOptions, n: int) -> float:
-    if opts.validation_split is not None:
-        return opts.validation_split
-    return 0.0 if n < SMALL else DEFAULT_SPLIT
+    """--validation-split, or 0.2 from :data:`SMALL` rows on (else 0)."""
+    split = opts.validation_split
+    if split is None:
+        split = 0.0 if n < SMALL else DEFAULT_SPLIT
+    if opts.early_stopping and split == 0:
+        raise ConfigError(
+            "--early-stopping: needs --validation-split above 0 (none is held "
+            f"out by default under {SMALL} rows)"
+        )
+    return split
 
 
 def _batch(opts: TrainOptions, n_train: int) -> int | None:
     """scikit-learn's ``batch_size=min(200, n)`` for first-order optimizers on
-    large tables; full batches below :data:`LARGE` rows."""
-    if opts.batch_size is not None or opts.optimizer not in FIRST_ORDER:
+    large tables; full batches below :data:`LARGE` training rows."""
+    if opts.batch_size is not None or check_name(opts.optimizer) not in FIRST_ORDER:
         return opts.batch_size
     return 200 if n_train >= LARGE else None
 
 
-def _tell(opts: TrainOptions, table, d: tabular.Prepared) -> None:
+def _tell(table, d: tabular.Prepared) -> None:
     """Warnings on stderr: skipped rows, columns that look like IDs, fills."""
     if table.skipped:
         say(
@@ -222,7 +260,7 @@ def _tell(opts: TrainOptions, table, d: tabular.Prepared) -> None:
         )
     for name, r in d.report.items():
         if r.missing:
-            say(f"column {name!r}: {r.missing} missing cells filled from the training rows")
+            say(f"column {name!r}: {r.missing} missing cells filled (training rows)")
 
 
 def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
@@ -248,10 +286,10 @@ def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
 def _metrics(net, meta, train, val) -> dict:
     out = {}
     for name, part in (("train", train), ("validation", val)):
-        if part is None:
-            continue
-        X, y = part
-        out[name] = {"cost": net.cost(X, y), **tabular.evaluate(net.forward(X), y, meta)}
+        if part is not None:
+            X, y = part
+            scores = tabular.evaluate(net.forward(X), y, meta)
+            out[name] = {"cost": net.cost(X, y), **scores}
     return out
 
 
@@ -271,7 +309,7 @@ def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
         final_cost=hist.cost[-1] if hist.cost else None,
         final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
         date=datetime.now(UTC).isoformat(timespec="seconds"),
-        chainrule=cr.__version__,
+        chainrule=VERSION,
     )
     return record
 
@@ -296,9 +334,20 @@ def train(
     optimizer: Annotated[
         str, typer.Option(help="gd, sgd, adam, bfgs, lbfgs.")
     ] = "adam",
-    epochs: Annotated[int, typer.Option(help="Epochs (or iterations for bfgs).")] = 200,
-    batch_size: Annotated[int | None, typer.Option(help="Minibatch size.")] = None,
-    learning_rate: Annotated[float | None, typer.Option(help="Step size.")] = None,
+    epochs: Annotated[int, spec_option("epochs")] = OPTIONS["epochs"].default,
+    batch_size: Annotated[int | None, spec_option("batch_size")] = None,
+    learning_rate: Annotated[float | None, spec_option("learning_rate")] = None,
+    shuffle: Annotated[
+        bool, spec_option("shuffle", "--shuffle/--no-shuffle")
+    ] = OPTIONS["shuffle"].default,
+    schedule: Annotated[str, spec_option("schedule")] = OPTIONS["schedule"].default,
+    momentum: Annotated[float, spec_option("momentum")] = OPTIONS["momentum"].default,
+    nesterov: Annotated[bool, spec_option("nesterov", "--nesterov")] = OPTIONS[
+        "nesterov"
+    ].default,
+    b1: Annotated[float, spec_option("b1")] = OPTIONS["b1"].default,
+    b2: Annotated[float, spec_option("b2")] = OPTIONS["b2"].default,
+    eps: Annotated[float, spec_option("eps")] = OPTIONS["eps"].default,
     l2: Annotated[float, typer.Option(help="L2 penalty λ.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of weights and shuffles.")] = 0,
     validation_split: Annotated[
@@ -309,9 +358,13 @@ def train(
         ),
     ] = None,
     early_stopping: Annotated[
-        bool, typer.Option("--early-stopping", help="Stop when validation stalls.")
-    ] = False,
-    patience: Annotated[int, typer.Option(help="Epochs to wait (early stop).")] = 10,
+        bool, spec_option("early_stopping", "--early-stopping")
+    ] = OPTIONS["early_stopping"].default,
+    patience: Annotated[int, spec_option("patience")] = OPTIONS["patience"].default,
+    tol: Annotated[float, spec_option("tol")] = OPTIONS["tol"].default,
+    update_biases: Annotated[
+        bool, spec_option("update_biases", "--update-biases/--freeze-biases")
+    ] = OPTIONS["update_biases"].default,
     scale_inputs: Annotated[str, typer.Option(help="max, standard or none.")] = (
         "standard"
     ),
@@ -339,22 +392,19 @@ def train(
         str, typer.Option(help="Missing input cells: impute (default) or error.")
     ] = "impute",
     sep: Annotated[
-        str | None, typer.Option(help="CSV separator (default: guessed); 'tab' for tabs.")
+        str | None, typer.Option(help="CSV separator (default: guessed); 'tab'.")
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option(help="CSV text encoding (default utf-8), e.g. latin-1.")
+        str | None, typer.Option(help="CSV text encoding (default utf-8).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
         "model.safetensors"
     ),
     plot: Annotated[Path | None, typer.Option(help="Write the cost curve PNG.")] = None,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(help="Save the training state here (gd, sgd, adam)."),
-    ] = None,
-    checkpoint_every: Annotated[
-        int, typer.Option(help="Epochs between checkpoints.")
-    ] = 1,
+    checkpoint: Annotated[Path | None, spec_option("checkpoint")] = None,
+    checkpoint_every: Annotated[int, spec_option("checkpoint_every")] = OPTIONS[
+        "checkpoint_every"
+    ].default,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
@@ -366,7 +416,8 @@ def train(
     """Train a network on a table of data and save it.
 
     A category (non-numeric) target column makes a classifier: softmax
-    output, cce cost, the labels kept in the model.
+    output, cce cost, the labels kept in the model. The training options
+    are those of Network.fit, with the same help and the same refusals.
     """
     from chainrule.data.scaling import check_method
 
@@ -394,6 +445,15 @@ def train(
         checkpoint=checkpoint,
         checkpoint_every=checkpoint_every,
         resume=resume,
+        shuffle=shuffle,
+        schedule=schedule,
+        momentum=momentum,
+        nesterov=nesterov,
+        b1=b1,
+        b2=b2,
+        eps=eps,
+        tol=tol,
+        update_biases=update_biases,
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
         id=id_column,

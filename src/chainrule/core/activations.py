@@ -1,8 +1,9 @@
 """Activation functions and their derivatives, in a registry.
 
 Each entry pairs ``f(z)`` with ``f'(z)`` written in terms of ``z``, so that a
-derivation can print ``f'(z3)`` just as the tutorial writes
-``sigmoidPrime(self.z3)``. Both work element-wise on arrays of any shape,
+derivation can evaluate ``f'(z3)`` just as the tutorial writes
+``sigmoidPrime(self.z3)`` (the formulas it prints are in
+:mod:`chainrule.explainer.formulas`). Both work element-wise on arrays of any shape,
 except :func:`softmax`, which works on rows and whose derivative is a
 Jacobian per row: use :func:`backprop_through` to multiply by it.
 
@@ -19,13 +20,14 @@ array([0.25])
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import expit
 from scipy.special import softmax as _softmax
 
+from chainrule.errors import ConfigError
 from chainrule.validation import resolve_name
 
 Array = np.ndarray
@@ -44,10 +46,6 @@ class Activation(NamedTuple):
     f_prime : callable, (...) array -> (...) array
         ``f'(z)``, evaluated at the pre-activation ``z``. ``None`` for
         ``softmax``, whose derivative is not element-wise.
-    formula : str
-        ``f(z)`` as plain text.
-    prime_formula : str
-        ``f'(z)`` as plain text.
     elementwise : bool
         Whether ``f'`` is a diagonal Jacobian.
     f_into : callable, optional
@@ -65,10 +63,6 @@ class Activation(NamedTuple):
     name: str
     f: Callable[[Array], Array]
     f_prime: Callable[[Array], Array] | None
-    formula: str
-    prime_formula: str
-    latex: str
-    prime_latex: str
     elementwise: bool = True
     f_into: Callable[..., Array] | None = None
     grad_into: Callable[..., Array] | None = None
@@ -206,10 +200,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "sigmoid",
         sigmoid,
         sigmoid_prime,
-        "1/(1+e^(-z))",
-        "e^(-z)/(1+e^(-z))^2 = f(z)(1-f(z))",
-        r"\frac{1}{1+e^{-z}}",
-        r"\frac{e^{-z}}{(1+e^{-z})^2}",
         f_into=_sigmoid_into,
         grad_into=_sigmoid_grad_into,
     ),
@@ -217,10 +207,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "tanh",
         tanh,
         tanh_prime,
-        "tanh(z)",
-        "1 - tanh(z)^2",
-        r"\tanh z",
-        r"1-\tanh^2 z",
         f_into=_tanh_into,
         grad_into=_tanh_grad_into,
     ),
@@ -228,10 +214,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "relu",
         relu,
         relu_prime,
-        "max(0, z)",
-        "1 if z > 0 else 0",
-        r"\max(0,z)",
-        r"\begin{cases}1 & z>0\\0 & z\le 0\end{cases}",
         f_into=_relu_into,
         grad_into=_relu_grad_into,
     ),
@@ -239,10 +221,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "leaky_relu",
         leaky_relu,
         leaky_relu_prime,
-        "z if z > 0 else 0.01 z",
-        "1 if z > 0 else 0.01",
-        r"\begin{cases}z & z>0\\0.01z & z\le 0\end{cases}",
-        r"\begin{cases}1 & z>0\\0.01 & z\le 0\end{cases}",
         f_into=_leaky_relu_into,
         grad_into=_leaky_relu_grad_into,
     ),
@@ -250,10 +228,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "identity",
         identity,
         identity_prime,
-        "z",
-        "1",
-        "z",
-        "1",
         f_into=_identity_into,
         grad_into=_identity_grad_into,
     ),
@@ -261,10 +235,6 @@ ACTIVATIONS: dict[str, Activation] = {
         "softmax",
         softmax,
         None,
-        "e^(z_k)/sum_j e^(z_j)",
-        "diag(f(z)) - f(z)^T f(z)",
-        r"\frac{e^{z_k}}{\sum_j e^{z_j}}",
-        r"\operatorname{diag}(f(z)) - f(z)^\top f(z)",
         elementwise=False,
         f_into=_softmax_into,
     ),
@@ -325,3 +295,37 @@ def backprop_through(act: Activation, z: Array, a: Array, dJda: Array) -> Array:
     if act.elementwise:
         return dJda * act.f_prime(z)
     return a * (dJda - np.sum(dJda * a, axis=-1, keepdims=True))
+
+
+def layer_activations(
+    activation: str | Sequence[str], output_activation: str | None, n_layers: int
+) -> list[str]:
+    """One canonical activation name per weight layer.
+
+    ``activation`` is one name for every layer or a list of ``n_layers``
+    names; ``output_activation`` overrides the last. ``softmax`` is refused
+    below the output layer.
+
+    Examples
+    --------
+    >>> layer_activations("logistic", "identity", 2)
+    ['sigmoid', 'identity']
+    """
+    if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
+        names = [activation] * n_layers
+    else:
+        names = list(activation)
+        if len(names) != n_layers:
+            raise ConfigError(
+                f"activation: expected one name or a list of {n_layers} names (one "
+                f"per weight layer), got {len(names)}"
+            )
+    names = [canonical_name(n) for n in names]
+    if output_activation is not None:
+        names[-1] = canonical_name(output_activation)
+    if "softmax" in names[:-1]:
+        raise ConfigError(
+            "activation: 'softmax' is only valid for the output layer "
+            "(use output_activation='softmax')"
+        )
+    return names

@@ -8,7 +8,7 @@ For a network with ``L`` weight layers (input = layer 1)::
     delta{l}   = (delta{l+1} @ W{l}.T) * f'(z{l})
 
 Like :func:`chainrule.core.forward.forward`, the pass writes into a
-:class:`~chainrule.core.forward.Workspace`: a fresh one unless ``out=`` gives one
+:class:`~chainrule.core.workspace.Workspace`: a fresh one unless ``out=`` gives one
 to reuse. ``Network.gradients``, ``Network.trace`` and ``Network.fit`` all
 run this one function.
 
@@ -36,7 +36,7 @@ import numpy as np
 from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
 from chainrule.core.activations import backprop_through
-from chainrule.core.forward import Workspace, layer_keys
+from chainrule.core.workspace import Workspace, layer_keys
 
 Array = np.ndarray
 
@@ -145,8 +145,7 @@ def backward(
     L = len(activations)
     m = y.shape[0]
     ws = Workspace.fresh(params, m, y.dtype) if out is None else out
-    if ws._grad is None:
-        ws.grad  # noqa: B018 (allocates the flat gradient and its views once)
+    ws.grad  # noqa: B018 (allocates the flat gradient and its views on first use)
     V, grads = ws.at(m), ws.grads
     delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1)
     deltas: dict[str, Array] = {}

@@ -39,70 +39,21 @@ Array = np.ndarray
 
 
 class Loss(NamedTuple):
-    """A cost: its name, the output it needs, and its formulas as templates.
+    """A cost: its name and the output activation it needs.
 
-    The templates are what a derivation prints (:mod:`chainrule.explainer`):
-    ``<y>`` and ``<yHat>`` stand for the names of y and ŷ in the chosen
-    notation, ``⟦y⟧`` and ``⟦yHat⟧`` for their values, ``{n}`` for the number
-    of examples. Each comes as plain text and as LaTeX.
+    The formulas that a derivation prints are in
+    :mod:`chainrule.explainer.formulas`.
     """
 
     name: str
     output: str | None  # the output activation it needs, or None for any
-    formula: str
-    latex: str
-    substituted: str
-    substituted_latex: str
-    grad_formula: str
-    grad_latex: str
-    grad_substituted: str
 
 
 LOSSES: dict[str, Loss] = {
-    "sse": Loss(
-        "sse",
-        None,
-        "½ Σ (<y> − <yHat>)²",
-        r"\frac{1}{2}\sum (<y> - <yHat>)^2",
-        "½ Σ (⟦y⟧ − ⟦yHat⟧)²",
-        r"\frac{1}{2}\sum (⟦y⟧ - ⟦yHat⟧)^2",
-        "−(<y> − <yHat>)",
-        r"-(<y> - <yHat>)",
-        "−(⟦y⟧ − ⟦yHat⟧)",
-    ),
-    "mse": Loss(
-        "mse",
-        None,
-        "Σ (<y> − <yHat>)² / (2N)",
-        r"\frac{\sum (<y> - <yHat>)^2}{2N}",
-        "Σ (⟦y⟧ − ⟦yHat⟧)² / (2·{n})",
-        r"\frac{\sum (⟦y⟧ - ⟦yHat⟧)^2}{2 \cdot {n}}",
-        "−(<y> − <yHat>) / N",
-        r"-\frac{<y> - <yHat>}{N}",
-        "−(⟦y⟧ − ⟦yHat⟧) / {n}",
-    ),
-    "bce": Loss(
-        "bce",
-        "sigmoid",
-        "−(1/N) Σ [<y> log <yHat> + (1 − <y>) log(1 − <yHat>)]",
-        r"-\frac{1}{N}\sum \left[<y>\log <yHat> + (1-<y>)\log(1-<yHat>)\right]",
-        "−(1/{n}) Σ [⟦y⟧ log ⟦yHat⟧ + (1 − ⟦y⟧) log(1 − ⟦yHat⟧)]",
-        r"-\frac{1}{{n}}\sum \left[⟦y⟧\log ⟦yHat⟧ + (1-⟦y⟧)\log(1-⟦yHat⟧)\right]",
-        "(<yHat> − <y>) / (N <yHat> (1 − <yHat>))",
-        r"\frac{<yHat> - <y>}{N <yHat> (1 - <yHat>)}",
-        "(⟦yHat⟧ − ⟦y⟧) / ({n} · ⟦yHat⟧ ∘ (1 − ⟦yHat⟧))",
-    ),
-    "cce": Loss(
-        "cce",
-        "softmax",
-        "−(1/N) Σ <y> log <yHat>",
-        r"-\frac{1}{N}\sum <y>\log <yHat>",
-        "−(1/{n}) Σ ⟦y⟧ log ⟦yHat⟧",
-        r"-\frac{1}{{n}}\sum ⟦y⟧\log ⟦yHat⟧",
-        "−<y> / (N <yHat>)",
-        r"-\frac{<y>}{N <yHat>}",
-        "−⟦y⟧ / ({n} · ⟦yHat⟧)",
-    ),
+    "sse": Loss("sse", None),
+    "mse": Loss("mse", None),
+    "bce": Loss("bce", "sigmoid"),
+    "cce": Loss("cce", "softmax"),
 }
 
 ALIASES = {

@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -145,6 +146,40 @@ def n_params(shapes: Mapping[str, tuple]) -> int:
 def flatten(params: Mapping[str, Array], shapes: Mapping[str, tuple]) -> Array:
     """One flat vector: W1, then b1, then W2, ... each row-major. Shape (P,)."""
     return np.concatenate([np.ravel(params[k]) for k in shapes])
+
+
+def flat_views(theta: Array, shapes: Mapping[str, tuple]) -> Params:
+    """Views of the flat vector ``theta``, one per parameter, in ``shapes`` order.
+
+    Writing into a view writes into ``theta`` and back: the training loops
+    keep the parameters in one vector and hand these views to the passes.
+
+    Parameters
+    ----------
+    theta : (P,) array
+        Contiguous, ``P = n_params(shapes)``.
+    shapes : dict of str to tuple
+
+    Returns
+    -------
+    dict of str to array
+        ``views[name].shape == shapes[name]``; no copy is made.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> theta = np.arange(5.0)
+    >>> views = flat_views(theta, {"W1": (2, 2), "b1": (1, 1)})
+    >>> views["W1"][1, 0] = -1.0
+    >>> theta.tolist(), views["b1"].tolist()
+    ([0.0, 1.0, -1.0, 3.0, 4.0], [[4.0]])
+    """
+    views, start = {}, 0
+    for name, shape in shapes.items():
+        stop = start + math.prod(shape)
+        views[name] = theta[start:stop].reshape(shape)
+        start = stop
+    return views
 
 
 def check_flat(vector: object, shapes: Mapping[str, tuple], dtype: np.dtype) -> Array:

@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator, Mapping
 
@@ -153,6 +154,69 @@ class Trace(Mapping):
     def __repr__(self) -> str:
         body = ", ".join(f"{k}: {s}" for k, s in self.shapes().items())
         return f"Trace({body})"
+
+    # Notebook displays: plain HTML and Markdown tables built here, so that
+    # core imports nothing above it (the explainer's MathML is for Explanation).
+    def _rows(self) -> Iterator[tuple[str, str, str, object]]:
+        brackets = {k: b for b, k in self._bracket.items()}
+        for k, v in self._values.items():
+            shape = np.shape(v)
+            yield k, brackets.get(k, ""), "scalar" if shape == () else str(shape), v
+
+    def _repr_html_(self) -> str:
+        """A table of every name, its bracket name, shape and value."""
+        head = "<tr><th>name</th><th>bracket</th><th>shape</th><th>value</th></tr>"
+        rows = "".join(
+            f"<tr><td>{k}</td><td>{html.escape(b)}</td><td>{s}</td>"
+            f"<td>{_html_matrix(v)}</td></tr>"
+            for k, b, s, v in self._rows()
+        )
+        style = (
+            "<style>.cr-m td{padding:0 .4em;text-align:right;border:0}"
+            ".cr-m{border-left:1px solid;border-right:1px solid;"
+            "border-collapse:separate}</style>"
+        )
+        return f'{style}<table class="cr-trace">{head}{rows}</table>'
+
+    def _repr_markdown_(self) -> str:
+        """The same table in Markdown, values written ``[1 2; 3 4]``."""
+        lines = ["| name | bracket | shape | value |", "|---|---|---|---|"]
+        for k, b, s, v in self._rows():
+            alias = f"`{b}`" if b else ""
+            lines.append(f"| `{k}` | {alias} | {s} | `{_inline(v)}` |")
+        return "\n".join(lines) + "\n"
+
+
+_SHOW = 8  # rows and columns a notebook table shows before "…"
+
+
+def _cells(v: object) -> list[list[str]]:
+    """``v`` as rows of numbers (6 significant digits), cut to ``_SHOW``."""
+    m = np.atleast_2d(np.asarray(v, dtype=float))
+
+    def keep(n: int) -> list[int | None]:
+        return list(range(n)) if n <= _SHOW else [*range(_SHOW - 2), None, n - 1]
+
+    return [
+        ["…" if i is None or j is None else f"{m[i, j]:.6g}" for j in keep(m.shape[1])]
+        for i in keep(m.shape[0])
+    ]
+
+
+def _html_matrix(v: object) -> str:
+    if np.ndim(v) == 0:
+        return f"{float(v):.6g}"
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in _cells(v)
+    )
+    return f'<table class="cr-m">{rows}</table>'
+
+
+def _inline(v: object) -> str:
+    if np.ndim(v) == 0:
+        return f"{float(v):.6g}"
+    rows = ("…" if set(r) == {"…"} else " ".join(r) for r in _cells(v))
+    return "[" + "; ".join(rows) + "]"
 
 
 def run_trace(

@@ -2,8 +2,8 @@
 
 ``chainrule predict`` reads, predicts and writes one batch at a time: CSV
 through Arrow's streaming reader with the same conversion as
-:func:`chainrule.data.csvfiles.read_csv`, Parquet by record batches, NPY memory-mapped. An NPZ archive
-is read whole (after its declared sizes are checked) and then sliced.
+:func:`chainrule.data.csvfiles.read_csv`, Parquet by record batches, NPY
+memory-mapped. An NPZ archive is read whole (after its declared sizes are checked) and then sliced.
 
 Each batch is a :class:`~chainrule.data.tables.Table` whose ``first_row``
 places it in the file, so that errors name the file's row.
@@ -26,7 +26,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from chainrule.data.csvfiles import iter_csv
-from chainrule.data.tables import FORMATS, Table, load_table, read_numpy
+from chainrule.data.frame import Table
+from chainrule.data.parquet import arrow_table, pyarrow_parquet
+from chainrule.data.tables import FORMATS, load_table, read_numpy
 from chainrule.errors import DataFileError, InvalidValueError
 
 #: Rows per batch when predicting.
@@ -35,8 +37,6 @@ BATCH_ROWS = 65536
 
 def iter_parquet(path: str | os.PathLike, batch_rows: int):
     """A Parquet file as tables of at most ``batch_rows`` rows (record batches)."""
-    from chainrule.data.parquet import arrow_table, pyarrow_parquet
-
     src = str(path)
     pq = pyarrow_parquet(src)
     try:

@@ -44,7 +44,8 @@ MISSING = (
 _NAN = r"(?i)^[+-]?nan$"
 _INF = r"(?i)^[+-]?inf(inity)?$"
 _NUMBER = f"^(?:{NUMBER.pattern})$"
-_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+_TIME = r"(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE = r"^\d{4}-\d{2}-\d{2}" + _TIME + "$"
 
 
 def trimmed(col):

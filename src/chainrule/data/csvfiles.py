@@ -35,7 +35,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from chainrule.data.cells import MISSING, convert
-from chainrule.data.tables import Table, check_names
+from chainrule.data.frame import Table, check_names
 from chainrule.errors import DataFileError
 
 SEPARATORS = (",", ";", "\t", "|")
@@ -218,7 +218,11 @@ def read_csv(
 
 def _arrow_encoding(encoding: str) -> str:
     """Arrow reads UTF-8 itself (and skips a BOM); other codecs through Python."""
-    return "utf8" if encoding.lower().replace("-", "_") in ("utf_8_sig", "utf8", "utf_8") else encoding
+    return (
+        "utf8"
+        if encoding.lower().replace("-", "_") in ("utf_8_sig", "utf8", "utf_8")
+        else encoding
+    )
 
 
 def iter_csv(

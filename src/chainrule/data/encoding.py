@@ -16,7 +16,7 @@ Dates are refused with a message saying how to turn them into numbers.
 Examples
 --------
 >>> import numpy as np
->>> from chainrule.data.tables import Table
+>>> from chainrule.data.frame import Table
 >>> t = Table(["age", "city"], {"age": np.array([30.0, np.nan, 50.0]),
 ...                             "city": np.array(["Oslo", "", "Bergen"])})
 >>> spec = fit_columns(t, ["age", "city"], np.arange(3))
@@ -35,8 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
-from chainrule.data.tables import Table
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
 Array = np.ndarray

@@ -9,7 +9,7 @@ row, not a classification of every distinct value.
 Examples
 --------
 >>> import numpy as np
->>> from chainrule.data.tables import Table
+>>> from chainrule.data.frame import Table
 >>> y = np.array([1000001.0, 1000002.0, 1.0])
 >>> t = Table(["x", "y"], {"x": np.zeros(3), "y": y})
 >>> labels_of(t, "y").tolist()
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
-from chainrule.data.tables import Table
 from chainrule.errors import ConfigError, DataFileError
 
 Array = np.ndarray

@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-from chainrule.data.tables import Table, check_names
+from chainrule.data.frame import Table, check_names
 from chainrule.errors import DataFileError
 
 

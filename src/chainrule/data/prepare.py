@@ -10,7 +10,7 @@ a prediction applies exactly the same.
 Examples
 --------
 >>> import numpy as np
->>> from chainrule.data.tables import Table
+>>> from chainrule.data.frame import Table
 >>> t = Table(["x", "label"], {"x": np.array([1.0, 2.0, 4.0]),
 ...                            "label": np.array(["no", "yes", "yes"])})
 >>> d = prepare_training(t, ["label"], scale_inputs="max")
@@ -35,11 +35,11 @@ from chainrule.data.encoding import (
     feature_names,
     fit_columns,
 )
+from chainrule.data.frame import Table
 from chainrule.data.labels import labels_of, problem_of, targets_of
 from chainrule.data.metrics import classification_metrics, regression_metrics
 from chainrule.data.scaling import Scaler
 from chainrule.data.split import split_rows
-from chainrule.data.tables import Table
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
 Array = np.ndarray
@@ -336,7 +336,7 @@ def score(yhat: Array, y: Array, meta: dict) -> tuple[str, float]:
 
 
 def evaluate(yhat: Array, y: Array, meta: dict) -> dict:
-    """Metrics of network outputs against scaled targets (see :mod:`~chainrule.data.metrics`).
+    """Metrics of outputs against scaled targets (:mod:`~chainrule.data.metrics`).
 
     Parameters
     ----------

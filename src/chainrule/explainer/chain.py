@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from chainrule.core.activations import get_activation
+from chainrule.explainer.formulas import activation_formula
 from chainrule.explainer.names import Names
 from chainrule.explainer.steps import cost_templates, gradient_templates
 
@@ -104,8 +105,9 @@ def _layer_rows(net, k: int, value) -> list[ChainRow]:
     a, prev, z, w = _a(k, L), _a(k - 1, L), f"z{k}", f"w{k}"
     act = get_activation(net.activations[k - 1])
     op = act.name.replace("_", r"\_")
-    fp = re.sub(r"\bz\b", z, act.prime_formula.split(" = ")[0])
-    fp_tex = re.sub(r"\bz\b", _tex(z).replace("\\", "\\\\"), act.prime_latex)
+    form = activation_formula(act.name)
+    fp = re.sub(r"\bz\b", z, form.prime_formula.split(" = ")[0])
+    fp_tex = re.sub(r"\bz\b", _tex(z).replace("\\", "\\\\"), form.prime_latex)
     b, b_tex = (f" + b{k}", f" + b_{{{k}}}") if net.bias[k - 1] else ("", "")
     lin, lin_tex = f"{w} {prev}{b}", f"{_tex(w)} {_tex(prev)}{b_tex}"
     da, dw, dp = _d(a, z), _d(z, w), _d(z, prev)

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from chainrule.core.activations import get_activation
-from chainrule.errors import InvalidValueError
+from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.explainer import forms
 from chainrule.explainer.chain import scalar_chain
+from chainrule.explainer.descent import check_descent, descent_step
+from chainrule.explainer.elements import annotate, check_level, check_size
 from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.names import Names, check_notation
+from chainrule.explainer.flows import flow_steps
+from chainrule.explainer.formulas import activation_formula
+from chainrule.explainer.names import Names, check_convention, check_notation
 from chainrule.explainer.steps import (
     Recorder,
+    Transposed,
     cost_step,
     forward_steps,
     given_steps,
@@ -24,13 +32,14 @@ from chainrule.explainer.steps import (
     short_number,
 )
 from chainrule.network import Network
-from chainrule.validation import check_explain_size, check_positive
+from chainrule.validation import check_explain_size
 
 
 def _tex(plain: str) -> str:
     """The LaTeX of a plain-text substitution (operators only)."""
     plain = re.sub(r"⟦([^⟧]+)⟧ᵀ", r"{⟦\1⟧}ᵀ", plain)
     table = {"−": "-", "·": r"\cdot ", "∘": r"\circ ", "ᵀ": r"^{\top}", "Σₙ": r"\sum_n"}
+    table["⊘"] = r"\oslash "
     for k, v in table.items():
         plain = plain.replace(k, v)
     return plain
@@ -38,19 +47,32 @@ def _tex(plain: str) -> str:
 
 def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     """``∂J/∂ŷ``, ``f′(z{L+1})`` and ``δ{L+1}``."""
-    L = rec.names.n_layers
-    top, delta, fp = f"z{L + 1}", f"delta{L + 1}", f"fprime{L + 1}"
+    L, style = rec.names.n_layers, rec.names.style
+    top, fp = f"z{L + 1}", f"fprime{L + 1}"
     text, tex, sub = (s.replace("{n}", str(n)) for s in gradient_templates(loss))
-    rec.add("dJdyHat", "backward", (text, tex), (sub, _tex(sub)))
-    act = get_activation(activation)
-    if act.elementwise:
+    single = rec.values["yHat"].size == 1
+    sub, gnote = forms.grad_sub(sub, single)
+    if style == "bracket":
+        text, tex = forms.bracket_grad((text, tex), L, n)
+        sub = sub.replace("(1 · ", "(")
+    rec.add("dJdyHat", "backward", (text, tex), (sub, _tex(sub)), gnote)
+    if get_activation(activation).elementwise:
         fprime_step(rec, fp, top, activation)
+    output_delta(rec, loss, activation, n)
+
+
+def output_delta(rec: Recorder, loss: str, activation: str, n: int) -> None:
+    """``δ{L+1} = ∂J/∂z{L+1}``: fused with the cost where that is simpler."""
+    L, style = rec.names.n_layers, rec.names.style
+    fp, act = f"fprime{L + 1}", get_activation(activation)
     if (loss, activation) == ("bce", "sigmoid"):
         # ∂J/∂ŷ ∘ f′(z) = (ŷ − y)/(N ŷ(1 − ŷ)) ∘ ŷ(1 − ŷ) = (ŷ − y)/N
         f, dj = rec.names.f, rec.names.text("dJdyHat")
         note = f"{dj} ∘ {f}′ with {f}′ = ŷ(1 − ŷ), simplified: no division by ŷ"
         rhs = ("(<yHat> − <y>) / N", r"\frac{<yHat> - <y>}{N}")
         sub = f"(⟦yHat⟧ − ⟦y⟧) / {n}"
+        if style == "bracket":
+            rhs, sub, note = forms.bracket_fused(rec.names, L, n)
     elif (loss, activation) == ("cce", "softmax"):
         # Σ_j ∂J/∂ŷ_j ∂ŷ_j/∂z_k = (ŷ_k Σ_j y_j − y_k)/N, (ŷ − y)/N for one-hot y
         note = f"{rec.names.text('dJdyHat')} through the softmax Jacobian, simplified"
@@ -60,28 +82,43 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
         note = ""
         rhs = (f"<dJdyHat> ∘ <{fp}>", rf"<dJdyHat> \circ <{fp}>")
         sub = f"⟦dJdyHat⟧ ∘ ⟦{fp}⟧"
+        if style == "bracket":
+            # seed 001: g[3z] = g′o(z[3]) · g[3a], the local derivative first
+            rhs = (f"<{fp}> ∘ <dJdyHat>", rf"<{fp}> \circ <dJdyHat>")
+            sub = f"⟦{fp}⟧ ∘ ⟦dJdyHat⟧"
     else:
         # softmax Jacobian per row: diag(ŷ) − ŷᵀŷ, so δ = ŷ ∘ (g − (g·ŷ) 1)
-        note = "through the softmax Jacobian diag(ŷ) − ŷᵀŷ of each row"
+        note = "through the softmax Jacobian diag(ŷ) − ŷᵀŷ of each example"
         rhs = (
             "<yHat> ∘ (<dJdyHat> − (<dJdyHat> · <yHat>) 1)",
             r"<yHat> \circ (<dJdyHat> - (<dJdyHat> \cdot <yHat>) \mathbf{1})",
         )
         sub = "⟦yHat⟧ ∘ (⟦dJdyHat⟧ − (⟦dJdyHat⟧ · ⟦yHat⟧) 1)"
-    rec.add(delta, "backward", rhs, (sub, _tex(sub)), note)
+    if rec.values["yHat"].size == 1 and style != "welch":
+        rhs = (rhs[0].replace(" ∘ ", " · "), rhs[1].replace(r"\circ", r"\cdot"))
+        sub = sub.replace(" ∘ ", " · ")
+    rec.add(f"delta{L + 1}", "backward", rhs, (sub, _tex(sub)), note)
 
 
 def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
     """``f′(z)`` evaluated at the trace's ``z`` by the activation registry."""
-    act = get_activation(activation)
+    act, form = get_activation(activation), activation_formula(activation)
     zt, zl = rec.names.text(z), rec.names.latex(z)
-    rhs = act.prime_formula.split(" = ")[0]
+    rhs = form.prime_formula.split(" = ")[0]
     text = re.sub(r"\bz\b", zt, rhs)
-    tex = re.sub(r"\bz\b", lambda _: zl, act.prime_latex)
+    tex = re.sub(r"\bz\b", lambda _: zl, form.prime_latex)
     f = rec.names.f
     sub = (f"{f}′(⟦{z}⟧)", f"{f}'(⟦{z}⟧)")
+    note = f"{f} = {act.name}"
+    if rec.names.style == "bracket" and act.name == "sigmoid":
+        # seed 001: g′(z) = a(1 − a), the same number as the registry's f′(z)
+        a = f"a{z[1:]}"
+        step = "yHat" if int(z[1:]) == rec.names.n_layers + 1 else a
+        text, tex, s = forms.sigmoid_prime(rec.names, rec.values, a, step)
+        g = rec.names.act(output=int(z[1:]) == rec.names.n_layers + 1)[0]
+        sub, note = (s, _tex(s)), f"{g} = sigmoid, whose derivative is a(1 − a)"
     value = act.f_prime(rec.values[z])
-    rec.add(key, "backward", (text, tex), sub, f"{f} = {act.name}", value=value)
+    rec.add(key, "backward", (text, tex), sub, note, value=value)
 
 
 def layer_steps(
@@ -89,10 +126,8 @@ def layer_steps(
 ) -> None:
     """``∂J/∂W{l}``, ``∂J/∂b{l}`` and, below the top, ``∂J/∂a{l}``, ``δ{l}``."""
     prev, delta = ("X" if l == 1 else f"a{l}"), f"delta{l + 1}"
-    bare = prev == "X" and rec.names.notation == "welch"
-    t_prev = "<X>ᵀ" if bare else f"(<{prev}>)ᵀ"
-    text, tex = f"{t_prev} <{delta}>", rf"{t_prev[:-1]}^{{\top}} <{delta}>"
-    sub = f"⟦{prev}⟧ᵀ · ⟦{delta}⟧"
+    names, values = rec.names, rec.values
+    text, tex, sub = forms.weight_gradient(names, values, prev, delta)
     note = ""
     if l2:
         text, tex = f"{text} + λ <W{l}>", rf"{tex} + \lambda <W{l}>"
@@ -100,35 +135,44 @@ def layer_steps(
         note = f"λ = {short_number(l2)}"
     rec.add(f"dJdW{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     if bias:
-        sub = f"Σₙ ⟦{delta}⟧"
-        rhs = (f"Σₙ <{delta}>", rf"\sum_n <{delta}>")
-        rec.add(f"dJdb{l}", "backward", rhs, (sub, _tex(sub)), "sum over examples")
+        text, tex, sub, note = forms.bias_gradient(
+            names, values, delta, values["X"].shape[names.convention == "column"]
+        )
+        rec.add(f"dJdb{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     if l == 1:
         return
-    sub = f"⟦{delta}⟧ · ⟦W{l}⟧ᵀ"
-    rhs = (f"<{delta}> (<W{l}>)ᵀ", rf"<{delta}> (<W{l}>)^{{\top}}")
-    rec.add(f"dJda{l}", "backward", rhs, (sub, _tex(sub)))
+    if names.style == "bracket":
+        rec.steps.extend(flow_steps(names, values, l))
+    text, tex, sub = forms.activation_gradient(names, values, delta, f"W{l}")
+    rec.add(f"dJda{l}", "backward", (text, tex), (sub, _tex(sub)))
     fprime_step(rec, f"fprime{l}", f"z{l}", activations[l - 2])
-    sub = f"⟦dJda{l}⟧ ∘ ⟦fprime{l}⟧"
-    rhs = (f"<dJda{l}> ∘ <fprime{l}>", rf"<dJda{l}> \circ <fprime{l}>")
-    rec.add(f"delta{l}", "backward", rhs, (sub, _tex(sub)))
+    text, tex, sub = forms.hidden_delta(names, values, f"dJda{l}", f"fprime{l}")
+    rec.add(f"delta{l}", "backward", (text, tex), (sub, _tex(sub)))
 
 
-def update_steps(rec: Recorder, grads: dict, learning_rate: float) -> dict:
-    """``W := W − α ∂J/∂W`` for every parameter; returns the new parameters."""
+def update_steps(
+    rec: Recorder, grads: dict, learning_rate: float, frozen: bool = False
+) -> dict:
+    """``W := W − α ∂J/∂W`` for every parameter; returns the new parameters.
+
+    With ``frozen``, ``grads`` holds the weights only and each note says that
+    the biases keep their values.
+    """
     lr = short_number(learning_rate)
+    note = f"α = {lr}" + ("; biases frozen: they keep their values" if frozen else "")
+    lr_sub = f"({lr})" if learning_rate < 0 else lr
     new = {}
     for key, g in grads.items():
         new[key] = rec.values[key] - learning_rate * g
         d = f"dJd{key}"
         rhs = (f"<{key}> − α <{d}>", rf"<{key}> - \alpha <{d}>")
-        sub = f"⟦{key}⟧ − {lr} · ⟦{d}⟧"
+        sub = f"⟦{key}⟧ − {lr_sub} · ⟦{d}⟧"
         rec.add(
             key,
             "update",
             rhs,
             (sub, _tex(sub)),
-            f"α = {lr}",
+            note,
             assign=":=",
             symbol=f"{key}'",
             value=new[key],
@@ -143,6 +187,12 @@ def explain(
     learning_rate: float | None = None,
     notation: str = "welch",
     *,
+    convention: str = "row",
+    update_biases: bool = True,
+    example_index: int | None = None,
+    level: str = "matrix",
+    steps: int = 1,
+    uphill: bool = False,
     title: str | None = None,
     description: str = "",
 ) -> Explanation:
@@ -152,13 +202,39 @@ def explain(
     ----------
     net : Network
     X : (n, n_inputs) array_like
+        One example per row, as the network takes it, whatever ``convention``.
     y : (n, n_outputs) array_like
     learning_rate : float, optional
         When given, add the gradient-descent update ``W := W − α ∂J/∂W`` and
         the forward pass again with the new parameters.
     notation : {"welch", "bracket"}
         The tutorial's names (``z⁽²⁾``, ``δ⁽³⁾``) or seed 001's (``z[1]``,
-        ``g[2z]``).
+        ``g[2z]``, ``g′ₕ``, ``g′ₒ``, with every operand's shape).
+    convention : {"row", "column"}
+        ``"column"`` writes CS230's form: ``Z = WA + b``, ``W`` is outputs ×
+        inputs, one example per column, names ``dZ``, ``dW``, ``db``, ``dA``;
+        every matrix is the transpose of the row convention's, the numbers
+        the same.
+    update_biases : bool
+        ``False`` freezes the biases: they take part in the forward pass but
+        the update leaves them as they are (worked examples that do so).
+    example_index : int, optional
+        Explain example ``k`` of the batch alone (``X[k]``, ``y[k]``).
+    level : {"matrix", "element"}
+        ``"element"`` also writes every product out element by element, and
+        every ``∂J/∂W`` element as the sum of its per-example contributions
+        (:mod:`chainrule.explainer.elements`). Every product shows its shapes
+        and every transpose its reason at both levels (row convention only:
+        the shape and element lines are written for ``z = aW + b``).
+    steps : int
+        With a learning rate: how many gradient-descent updates to take. The
+        first is written out; with ``steps > 1`` (or ``uphill``) a ``"costs"``
+        step holds ``J`` before and after each update, and its note says
+        whether ``J`` went down.
+    uphill : bool
+        Allow a negative learning rate: ``W := W − α ∂J/∂W`` with ``α < 0``
+        moves along the gradient, uphill, as the tutorial's part 4 does to
+        show that ``J`` rises.
     title, description : str, optional
         Shown at the top of every rendering.
 
@@ -169,9 +245,16 @@ def explain(
     Raises
     ------
     UnknownNameError
-        ``notation`` is not one of the two.
+        ``notation`` or ``convention`` is not one of the two.
     InvalidValueError, ShapeError
-        Bad ``X``, ``y`` or ``learning_rate`` (checked before any work).
+        Bad ``X``, ``y``, ``learning_rate``, ``update_biases``,
+        ``example_index``, ``steps``, ``uphill`` or ``level`` (checked before
+        any work); ``level="element"`` for a network and data too large to
+        write out (more than ``elements.MAX_ELEMENTS`` lines).
+    ConfigError
+        ``update_biases=False`` without a learning rate or without biases:
+        it would change nothing; ``level="element"`` with the column
+        convention.
 
     Examples
     --------
@@ -185,23 +268,51 @@ def explain(
     ('∂J/∂W⁽¹⁾ = Xᵀ δ⁽²⁾', array([[-1.92]]))
     >>> round(ex["J'"].value, 7)
     0.0040572
+
+    The column convention: the same numbers, every matrix transposed.
+
+    >>> net = cr.Network([2, 3, 1], bias=False, seed=0)
+    >>> col = cr.explain(net, [[3, 5]], [[0.75]], convention="column")
+    >>> col["dJdW1"].formula, col["dJdW1"].shape
+    ('dW[1] = dZ[1] (X)ᵀ', (3, 2))
     """
     if not isinstance(net, Network):
         raise InvalidValueError(f"net: expected a chainrule.Network, got {net!r}")
-    names = Names(check_notation(notation), net.n_layers)
-    if learning_rate is not None:
-        learning_rate = check_positive("learning_rate", learning_rate)
+    names = Names(check_notation(notation), net.n_layers, check_convention(convention))
+    level = check_level(level)
+    learning_rate, n_steps = check_descent(learning_rate, steps, uphill)
+    _check_update_biases(update_biases, learning_rate, net)
     check_explain_size(net.sizes, 0)  # the network first, before any pass
+    X, y = net.check_data(X, y)
+    if example_index is not None:
+        X, y = one_example(X, y, example_index)
+    check_explain_size(net.sizes, X.shape[0])
+    if level == "element":
+        if names.convention == "column":
+            raise ConfigError(
+                "level: 'element' writes the row convention's products "
+                "(z = aW + b); use convention='row'"
+            )
+        check_size(net.sizes, X.shape[0], net.bias)
     t = net.trace(X, y)
-    check_explain_size(net.sizes, t["X"].shape[0])
-    steps = _forward(net, names, t, again=False) + _backward(net, names, t)
+    view = Transposed if names.convention == "column" else dict
+    steps = _forward(net, names, view(t), again=False) + _backward(net, names, view(t))
+    frozen = not update_biases
     if learning_rate is not None:
-        rec = Recorder(names, t)
-        grads = {k: t.gradients[k] for k in net.params}
+        rec = Recorder(names, view(t))
+        keys = [k for k in net.params if update_biases or k[0] == "W"]
+        grads = {k: rec.values[f"dJd{k}"] for k in keys}
+        new = update_steps(rec, grads, learning_rate, frozen)
         after = net.copy()
-        after.set_params(update_steps(rec, grads, learning_rate))
+        back = {k: (v.T if names.convention == "column" else v) for k, v in new.items()}
+        after.set_params({**net.params, **back})
         steps += rec.steps
-        steps += _forward(after, names, after.trace(t["X"], t["y"]), again=True)
+        frozen_keys = set(net.params) - set(keys)
+        steps += _forward(after, names, view(after.trace(X, y)), True, frozen_keys)
+        if n_steps > 1 or uphill:
+            steps.append(descent_step(net, X, y, learning_rate, n_steps, update_biases))
+    if names.convention == "row":
+        steps = annotate(steps, names, level)
     return Explanation(
         steps,
         notation=names.notation,
@@ -210,24 +321,75 @@ def explain(
         title=title or _title(net),
         description=description,
         chain=scalar_chain(net, names, steps),
+        convention=names.convention,
+        update_biases=update_biases,
     )
 
 
-def _forward(net: Network, names: Names, t, again: bool) -> list:
-    """The given values (first pass only), every ``z`` and ``a``, then ``J``."""
+def _check_update_biases(update_biases: object, learning_rate, net: Network) -> None:
+    """``update_biases`` is a bool, and ``False`` only where it changes something."""
+    if not isinstance(update_biases, bool):
+        raise InvalidValueError(
+            f"update_biases: expected True or False, got {update_biases!r}"
+        )
+    if update_biases:
+        return
+    if learning_rate is None:
+        raise ConfigError(
+            "update_biases: False freezes the biases in the update, and there is "
+            "no update without a learning_rate"
+        )
+    if not any(net.bias):
+        raise ConfigError("update_biases: False, but the network has no biases")
+
+
+def one_example(X: object, y: object, k: object) -> tuple:
+    """Row ``k`` of ``X`` and ``y``, each kept as a (1, columns) matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = one_example(np.arange(6.0).reshape(3, 2), np.ones((3, 1)), 2)
+    >>> X.tolist(), y.shape
+    ([[4.0, 5.0]], (1, 1))
+    """
+    n = np.shape(X)[0]
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < n:
+        raise InvalidValueError(
+            f"example_index: expected an integer from 0 to {n - 1} "
+            f"(the batch has {n} examples), got {k!r}"
+        )
+    return np.asarray(X)[k : k + 1], np.asarray(y)[k : k + 1]
+
+
+def _forward(net: Network, names: Names, t, again: bool, frozen=frozenset()) -> list:
+    """The given values (first pass only), every ``z`` and ``a``, then ``J``.
+
+    ``frozen``: the parameters the update left as they were (their steps
+    have no primed copy).
+    """
     rec = Recorder(names, t, "'" if again else "")
+    rec.unchanged |= set(frozen)
     if not again:
         given_steps(rec, list(net.params))
     phase = "forward_again" if again else "forward"
     forward_steps(rec, net.activations, net.bias, phase)
-    cost_step(rec, net.loss, net.l2, net.n_layers, t["X"].shape[0], phase)
+    cost_step(
+        rec,
+        net.loss,
+        net.l2,
+        net.n_layers,
+        t["X"].shape[names.convention == "column"],
+        phase,
+    )
     return rec.steps
 
 
 def _backward(net: Network, names: Names, t) -> list:
     """``∂J/∂ŷ``, the output delta, then each layer from the top down."""
     rec = Recorder(names, t)
-    output_steps(rec, net.loss, net.activations[-1], t["X"].shape[0])
+    n = t["X"].shape[names.convention == "column"]
+    output_steps(rec, net.loss, net.activations[-1], n)
     for l in range(net.n_layers, 0, -1):
         layer_steps(rec, l, net.activations, net.bias[l - 1], net.l2)
     return rec.steps

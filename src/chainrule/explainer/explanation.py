@@ -55,6 +55,8 @@ class Explanation:
         title: str = "",
         description: str = "",
         chain: ScalarChain | None = None,
+        convention: str = "row",
+        update_biases: bool = True,
     ) -> None:
         self.steps = list(steps)
         self.notation = notation
@@ -62,7 +64,9 @@ class Explanation:
         self.network = dict(network)
         self.title = title
         self.description = description
-        self.chain = chain
+        self.scalar_chain = chain
+        self.convention = convention
+        self.update_biases = update_biases
         self._by_symbol = {s.symbol: s for s in self.steps}
 
     def __getitem__(self, symbol: str) -> Step:
@@ -93,6 +97,53 @@ class Explanation:
             f"notation={self.notation!r}, learning_rate={self.learning_rate!r})"
         )
 
+    # ------------------------------------------------------- notebook display
+    def _repr_html_(self) -> str | None:
+        """The HTML page's content (MathML, offline); ``None`` without latex2mathml.
+
+        Returning ``None`` lets Jupyter fall back to :meth:`_repr_markdown_`.
+        """
+        from chainrule.errors import ConfigError
+        from chainrule.explainer.render.html import fragment
+
+        try:
+            return fragment(self, DEFAULT_PRECISION)
+        except ConfigError:
+            return None
+
+    def _repr_markdown_(self) -> str:
+        """The Markdown rendering (math for MathJax or KaTeX)."""
+        return self.to_markdown()
+
+    def chain(self, target: str):
+        """The chain rule for one weight, path by path, with values.
+
+        Parameters
+        ----------
+        target : str
+            A parameter element, 0-based: ``"W2[0,0]"``, ``"b1[0,2]"``.
+
+        Returns
+        -------
+        chainrule.explainer.weight_chain.WeightChain
+            ``paths`` (each a product of local derivatives), ``total`` and
+            ``gradient`` (the explanation's ``∂J/∂W`` at that element).
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
+        >>> net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
+        >>> c = cr.explain(net, [[3.0]], [[2.0]]).chain("W1[0,0]")
+        >>> [f.name for f in c.paths[0].factors]
+        ['∂J/∂ŷ₁', '∂ŷ₁/∂z₁⁽³⁾', '∂z₁⁽³⁾/∂a₁⁽²⁾', '∂a₁⁽²⁾/∂z₁⁽²⁾', '∂z₁⁽²⁾/∂W₁,₁⁽¹⁾']
+        >>> [f.value for f in c.paths[0].factors], round(c.total, 12)
+        ([-0.8, 1.0, 0.8, 1.0, 3.0], -1.92)
+        """
+        from chainrule.explainer.weight_chain import weight_chain
+
+        return weight_chain(self, target)
+
     # ------------------------------------------------------------- renderings
     def to_text(self, precision: int = DEFAULT_PRECISION) -> str:
         """Plain text (Unicode), as the terminal shows it without colours."""
@@ -113,7 +164,7 @@ class Explanation:
         return to_latex(self, precision)
 
     def to_json(self) -> str:
-        """Every step with its value as nested lists (schema in ``jsonio``)."""
+        """Every step with its value as nested lists (schema in ``render.json``)."""
         from chainrule.explainer.render.json import to_json
 
         return to_json(self)
@@ -127,6 +178,7 @@ class Explanation:
     @classmethod
     def from_json(cls, text: str) -> Explanation:
         """Read back :meth:`to_json`'s output: the same steps and numbers."""
-        from chainrule.explainer.render.json import from_json
+        from chainrule.explainer.render.json import read_json
 
-        return from_json(text)
+        args = read_json(text)
+        return cls(args.pop("steps"), **args)

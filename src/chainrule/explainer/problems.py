@@ -6,6 +6,7 @@ A problem file is what a textbook exercise states::
     description = "One input, one hidden unit, one output."
     learning_rate = 0.1          # optional: add the update and forward again
     notation = "welch"           # optional: or "bracket"
+    errata = "seed004"           # optional: append that seed's misprints
 
     [network]
     sizes = [1, 1, 1]
@@ -41,6 +42,7 @@ chainrule.errors.DataFileError: <string>: data.y: ...
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -51,14 +53,21 @@ from chainrule.core.trace import NOTATIONS
 from chainrule.data import datasets
 from chainrule.errors import ChainruleError, DataFileError, UnknownNameError
 from chainrule.explainer.derivation import explain
+from chainrule.explainer.errata import describe as describe_errata
+from chainrule.explainer.errata import seeds as errata_seeds
 from chainrule.explainer.explanation import Explanation
+from chainrule.explainer.names import CONVENTIONS
 from chainrule.network import Network
 
-TOP_KEYS = {"title", "description", "learning_rate", "notation", "network"}
-TOP_KEYS |= {"weights", "data"}
+TOP_KEYS = {"title", "description", "learning_rate", "notation", "network", "errata"}
+TOP_KEYS |= {"weights", "data", "convention", "update_biases"}
 NETWORK_KEYS = {"sizes", "activation", "output_activation", "loss", "bias", "l2"}
 NETWORK_KEYS |= {"seed", "init", "dtype"}
 DATASETS = {"test_scores": datasets.test_scores}
+
+
+class AmbiguousOrientationWarning(UserWarning):
+    """A square weight matrix in a problem file that states no convention."""
 
 
 @dataclass
@@ -73,15 +82,42 @@ class Problem:
     learning_rate: float | None = None
     notation: str = "welch"
     source: str = "<string>"
+    convention: str = "row"
+    update_biases: bool = True
 
-    def explain(self, notation: str | None = None) -> Explanation:
-        """:func:`~chainrule.explain.explain` with the problem's settings."""
+    def explain(
+        self,
+        notation: str | None = None,
+        *,
+        convention: str | None = None,
+        update_biases: bool | None = None,
+        example_index: int | None = None,
+        learning_rate: float | None = None,
+        level: str = "matrix",
+        steps: int = 1,
+        uphill: bool = False,
+    ) -> Explanation:
+        """:func:`~chainrule.explain.explain` with the problem's settings.
+
+        Each argument given replaces the file's setting; ``X`` and ``y`` are
+        held one example per row whatever the file's convention.
+        """
         return explain(
             self.network,
             self.X,
             self.y,
-            learning_rate=self.learning_rate,
+            learning_rate=self.learning_rate
+            if learning_rate is None
+            else learning_rate,
+            level=level,
+            steps=steps,
+            uphill=uphill,
             notation=notation or self.notation,
+            convention=convention or self.convention,
+            update_biases=self.update_biases
+            if update_biases is None
+            else update_biases,
+            example_index=example_index,
             title=self.title or None,
             description=self.description,
         )
@@ -124,12 +160,14 @@ def _network(spec: dict, src: str) -> Network:
 
 def _matrix(value: object, key: str, shape: tuple, what: str, src: str) -> np.ndarray:
     need = f"a {shape} matrix ({what})"
+    column_bias = key.split(".")[-1].startswith("b") and shape[1] == 1
     try:
         a = np.array(value, dtype=float)
     except (TypeError, ValueError):
         got = f"expected {need}: rows of numbers, got {value!r}"
         raise _fail(src, key, got) from None
-    if a.ndim == 1 and key.split(".")[-1].startswith("b") and a.shape == shape[1:]:
+    row_bias = key.split(".")[-1].startswith("b") and a.shape == shape[1:]
+    if a.ndim == 1 and (row_bias or (column_bias and a.shape == shape[:1])):
         a = a.reshape(shape)
     if a.shape != shape:
         raise _fail(src, key, f"expected {need}, got shape {a.shape}")
@@ -138,7 +176,12 @@ def _matrix(value: object, key: str, shape: tuple, what: str, src: str) -> np.nd
     return a
 
 
-def _weights(net: Network, spec: dict, src: str) -> None:
+def _count(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}s"
+
+
+def _weights(net: Network, spec: dict, src: str, column: bool) -> None:
+    """The weights as the file writes them; transposed when ``column``."""
     if not spec:
         return
     shapes = net.shapes
@@ -152,19 +195,48 @@ def _weights(net: Network, spec: dict, src: str) -> None:
         )
     if missing:
         k = missing[0]
-        raise _fail(src, f"weights.{k}", f"missing; expected a {shapes[k]} matrix")
+        shape = shapes[k][::-1] if column else shapes[k]
+        raise _fail(src, f"weights.{k}", f"missing; expected a {shape} matrix")
     params = {}
-    for k, shape in shapes.items():
-        what = (
-            f"{shape[0]} inputs × {shape[1]} units"
-            if k[0] == "W"
-            else f"one row of {shape[1]} biases"
-        )
-        params[k] = _matrix(spec[k], f"weights.{k}", shape, what, src)
+    for k, (n_in, n_out) in shapes.items():
+        ins, units = _count(n_in, "input"), _count(n_out, "unit")
+        if k[0] == "b":
+            what = f"one {'column' if column else 'row'} of {_count(n_out, 'bias')}"
+        else:
+            what = f"{units} × {ins}" if column else f"{ins} × {units}"
+        shape = (n_out, n_in) if column else (n_in, n_out)
+        a = _matrix(spec[k], f"weights.{k}", shape, what, src)
+        params[k] = a.T if column else a
     net.set_params(params)
 
 
-def _data(net: Network, spec: dict, src: str) -> tuple[np.ndarray, np.ndarray]:
+def _warn_square(net: Network, spec: dict, src: str) -> None:
+    """Warn when a file without a convention gives a square weight matrix."""
+    square = [k for k, (r, c) in net.shapes.items() if k[0] == "W" and r == c > 1]
+    if spec and square:
+        warnings.warn(
+            f"{src}: weights.{square[0]} is square, so its orientation is "
+            "ambiguous; the file states no convention and is read in the row "
+            'convention (inputs × units). Add convention = "row" (or "column", '
+            "units × inputs) to say which.",
+            AmbiguousOrientationWarning,
+            stacklevel=3,
+        )
+
+
+def _columns(value: object) -> object:
+    """A column-convention matrix (one example per column) as rows."""
+    try:
+        a = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        return value  # check_X / check_y say what is wrong
+    return a.T if a.ndim == 2 else value
+
+
+def _data(
+    net: Network, spec: dict, src: str, column: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and ``y`` one example per row; a column file has them per column."""
     if "dataset" in spec:
         extra = sorted(set(spec) - {"dataset"})
         if extra:
@@ -180,10 +252,15 @@ def _data(net: Network, spec: dict, src: str) -> tuple[np.ndarray, np.ndarray]:
     else:
         for k in ("X", "y"):
             if k not in spec:
+                per = "column" if column else "row"
                 raise _fail(
-                    src, f"data.{k}", "missing; expected a matrix, one row per example"
+                    src,
+                    f"data.{k}",
+                    f"missing; expected a matrix, one {per} per example",
                 )
         X, y = spec["X"], spec["y"]
+        if column:
+            X, y = _columns(X), _columns(y)
     try:
         Xa = net.check_X(X)
     except ChainruleError as exc:
@@ -192,6 +269,19 @@ def _data(net: Network, spec: dict, src: str) -> tuple[np.ndarray, np.ndarray]:
         return net.check_data(Xa, y)
     except ChainruleError as exc:
         raise _fail(src, "data.y", str(exc).removeprefix("y: ")) from None
+
+
+def _convention(doc: dict, src: str) -> tuple[str | None, bool]:
+    """The file's ``convention`` (``None`` if it states none), ``update_biases``."""
+    convention = doc.get("convention")
+    if convention is not None and convention not in CONVENTIONS:
+        raise _fail(
+            src, "convention", f"expected one of {CONVENTIONS}, got {convention!r}"
+        )
+    update = doc.get("update_biases", True)
+    if not isinstance(update, bool):
+        raise _fail(src, "update_biases", f"expected true or false, got {update!r}")
+    return convention, update
 
 
 def _settings(doc: dict, src: str) -> tuple[float | None, str, str, str]:
@@ -215,6 +305,16 @@ def _settings(doc: dict, src: str) -> tuple[float | None, str, str, str]:
     return (None if lr is None else float(lr)), notation, texts[0], texts[1]
 
 
+def _with_errata(doc: dict, description: str, src: str) -> str:
+    """The description, with the misprints of the seed named by ``errata``."""
+    seed = doc.get("errata")
+    if seed is None:
+        return description
+    if seed not in errata_seeds():
+        raise _fail(src, "errata", f"expected one of {errata_seeds()}, got {seed!r}")
+    return f"{description} {describe_errata(seed)}".strip()
+
+
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Read a problem from TOML text; ``source`` names it in error messages."""
     try:
@@ -227,10 +327,19 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
             source, unknown[0], f"unknown key; expected one of {sorted(TOP_KEYS)}"
         )
     lr, notation, title, description = _settings(doc, source)
+    description = _with_errata(doc, description, source)
+    convention, update = _convention(doc, source)
+    column = convention == "column"
     net = _network(_table(doc, "network", NETWORK_KEYS, source, True), source)
-    _weights(net, _table(doc, "weights", set(), source, False), source)
-    X, y = _data(net, _table(doc, "data", {"X", "y", "dataset"}, source, True), source)
-    return Problem(net, X, y, title, description, lr, notation, source)
+    weights = _table(doc, "weights", set(), source, False)
+    _weights(net, weights, source, column)
+    data = _table(doc, "data", {"X", "y", "dataset"}, source, True)
+    X, y = _data(net, data, source, column)
+    if convention is None:
+        _warn_square(net, weights, source)
+    return Problem(
+        net, X, y, title, description, lr, notation, source, convention or "row", update
+    )
 
 
 def load_problem(path: str | Path) -> Problem:

@@ -1,4 +1,4 @@
-"""Files: atomic writes, the checked safetensors reader, the model file format.
+"""Files: output paths, atomic writes, the checked safetensors reader, models.
 
 Nothing here unpickles. :mod:`~chainrule.persist.model` turns a configuration
 and a parameter dict into bytes and back; building a ``Network`` from them is

@@ -19,15 +19,16 @@ Examples
 >>> net = cr.Network([2, 3, 1], seed=0)
 >>> path = os.path.join(tempfile.mkdtemp(), "model.safetensors")
 >>> net.save(path)
->>> bool((cr.load(path).get_flat() == net.get_flat()).all())
-True
+>>> from chainrule.persist.model import read_model
+>>> config, tensors, extra = read_model(path)
+>>> config["sizes"], sorted(tensors), extra
+([2, 3, 1], ['W1', 'W2', 'b1', 'b2'], {})
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -36,13 +37,8 @@ from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
 from chainrule.core.params import param_shapes
-from chainrule.errors import (
-    ChainruleError,
-    FileWriteError,
-    InvalidTypeError,
-    ModelFileError,
-)
-from chainrule.persist.paths import check_target, remove_stale_temps, temp_prefix
+from chainrule.errors import ChainruleError, InvalidTypeError, ModelFileError
+from chainrule.persist.atomic import atomic_write_bytes
 from chainrule.persist.safetensors import (
     MAX_HEADER_BYTES,
     check_tensors,
@@ -56,86 +52,6 @@ FORMAT = "chainrule.model"
 VERSION = 1
 #: Refuse files larger than this before reading them (bytes).
 MAX_FILE_BYTES = 2**31
-
-
-def _file_mode(target: Path) -> int:
-    """The old file's permissions, or those a new file gets under the umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a crash leaves the old file intact.
-
-    The bytes go to a temporary file in the same folder, which is flushed,
-    fsynced and then renamed over ``path`` (``os.replace`` is atomic on POSIX
-    and Windows); the folder is fsynced last so that the rename is durable.
-    On any error the temporary file is removed and the old file is intact.
-    The temporary file is named ``.NAME.chainrule-tmp-PID-XXXX.tmp``; those
-    left by killed saves to ``path`` are removed first
-    (:func:`chainrule.persist.paths.remove_stale_temps`).
-
-    Parameters
-    ----------
-    path : str or path
-    data : bytes
-
-    Raises
-    ------
-    ConfigError
-        ``path`` is a symbolic link, a folder, a device, a FIFO or a socket.
-    FileWriteError
-        The file cannot be written (permission, disk full, size limit);
-        nothing was replaced.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> from chainrule.persist.model import atomic_write_bytes
-    >>> folder = tempfile.mkdtemp()
-    >>> atomic_write_bytes(os.path.join(folder, "a.bin"), b"new")
-    >>> os.listdir(folder)
-    ['a.bin']
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    check_target("path", target, force=True, probe=False)
-    remove_stale_temps(target)
-    try:
-        _write_and_replace(target, folder, data)
-    except OSError as exc:
-        raise FileWriteError(
-            f"{str(target)!r} cannot be written ({exc.strerror or exc}); "
-            "nothing was replaced"
-        ) from exc
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
-
-
-def _write_and_replace(target: Path, folder: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode(target))  # mkstemp makes it 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _string_keys(value: object, where: str) -> None:
@@ -152,8 +68,22 @@ def _string_keys(value: object, where: str) -> None:
             _string_keys(v, f"{where}[{i}]")
 
 
-def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
-    """The safetensors bytes of ``net`` with chainrule's JSON metadata."""
+def model_bytes(
+    config: Mapping[str, object],
+    params: Mapping[str, np.ndarray],
+    metadata: Mapping[str, object] | None = None,
+) -> bytes:
+    """The safetensors bytes of a model: ``params`` as tensors, the rest as JSON.
+
+    Parameters
+    ----------
+    config : dict
+        The network's configuration (``Network.config()``).
+    params : dict of str to array
+        The parameters by name.
+    metadata : dict, optional
+        Saved as ``extra``; JSON-serialisable with string keys.
+    """
     try:
         _string_keys(metadata or {}, "metadata")
     except RecursionError:
@@ -161,7 +91,7 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
     doc = {
         "format": FORMAT,
         "version": VERSION,
-        "config": net.config(),
+        "config": dict(config),
         "extra": dict(metadata or {}),
     }
     try:
@@ -170,7 +100,7 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
         raise ModelFileError("metadata: nested too deeply") from None
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"metadata: not JSON-serialisable: {exc}") from None
-    tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
+    tensors = {k: np.ascontiguousarray(v) for k, v in params.items()}
     data = _st_save(tensors, metadata={"chainrule": header})
     n = int.from_bytes(data[:8], "little")
     if n > MAX_HEADER_BYTES:  # the loader would refuse it: never write it
@@ -184,9 +114,15 @@ def model_bytes(net, metadata: Mapping[str, object] | None = None) -> bytes:
 
 
 def save(
-    net, path: str | os.PathLike, *, metadata: Mapping[str, object] | None = None
+    config: Mapping[str, object],
+    params: Mapping[str, np.ndarray],
+    path: str | os.PathLike,
+    *,
+    metadata: Mapping[str, object] | None = None,
 ) -> None:
-    """Save ``net`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+    """Save a model to ``path`` atomically (see :func:`atomic_write_bytes`).
+
+    ``config``, ``params`` and ``metadata`` are as in :func:`model_bytes`.
 
     The path and the metadata are checked and the bytes built before any
     file is created: a failing save leaves the folder as it was.
@@ -211,7 +147,7 @@ def save(
     folder = target.parent
     if str(folder) and not folder.is_dir():
         raise ModelFileError(f"path: the folder {str(folder)!r} does not exist")
-    atomic_write_bytes(target, model_bytes(net, metadata))
+    atomic_write_bytes(target, model_bytes(config, params, metadata))
 
 
 def _open(path: object) -> tuple[Path, str]:
@@ -267,18 +203,21 @@ def _architecture(cfg: dict, where: str) -> dict[str, tuple]:
     return param_shapes(sizes, bias)
 
 
-def load_with_metadata(path: str | os.PathLike):
-    """Load a model and the ``extra`` metadata saved with it.
+def read_model(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray], dict]:
+    """The configuration, the tensors and the ``extra`` metadata of a model file.
 
     Everything is checked before use, in this order: the file's size, the
     safetensors header (its length, its JSON, every tensor's dtype, shape and
     offsets against the file's length), chainrule's metadata (format,
     version, the config's keys and types), the tensors against the
-    architecture the config describes, and last the values (finite).
+    architecture the config describes. Building the network (which checks
+    the config's values and the tensors' values) is :func:`chainrule.load`'s.
 
     Returns
     -------
-    net : Network
+    config : dict
+    tensors : dict of str to array
+        By parameter name, with the shapes the config implies.
     extra : dict
 
     Raises
@@ -290,41 +229,10 @@ def load_with_metadata(path: str | os.PathLike):
     InvalidTypeError
         If ``path`` is not a str or a path.
     """
-    from chainrule.network import Network
-
     data, doc, where = _read_checked(path)
     cfg = doc["config"]
-    try:
-        net = Network(
-            cfg["sizes"],
-            activation=cfg["activation"],
-            loss=cfg["loss"],
-            bias=cfg["bias"],
-            l2=cfg["l2"],
-            seed=cfg["seed"],
-            dtype=cfg["dtype"],
-            init=cfg["init"],
-        )
-    except ChainruleError as exc:
-        raise ModelFileError(f"{where}: config is invalid ({exc})") from None
     try:
         tensors = _st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError
         raise ModelFileError(f"{where}: corrupted tensors ({exc})") from None
-    try:
-        net.set_params(tensors)
-    except ChainruleError as exc:
-        raise ModelFileError(f"{where}: {exc}") from None
-    return net, doc["extra"]
-
-
-def load(path: str | os.PathLike):
-    """Load a :class:`~chainrule.Network` saved by :meth:`Network.save`.
-
-    Raises
-    ------
-    ModelFileError
-        The file is missing, not a chainrule model, of another version,
-        truncated, corrupted, or its tensors do not fit its architecture.
-    """
-    return load_with_metadata(path)[0]
+    return cfg, tensors, doc["extra"]

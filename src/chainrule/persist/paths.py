@@ -11,7 +11,7 @@ paths it reads and writes, before it reads data or trains. The rules
 - an output that is a **symbolic link is refused** (a rename would replace
   the link, never writing its target): name the target instead;
 - an existing read-only output is refused unless ``force``; a replaced
-  file keeps its permissions (:func:`chainrule.persist.model.atomic_write_bytes`);
+  file keeps its permissions (:func:`chainrule.persist.atomic.atomic_write_bytes`);
 - the folder must exist and be writable: a real temporary file is created
   and removed there, so a read-only file system is found before training.
 
@@ -40,7 +40,6 @@ import os
 import stat
 import tempfile
 from collections.abc import Mapping
-from contextlib import contextmanager
 from pathlib import Path
 
 from chainrule.errors import ConfigError
@@ -161,47 +160,6 @@ def _check_folder(option: str, path: Path) -> None:
     Path(probe).unlink(missing_ok=True)
 
 
-@contextmanager
-def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs):
-    """A file to write as a stream, renamed over ``path`` only when complete.
-
-    Like :func:`chainrule.persist.model.atomic_write_bytes` for output too
-    large to build in memory: the temporary file is named as in
-    :func:`temp_prefix`, keeps the old file's permissions, and is removed if
-    the ``with`` block raises, leaving ``path`` as it was.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "p.csv")
-    >>> with atomic_open(path, newline="") as fh:
-    ...     _ = fh.write("a,b\\n")
-    >>> open(path).read()
-    'a,b\\n'
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    check_target("path", target, force=True, probe=False)
-    remove_stale_temps(target)
-    try:
-        st_mode = target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        st_mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, st_mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _identity(path: Path) -> tuple[str, tuple[int, int] | None]:
     try:
         st = path.stat()
@@ -258,7 +216,6 @@ def check_outputs(
 
 __all__ = [
     "TEMP_MARK",
-    "atomic_open",
     "check_outputs",
     "check_target",
     "remove_stale_temps",

@@ -7,6 +7,9 @@ names, so that they drop into ``Pipeline``, ``GridSearchCV`` and
 
 This module needs the optional extra: ``pip install 'chainrule[sklearn]'``.
 
+Layer: may import :mod:`chainrule.network` and everything below it; not the
+explainer nor the command line.
+
 Examples
 --------
 >>> from chainrule.sklearn import MLPRegressor

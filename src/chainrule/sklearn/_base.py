@@ -88,8 +88,18 @@ class BaseMLP(BaseEstimator):
             return {"b1": self.beta_1, "b2": self.beta_2, "eps": self.epsilon}
         if self.solver in ("lbfgs", "bfgs"):
             # scikit-learn passes tol as the gradient tolerance of L-BFGS.
-            return {"gtol": self.tol}
+            return {"scipy_options": {"gtol": self.tol}}
         return {}
+
+    def _first_order_options(self, scipy: bool, n: int) -> dict:
+        """The options of fit that BFGS and L-BFGS do not take."""
+        if scipy:
+            return {}
+        return {
+            "learning_rate": float(self.learning_rate_init),
+            "batch_size": self._batch_size(n),
+            "shuffle": bool(self.shuffle),
+        }
 
     def _batch_size(self, n: int) -> int | None:
         if self.solver == "gd":
@@ -171,12 +181,10 @@ class BaseMLP(BaseEstimator):
             Y,
             optimizer=self.solver,
             epochs=int(self.max_iter),
-            learning_rate=None if scipy else float(self.learning_rate_init),
-            batch_size=None if scipy else self._batch_size(len(X)),
             callbacks=() if scipy else (monitor,),
             progress=bool(self.verbose),
-            shuffle=bool(self.shuffle),
             seed=int(rs.randint(_SEED_MAX)),
+            **self._first_order_options(scipy, len(X)),
             **self._optimizer_options(),
         )
         self._record(hist.cost, monitor, validation)

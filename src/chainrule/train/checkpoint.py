@@ -12,7 +12,8 @@ Its string metadata holds one key, ``"chainrule"``, a JSON document::
     {"format": "chainrule.checkpoint", "version": 1, "config": {...},
      "epoch": 12, "optimizer": {"name": "adam", "learning_rate": 0.01,
      "count": 5640, "hyper": {...}}, "batch_size": 128, "shuffle": true,
-     "seed": 0, "rng": {...}, "history": {...}, "early_stopping": {...}}
+     "update_biases": true, "seed": 0, "rng": {...}, "history": {...},
+     "early_stopping": {...}}
 
 ``rng`` is the state of NumPy's bit generator, so that the next epoch's
 shuffle is the one the uninterrupted run would have drawn.
@@ -43,9 +44,11 @@ from safetensors.numpy import load as _st_load
 from safetensors.numpy import save as _st_save
 
 from chainrule.errors import ChainruleError, ConfigError, ModelFileError
-from chainrule.persist.model import MAX_FILE_BYTES, atomic_write_bytes
+from chainrule.persist.atomic import atomic_write_bytes
+from chainrule.persist.model import MAX_FILE_BYTES
 from chainrule.persist.safetensors import parse_header, strict_json
-from chainrule.train.fit import History
+from chainrule.train import optimizers as _opt
+from chainrule.train.options import History, State
 
 FORMAT = "chainrule.checkpoint"
 VERSION = 1
@@ -57,15 +60,14 @@ HISTORY = ("cost", "val_cost", "time", "learning_rate")
 def _arrays(opt_state) -> dict[str, np.ndarray]:
     """The optimizer state's arrays over the flat vector, by field name."""
     return {
-        f"optimizer.{f}": getattr(opt_state, f)["theta"]
-        for f in opt_state._fields
-        if f not in ("count", "scratch") and getattr(opt_state, f)
+        f"optimizer.{f}": arrays["theta"]
+        for f, arrays in _opt.state_arrays(opt_state).items()
     }
 
 
 def save_state(path, net, opt, s, st) -> None:
     """Write the training state ``st`` of ``net`` to ``path`` atomically."""
-    tensors = {k: np.ascontiguousarray(v) for k, v in net._params.items()}
+    tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
     tensors.update(_arrays(st.opt_state))
     if st.best is not None:
         tensors["best"] = st.best
@@ -83,6 +85,7 @@ def save_state(path, net, opt, s, st) -> None:
         },
         "batch_size": s.batch_size,
         "shuffle": s.shuffle,
+        "update_biases": s.update_biases,
         "seed": s.seed,
         "rng": st.rng.bit_generator.state,
         "history": {k: getattr(st.hist, k) for k in HISTORY},
@@ -146,6 +149,7 @@ def _check_match(path, doc, net, opt, s) -> None:
         "batch_size": s.batch_size,
         "seed": s.seed,
         "shuffle": s.shuffle,
+        "update_biases": s.update_biases,
         "learning_rate": opt.learning_rate,
     }
     have = {
@@ -153,6 +157,7 @@ def _check_match(path, doc, net, opt, s) -> None:
         "batch_size": doc.get("batch_size"),
         "seed": doc.get("seed"),
         "shuffle": doc.get("shuffle"),
+        "update_biases": doc.get("update_biases", True),  # not in older files
         "learning_rate": o.get("learning_rate"),
     }
     json_hyper = json.loads(json.dumps(opt.hyper))
@@ -183,14 +188,12 @@ def _tensor(path, tensors, name, shape, dtype) -> np.ndarray:
 
 
 def resume_state(net, opt, rng, s):
-    """The :class:`~chainrule.train.first_order.State` saved at ``s.resume``.
+    """The :class:`~chainrule.train.options.State` saved at ``s.resume``.
 
     ``None`` when ``s.resume`` is ``True`` and ``s.checkpoint`` does not
     exist yet (a fresh start). The network, optimizer and batching must be
     those of the checkpoint.
     """
-    from chainrule.train.first_order import State
-
     path = s.checkpoint if s.resume is True else os.fspath(s.resume)
     if s.resume is True and not os.path.exists(path):
         return None
@@ -209,10 +212,9 @@ def resume_state(net, opt, rng, s):
                     path, tensors, f"optimizer.{f}", theta.shape, net.dtype
                 ).copy()
             }
-            for f in state._fields
-            if f not in ("count", "scratch") and getattr(state, f)
+            for f in _opt.state_arrays(state)
         }
-        state = state._replace(count=int(doc["optimizer"]["count"]), **arrays)
+        state = _opt.restore_state(state, int(doc["optimizer"]["count"]), arrays)
         rng.bit_generator.state = doc["rng"]
         hist = History(
             optimizer=s.optimizer,

@@ -4,7 +4,7 @@ The loop does no avoidable work per step: the data are validated once by
 :func:`chainrule.train.fit.fit`; the parameters live in one flat vector whose
 views the passes read; :func:`~chainrule.core.forward.forward` and
 :func:`~chainrule.core.backward.backward` write into one reused
-:class:`~chainrule.core.forward.Workspace`; a minibatch is gathered into a reused
+:class:`~chainrule.core.workspace.Workspace`; a minibatch is gathered into a reused
 buffer; the optimizer updates the flat vector in place.
 
 Examples
@@ -21,34 +21,17 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from chainrule.core.backward import backward
-from chainrule.core.forward import Workspace, forward, total_cost
-from chainrule.train import optimizers as _opt
+from chainrule.core.forward import forward, total_cost
+from chainrule.core.params import flat_views
+from chainrule.core.workspace import Workspace
 from chainrule.train import schedules as _sched
-from chainrule.train.fit import History, Settings, diverged
+from chainrule.train.options import History, Settings, State, diverged
 
 Array = np.ndarray
-
-
-@dataclass
-class State:
-    """Everything a checkpoint holds: training resumes from exactly this."""
-
-    epoch: int
-    theta: Array
-    opt_state: object
-    rng: np.random.Generator
-    hist: History
-    best: Array | None = None
-    best_cost: float = np.inf
-    waited: int = 0
-    elapsed: float = 0.0
-    views: dict | None = None
-    cache: dict | None = None
 
 
 class Batches:
@@ -83,15 +66,6 @@ class Batches:
             )
 
 
-def _flat_views(theta: Array, shapes: dict) -> dict[str, Array]:
-    views, start = {}, 0
-    for name, shape in shapes.items():
-        stop = start + int(np.prod(shape))
-        views[name] = theta[start:stop].reshape(shape)
-        start = stop
-    return views
-
-
 def _cost(net, params, X, y, ws) -> float:
     _, cache = forward(params, X, net.activations, out=ws)
     return total_cost(params, cache, y, net.activations, net.loss, net.l2)
@@ -100,20 +74,27 @@ def _cost(net, params, X, y, ws) -> float:
 def own_params(net, st: State) -> dict[str, Array]:
     """The views of ``st.theta`` that ``net`` trains with.
 
-    A callback may have replaced the network's parameters (``set_params``);
-    those are then copied into ``st.theta`` and the cached pass is dropped.
+    The network adopts them (:meth:`~chainrule.Network.adopt_params`). A
+    callback may have replaced the network's parameters (``set_params``):
+    ``params_version`` has then moved on, so those are copied into
+    ``st.theta``, adopted again, and the cached pass is dropped.
     """
-    views = st.views
-    if net._params is not views:
-        if views is not None:
+    if net.params_version != st.version:
+        if st.views is not None:
             st.theta[...] = net.get_flat()
-        st.views = net._params = _flat_views(st.theta, net.shapes)
+        st.views = flat_views(st.theta, net.shapes)
+        net.adopt_params(st.views)
+        st.version = net.params_version
         st.cache = None
     return st.views
 
 
-def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
-    """One pass over the data; returns the epoch's cost (see ``History.cost``)."""
+def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -> float:
+    """One pass over the data; returns the epoch's cost (see ``History.cost``).
+
+    The gradients named in ``frozen`` (the biases, with ``update_biases=False``)
+    are set to zero before each update, so those parameters keep their values.
+    """
     params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
     G, P = {"theta": ws.grad}, {"theta": st.theta}
     if batches.size == batches.n:
@@ -125,6 +106,8 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
             if not math.isfinite(total_cost(params, st.cache, y, acts, loss, l2)):
                 return math.nan
         backward(params, st.cache, y, acts, loss, l2, out=ws)
+        for k in frozen:
+            ws.grads[k].fill(0)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
         _, st.cache = forward(params, X, acts, out=ws)
         return total_cost(params, st.cache, y, acts, loss, l2)
@@ -136,6 +119,8 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float) -> float:
             return J
         total += J * Xb.shape[0]
         backward(params, cache, yb, acts, loss, l2, out=ws)
+        for k in frozen:
+            ws.grads[k].fill(0)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
     return total / batches.n
 
@@ -154,7 +139,7 @@ def record_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws):
     hist.cost.append(float(J))
     hist.learning_rate.append(lr)
     if val is not None:
-        hist.val_cost.append(_cost(net, net._params, *val, vws))
+        hist.val_cost.append(_cost(net, st.views, *val, vws))
     hist.time.append(st.elapsed)
     if s.early_stopping:
         monitored = hist.val_cost[-1] if val is not None else hist.cost[-1]
@@ -186,7 +171,7 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     """Train with ``gd``, ``sgd`` or ``adam``; see :func:`chainrule.train.fit.fit`."""
     from chainrule.train import checkpoint as _ckpt
 
-    opt = _opt.make(s.optimizer, s.learning_rate, **s.options)
+    opt = s.opt
     schedule = _sched.make(s.schedule, opt.learning_rate, s.epochs)
     st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
     st = st or new_state(net, opt, rng, s.optimizer)
@@ -204,10 +189,11 @@ def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
     from chainrule.train import checkpoint as _ckpt
 
     last_good, saved, stop_early = st.theta.copy(), None, False
+    frozen = () if s.update_biases else [k for k in net.shapes if k[0] == "b"]
     try:
         while st.epoch < s.epochs:
             lr = float(schedule(st.epoch))
-            J = run_epoch(net, st, batches, ws, opt, lr)
+            J = run_epoch(net, st, batches, ws, opt, lr, frozen)
             st.epoch += 1
             st.elapsed = time.perf_counter() - start
             if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):

@@ -1,5 +1,9 @@
 r"""Optimizers as ``(init, update)`` pairs over the params dict.
 
+``cr.optimizers.adam(learning_rate=1e-3, b1=0.9)`` is an :class:`Optimizer`
+carrying its hyperparameters; ``fit(optimizer=...)`` takes it, or one of the
+shortcuts ``"gd"``, ``"sgd"``, ``"adam"``, ``"bfgs"``, ``"lbfgs"``.
+
 An optimizer is a pair of pure functions: ``init(params) -> state`` and
 ``update(grads, state, params) -> (updates, state)``; the caller applies
 ``params + updates`` with :func:`apply_updates`. A third function,
@@ -30,7 +34,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from chainrule.errors import ConfigError, UnknownNameError
-from chainrule.validation import check_momentum, check_positive
+from chainrule.validation import check_momentum, check_non_negative, check_positive
 
 Array = np.ndarray
 Params = dict[str, Array]
@@ -44,13 +48,26 @@ DEFAULT_LEARNING_RATE = {"gd": 0.5, "sgd": 0.05, "adam": 0.01}
 
 
 class Optimizer(NamedTuple):
-    """``init``, ``update`` (pure) and ``step`` (in place); see the module."""
+    """``init``, ``update`` (pure) and ``step`` (in place); see the module.
+
+    ``learning_rate`` and ``hyper`` are the hyperparameters it was made
+    with; ``name`` is the ``fit`` shortcut that makes the same optimizer.
+    """
 
     init: Callable[[Mapping[str, Array]], Any]
     update: Callable[..., tuple[Params, Any]]
     step: Callable[..., Any]
     learning_rate: float
     hyper: dict
+    name: str = ""
+
+
+class QuasiNewton(NamedTuple):
+    """BFGS or L-BFGS: run by ``scipy.optimize.minimize`` with ``options``."""
+
+    name: str
+    method: str
+    options: dict
 
 
 class SGDState(NamedTuple):
@@ -104,7 +121,7 @@ def gd(learning_rate: float = 0.5) -> Optimizer:
     .. math:: \Delta\theta = -\alpha \nabla_\theta J, \qquad
               \theta \leftarrow \theta + \Delta\theta
     """
-    return sgd(learning_rate, momentum=0.0)
+    return sgd(learning_rate, momentum=0.0)._replace(name="gd")
 
 
 def sgd(
@@ -143,7 +160,7 @@ def sgd(
         return SGDState(state.count + 1, state.velocity, state.scratch)
 
     hyper = {"momentum": mu, "nesterov": bool(nesterov)}
-    return Optimizer(init, _pure_update(step, lr), step, lr, hyper)
+    return Optimizer(init, _pure_update(step, lr), step, lr, hyper, "sgd")
 
 
 def adam(
@@ -159,7 +176,8 @@ def adam(
     """
     lr = check_positive("learning_rate", learning_rate)
     for name, b in (("b1", b1), ("b2", b2)):
-        if not 0 <= b < 1:
+        check_non_negative(name, b)  # a real number first: types are named
+        if not b < 1:
             raise ConfigError(f"{name}: expected a value in [0, 1), got {b!r}")
     eps = check_positive("eps", eps)
 
@@ -185,18 +203,62 @@ def adam(
         return AdamState(t, state.m, state.v, state.scratch)
 
     hyper = {"b1": b1, "b2": b2, "eps": eps}
-    return Optimizer(init, _pure_update(step, lr), step, lr, hyper)
+    return Optimizer(init, _pure_update(step, lr), step, lr, hyper, "adam")
+
+
+def bfgs(**options: Any) -> QuasiNewton:
+    """BFGS through ``scipy.optimize.minimize`` (the tutorial's part 6).
+
+    ``options`` go to SciPy (``gtol``, ``norm``, ...); ``maxiter`` is
+    ``fit``'s ``epochs``.
+    """
+    return QuasiNewton("bfgs", SCIPY_METHODS["bfgs"], _scipy_options(options))
+
+
+def lbfgs(**options: Any) -> QuasiNewton:
+    """L-BFGS-B through ``scipy.optimize.minimize`` (``gtol``, ``maxcor``, ...)."""
+    return QuasiNewton("lbfgs", SCIPY_METHODS["lbfgs"], _scipy_options(options))
+
+
+def _scipy_options(options: Mapping[str, Any]) -> dict:
+    if "maxiter" in options:
+        raise ConfigError("maxiter: give fit(epochs=...) instead")
+    return dict(options)
+
+
+def state_arrays(state: Any) -> dict[str, Params]:
+    """The arrays of an optimizer state that a checkpoint keeps, by field.
+
+    ``count`` and the scratch buffer are left out, and so is an empty field
+    (sgd without momentum has no velocity).
+    """
+    return {
+        f: getattr(state, f)
+        for f in state._fields
+        if f not in ("count", "scratch") and getattr(state, f)
+    }
+
+
+def restore_state(state: Any, count: int, arrays: Mapping[str, Params]) -> Any:
+    """``state`` with its step ``count`` and the arrays of :func:`state_arrays`."""
+    return state._replace(count=count, **arrays)
 
 
 FACTORIES: dict[str, Callable[..., Optimizer]] = {"gd": gd, "sgd": sgd, "adam": adam}
 OPTIONS = {"gd": (), "sgd": ("momentum", "nesterov"), "adam": ("b1", "b2", "eps")}
 
 
-def check_name(name: str) -> str:
-    """Return ``name`` lower-cased if it is a known optimizer, else raise."""
+def check_name(name: object) -> str:
+    """Return ``name`` lower-cased if it is a known optimizer, else raise.
+
+    An optimizer object gives its ``name``.
+    """
+    if isinstance(name, (Optimizer, QuasiNewton)) and name.name in NAMES:
+        return name.name
     if not isinstance(name, str) or name.lower() not in NAMES:
         raise UnknownNameError(
-            f"optimizer: unknown name {name!r}; expected one of {list(NAMES)}"
+            f"optimizer: unknown name {name!r:.80}; expected one of {list(NAMES)} "
+            "or an optimizer object such as cr.optimizers.adam()"
         )
     return name.lower()
 
@@ -224,3 +286,32 @@ def make(name: str, learning_rate: float | None = None, **options: Any) -> Optim
         )
     lr = DEFAULT_LEARNING_RATE[name] if learning_rate is None else learning_rate
     return FACTORIES[name](learning_rate=lr, **options)
+
+
+def resolve(optimizer: object, learning_rate: float | None, **hyper: Any):
+    """The optimizer object for ``fit``: a shortcut made, or an object as is.
+
+    Parameters
+    ----------
+    optimizer : str, Optimizer or QuasiNewton
+    learning_rate : float or None
+        For a first-order shortcut (``None``: its default).
+    **hyper
+        The shortcut's hyperparameters (``momentum``, ``b1``, ...,
+        ``scipy_options``); those of other optimizers are ignored here
+        (``fit`` refuses them first).
+
+    Examples
+    --------
+    >>> resolve("adam", None, b1=0.8).hyper["b1"]
+    0.8
+    >>> resolve(adam(learning_rate=1e-3), None).learning_rate
+    0.001
+    """
+    if isinstance(optimizer, (Optimizer, QuasiNewton)):
+        return optimizer
+    name = check_name(optimizer)
+    if name in SCIPY_METHODS:
+        return (bfgs if name == "bfgs" else lbfgs)(**(hyper.get("scipy_options") or {}))
+    mine = {k: hyper[k] for k in OPTIONS[name] if k in hyper}
+    return make(name, learning_rate, **mine)

@@ -3,7 +3,7 @@
 SciPy works on a float64 copy of the flat parameter vector; each evaluation
 copies it into the network's parameters (in the network's dtype) and runs
 the same forward and backward passes as every other optimizer, in one reused
-:class:`~chainrule.core.forward.Workspace`.
+:class:`~chainrule.core.workspace.Workspace`.
 
 Examples
 --------
@@ -23,10 +23,10 @@ import numpy as np
 from scipy.optimize import minimize
 
 from chainrule.core.backward import backward
-from chainrule.core.forward import Workspace, forward, total_cost
-from chainrule.train import optimizers as _opt
-from chainrule.train.first_order import _flat_views
-from chainrule.train.fit import History, Settings, diverged
+from chainrule.core.forward import forward, total_cost
+from chainrule.core.params import flat_views
+from chainrule.core.workspace import Workspace
+from chainrule.train.options import History, Settings, diverged
 
 Array = np.ndarray
 
@@ -39,7 +39,9 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
     """Train with ``bfgs`` or ``lbfgs``; see :func:`chainrule.train.fit.fit`."""
     hist = History(optimizer=s.optimizer)
     theta = net.get_flat()
-    params = net._params = _flat_views(theta, net.shapes)
+    params = flat_views(theta, net.shapes)
+    net.adopt_params(params)
+    frozen = () if s.update_biases else [k for k in net.shapes if k[0] == "b"]
     acts, ws = net.activations, Workspace(net.shapes, X.shape[0], net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
     last_good = theta.astype(np.float64)
@@ -54,6 +56,8 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
     def objective(v: Array) -> tuple[float, Array]:
         theta[...] = v
         J = cost(X, y, ws, grad=True)
+        for k in frozen:
+            ws.grads[k].fill(0)
         return J, ws.grad.astype(np.float64)
 
     start = time.perf_counter()
@@ -78,9 +82,9 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
                 objective,
                 last_good.copy(),
                 jac=True,
-                method=_opt.SCIPY_METHODS[s.optimizer],
+                method=s.opt.method,
                 callback=callback,
-                options={"maxiter": s.epochs, **s.options},
+                options={**s.opt.options, "maxiter": s.epochs},
             )
     except _DivergedError:
         theta[...] = last_good

@@ -2,7 +2,14 @@
 
 The LaTeX of every equation is converted to MathML by ``latex2mathml``
 (the ``html`` extra), which browsers render natively: the page loads no
-script, font, style sheet or image, so it opens offline.
+script, font, style sheet or image, so it opens offline. At the top: a table
+of contents and the network as an inline SVG (weights on the edges, the
+values of the first example on the units, their δ below). Each step is
+written one line per part; a substitution too wide for the page breaks before
+an operator, and matrices beyond a size are abbreviated with their shape, so
+nothing is clipped and no scroll bar appears in a window 1200 pixels wide.
+
+:func:`fragment` is the same without ``<html>``, for notebooks.
 """
 
 from __future__ import annotations
@@ -10,24 +17,47 @@ from __future__ import annotations
 import html
 
 from chainrule.errors import ConfigError
-from chainrule.explainer.numbers import bmatrix, check_precision, num_latex, shape_text
-from chainrule.explainer.render.markdown import equation
-from chainrule.explainer.render.text import HEADINGS, network_line
+from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import is_math, pieces
+from chainrule.explainer.render.diagram import to_svg
+from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.walk import (
+    Contents,
+    Details,
+    Diagram,
+    Equation,
+    Heading,
+    Paragraph,
+    Table,
+    render,
+    walk,
+)
 
 STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+.chainrule { font-family: system-ui, sans-serif; max-width: 72rem; margin: 0 auto;
        padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
-h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2rem; }
-.meta { color: #555; } .note { color: #666; font-style: italic; }
-.step { margin: 0.8rem 0 1.2rem; } .shape { color: #666; font-size: 0.9em; }
-.eq { overflow-x: auto; padding: 0.3rem 0; }
-math { font-size: 1.15em; }
-table { border-collapse: collapse; margin: 0.5rem 0; }
-td, th { border-bottom: 1px solid #ddd; padding: 0.3rem 0.8rem; text-align: left; }
+.chainrule h1 { font-size: 1.6rem; }
+.chainrule h2 { border-bottom: 1px solid #ccc; margin-top: 2rem; }
+.chainrule .meta { color: #555; } .chainrule .note { color: #666; font-style: italic; }
+.chainrule .step { margin: 0.8rem 0 1.2rem; }
+.chainrule .shape { color: #666; font-size: 0.9em; }
+.chainrule .eq { padding: 0.2rem 0 0.2rem 1.5rem; }
+.chainrule .eq math { display: block; text-align: left; margin: 0.15rem 0; }
+.chainrule math { font-size: 1.15em; }
+.chainrule table { border-collapse: collapse; margin: 0.5rem 0; }
+.chainrule td, .chainrule th { border-bottom: 1px solid #ddd; padding: 0.3rem 0.8rem;
+       text-align: left; }
+.chainrule nav ol { margin: 0.3rem 0; } .chainrule figure { margin: 1rem 0; }
+.chainrule svg { max-width: 100%; height: auto; }
+.chainrule figcaption { color: #555; font-size: 0.9em; }
+.chainrule .detail { color: #333; margin: 0.15rem 0 0.15rem 1.5rem; font-size: 0.95em; }
+.chainrule .detail.math { display: flex; flex-wrap: wrap; gap: 0.2rem 0.5rem; }
+.chainrule .detail.math math { font-size: 1em; }
 """
 
 
-def _converter():
+def converter():
+    """latex2mathml's ``convert`` (the ``html`` extra), or a ConfigError."""
     try:
         from latex2mathml.converter import convert
     except ImportError:  # pragma: no cover - depends on the environment
@@ -37,76 +67,123 @@ def _converter():
     return convert
 
 
-def _math(convert, latex: str, display: bool = False) -> str:
-    return convert(latex, display="block" if display else "inline")
+def _math(tex: str) -> str:
+    return converter()(tex, display="inline")
 
 
-def _given(ex, convert, precision: int) -> list[str]:
-    out = ["<table><tr><th>symbol</th><th>shape</th><th>value</th></tr>"]
-    for s in ex.phase("given"):
+def _heading(r: Heading, precision: int) -> list[str]:
+    anchor = f' id="{html.escape(r.anchor)}"' if r.anchor else ""
+    return [f"<h{r.level}{anchor}>{html.escape(r.text)}</h{r.level}>"]
+
+
+def _paragraph(r: Paragraph, precision: int) -> list[str]:
+    return [f'<p class="{r.kind}">{html.escape(r.text)}</p>']
+
+
+def _contents(r: Contents, precision: int) -> list[str]:
+    out, depth = ['<nav aria-label="contents"><ol>'], 2
+    for level, text, anchor in r.entries:
+        if level > depth:
+            out[-1] = out[-1].removesuffix("</li>") + "<ol>"
+        elif level < depth:
+            out.append("</ol></li>")
+        depth = level
+        link = f'<a href="#{html.escape(anchor)}">{html.escape(text)}</a>'
+        out.append(f"<li>{link}</li>")
+    if depth > 2:
+        out.append("</ol></li>")
+    return [*out, "</ol></nav>"]
+
+
+def _diagram(r: Diagram, precision: int) -> list[str]:
+    example = f"example {r.example + 1} of {r.n_examples}"
+    caption = (
+        "The network: weights on the edges (dashed: biases, from the unit 1), "
+        f"the values of {example} on the units, their δ below them."
+    )
+    return [
+        f"<figure>{to_svg(r, precision)}<figcaption>{caption}</figcaption></figure>"
+    ]
+
+
+def _cell(c, precision: int) -> str:
+    return html.escape(c) if isinstance(c, str) else _math(latex(c, precision))
+
+
+def _table(r: Table, precision: int) -> list[str]:
+    anchor = f' id="{html.escape(r.anchor)}"' if r.anchor else ""
+    out = [f"<table{anchor}><tr>" + "".join(f"<th>{c}</th>" for c in r.columns)]
+    for row in r.rows:
         out.append(
-            f"<tr><td>{_math(convert, s.name_latex)}</td>"
-            f"<td>{shape_text(s.shape)}</td>"
-            f"<td>{_math(convert, bmatrix(s.value, precision))}</td></tr>"
+            "<tr>" + "".join(f"<td>{_cell(c, precision)}</td>" for c in row) + "</tr>"
         )
     return [*out, "</table>"]
 
 
-def _step(ex, s, convert, precision: int) -> list[str]:
-    note = f' <span class="note">{html.escape(s.note)}</span>' if s.note else ""
+def _equation(r: Equation, precision: int) -> list[str]:
+    lines = "".join(_math(line) for line in equation_lines(r, precision))
+    if r.compact:
+        return [f'<div class="eq">{lines}</div>']
+    note = f' <span class="note">{html.escape(r.note)}</span>' if r.note else ""
+    shape = f'<span class="shape">shape {shape_text(r.shape)}</span>'
     return [
-        f'<div class="step" id="{html.escape(s.symbol)}">',
-        f'<div>{_math(convert, s.name_latex)} <span class="shape">shape '
-        f"{shape_text(s.shape)}</span>{note}</div>",
-        f'<div class="eq">{_math(convert, equation(ex, s, precision), True)}</div>',
+        f'<div class="step" id="{html.escape(r.anchor)}">',
+        f"<div>{_math(r.name.latex[0])} {shape}{note}</div>",
+        f'<div class="eq">{lines}</div>',
         "</div>",
     ]
 
 
-def _chain(ex, convert, precision: int) -> list[str]:
-    chain = ex.chain
-    out = [
-        "<h3>Elementary functions and their derivatives (seed 004, problem 3)</h3>",
-        f'<p class="meta">{html.escape(chain.mapping)}</p>',
-        "<table><tr><th>function</th><th>derivative</th><th>value</th></tr>",
+def _details(r: Details, precision: int) -> list[str]:
+    """The lines under a step; an equation's pieces wrap at their ``=`` signs."""
+    out = []
+    for d in r.lines:
+        if not is_math(d):
+            out.append(f'<div class="detail">{html.escape(d.text)}</div>')
+            continue
+        parts = pieces(d, precision, latex=True)
+        cells = [f"<span>{_math(parts[0])}</span>"]
+        cells += [f"<span>{_math('= ' + p)}</span>" for p in parts[1:]]
+        out.append(f'<div class="detail math">{" ".join(cells)}</div>')
+    return [
+        f'<div class="details" id="{html.escape(r.anchor)}-details">',
+        *out,
+        "</div>",
     ]
-    for r in chain.rows:
-        cells = (r.function_latex, r.derivative_latex, num_latex(r.value, precision))
-        out.append("<tr>" + "".join(f"<td>{_math(convert, c)}</td>" for c in cells))
-    out += ["</table>", "<h3>The chain rule, link by link (seed 004, problem 4)</h3>"]
-    for target, links in chain.products:
-        out.append(f"<h4>{html.escape(f'∂J/∂{target}')}</h4>")
-        rows = []
-        for link in links:
-            mid = f" = {link.product_latex}" if link.product_latex else ""
-            rows.append(f"{link.name_latex}{mid} = {num_latex(link.value, precision)}")
-        out += [f'<div class="eq">{_math(convert, r, True)}</div>' for r in rows]
-    return out
+
+
+def _fallback(lines: list[str]) -> list[str]:
+    return ["<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"]
+
+
+FORMATTERS = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Contents: _contents,
+    Diagram: _diagram,
+    Table: _table,
+    Equation: _equation,
+    Details: _details,
+}
+
+
+def fragment(ex, precision: int = 6) -> str:
+    """The page's content in one ``<div class="chainrule">`` with its style."""
+    precision = check_precision(precision)
+    body = render(walk(ex), FORMATTERS, _fallback, precision)
+    return "\n".join(
+        [f"<style>{STYLE}</style>", '<div class="chainrule">', *body, "</div>"]
+    )
 
 
 def to_html(ex, precision: int = 6) -> str:
     """The explanation as one HTML page that needs nothing else to display."""
-    precision = check_precision(precision)
-    convert = _converter()
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(ex.title)}</title>",
-        f"<style>{STYLE}</style></head><body>",
-        f"<h1>{html.escape(ex.title)}</h1>",
+        f"<title>{html.escape(ex.title)}</title></head><body>",
+        fragment(ex, precision),
+        "</body></html>",
     ]
-    if ex.description:
-        out.append(f"<p>{html.escape(ex.description)}</p>")
-    out.append(f'<p class="meta">{html.escape(network_line(ex))}</p>')
-    for phase in ex.phases:
-        out.append(f"<h2>{html.escape(HEADINGS[phase])}</h2>")
-        if phase == "given":
-            out += _given(ex, convert, precision)
-            continue
-        for s in ex.phase(phase):
-            out += _step(ex, s, convert, precision)
-        if phase == "backward" and ex.chain is not None:
-            out += _chain(ex, convert, precision)
-    out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -6,6 +6,8 @@ Schema (``"schema": "chainrule.explain/1"``)::
       "schema": "chainrule.explain/1",
       "title": str, "description": str,
       "notation": "welch" | "bracket",
+      "convention": "row" | "column",
+      "update_biases": true | false,
       "learning_rate": float | null,
       "network": {"sizes": [int], "activation": [str], "loss": str,
                   "bias": [bool], "l2": float, "dtype": str, ...},
@@ -14,7 +16,10 @@ Schema (``"schema": "chainrule.explain/1"``)::
          "formula": str, "formula_latex": str,
          "substitution": str, "substitution_latex": str,
          "shape": [int], "value": float | [[float]], "uses": [str],
-         "note": str}
+         "note": str,
+         "details": [{"kind": str, "text": str, "latex": str,
+                      "index": [int], "factors": [[float]],
+                      "value": float | null}]}
       ],
       "chain": null | {
         "mapping": str, "mapping_latex": str,
@@ -40,8 +45,7 @@ import numpy as np
 
 from chainrule.errors import DataFileError
 from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.steps import Step
+from chainrule.explainer.steps import Detail, Step
 
 SCHEMA = "chainrule.explain/1"
 
@@ -54,17 +58,17 @@ def _step(s: Step) -> dict:
     return d
 
 
-def to_json(ex: Explanation) -> str:
+def to_json(ex) -> str:
     """The explanation as a JSON document (see the module's schema)."""
     chain = None
-    if ex.chain is not None:
+    if ex.scalar_chain is not None:
         chain = {
-            "mapping": ex.chain.mapping,
-            "mapping_latex": ex.chain.mapping_latex,
-            "rows": [asdict(r) for r in ex.chain.rows],
+            "mapping": ex.scalar_chain.mapping,
+            "mapping_latex": ex.scalar_chain.mapping_latex,
+            "rows": [asdict(r) for r in ex.scalar_chain.rows],
             "products": [
                 {"target": t, "links": [asdict(k) for k in links]}
-                for t, links in ex.chain.products
+                for t, links in ex.scalar_chain.products
             ],
         }
     doc = {
@@ -72,6 +76,8 @@ def to_json(ex: Explanation) -> str:
         "title": ex.title,
         "description": ex.description,
         "notation": ex.notation,
+        "convention": ex.convention,
+        "update_biases": ex.update_biases,
         "learning_rate": ex.learning_rate,
         "network": ex.network,
         "steps": [_step(s) for s in ex.steps],
@@ -80,8 +86,19 @@ def to_json(ex: Explanation) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
+def _read_detail(d: dict) -> Detail:
+    return Detail(
+        **{
+            **d,
+            "index": tuple(d["index"]),
+            "factors": tuple(tuple(f) for f in d["factors"]),
+        }
+    )
+
+
 def _read_step(d: dict, dtype: str) -> Step:
     names = {f.name for f in fields(Step)}
+    d = {"details": [], **d}  # files written before details existed
     if set(d) != names:
         raise DataFileError(
             f"steps: expected the keys {sorted(names)}, got {sorted(d)}"
@@ -92,12 +109,22 @@ def _read_step(d: dict, dtype: str) -> Step:
     else:
         value = np.array(value, dtype=dtype).reshape(d["shape"])
     return Step(
-        **{**d, "shape": tuple(d["shape"]), "uses": tuple(d["uses"]), "value": value}
+        **{
+            **d,
+            "shape": tuple(d["shape"]),
+            "uses": tuple(d["uses"]),
+            "value": value,
+            "details": tuple(_read_detail(x) for x in d["details"]),
+        }
     )
 
 
-def from_json(text: str) -> Explanation:
-    """Read :func:`to_json`'s output back into an :class:`Explanation`.
+def read_json(text: str) -> dict:
+    """Read :func:`to_json`'s output: the arguments of an ``Explanation``.
+
+    ``Explanation(**read_json(text))`` is the explanation again
+    (:meth:`chainrule.explainer.Explanation.from_json`); this module does not
+    import the class, so that the two modules form no import cycle.
 
     Raises
     ------
@@ -124,12 +151,14 @@ def from_json(text: str) -> Explanation:
             c["mapping"],
             c["mapping_latex"],
         )
-    return Explanation(
-        [_read_step(d, dtype) for d in doc["steps"]],
-        notation=doc["notation"],
-        learning_rate=doc["learning_rate"],
-        network=doc["network"],
-        title=doc["title"],
-        description=doc["description"],
-        chain=chain,
-    )
+    return {
+        "steps": [_read_step(d, dtype) for d in doc["steps"]],
+        "notation": doc["notation"],
+        "learning_rate": doc["learning_rate"],
+        "network": doc["network"],
+        "title": doc["title"],
+        "description": doc["description"],
+        "chain": chain,
+        "convention": doc.get("convention", "row"),
+        "update_biases": doc.get("update_biases", True),
+    }

@@ -1,14 +1,31 @@
-"""The LaTeX rendering: one complete document (amsmath, bmatrix).
+"""The LaTeX rendering: one complete document that nothing runs off.
 
-It compiles with ``pdflatex`` from a plain TeX installation (packages
-``amsmath`` and ``amssymb``). Formatting only.
+It compiles with ``pdflatex`` from a plain TeX installation (``amsmath``,
+``amssymb``, ``graphicx``, ``geometry``; Latin Modern when installed). The text
+is in the T1 font encoding, so ``->`` and ``^`` print as typed. Each step is
+written one line per part (the formula, ``= substitution``, ``= value``); a
+substitution too wide for the line breaks before an operator, and any line
+still wider than the text is scaled down to the text width (``\\crfit``), so
+pdflatex reports no overfull box. Matrices beyond a size are abbreviated with
+their shape (:mod:`chainrule.explainer.render.grid`). Formatting only.
 """
 
 from __future__ import annotations
 
-from chainrule.explainer.numbers import bmatrix, check_precision, num_latex, shape_text
-from chainrule.explainer.render.markdown import equation
-from chainrule.explainer.render.text import HEADINGS, network_line
+from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import detail_latex, is_math
+from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.walk import (
+    Contents,
+    Details,
+    Diagram,
+    Equation,
+    Heading,
+    Paragraph,
+    Table,
+    render,
+    walk,
+)
 
 _TEXT = {
     "\\": r"\textbackslash{}",
@@ -35,21 +52,34 @@ _TEXT = {
     "∘": r"$\circ$",
     "ᵀ": r"$^{\top}$",
     "‖": r"$\|$",
-    "ₙ": r"$_n$",
-    "ⱼ": r"$_j$",
     "≤": r"$\le$",
     "→": r"$\to$",
     "–": "--",
     "—": "---",
+    "…": r"\dots{}",
+    "ₕ": r"$_h$",
+    "ₒ": r"$_o$",
+    "ₓ": r"$\times$",
+    "⊘": r"$\oslash$",
 }
+# a run of subscripts (z₁₁, aᵢⱼ) is written as one: $_{11}$
+_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙᵢⱼ", "0123456789nij", strict=True))
+_MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$^{z}$"}
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
 
 def escape(text: str) -> str:
     """Plain text for a LaTeX paragraph: specials escaped, symbols as math."""
-    out = []
-    for ch in text:
+    out, run = [], ""
+    for ch in text + " ":
+        if ch in _SUBS:
+            run += _SUBS[ch]
+            continue
+        if run:
+            out.append(f"$_{{{run}}}$")
+            run = ""
         out.append(_TEXT.get(ch, ch))
+    out.pop()
     # superscript digits and parentheses, as in z⁽²⁾: write them as ^{(2)}
     joined = "".join(out)
     if any(c in joined for c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾"):
@@ -63,77 +93,98 @@ def escape(text: str) -> str:
                 sup = ""
             parts.append(ch)
         joined = "".join(parts)[:-1]
+    for k, v in _MATH.items():
+        joined = joined.replace(k, v)
     return joined
 
 
+# \crfit{material}: the material at its natural width, or scaled down to the
+# line's width when wider (graphicx's \resizebox), so no box is overfull.
 PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[T1]{fontenc}
+\IfFileExists{lmodern.sty}{\usepackage{lmodern}}{}
+\usepackage[a4paper,margin=2cm]{geometry}
 \usepackage{amsmath}
 \usepackage{amssymb}
+\usepackage{graphicx}
 \setcounter{MaxMatrixCols}{40}
-\allowdisplaybreaks
+\setlength{\parindent}{0pt}
+\newsavebox{\crbox}
+\newcommand{\crfit}[1]{\sbox{\crbox}{#1}%
+  \ifdim\wd\crbox>\linewidth\resizebox{\linewidth}{!}{\usebox{\crbox}}%
+  \else\usebox{\crbox}\fi}
+\newcommand{\crline}[1]{\par\noindent\crfit{$\displaystyle #1$}\par\smallskip}
 """
 
 
-def _step(ex, s, precision: int) -> list[str]:
-    head = rf"\paragraph{{${s.name_latex}$}} shape {shape_text(s.shape)}"
-    if s.note:
-        head += f"; {escape(s.note)}"
-    return [head, r"\begin{equation*}", equation(ex, s, precision), r"\end{equation*}"]
+def _heading(r: Heading, precision: int) -> list[str]:
+    if r.level == 1:
+        return [rf"{{\LARGE\bfseries {escape(r.text)}\par}}\bigskip", ""]
+    command = {2: "section", 3: "subsection"}.get(r.level, "subsubsection")
+    return [rf"\{command}*{{{escape(r.text)}}}"]
 
 
-def _given(ex, precision: int) -> list[str]:
-    rows = [
-        rf"{s.name_latex} &= {bmatrix(s.value, precision)} "
-        rf"&& \text{{shape {shape_text(s.shape)}}}"
-        for s in ex.phase("given")
-    ]
-    return [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
+def _paragraph(r: Paragraph, precision: int) -> list[str]:
+    return [r.latex or escape(r.text), ""]
 
 
-def _chain(ex, precision: int) -> list[str]:
-    chain = ex.chain
-    out = [
-        r"\subsection*{Elementary functions and their derivatives "
-        r"(seed 004, problem 3)}",
-        chain.mapping_latex,
+def _cell(c, precision: int) -> str:
+    return escape(c) if isinstance(c, str) else f"${latex(c, precision)}$"
+
+
+def _table(r: Table, precision: int) -> list[str]:
+    rows = [" & ".join(r.columns) + r" \\ \hline"]
+    for row in r.rows:
+        rows.append(" & ".join(_cell(c, precision) for c in row) + r" \\[4pt]")
+    body = "\n".join(rows)
+    spec = "l" * len(r.columns)
+    return [
+        r"\par\noindent\crfit{\begin{tabular}{" + spec + "}",
+        body,
+        r"\end{tabular}}\par\medskip",
         "",
-        r"\begin{center}\begin{tabular}{lll}",
-        r"function & derivative & value \\ \hline",
     ]
-    for r in chain.rows:
-        out.append(
-            rf"${r.function_latex}$ & ${r.derivative_latex}$ & "
-            rf"${num_latex(r.value, precision)}$ \\[4pt]"
-        )
-    out += [r"\end{tabular}\end{center}"]
-    out += [r"\subsection*{The chain rule, link by link (seed 004, problem 4)}"]
-    for _, links in chain.products:
-        rows = []
-        for link in links:
-            mid = f" = {link.product_latex}" if link.product_latex else ""
-            value = num_latex(link.value, precision)
-            rows.append(f"{link.name_latex} &{mid} = {value}")
-        out += [r"\begin{align*}", " \\\\\n".join(rows), r"\end{align*}"]
-    return out
+
+
+def _equation(r: Equation, precision: int) -> list[str]:
+    lines = [rf"\crline{{{line}}}" for line in equation_lines(r, precision)]
+    if r.compact:
+        return lines
+    head = rf"\paragraph{{${r.name.latex[0]}$}} shape {shape_text(r.shape)}"
+    if r.note:
+        head += f"; {escape(r.note)}"
+    return [head, *lines, ""]
+
+
+def _details(r: Details, precision: int) -> list[str]:
+    """The lines under a step, small and indented: inline math breaks after
+    ``=`` and ``+``, prose at spaces."""
+    out = []
+    for d in r.lines:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
+        out.append(rf"\noindent\hangindent=2em\hspace*{{1em}}{{\small {line}}}\par")
+    return [*out, ""]
+
+
+def _fallback(lines: list[str]) -> list[str]:
+    return [*(escape(line) + r"\\" for line in lines), ""]
+
+
+FORMATTERS = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Contents: lambda r, p: [],  # a short document; the sections are numbered
+    Diagram: lambda r, p: [],  # drawn by the HTML page and by chainrule.plot
+    Table: _table,
+    Equation: _equation,
+    Details: _details,
+}
 
 
 def to_latex(ex, precision: int = 6) -> str:
     """The explanation as a complete, compilable LaTeX document."""
     precision = check_precision(precision)
-    out = [PREAMBLE, rf"\title{{{escape(ex.title)}}}", r"\date{}", ""]
-    out += [r"\begin{document}", r"\maketitle", ""]
-    if ex.description:
-        out += [escape(ex.description), ""]
-    out += [escape(network_line(ex)), ""]
-    for phase in ex.phases:
-        out += [rf"\section*{{{escape(HEADINGS[phase])}}}"]
-        if phase == "given":
-            out += _given(ex, precision)
-            continue
-        for s in ex.phase(phase):
-            out += _step(ex, s, precision)
-        if phase == "backward" and ex.chain is not None:
-            out += _chain(ex, precision)
-        out.append("")
+    out = [PREAMBLE, r"\begin{document}", ""]
+    out += render(walk(ex), FORMATTERS, _fallback, precision)
     out += [r"\end{document}"]
     return "\n".join(out) + "\n"

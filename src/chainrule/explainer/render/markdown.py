@@ -1,21 +1,34 @@
 """The Markdown rendering: GitHub-flavoured, math in ``$...$`` and ``$$...$$``.
 
 GitHub renders ``$...$`` inline and ``$$...$$`` display math with MathJax;
-matrices are ``bmatrix`` environments. Formatting only: every number is a
-step's value.
+matrices are ``bmatrix`` environments, abbreviated beyond a size
+(:mod:`chainrule.explainer.render.grid`). Each step is an ``aligned`` block:
+the formula, then ``= substitution``, then ``= value``, one per line.
+Formatting only: every number is a step's value.
 """
 
 from __future__ import annotations
 
-from chainrule.explainer.numbers import (
-    bmatrix,
-    check_precision,
-    num,
-    num_latex,
-    shape_text,
-    substitute,
+from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import detail_latex, is_math
+from chainrule.explainer.render.grid import INLINE, bmatrix
+from chainrule.explainer.render.walk import (
+    Contents,
+    Details,
+    Diagram,
+    Equation,
+    Heading,
+    Math,
+    Paragraph,
+    Table,
+    Value,
+    render,
+    walk,
 )
-from chainrule.explainer.render.text import HEADINGS, network_line
+
+# about 80 characters of math fit a line of a rendered page (GitHub, Jupyter,
+# A4 with 2-cm margins in LaTeX, a 1200-pixel window)
+BUDGET = 80
 
 
 def _escape(text: str) -> str:
@@ -25,74 +38,105 @@ def _escape(text: str) -> str:
     return text
 
 
-def equation(ex, s, precision: int) -> str:
-    """``formula = substitution = value`` in LaTeX (math mode)."""
+def latex(m: Math, precision: int, inline: bool = True) -> str:
+    """A :class:`Math` in LaTeX: values as ``bmatrix`` (smaller when inline)."""
+    limits = (INLINE, INLINE) if inline else None
+    out = []
+    for p in m.latex:
+        if isinstance(p, str):
+            out.append(p)
+        elif limits is None:
+            out.append(bmatrix(p.value, precision, p.paren_negative))
+        else:
+            out.append(bmatrix(p.value, precision, p.paren_negative, limits=limits))
+    return "".join(out)
 
-    def value(key: str) -> str:
-        return bmatrix(ex[key].value, precision, paren_negative=True)
 
-    parts = [s.formula_latex]
-    if s.substitution_latex:
-        parts.append(substitute(s.substitution_latex, value))
-    parts.append(bmatrix(s.value, precision))
-    return " = ".join(parts)
+def equation_lines(r: Equation, precision: int) -> list[str]:
+    """The formula, ``= substitution`` and ``= value``, one LaTeX line each.
+
+    A substitution too wide for a line breaks before an operator
+    (:meth:`~chainrule.explainer.render.walk.Math.lines`).
+    """
+    value = bmatrix(r.value.value, precision)
+    if r.compact:
+        return [f"{r.formula.latex[0]} = {value}"]
+    lines = [r.formula.latex[0]]
+    if r.substitution is not None:
+        for i, part in enumerate(r.substitution.lines(BUDGET, precision)):
+            lead = r"\quad = " if i == 0 else r"\qquad "
+            lines.append(lead + latex(part, precision))
+    return [*lines, r"\quad = " + value]
 
 
-def _given(ex, precision: int) -> list[str]:
-    lines = ["| symbol | shape | value |", "|---|---|---|"]
-    for s in ex.phase("given"):
-        value = bmatrix(s.value, precision)
-        lines.append(f"| ${s.name_latex}$ | {shape_text(s.shape)} | ${value}$ |")
+def _heading(r: Heading, precision: int) -> list[str]:
+    return ["#" * r.level + " " + _escape(r.text), ""]
+
+
+def _paragraph(r: Paragraph, precision: int) -> list[str]:
+    return [r.latex or _escape(r.text), ""]
+
+
+def _cell(c, precision: int) -> str:
+    if isinstance(c, str):
+        return _escape(c)
+    return f"${latex(c, precision)}$"
+
+
+def _table(r: Table, precision: int) -> list[str]:
+    lines = ["| " + " | ".join(r.columns) + " |", "|" + "---|" * len(r.columns)]
+    for row in r.rows:
+        lines.append("| " + " | ".join(_cell(c, precision) for c in row) + " |")
     return [*lines, ""]
 
 
-def _step(ex, s, precision: int) -> list[str]:
-    head = f"**${s.name_latex}$** · shape {shape_text(s.shape)}"
-    if s.note:
-        head += f" · {_escape(s.note)}"
-    return [head, "", "$$", equation(ex, s, precision), "$$", ""]
+def _equation(r: Equation, precision: int) -> list[str]:
+    lines = equation_lines(r, precision)
+    if r.compact:
+        return ["$$", lines[0], "$$", ""]
+    head = f"**${r.name.latex[0]}$** · shape {shape_text(r.shape)}"
+    if r.note:
+        head += f" · {_escape(r.note)}"
+    body = " \\\\\n".join("& " + line for line in lines)
+    return [head, "", "$$", r"\begin{aligned}", body, r"\end{aligned}", "$$", ""]
 
 
-def _chain(ex, precision: int) -> list[str]:
-    chain = ex.chain
-    out = [
-        "### Elementary functions and their derivatives (seed 004, problem 3)",
-        "",
-        chain.mapping_latex,
-        "",
-        "| function | derivative | value |",
-        "|---|---|---|",
-    ]
-    for r in chain.rows:
-        out.append(
-            f"| ${r.function_latex}$ | ${r.derivative_latex}$ | "
-            f"${num_latex(r.value, precision)}$ |"
-        )
-    out += ["", "### The chain rule, link by link (seed 004, problem 4)", ""]
-    for _, links in chain.products:
-        rows = []
-        for link in links:
-            mid = f" = {link.product_latex}" if link.product_latex else ""
-            rows.append(f"{link.name_latex} &{mid} = {num(link.value, precision)}")
-        out += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}"]
-        out += ["$$", ""]
-    return out
+def _details(r: Details, precision: int) -> list[str]:
+    """The lines under a step as a bullet list: math, or prose."""
+    out = []
+    for d in r.lines:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else _escape(d.text)
+        out.append(f"- {line}")
+    return [*out, ""]
+
+
+def _contents(r: Contents, precision: int) -> list[str]:
+    return [
+        "  " * (level - 2) + f"- [{_escape(text)}](#{anchor})"
+        for level, text, anchor in r.entries
+    ] + [""]
+
+
+def _fallback(lines: list[str]) -> list[str]:
+    return [*(_escape(line) + "  " for line in lines), ""]
+
+
+FORMATTERS = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Contents: lambda r, p: [],  # GitHub lists the headings itself
+    Diagram: lambda r, p: [],  # drawn by the HTML page and by chainrule.plot
+    Table: _table,
+    Equation: _equation,
+    Details: _details,
+}
 
 
 def to_markdown(ex, precision: int = 6) -> str:
     """The explanation as one Markdown document."""
     precision = check_precision(precision)
-    out = [f"# {_escape(ex.title)}", ""]
-    if ex.description:
-        out += [_escape(ex.description), ""]
-    out += [_escape(network_line(ex)), ""]
-    for phase in ex.phases:
-        out += [f"## {HEADINGS[phase]}", ""]
-        if phase == "given":
-            out += _given(ex, precision)
-            continue
-        for s in ex.phase(phase):
-            out += _step(ex, s, precision)
-        if phase == "backward" and ex.chain is not None:
-            out += _chain(ex, precision)
+    out = render(walk(ex), FORMATTERS, _fallback, precision)
     return "\n".join(out).rstrip() + "\n"
+
+
+__all__ = ["FORMATTERS", "Value", "equation_lines", "latex", "to_markdown"]

@@ -1,8 +1,11 @@
 """The terminal rendering, with Rich: colours on a terminal, plain text elsewhere.
 
-:func:`renderables` builds Rich objects from the steps (it formats, never
-computes); :func:`to_text` prints them to a colourless console of fixed width
-and returns the text.
+:func:`renderables` formats the records of :func:`~chainrule.explainer.render.walk.walk`
+as Rich objects (it never computes); :func:`to_text` prints them to a
+colourless console of :data:`WIDTH` columns and returns the text. No line is
+longer than :data:`WIDTH`: long formulas and substitutions break onto indented
+lines, and matrices wider than the page are abbreviated (``…``) with their
+shape (:mod:`chainrule.explainer.render.grid`).
 """
 
 from __future__ import annotations
@@ -12,130 +15,158 @@ import io
 from rich import box
 from rich.console import Console, RenderableType
 from rich.rule import Rule
-from rich.table import Table
+from rich.table import Table as RichTable
 from rich.text import Text
 
-from chainrule.explainer.numbers import (
-    block,
-    check_precision,
-    inline,
-    num,
-    shape_text,
-    substitute,
+from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.render.details import detail_text
+from chainrule.explainer.render.grid import block_text, inline_text
+from chainrule.explainer.render.walk import (
+    HEADINGS,
+    Contents,
+    Details,
+    Diagram,
+    Equation,
+    Heading,
+    Math,
+    Paragraph,
+    Table,
+    Value,
+    network_line,
+    render,
+    walk,
 )
 
+__all__ = ["HEADINGS", "WIDTH", "network_line", "print_all", "renderables", "to_text"]
+
 WIDTH = 100
-HEADINGS = {
-    "given": "Given",
-    "forward": "Forward",
-    "backward": "Backward",
-    "update": "Update: gradient descent",
-    "forward_again": "Forward again, with the new parameters",
-}
+_MEASURE = Console(width=WIDTH, file=io.StringIO(), color_system=None)
 
 
-def network_line(ex) -> str:
-    """One line describing the network and the settings."""
-    net = ex.network
-    bias = [f"b{i + 1}" for i, b in enumerate(net["bias"]) if b]
-    parts = [
-        "sizes " + "-".join(str(s) for s in net["sizes"]),
-        "activations " + ", ".join(net["activation"]),
-        f"cost {net['loss']}",
-        "biases " + (", ".join(bias) if bias else "none"),
-        f"notation {ex.notation}",
-    ]
-    if net.get("l2"):
-        parts.append(f"λ = {net['l2']:g}")
-    if ex.learning_rate is not None:
-        parts.append(f"α = {ex.learning_rate:g}")
-    return " · ".join(parts)
-
-
-def _given(ex, precision: int) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for col in ("symbol", "shape", "value"):
-        table.add_column(col)
-    for s in ex.phase("given"):
-        value = "\n".join(block(s.value, precision))
-        table.add_row(Text(s.name, style="bold cyan"), shape_text(s.shape), value)
-    return table
-
-
-def _step(ex, s, precision: int) -> Text:
-    def value(key: str) -> str:
-        return inline(ex[key].value, precision, paren_negative=True)
-
-    out = Text(no_wrap=True)
-    out.append(s.name, style="bold cyan")
-    out.append(s.formula[len(s.name) :])
-    out.append(f"   shape {shape_text(s.shape)}", style="dim")
-    if s.note:
-        out.append(f"   ({s.note})", style="dim italic")
-    pad = " " * len(s.name)
-    assign = " = "
-    if s.substitution:
-        out.append(f"\n{pad}{assign}{substitute(s.substitution, value)}")
-    lines = block(s.value, precision)
-    mid = (len(lines) - 1) // 2
+def _fold(text: Text, indent: int, width: int = WIDTH) -> list[Text]:
+    """``text`` broken at spaces into lines ≤ ``width``, continuations indented."""
+    lines = text.wrap(_MEASURE, width - indent, overflow="fold")
+    out = []
     for i, line in enumerate(lines):
-        lead = assign if i == mid else " " * len(assign)
-        out.append(f"\n{pad}{lead}")
-        out.append(line, style="bold")
+        line.rstrip()
+        out.append(Text(" " * indent) + line if i else line)
     return out
 
 
-def _chain(ex, precision: int) -> list[RenderableType]:
-    chain = ex.chain
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("function")
-    table.add_column("derivative")
-    table.add_column("value", justify="right")
-    for r in chain.rows:
-        table.add_row(r.function, r.derivative, num(r.value, precision))
-    out: list[RenderableType] = [
-        Rule("Elementary functions and their derivatives (seed 004, problem 3)"),
-        Text(chain.mapping, style="dim"),
-        table,
-        Rule("The chain rule, link by link (seed 004, problem 4)"),
-    ]
-    for target, links in chain.products:
-        text = Text(no_wrap=True)
-        text.append(f"∂J/∂{target}\n", style="bold magenta")
-        for link in links:
-            text.append(f"  {link.name}", style="bold magenta")
-            if link.product:
-                text.append(f" = {link.product}")
-            text.append(" = ")
-            text.append(num(link.value, precision), style="bold")
-            text.append("\n")
-        out.append(text)
+def _join(lines: list[Text]) -> Text:
+    out = Text(no_wrap=True)
+    for i, line in enumerate(lines):
+        out.append_text(line)
+        if i < len(lines) - 1:
+            out.append("\n")
     return out
+
+
+def _heading(r: Heading, precision: int) -> list[RenderableType]:
+    if r.level == 1:
+        return [_join(_fold(Text(r.text, style="bold"), 0))]
+    if r.level <= 3:
+        return [Rule(r.text)]
+    return [_join(_fold(Text(r.text, style="bold magenta"), 2))]
+
+
+def _paragraph(r: Paragraph, precision: int) -> list[RenderableType]:
+    return [Text(r.text, style="dim" if r.kind == "meta" else "")]
+
+
+def _cell(c: str | Math, precision: int, budget: int) -> str:
+    if isinstance(c, str):
+        return c
+    if len(c.text) == 1 and isinstance(c.text[0], Value):
+        return "\n".join(block_text(c.text[0].value, precision, budget))
+    return c.plain(precision)
+
+
+def _table(r: Table, precision: int) -> list[RenderableType]:
+    table = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for col in r.columns:
+        right = col == "value" and r.columns[0] != "symbol"
+        table.add_column(col, justify="right" if right else "left")
+    budget = WIDTH - 40
+    for row in r.rows:
+        cells = [_cell(c, precision, budget) for c in row]
+        if r.columns[0] == "symbol":
+            table.add_row(Text(cells[0], style="bold cyan"), *cells[1:])
+        else:
+            table.add_row(*cells)
+    return [table]
+
+
+def _head(r: Equation, precision: int) -> Text:
+    name = r.name.plain(precision)
+    style = "bold magenta" if r.compact else "bold cyan"
+    head = Text(("  " if r.compact else "") + name, style=style)
+    head.append(r.formula.plain(precision)[len(name) :])
+    if r.shape is not None:
+        head.append(f"   shape {shape_text(r.shape)}", style="dim")
+    if r.note:
+        head.append(f"   ({r.note})", style="dim italic")
+    return head
+
+
+def _equation(r: Equation, precision: int) -> list[RenderableType]:
+    name = r.name.plain(precision)
+    pad, assign = " " * len(name), " = "
+    head = _head(r, precision)
+    if r.compact:
+        value = inline_text(r.value.value, precision)
+        if head.cell_len + 3 + len(value) <= WIDTH:
+            head.append(assign)
+            head.append(value, style="bold")
+            return [_join(_fold(head, 4))]
+    lines = _fold(head, len(pad) + len(assign))
+    if r.substitution is not None:
+        indent = len(pad) + len(assign)
+        for i, part in enumerate(r.substitution.lines(WIDTH - indent, precision, True)):
+            sub = Text(pad + (assign if i == 0 else " " * len(assign)))
+            lines += _fold(sub + Text(part.plain(precision)), indent)
+    block = block_text(r.value.value, precision, WIDTH - len(pad) - 3 - 10)
+    mid = (len(block) - 1) // 2
+    for i, line in enumerate(block):
+        lead = Text(pad + (assign if i == mid else " " * len(assign)))
+        lead.append(line, style="bold")
+        lines.append(lead)
+    return [_join(lines)]
+
+
+def _details(r: Details, precision: int) -> list[RenderableType]:
+    """The lines under a step, dim and indented; a long one folds at spaces."""
+    lines = []
+    for d in r.lines:
+        lines += _fold(Text("    " + detail_text(d, precision), style="dim"), 8)
+    return [_join(lines)]
+
+
+def _fallback(lines: list[str]) -> list[RenderableType]:
+    return [_join([x for line in lines for x in _fold(Text(line), 4)])]
+
+
+FORMATTERS = {
+    Heading: _heading,
+    Paragraph: _paragraph,
+    Contents: lambda r, p: [],  # a terminal scrolls; the headings are the rules
+    Diagram: lambda r, p: [],  # drawn by the HTML page and by chainrule.plot
+    Table: _table,
+    Equation: _equation,
+    Details: _details,
+}
 
 
 def renderables(ex, precision: int = 6) -> list[RenderableType]:
     """The rendering as a list of Rich objects, for any console."""
     precision = check_precision(precision)
-    out: list[RenderableType] = [Text(ex.title, style="bold")]
-    if ex.description:
-        out.append(Text(ex.description))
-    out.append(Text(network_line(ex), style="dim"))
-    for phase in ex.phases:
-        out.append(Rule(HEADINGS[phase]))
-        if phase == "given":
-            out.append(_given(ex, precision))
-            continue
-        for s in ex.phase(phase):
-            out.append(_step(ex, s, precision))
-        if phase == "backward" and ex.chain is not None:
-            out.extend(_chain(ex, precision))
-    return out
+    return render(walk(ex), FORMATTERS, _fallback, precision)
 
 
 def print_all(console: Console, items: list[RenderableType]) -> None:
-    """Print; equations (``no_wrap`` texts) are never folded, prose is."""
+    """Print; a console narrower than :data:`WIDTH` folds the long lines."""
     for item in items:
-        console.print(item, soft_wrap=isinstance(item, Text) and bool(item.no_wrap))
+        console.print(item, overflow="fold")
 
 
 def to_text(ex, precision: int = 6) -> str:

@@ -1,0 +1,67 @@
+"""``chainrule worksheet``: every question of a seed, answered.
+
+The command only reads its arguments, builds the worksheet
+(:func:`chainrule.explainer.worksheets.worksheet`) and writes one rendering.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chainrule.errors import UnknownNameError
+from chainrule.explainer.numbers import check_precision
+from chainrule.explainer.worksheets import WORKSHEETS, worksheet
+from chainrule.persist.paths import check_outputs
+
+FORMATS = ("text", "markdown", "latex", "json", "html")
+EPILOG = (
+    "Examples: chainrule worksheet seed000; "
+    "chainrule worksheet seed004 --format html --out seed004.html"
+)
+
+
+def worksheet_command(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="seed000, seed001, seed002, seed004 or part4."),
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="text, markdown, latex, json or html.")
+    ] = "text",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file.")
+    ] = None,
+    precision: Annotated[
+        int, typer.Option("--precision", help="Significant digits of every number.")
+    ] = 6,
+    list_: Annotated[bool, typer.Option("--list", help="List the worksheets.")] = False,
+) -> None:
+    """Every question of a seed document, answered: dimensions, expressions,
+    products element by element, numbers, and the seed's misprints."""
+    if list_:
+        for key, (_, title) in WORKSHEETS.items():
+            typer.echo(f"{key:10} {title}")
+        return
+    if name is None:
+        raise UnknownNameError(
+            f"NAME: give a worksheet name, one of {list(WORKSHEETS)} (--list)"
+        )
+    if format not in FORMATS:
+        raise UnknownNameError(
+            f"--format: unknown name {format!r}; expected one of {FORMATS}"
+        )
+    precision = check_precision(precision)
+    check_outputs({"--out": out})
+    ws = worksheet(name)
+    text = ws.to_json() if format == "json" else getattr(ws, f"to_{format}")(precision)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    from chainrule.persist.atomic import atomic_write_bytes
+
+    atomic_write_bytes(out, text.encode("utf-8"))
+    typer.echo(f"wrote {out}", err=True)

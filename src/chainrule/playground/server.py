@@ -1,0 +1,282 @@
+"""The playground's web server: Starlette routes over one :class:`Playground`.
+
+Security (the server runs on the user's machine, reachable by any page the
+browser opens):
+
+- a request whose ``Host`` header is not the served address gets 403, which
+  defeats DNS rebinding (a foreign name resolving to 127.0.0.1);
+- every change of state is a POST with a JSON body; a POST whose ``Origin``
+  is another site, or whose ``Sec-Fetch-Site`` is ``cross-site``, gets 403,
+  and one that is not ``application/json`` gets 415 (so a plain form of
+  another page cannot post);
+- request bodies are capped (413); the network and the data are capped by
+  :mod:`chainrule.playground.state`; nothing is written to disk: downloads
+  are built in memory.
+
+Examples
+--------
+>>> from chainrule.playground.sources import from_example
+>>> app = create_app(from_example("seed004"), ["127.0.0.1:8000"])
+>>> sorted(r.path for r in app.routes)[:4]
+['/', '/api/data', '/api/example', '/api/explanation']
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+
+from chainrule.errors import ChainruleError, ConfigError, InvalidValueError
+
+try:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, PlainTextResponse, Response
+    from starlette.routing import Route
+except ImportError:  # pragma: no cover - depends on the environment
+    raise ConfigError(
+        "chainrule playground needs Starlette and uvicorn: "
+        "pip install 'chainrule[playground]'"
+    ) from None
+
+from chainrule.playground import sources, views
+from chainrule.playground.state import Playground
+
+MAX_BODY_BYTES = sources.MAX_UPLOAD_BYTES + 16 * 1024
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/diagram.js": ("diagram.js", "text/javascript; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+# The page loads nothing from elsewhere; the browser enforces it too.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class Guard:
+    """ASGI middleware: the Host, Origin and body-size rules of this module."""
+
+    def __init__(self, app, hosts: list[str]) -> None:
+        self.app = app
+        self.hosts = set(hosts)
+        self.origins = {f"http://{h}" for h in hosts}
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = {
+            k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
+        }
+        refusal = self.refusal(scope["method"], headers)
+        if refusal is not None:
+            status, text = refusal
+            return await PlainTextResponse(text, status)(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+    def refusal(self, method: str, headers: dict[str, str]) -> tuple[int, str] | None:
+        """``(status, reason)`` when the request is refused, else ``None``."""
+        host = headers.get("host", "")
+        if host not in self.hosts:
+            return 403, f"Host {host!r:.80} is not this server's address"
+        if method in ("GET", "HEAD"):
+            return None
+        origin = headers.get("origin")
+        if origin is not None and origin not in self.origins:
+            return 403, f"Origin {origin!r:.80} is another site"
+        if headers.get("sec-fetch-site") == "cross-site":
+            return 403, "cross-site requests are refused"
+        if headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return 415, "expected a JSON body (Content-Type: application/json)"
+        length = headers.get("content-length", "0")
+        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
+            return 413, f"request bodies are limited to {MAX_BODY_BYTES} bytes"
+        return None
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+async def _json(request: Request) -> dict:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise BodyTooLargeError
+    if not body:
+        return {}
+    try:
+        doc = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidValueError(f"body: expected JSON, got an error: {exc}") from None
+    if not isinstance(doc, dict):
+        raise InvalidValueError(f"body: expected a JSON object, got {doc!r:.40}")
+    return doc
+
+
+def _send_file(name: str, media: str):
+    data = (resources.files("chainrule.playground") / "static" / name).read_bytes()
+
+    async def endpoint(request: Request) -> Response:
+        return Response(data, media_type=media, headers=HEADERS)
+
+    return endpoint
+
+
+def actions(pg: Playground) -> dict:
+    """The POST endpoints: path to a function of the JSON body.
+
+    Each changes ``pg`` (or raises a chainrule error, having changed
+    nothing) and returns what the answer carries besides the new state.
+    """
+
+    def load(new: Playground) -> None:
+        pg.replace(new)
+
+    def step(b: dict) -> dict:
+        return dict(zip(("J_before", "J_after"), pg.step(), strict=True))
+
+    return {
+        "/api/param": lambda b: pg.set_param(
+            b.get("name"), b.get("index"), b.get("value")
+        ),
+        "/api/data": lambda b: pg.set_data(
+            b.get("name"), b.get("index"), b.get("value")
+        ),
+        "/api/settings": pg.configure,
+        "/api/example": lambda b: load(sources.from_example(str(b.get("name")))),
+        "/api/upload": lambda b: load(
+            sources.from_csv_text(b.get("csv"), b.get("target"), "upload")
+        ),
+        "/api/step": step,
+        "/api/train": lambda b: {"new_costs": pg.train(b.get("steps"))},
+        "/api/reset": lambda b: pg.reset(),
+        "/api/quiz": lambda b: {"quiz": views.grade(pg, b.get("answers"))},
+    }
+
+
+def _post(pg: Playground, fn):
+    async def endpoint(request: Request) -> Response:
+        try:
+            body = await _json(request)
+            extra = fn(body) or {}
+            doc = {**views.state_payload(pg), **extra}
+        except BodyTooLargeError:
+            return PlainTextResponse("request body too large", 413)
+        except ChainruleError as exc:
+            return JSONResponse({"error": str(exc)}, 400, headers=HEADERS)
+        return JSONResponse(doc, headers=HEADERS)
+
+    return endpoint
+
+
+def _gets(pg: Playground) -> list[Route]:
+    async def state(request: Request) -> Response:
+        return JSONResponse(views.state_payload(pg), headers=HEADERS)
+
+    async def explanation(request: Request) -> Response:
+        text = pg.explanation().to_json()
+        return Response(text, media_type="application/json", headers=HEADERS)
+
+    async def export(request: Request) -> Response:
+        try:
+            data, name, media = views.export_bytes(pg, request.path_params["fmt"])
+        except ChainruleError as exc:
+            return PlainTextResponse(str(exc), 400)
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(data, media_type=media, headers={**HEADERS, **disposition})
+
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)
+
+    routes = [Route(p, _send_file(*f), methods=["GET"]) for p, f in STATIC.items()]
+    return [
+        *routes,
+        Route("/favicon.ico", no_icon, methods=["GET"]),
+        Route("/api/state", state, methods=["GET"]),
+        Route("/api/explanation", explanation, methods=["GET"]),
+        Route("/api/export/{fmt}", export, methods=["GET"]),
+    ]
+
+
+def create_app(pg: Playground, hosts: list[str]) -> Starlette:
+    """The ASGI application serving ``pg`` to requests for ``hosts`` (host:port)."""
+    posts = [Route(p, _post(pg, fn), methods=["POST"]) for p, fn in actions(pg).items()]
+    app = Starlette(routes=_gets(pg) + posts)
+    app.add_middleware(Guard, hosts=hosts)
+    return app
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> tuple[socket.socket, str, list]:
+    """A listening socket, the page's URL and the Host values it answers."""
+    if host in ("", "0.0.0.0", "::"):
+        raise ConfigError(
+            f"--host: expected one address to serve (such as 127.0.0.1), got "
+            f"{host!r}: the playground answers only requests for its own address"
+        )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        sock = socket.create_server((host, port), family=family)
+    except OSError as exc:
+        raise ConfigError(
+            f"--host/--port: cannot listen on {host}:{port}: {exc}"
+        ) from None
+    port = sock.getsockname()[1]
+    name = f"[{host}]" if family == socket.AF_INET6 else host
+    hosts = [f"{name}:{port}"]
+    if host in ("127.0.0.1", "::1"):
+        hosts.append(f"localhost:{port}")
+    if host == "localhost":
+        hosts.append(f"127.0.0.1:{port}")
+    return sock, f"http://{name}:{port}/", hosts
+
+
+def make_server(pg: Playground, host: str = "127.0.0.1", port: int = 0):
+    """A uvicorn server for ``pg``, its socket and URL; ``server.run(sockets=[sock])``
+    serves."""
+    import uvicorn
+
+    sock, url, hosts = bind(host, port)
+    config = uvicorn.Config(
+        create_app(pg, hosts),
+        log_level="warning",
+        lifespan="off",
+        server_header=False,
+        timeout_graceful_shutdown=2,
+    )
+    return uvicorn.Server(config), sock, url
+
+
+@contextmanager
+def running(pg: Playground, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``pg`` from a thread while the block runs; yields the page's URL.
+
+    For tests and scripts; the command line serves from the main thread so
+    that Ctrl-C stops it.
+    """
+    server, sock, url = make_server(pg, host, port)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        while not server.started and thread.is_alive():
+            thread.join(0.02)
+        if not thread.is_alive() and not server.started:
+            raise ConfigError(f"the playground server at {url} did not start")
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()

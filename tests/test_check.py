@@ -1,0 +1,175 @@
+"""cr.check: a student's answers graded against an explanation.
+
+The key's numbers are the explanation's own (Network.trace); the answers
+below are written from them, rounded as a student would, or spoiled in one
+way each (sign, shape, transpose, one entry), and each test names the verdict
+a wrong grader would miss.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule.explainer.grading import RTOL
+from chainrule.explainer.problems import load_example
+
+# Seed 000 question 15 (W1, W2 all ones; X = [[3, 5], [5, 1], [5, 10]]; the
+# example's y = [0.75, 0.82, 0.93]), rounded to 4 significant figures by hand
+# from the values printed by `chainrule explain seed000-q15`.
+Q15_ROUNDED = {
+    "yHat": [[0.9525], [0.9522], [0.9526]],
+    "J": 0.02951,
+    "delta3": [[0.009158], [0.006014], [0.001020]],
+    "dJdW2": [[0.01617], [0.01617], [0.01617]],
+    "dJdW1": [[8.338e-5, 8.338e-5, 8.338e-5], [3.019e-5, 3.019e-5, 3.019e-5]],
+}
+
+
+@pytest.fixture(scope="module")
+def q15():
+    return load_example("seed000-q15").explain()
+
+
+@pytest.fixture(scope="module")
+def seed004():
+    net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
+    net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
+    return cr.explain(net, [[3.0]], [[2.0]], learning_rate=0.1)
+
+
+def test_rounded_answers_of_q15_are_right(q15):
+    rep = cr.check(q15, Q15_ROUNDED)
+    assert [i.verdict for i in rep.items] == ["right"] * 5
+    assert rep.score == 1.0 and rep.ok
+
+
+def test_three_figures_pass_two_figures_fail(q15):
+    # 0.0162 is 0.0161741 to 3 figures (0.16 % off); 0.016 is 1.1 % off.
+    assert cr.check(q15, {"dJdW2": [[0.0162]] * 3}).ok
+    rep = cr.check(q15, {"dJdW2": [[0.016]] * 3})
+    assert rep.items[0].verdict == "wrong value"
+    assert "expected 0.0161741, got 0.016" in rep.items[0].reason
+
+
+def test_rtol_is_the_worst_case_of_rounding_to_three_figures():
+    # x = 1.005: rounding to 3 figures gives 1.00 or 1.01, both must pass.
+    key = {"v": 1.005}
+    assert cr.check(key, {"v": 1.00}).ok and cr.check(key, {"v": 1.01}).ok
+    assert RTOL == 5e-3
+    assert not cr.check(key, {"v": 0.99}).ok
+
+
+def test_wrong_sign_whole(seed004):
+    rep = cr.check(seed004, {"dJdW1": [[1.92]]})
+    assert rep.items[0].verdict == "wrong sign" and not rep.ok
+    assert rep.score == 0.0
+
+
+def test_wrong_sign_of_small_values_is_caught(q15):
+    # dJdW1 entries are ~3e-5 to 8e-5: the absolute tolerance must not hide it
+    neg = (-np.array(Q15_ROUNDED["dJdW1"])).tolist()
+    item = cr.check(q15, {"dJdW1": neg}).items[0]
+    assert item.verdict == "wrong sign"
+    zeros = cr.check(q15, {"dJdW1": [[0, 0, 0], [0, 0, 0]]}).items[0]
+    assert zeros.verdict == "wrong value"
+
+
+def test_wrong_sign_of_one_entry(q15):
+    ans = [[0.01617], [-0.01617], [0.01617]]
+    item = cr.check(q15, {"dJdW2": ans}).items[0]
+    assert item.verdict == "wrong sign"
+    assert "row 2, column 1" in item.reason and "other entries are right" in item.reason
+
+
+def test_transposed_answer(q15):
+    item = cr.check(q15, {"dJdW2": [[0.01617, 0.01617, 0.01617]]}).items[0]
+    assert item.verdict == "transposed" and not item.ok
+    assert item.expected_shape == (3, 1) and item.given_shape == (1, 3)
+    assert "expected 3×1, got 1×3" in item.reason
+
+
+def test_transposed_square_matrix():
+    key = {"W": [[1.0, 2.0], [3.0, 4.0]]}
+    item = cr.check(key, {"W": [[1.0, 3.0], [2.0, 4.0]]}).items[0]
+    assert item.verdict == "transposed"
+
+
+def test_wrong_shape(q15):
+    item = cr.check(q15, {"dJdW1": [[8.338e-5, 8.338e-5, 8.338e-5]]}).items[0]
+    assert item.verdict == "wrong shape"
+    assert item.reason == "wrong shape: expected 2×3, got 1×3"
+    flat = cr.check(q15, {"dJdW2": [0.01617, 0.01617, 0.01617]}).items[0]
+    assert flat.verdict == "wrong shape" and "a flat list of 3" in flat.reason
+
+
+def test_transposed_shape_with_wrong_values_is_a_wrong_shape(q15):
+    item = cr.check(q15, {"dJdW2": [[1.0, 2.0, 3.0]]}).items[0]
+    assert item.verdict == "wrong shape"
+
+
+def test_one_wrong_entry_is_named(q15):
+    ans = np.array(Q15_ROUNDED["dJdW1"])
+    ans[1, 2] = 4e-5
+    item = cr.check(q15, {"dJdW1": ans}).items[0]
+    assert item.verdict == "wrong value"
+    assert "1 of 6 entries differ; row 2, column 3" in item.reason
+
+
+def test_number_for_a_one_by_one_matrix(seed004):
+    rep = cr.check(seed004, {"dJdW1": -1.92, "J": [[0.32]], "W1'": 0.692})
+    assert rep.ok, rep.to_text()
+
+
+def test_not_numbers_is_graded_not_raised(seed004):
+    rep = cr.check(seed004, {"dJdW1": "minus 1.92", "dJdW2": [[True]]})
+    assert [i.verdict for i in rep.items] == ["not numbers", "not numbers"]
+    assert rep.items[0].given_shape is None
+
+
+def test_bracket_names_are_accepted(seed004):
+    rep = cr.check(seed004, {"g[1W]": [[-1.92]], "g[2z]": [[-0.8]]})
+    assert [i.symbol for i in rep.items] == ["dJdW1", "delta3"] and rep.ok
+
+
+def test_unknown_name_suggests(q15):
+    with pytest.raises(cr.UnknownNameError, match=r"'dJdw1'.*did you mean 'dJdW1'"):
+        cr.check(q15, {"dJdw1": [[0]]})
+    with pytest.raises(cr.UnknownNameError, match=r"did you mean 'delta3'"):
+        cr.check(q15, {"delta33": [[0]]})
+
+
+@pytest.mark.parametrize(
+    ("key", "answers", "kwargs", "error", "match"),
+    [
+        ({"J": 1}, [("J", 1)], {}, cr.InvalidTypeError, "answers: expected a mapping"),
+        ({"J": 1}, {}, {}, cr.InvalidValueError, "answers: expected at least one"),
+        ([1, 2], {"J": 1}, {}, cr.InvalidTypeError, "key: expected an Explanation"),
+        ({"J": "x"}, {"J": 1}, {}, cr.InvalidValueError, r"key\['J'\]"),
+        ({"J": 1}, {"J": 1}, {"rtol": -1}, cr.InvalidValueError, "rtol"),
+        ({"J": 1}, {"J": 1}, {"atol": float("nan")}, cr.InvalidValueError, "atol"),
+    ],
+)
+def test_bad_input(key, answers, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cr.check(key, answers, **kwargs)
+
+
+def test_trace_is_a_key(q15):
+    net = cr.Network([2, 3, 1], bias=False)
+    net.set_params({"W1": np.ones((2, 3)), "W2": np.ones((3, 1))})
+    t = net.trace(q15["X"].value, q15["y"].value)
+    assert cr.check(t, {"dJdW2": Q15_ROUNDED["dJdW2"]}).ok
+
+
+def test_report_json_and_text(seed004):
+    rep = cr.check(seed004, {"dJdW1": [[-1.92]], "J": 0.5})
+    d = json.loads(rep.to_json())
+    assert d["schema"] == "chainrule.check/1"
+    assert d["score"] == 0.5 and d["n_right"] == 1 and d["n_items"] == 2
+    assert d["items"][0]["expected"] == seed004["dJdW1"].value.tolist()
+    assert d["items"][1]["verdict"] == "wrong value"
+    text = rep.to_text()
+    assert "✓ ∂J/∂W⁽¹⁾" in text and "✗ J" in text
+    assert "score: 1/2 = 50%" in text
