@@ -3,7 +3,8 @@
 ``chainrule predict`` reads, predicts and writes one batch at a time: CSV
 through Arrow's streaming reader with the same conversion as
 :func:`chainrule.data.csvfiles.read_csv`, Parquet by record batches, NPY
-memory-mapped. An NPZ archive is read whole (after its declared sizes are checked) and then sliced.
+memory-mapped. An NPZ archive is read whole (after its declared sizes are
+checked) and then sliced.
 
 Each batch is a :class:`~chainrule.data.tables.Table` whose ``first_row``
 places it in the file, so that errors name the file's row.

@@ -23,8 +23,12 @@ Examples
 >>> spec[0]["fill"], spec[1]["categories"], spec[1]["fill"]
 (40.0, ['Bergen', 'Oslo'], 'Bergen')
 >>> X, report = encode(t, spec)
->>> feature_names(spec), X.tolist(), report["age"].missing
-(['age', 'city=Bergen', 'city=Oslo'], [[30.0, 0.0, 1.0], [40.0, 1.0, 0.0], [50.0, 1.0, 0.0]], 1)
+>>> feature_names(spec), report["age"].missing
+(['age', 'city=Bergen', 'city=Oslo'], 1)
+>>> X
+array([[30.,  0.,  1.],
+       [40.,  1.,  0.],
+       [50.,  1.,  0.]])
 """
 
 from __future__ import annotations

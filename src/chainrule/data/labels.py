@@ -103,12 +103,12 @@ def problem_of(
     col = table.columns[name]
     ok = col[np.isfinite(col)]
     k = len(np.unique(ok))
-    if ok.size and np.all(ok == np.round(ok)) and 2 <= k <= AUTO_CLASSES:
-        if len(col) >= 3 * k:
-            return True, (
-                f"the target holds {k} distinct integers; pass --regress to fit "
-                "them as numbers"
-            )
+    integers = ok.size and np.all(ok == np.round(ok))
+    if integers and 2 <= k <= AUTO_CLASSES and len(col) >= 3 * k:
+        return True, (
+            f"the target holds {k} distinct integers; pass --regress to fit "
+            "them as numbers"
+        )
     return False, "numbers; pass --classify to take the values as labels"
 
 

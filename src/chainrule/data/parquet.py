@@ -1,4 +1,4 @@
-"""Reading Parquet files (needs pyarrow: ``pip install chainrule[data]``).
+"""Reading Parquet files with pyarrow (a core dependency).
 
 Numeric, decimal and boolean columns are numbers; date and time columns
 are dates (refused as inputs, with a hint); other columns are text
@@ -30,13 +30,13 @@ def pyarrow_parquet(src: str):
         import pyarrow.parquet as pq
     except ImportError:
         raise DataFileError(
-            f"{src}: reading Parquet needs pyarrow; pip install 'chainrule[data]'"
+            f"{src}: reading Parquet needs pyarrow; pip install pyarrow"
         ) from None
     return pq
 
 
 def read_parquet(path: str | os.PathLike) -> Table:
-    """A Parquet file (needs pyarrow: ``pip install chainrule[data]``)."""
+    """A Parquet file, read whole; see the module."""
     src = str(path)
     pq = pyarrow_parquet(src)
     try:

@@ -7,7 +7,7 @@ otherwise (a *category* column). How columns are named:
 - **CSV** and **TSV**: the header row (required); read by Arrow and
   converted by :mod:`chainrule.data.cells` (numbers under the strict rule,
   missing values, booleans as 1/0, dates, categories).
-- **Parquet** (``pip install chainrule[data]``): the schema's column names.
+- **Parquet** (pyarrow): the schema's column names.
   Numeric and boolean columns are numbers, string columns are categories.
 - **NPY**: a 1-D array is one column named ``0``; a 2-D array of shape
   (n, k) gives columns ``0`` ... ``k-1``.
