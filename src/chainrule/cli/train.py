@@ -174,7 +174,14 @@ def run_train(opts: TrainOptions) -> Network:
         missing=opts.missing, validation_split=split, seed=opts.seed,
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
-    opts = replace(opts, validation_split=split, batch_size=_batch(opts, len(tr)))
+    batch = _batch(opts, len(tr))
+    auto = batch is not None and opts.batch_size is None  # large: stop on validation
+    opts = replace(
+        opts,
+        validation_split=split,
+        batch_size=batch,
+        early_stopping=opts.early_stopping or (auto and len(va) > 0),
+    )
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
     meta = tabular.data_metadata(d)
@@ -219,6 +226,8 @@ def _names(d: tabular.Prepared) -> str:
 
 def _batching(opts: TrainOptions, n_val: int, n_rows: int) -> str:
     text = f"; minibatches of {opts.batch_size}" if opts.batch_size else ""
+    if opts.early_stopping:
+        text += f", early stopping (patience {opts.patience})"
     if not n_val and n_rows < SMALL:
         text += f" (none held out under {SMALL} rows)"
     return text
@@ -239,7 +248,8 @@ def _split(opts: TrainOptions, n: int) -> float:
 
 def _batch(opts: TrainOptions, n_train: int) -> int | None:
     """scikit-learn's ``batch_size=min(200, n)`` for first-order optimizers on
-    large tables; full batches below :data:`LARGE` training rows."""
+    large tables, where training then stops early on the validation cost;
+    full batches below :data:`LARGE` training rows."""
     if opts.batch_size is not None or check_name(opts.optimizer) not in FIRST_ORDER:
         return opts.batch_size
     return 200 if n_train >= LARGE else None

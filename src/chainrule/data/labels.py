@@ -155,7 +155,8 @@ def targets_of(
                 _check_present(table, name)
         return table.numbers(targets), None
     if not classify:
-        _check_regression_target(table, targets[0])
+        if not table.is_numeric(targets[0]):
+            _check_regression_target(table, targets[0])
         _check_present(table, targets[0])
     labels = labels_of(table, targets[0])
     classes = sorted(set(labels.tolist()))
