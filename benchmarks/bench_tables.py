@@ -59,7 +59,7 @@ def read(engine: str, path: str) -> dict:
 def train_chainrule(path: str, folder: str) -> dict:
     model = os.path.join(folder, "m.safetensors")
     t = time.perf_counter()
-    subprocess.run(["chainrule", "train", path, "--target", "y", "--layers", "100",
+    subprocess.run([sys.executable, "-m", "chainrule", "train", path, "--target", "y", "--layers", "100",
                     "--activation", "relu", "--out", model], check=True,
                    capture_output=True)  # fmt: skip
     dt = time.perf_counter() - t

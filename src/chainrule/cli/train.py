@@ -175,12 +175,13 @@ def run_train(opts: TrainOptions) -> Network:
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
     batch = _batch(opts, len(tr))
-    auto = batch is not None and opts.batch_size is None  # large: stop on validation
+    auto = batch is not None and opts.batch_size is None and len(va) > 0
     opts = replace(
         opts,
         validation_split=split,
         batch_size=batch,
-        early_stopping=opts.early_stopping or (auto and len(va) > 0),
+        early_stopping=opts.early_stopping or auto,
+        patience=opts.patience if opts.early_stopping or not auto else AUTO_PATIENCE,
     )
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
@@ -212,6 +213,9 @@ def run_train(opts: TrainOptions) -> Network:
 
 
 FIRST_ORDER = ("gd", "sgd", "adam")
+#: Epochs without a better validation cost before a large table's training stops
+#: (unless --early-stopping is given, with its --patience).
+AUTO_PATIENCE = 3
 #: From this many training rows, first-order optimizers take minibatches.
 LARGE = 10_000
 #: The fraction held out by default, from :data:`SMALL` rows on.
