@@ -286,9 +286,9 @@ def test_info_reports_the_metrics_of_the_saved_weights(capsys, tmp_path):
     data = tmp_path / "d.csv"
     data.write_text(buf.getvalue())
     model = tmp_path / "m"
-    code, _, err = run(capsys, "train", data, "--target", "y", "--layers", "32",
-                       "--epochs", "400", "--learning-rate", "0.05",
-                       "--early-stopping", "--patience", "5", "--out", model)  # fmt: skip
+    argv = ["train", data, "--target", "y", "--layers", "32", "--epochs", "400"]
+    argv += ["--learning-rate", "0.05", "--early-stopping", "--patience", "5"]
+    code, _, err = run(capsys, *argv, "--out", model)
     assert code == 0, err
     net, meta = load_with_metadata(model)
     t = meta["training"]

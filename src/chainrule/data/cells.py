@@ -90,6 +90,9 @@ def convert(col) -> tuple[Array, str]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    typed = _typed(col)
+    if typed is not None:
+        return typed
     fast = _cast(col)  # most numeric columns: no space, nothing missing
     if fast is not None:
         return fast, "number"
@@ -116,6 +119,21 @@ def convert(col) -> tuple[Array, str]:
     if present.any() and np.all(dates | miss):
         return text, "date"
     return text, "category"
+
+
+def _typed(col) -> tuple[Array, str] | None:
+    """A column Arrow has typed itself (its parser is the cast's, see below)."""
+    import pyarrow as pa
+
+    t = col.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return None
+    if pa.types.is_temporal(t):
+        return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False),
+                          dtype=str), "date"  # fmt: skip
+    kind = "bool" if pa.types.is_boolean(t) else "number"
+    values = col.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return np.require(values, np.float64, "W"), kind  # writable, copied if need be
 
 
 def _cast(col) -> Array | None:

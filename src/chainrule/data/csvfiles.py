@@ -122,6 +122,26 @@ def _options(names: list[str], sep: str, encoding: str, bad: list, block: int):
     return read, parse, convert_options
 
 
+def _typed_options(names: list[str], sep: str, encoding: str, bad: list, block: int):
+    """Options that let Arrow type the columns: numbers, true/false, ISO dates.
+
+    Nothing is read as null, so that a column with a missing cell is text and
+    takes the conversion of :mod:`chainrule.data.cells`, as do other texts.
+    """
+    import pyarrow.csv as pcsv
+
+    read, parse, _ = _options(names, sep, encoding, bad, block)
+    typed = pcsv.ConvertOptions(
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        true_values=["true", "True", "TRUE"],
+        false_values=["false", "False", "FALSE"],
+        timestamp_parsers=[pcsv.ISO8601],
+    )
+    return read, parse, typed
+
+
 def _arrow_error(src: str, exc: Exception, encoding: str) -> DataFileError:
     text = str(exc)
     if "UTF8" in text or "UTF-8" in text or isinstance(exc, UnicodeDecodeError):
@@ -159,20 +179,31 @@ def _blank(cell: str) -> bool:
     return c == "" or c in MISSING or c.lower().lstrip("+-") == "nan"
 
 
-def _table(src: str, data, names: list[str], locate, first: int) -> Table:
-    """An Arrow table of text columns as a :class:`Table`, empty rows dropped."""
+def _is_float(col) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_floating(col.type)
+
+
+def _table(src: str, columns: list, names: list[str], locate, first: int) -> Table:
+    """Arrow columns as a :class:`Table`, empty rows dropped.
+
+    ``columns`` is emptied as it goes, so that each Arrow column is freed
+    once converted (peak memory).
+    """
     table = Table(list(names), {}, source=src, first_row=first, locate=locate)
     values = {}
     empty = None
-    for name, col in zip(names, data.columns, strict=True):
+    for name in names:
+        col = columns.pop(0)
         values[name], table.kinds[name] = convert(col)
         miss = (
             np.isnan(values[name]) if values[name].dtype.kind == "f" else
             values[name] == ""
         )  # fmt: skip
         empty = miss if empty is None else empty & miss
-        if table.kinds[name] == "number":
-            table.text[name] = col
+        if table.kinds[name] == "number" and not _is_float(col):
+            table.text[name] = col  # exact text (or integers) for labels
     keep = None if empty is None or not empty.any() else ~empty
     table.skipped = 0 if keep is None else int(empty.sum())
     for name in names:
@@ -202,15 +233,21 @@ def read_csv(
     encoding = encoding or "utf-8-sig"
     names, sep, block = _header(path, encoding, sep)
     bad: list = []
-    opts = _options(names, sep, _arrow_encoding(encoding), bad, block)
-    try:
-        data = pcsv.read_csv(path, *opts)
-    except Exception as exc:  # pyarrow raises ArrowInvalid, UnicodeDecodeError...
-        raise _arrow_error(src, exc, encoding) from None
+    enc = _arrow_encoding(encoding)
+    try:  # typed by Arrow where it can (fast), else all text
+        data = pcsv.read_csv(path, *_typed_options(names, sep, enc, bad, block))
+    except Exception:  # a later block that does not fit the first one's types
+        bad.clear()
+        try:
+            data = pcsv.read_csv(path, *_options(names, sep, enc, bad, block))
+        except Exception as exc:  # pyarrow raises ArrowInvalid, UnicodeDecodeError.
+            raise _arrow_error(src, exc, encoding) from None
     lines = _Lines(path, sep, encoding, len(names))
     if bad:
         _raise_bad_row(src, lines)
-    table = _table(src, data, names, lines, 0)
+    columns = data.columns
+    del data
+    table = _table(src, columns, names, lines, 0)
     if table.n_rows == 0:
         raise DataFileError(f"{src}: a header but no rows of data")
     return table
@@ -247,7 +284,8 @@ def iter_csv(
             if bad:
                 _raise_bad_row(src, lines)
             for start in range(0, batch.num_rows, batch_rows):
-                table = _table(src, batch.slice(start, batch_rows), names, lines, first)
+                part = batch.slice(start, batch_rows).columns
+                table = _table(src, part, names, lines, first)
                 if table.n_rows:
                     yield table
                 first += table.n_rows
