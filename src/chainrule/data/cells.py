@@ -132,7 +132,7 @@ def _typed(col) -> tuple[Array, str] | None:
         return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False),
                           dtype=str), "date"  # fmt: skip
     kind = "bool" if pa.types.is_boolean(t) else "number"
-    values = col.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
     return np.require(values, np.float64, "W"), kind  # writable, copied if need be
 
 
