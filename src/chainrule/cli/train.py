@@ -23,8 +23,15 @@ from chainrule.cli.common import (
     say,
     sep_option,
 )
+from chainrule.cli.table_defaults import (
+    AUTO_PATIENCE,
+    batching_text,
+    columns_text,
+    default_batch,
+    default_split,
+    tell,
+)
 from chainrule.data import prepare as tabular
-from chainrule.data.encoding import id_like
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.network import Network
@@ -167,14 +174,14 @@ def run_train(opts: TrainOptions) -> Network:
     """Load, prepare, train, report, save; see ``chainrule train --help``."""
     _check_options(opts)
     table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
-    split = _split(opts, table.n_rows)
+    split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
         regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
         missing=opts.missing, validation_split=split, seed=opts.seed,
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
-    batch = _batch(opts, len(tr))
+    batch = default_batch(opts, len(tr))
     auto = batch is not None and opts.batch_size is None and len(va) > 0
     opts = replace(
         opts,
@@ -191,11 +198,11 @@ def run_train(opts: TrainOptions) -> Network:
     con.print(f"target {', '.join(d.targets)}: {d.problem}")
     con.print(
         f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
-        f"validate); columns {_names(d)}; network {net.sizes}, {net.n_params} "
-        "parameters" + _batching(opts, len(va), table.n_rows)
+        f"validate); columns {columns_text(d)}; network {net.sizes}, {net.n_params} "
+        "parameters" + batching_text(opts, len(va), table.n_rows)
     )
     hist = _fit(net, opts, train, val)
-    _tell(table, d)  # after fit: an error there stays the only line on stderr
+    tell(table, d)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
@@ -210,71 +217,6 @@ def run_train(opts: TrainOptions) -> Network:
         cost_curve(hist, path=opts.plot)
         con.print(f"Cost curve written to {opts.plot}")
     return net
-
-
-FIRST_ORDER = ("gd", "sgd", "adam")
-#: Epochs without a better validation cost before a large table's training stops
-#: (unless --early-stopping is given, with its --patience).
-AUTO_PATIENCE = 3
-#: From this many training rows, first-order optimizers take minibatches.
-LARGE = 10_000
-#: The fraction held out by default, from :data:`SMALL` rows on.
-DEFAULT_SPLIT, SMALL = 0.2, 10
-
-
-def _names(d: tabular.Prepared) -> str:
-    names = [c["name"] for c in d.columns or []]
-    more = f" and {len(names) - 20} more" if len(names) > 20 else ""
-    return f"{names[:20]}{more} ({len(d.inputs)} inputs)"
-
-
-def _batching(opts: TrainOptions, n_val: int, n_rows: int) -> str:
-    text = f"; minibatches of {opts.batch_size}" if opts.batch_size else ""
-    if opts.early_stopping:
-        text += f", early stopping (patience {opts.patience})"
-    if not n_val and n_rows < SMALL:
-        text += f" (none held out under {SMALL} rows)"
-    return text
-
-
-def _split(opts: TrainOptions, n: int) -> float:
-    """--validation-split, or 0.2 from :data:`SMALL` rows on (else 0)."""
-    split = opts.validation_split
-    if split is None:
-        split = 0.0 if n < SMALL else DEFAULT_SPLIT
-    if opts.early_stopping and split == 0:
-        raise ConfigError(
-            "--early-stopping: needs --validation-split above 0 (none is held "
-            f"out by default under {SMALL} rows)"
-        )
-    return split
-
-
-def _batch(opts: TrainOptions, n_train: int) -> int | None:
-    """scikit-learn's ``batch_size=min(200, n)`` for first-order optimizers on
-    large tables, where training then stops early on the validation cost;
-    full batches below :data:`LARGE` training rows."""
-    if opts.batch_size is not None or check_name(opts.optimizer) not in FIRST_ORDER:
-        return opts.batch_size
-    return 200 if n_train >= LARGE else None
-
-
-def _tell(table, d: tabular.Prepared) -> None:
-    """Warnings on stderr: skipped rows, columns that look like IDs, fills."""
-    if table.skipped:
-        say(
-            f"warning: {table.skipped} empty rows skipped (every cell empty); "
-            "row numbers in messages do not count them"
-        )
-    for name in id_like(table, [c["name"] for c in d.columns or []]):
-        say(
-            f"warning: column {name!r} looks like an index or identifier (a "
-            f"different value in every row); leave it out with --drop {name}, "
-            f"or keep it beside predictions with --id {name}"
-        )
-    for name, r in d.report.items():
-        if r.missing:
-            say(f"column {name!r}: {r.missing} missing cells filled (training rows)")
 
 
 def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
@@ -429,8 +371,11 @@ def train(
 ) -> None:
     """Train a network on a table of data and save it.
 
-    A category (non-numeric) target column makes a classifier: softmax
-    output, cce cost, the labels kept in the model. The training options
+    A category (non-numeric) or true/false target, or an integer target with
+    few distinct values, makes a classifier: softmax output, cce cost, the
+    labels kept in the model; the first line says which and why. Category
+    inputs are one-hot encoded and missing cells imputed, fitted on the
+    training rows (20 % are held out from 10 rows on). The training options
     are those of Network.fit, with the same help and the same refusals.
     """
     from chainrule.data.scaling import check_method
