@@ -110,6 +110,8 @@ def predict_rows(
         cols = tabular.decode(yhat, meta)
         if isinstance(id_column, str) and id_column in table.columns:
             cols = {id_column: column_text(table, id_column).tolist(), **cols}
+        elif isinstance(id_column, str) and tally.rows == 0:
+            say(f"warning: no ID column {id_column!r} in {data}; rows in file order")
         if tally.rows == 0:
             writer.writerow([csv_safe(name) for name in cols])
         writer.writerows(

@@ -142,6 +142,19 @@ def _typed_options(names: list[str], sep: str, encoding: str, bad: list, block: 
     return read, parse, typed
 
 
+def _one_line(parse, sep: str, bad: list):
+    """``parse`` without line breaks in quoted cells (faster; a row that has
+    one comes out with too few cells, and the file is read again)."""
+    import pyarrow.csv as pcsv
+
+    return pcsv.ParseOptions(
+        delimiter=sep,
+        newlines_in_values=False,
+        ignore_empty_lines=False,
+        invalid_row_handler=parse.invalid_row_handler,
+    )
+
+
 def _arrow_error(src: str, exc: Exception, encoding: str) -> DataFileError:
     text = str(exc)
     if "UTF8" in text or "UTF-8" in text or isinstance(exc, UnicodeDecodeError):
@@ -234,9 +247,12 @@ def read_csv(
     names, sep, block = _header(path, encoding, sep)
     bad: list = []
     enc = _arrow_encoding(encoding)
-    try:  # typed by Arrow where it can (fast), else all text
-        data = pcsv.read_csv(path, *_typed_options(names, sep, enc, bad, block))
+    try:  # typed by Arrow where it can, line breaks only between rows: fast
+        typed = _typed_options(names, sep, enc, bad, block)
+        data = pcsv.read_csv(path, typed[0], _one_line(typed[1], sep, bad), typed[2])
     except Exception:  # a later block that does not fit the first one's types
+        data = None
+    if data is None or bad:  # text cells, or a quoted line break: all text
         bad.clear()
         try:
             data = pcsv.read_csv(path, *_options(names, sep, enc, bad, block))
