@@ -53,6 +53,7 @@ class Tally:
     unseen: dict = field(default_factory=dict)
     yhat: list = field(default_factory=list)
     y: list = field(default_factory=list)
+    no_id: str | None = None
 
     def add(self, table, d) -> None:
         self.rows += table.n_rows
@@ -110,8 +111,8 @@ def predict_rows(
         cols = tabular.decode(yhat, meta)
         if isinstance(id_column, str) and id_column in table.columns:
             cols = {id_column: column_text(table, id_column).tolist(), **cols}
-        elif isinstance(id_column, str) and tally.rows == 0:
-            say(f"warning: no ID column {id_column!r} in {data}; rows in file order")
+        elif isinstance(id_column, str):
+            tally.no_id = id_column
         if tally.rows == 0:
             writer.writerow([csv_safe(name) for name in cols])
         writer.writerows(
@@ -127,6 +128,8 @@ def predict_rows(
 
 def report(tally: Tally, meta: dict, con) -> None:
     """The run's warnings on stderr; the metrics when targets were present."""
+    if tally.no_id:
+        say(f"warning: no ID column {tally.no_id!r}; predictions are in row order")
     if tally.skipped:
         say(
             f"warning: {tally.skipped} empty rows skipped (every cell empty); "
