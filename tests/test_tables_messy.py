@@ -299,3 +299,30 @@ def test_info_reports_the_metrics_of_the_saved_weights(capsys, tmp_path):
     assert t["best_epoch"] < t["iterations"] and saved <= t["final_val_cost"]
     code, out, _ = run(capsys, "info", model)
     assert f"best epoch {t['best_epoch']}" in out and f"{saved:.6g}" in out
+
+
+def test_predicting_in_batches_reads_categories_as_training_did(capsys, tmp_path):
+    from chainrule.cli.predict import predict_rows
+
+    data = tmp_path / "d.csv"
+    cats = ["1", "b", "x"]
+    data.write_text("c,y\n" + "".join(f"{cats[i % 3]},{i % 3}.5\n" for i in range(30)))
+    model = tmp_path / "m"
+    assert run(capsys, "train", data, "--target", "y", "--epochs", "3",
+               "--out", model)[0] == 0  # fmt: skip
+    assert load_with_metadata(model)[1]["inputs"] == ["c=1", "c=b", "c=x"]
+    new = tmp_path / "n.csv"
+    new.write_text("c\n1\nb\nx\n1.0\n")  # "1.0" is not the category "1"
+    whole, parts = io.StringIO(), io.StringIO()
+    predict_rows(model, new, whole)
+    predict_rows(model, new, parts, batch_rows=1)  # batches of numbers only
+    # the same values up to BLAS's rounding, which may differ with the row count
+    a, b = (np.array(o.getvalue().split()[1:], float) for o in (whole, parts))
+    np.testing.assert_allclose(a, b, rtol=1e-13)
+    net, meta = load_with_metadata(model)
+    t = load_table(new)
+    d = tabular.prepare_from_metadata(t, meta, 3, 1, with_targets=False)
+    # oracle: the one-hot rows written out by hand, then the saved scaling
+    onehot = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float)
+    s = meta["scale_inputs"]
+    np.testing.assert_allclose(d.X, (onehot - s["offset"]) / np.array(s["scale"]))

@@ -86,7 +86,10 @@ def tell(table, d: Prepared) -> None:
         )
     for name, r in d.report.items():
         if r.missing:
-            say(f"column {name!r}: {r.missing} missing cells filled (training rows)")
+            say(
+                f"column {name!r}: {r.missing} missing cells filled with the "
+                "training rows' median or most frequent value"
+            )
 
 
 __all__ = [
