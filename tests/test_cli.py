@@ -82,7 +82,7 @@ def test_train_predict_info_on_the_tutorial_data(capsys, scores, tmp_path):
     net, meta = load_with_metadata(model)
     assert net.sizes == [2, 3, 1] and meta["targets"] == ["score"]
     assert meta["scale_targets"] == {"method": "max", "offset": [0.0], "scale": [93.0]}
-    train_r2 = meta["training"]["metrics"]["train"]["R²"]
+    train_r2 = meta["training"]["metrics"]["train"]["r2"]
     assert train_r2 > 0.9
     # predict undoes the scaling: scores in points, near the targets
     preds = tmp_path / "p.csv"
@@ -213,7 +213,7 @@ def test_non_numeric_input_cell_names_row_column_and_text(capsys, tmp_path):
 
 def test_debug_shows_the_traceback(tmp_path):
     data = tmp_path / "bad.csv"
-    data.write_text("a,b\n1,x\n")
+    data.write_text("a,b\n1,2024-01-31\n")
     with pytest.raises(cr.DataFileError, match="column 'b'"):
         main(["train", str(data), "--target", "a", "--debug"])
 

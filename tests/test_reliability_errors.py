@@ -127,7 +127,7 @@ def test_a_broken_pipe_exits_quietly_with_141(capsys, tmp_path):
     rows = "".join(f"{i % 7},{i % 5},{i % 3}\n" for i in range(200_000))
     data.write_text("a,b,y\n" + rows)
     model = tmp_path / "m.safetensors"
-    assert train(capsys, data, "y", model)[0] == 0
+    assert train(capsys, data, "y", model, "--regress")[0] == 0
     done = chainrule_shell(f"predict {model} {data} | head -1", tmp_path)
     assert done.returncode == 141, done.stderr
     assert done.stdout == "y\n" and done.stderr == ""

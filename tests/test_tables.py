@@ -29,7 +29,7 @@ def test_csv_numbers_and_categories(tmp_path):
         ("a,b\n1,2\n3,oops\n", r"row 2 \(line 3\), column 'b': expected a num"),
         ("a,b\n\n1,2\n\n3,x\n", r"row 2 \(line 5\), column 'b': .*got 'x'"),
         ("a,b\n1,2\n3\n", r"row 2 \(line 3\) has 1 cells, the header has 2"),
-        ("a,b\n1,\n", r"row 1 \(line 2\), column 'b': empty cell"),
+        ("a,b\n1,\n", r"row 1 \(line 2\), column 'b': .*missing value"),
         ("a,a\n1,2\n", "column name 'a' appears twice"),
         ("a,b\n", "no rows of data"),
         ("", "empty"),
@@ -93,8 +93,8 @@ def test_parquet_round_trip_and_nulls(tmp_path):
     ):
         t.numbers(["s"])
     pq.write_table(pa.table({"a": [1.0, None]}), tmp_path / "n.parquet")
-    with pytest.raises(cr.DataFileError, match=r"row 2, column 'a': missing value"):
-        load_table(tmp_path / "n.parquet")
+    with pytest.raises(cr.DataFileError, match=r"row 2, column 'a': .*missing value"):
+        load_table(tmp_path / "n.parquet").numbers(["a"])
 
 
 @pytest.mark.parametrize("method", ["max", "standard", "none"])

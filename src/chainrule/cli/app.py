@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - Typer with Click as a dependency
 
 from chainrule.cli import check as _check
 from chainrule.cli import derive as _derive
+from chainrule.cli import evaluate as _evaluate
 from chainrule.cli import gradcheck as _gradcheck
 from chainrule.cli import info as _info
 from chainrule.cli import playground as _playground
@@ -79,6 +80,7 @@ def _pipe_safe(command):
 
 app.command(epilog=_train.EPILOG)(_pipe_safe(_train.train))
 app.command(epilog=_predict.EPILOG)(_pipe_safe(_predict.predict))
+app.command(epilog=_evaluate.EPILOG)(_pipe_safe(_evaluate.evaluate))
 app.command(epilog=_info.EPILOG)(_pipe_safe(_info.info))
 app.command(epilog=_gradcheck.EPILOG)(_pipe_safe(_gradcheck.gradcheck))
 

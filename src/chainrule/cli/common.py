@@ -14,6 +14,7 @@ from enum import IntEnum
 from pathlib import Path
 
 from rich.console import Console
+from rich.table import Table as RichTable
 
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
@@ -44,13 +45,15 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def console() -> Console:
+def console(stderr: bool = False) -> Console:
     """Standard output through Rich; long lines stay whole (for grep and scripts).
 
     Markup and emoji codes are off: column names, labels and paths are
     printed as written (``x[/b]`` or ``[red]`` in a name is text, not style).
     """
-    return _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+    return _Console(
+        highlight=False, soft_wrap=True, markup=False, emoji=False, stderr=stderr
+    )
 
 
 def fmt(v: float | None) -> str:
@@ -73,6 +76,58 @@ def parse_layers(text: str) -> list[int]:
             f"--layers: expected hidden layer sizes like 16,8 (or 'none'), got {text!r}"
         )
     return sizes
+
+
+def names_option(flag: str, text: str | None) -> list[str] | None:
+    """``--inputs a,b`` as ``["a", "b"]``; ``None`` when not given."""
+    if text is None:
+        return None
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise InvalidValueError(f"{flag}: expected column names like a,b, got {text!r}")
+    return names
+
+
+def sep_option(text: str | None) -> str | None:
+    """``--sep``: one character; ``tab`` or ``\\t`` for a tab."""
+    if text is None:
+        return None
+    sep = "\t" if text.lower() in ("tab", "\\t", "\t") else text
+    if len(sep) != 1 or sep in '"\r\n':
+        raise InvalidValueError(
+            f"--sep: expected one character such as ',' ';' '|' or 'tab', got {text!r}"
+        )
+    return sep
+
+
+LABELS = {"r2": "R²", "mae": "MAE", "rmse": "RMSE", "macro_f1": "macro F1"}
+LABELS.update(balanced_accuracy="balanced accuracy", log_loss="log loss")
+
+
+def print_metrics(
+    con, metrics: dict, meta: dict, caption: str | None = None, title: str = "Metrics"
+) -> None:
+    """Metrics by part (train, validation...) and a confusion matrix, as tables."""
+    table = RichTable(title=title, caption=caption)
+    table.add_column("metric")
+    for part in metrics:
+        table.add_column(part, justify="right")
+    first = next(iter(metrics.values()))
+    for name in first:
+        if name != "confusion":
+            label = LABELS.get(name, name)
+            table.add_row(label, *(fmt(metrics[p].get(name)) for p in metrics))
+    con.print(table)
+    classes = meta.get("classes")
+    if classes and "confusion" in first:
+        part = list(metrics)[-1]
+        cm = RichTable(title=f"Confusion matrix ({part}; rows true, columns predicted)")
+        cm.add_column("")
+        for label in classes:
+            cm.add_column(label, justify="right")
+        for label, row in zip(classes, metrics[part]["confusion"], strict=True):
+            cm.add_row(label, *(str(v) for v in row))
+        con.print(cm)
 
 
 def check_paths(
@@ -160,9 +215,17 @@ def say(text: str) -> None:
     print(f"chainrule: {text}", file=sys.stderr)
 
 
-def model_and_data(model: Path, data: Path, targets: list[str] | None, with_y: bool):
+def model_and_data(
+    model: Path,
+    data: Path,
+    targets: list[str] | None,
+    with_y: bool,
+    sep: str | None = None,
+    encoding: str | None = None,
+):
+    """The network, its metadata, the table and its arrays, for a command."""
     net, meta = load_with_metadata(model)
-    table = load_table(data)
+    table = load_table(data, sep=sep, encoding=encoding)
     if "inputs" not in meta:
         meta = tabular.plain_metadata(table, targets or [], net.n_outputs)
     elif targets is not None and table.expand(targets) != meta["targets"]:

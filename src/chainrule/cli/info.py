@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from chainrule.cli.common import console, fmt
+from chainrule.cli.common import console, fmt, print_metrics
 from chainrule.data import prepare as tabular
 from chainrule.loading import load_with_metadata
 
@@ -45,6 +45,41 @@ def run_info(model: Path) -> None:
         f"final cost {_number(t.get('final_cost'))}, validation cost "
         f"{_number(t.get('final_val_cost'))} ({t.get('message')})"
     )
+    metrics = _safe_metrics(t.get("metrics"), meta.get("classes"))
+    if metrics:
+        best = t.get("best_epoch")
+        which = f"best epoch {best}" if isinstance(best, int) else "final weights"
+        print_metrics(con, metrics, meta, f"the saved weights ({which})")
+
+
+def _safe_metrics(metrics: object, classes: object) -> dict:
+    """Recorded metrics that are numbers (a confusion matrix of the right size)."""
+    if not isinstance(metrics, dict):
+        return {}
+    out = {}
+    k = len(classes) if isinstance(classes, list) else -1
+    for part, values in metrics.items():
+        if not isinstance(part, str) or not isinstance(values, dict):
+            continue
+        row = {
+            name: float(v)
+            for name, v in values.items()
+            if isinstance(name, str)
+            and isinstance(v, (int, float))
+            and not isinstance(v, bool)
+        }
+        cm = values.get("confusion")
+        if (
+            isinstance(cm, list)
+            and len(cm) == k
+            and all(isinstance(r, list) and len(r) == k for r in cm)
+            and all(isinstance(v, int) for r in cm for v in r)
+        ):
+            row["confusion"] = cm
+        if row:
+            out[part] = row
+    names = [set(v) for v in out.values()]
+    return out if names and all(n == names[0] for n in names) else {}
 
 
 def _number(v: object) -> str:
@@ -58,6 +93,8 @@ def _print_data(con, net, meta: dict) -> None:
     """Columns, labels and scaling, after checking them (hostile metadata)."""
     tabular.check_metadata(meta, net.n_inputs, net.n_outputs)
     con.print(f"inputs {meta['inputs']}; targets {meta['targets']}")
+    if isinstance(meta.get("id"), str):
+        con.print(f"id column {meta['id']!r} (copied by predict)")
     if meta.get("classes"):
         con.print(f"classes {meta['classes']}")
     sx, sy = meta["scale_inputs"]["method"], meta["scale_targets"]["method"]

@@ -6,6 +6,12 @@ whatever the file's size. With ``--out`` the CSV goes to a temporary file
 renamed over ``--out`` when complete; an error half-way leaves ``--out`` as
 it was. Label text is neutralised against formula injection
 (:func:`chainrule.data.numbers.csv_safe`).
+
+The ID column the model was trained with (``train --id``), or the one
+``--id`` names, is copied as the first column. Missing cells are filled as
+in training and unseen categories counted; both are reported on stderr.
+When the table has the target column, the metrics of the rows that have a
+target are reported too.
 """
 
 from __future__ import annotations
@@ -13,15 +19,20 @@ from __future__ import annotations
 import csv
 import sys
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 
-from chainrule.cli.common import check_paths, console
+from chainrule.cli.common import check_paths, console, print_metrics, say, sep_option
 from chainrule.data import prepare as tabular
 from chainrule.data.batches import BATCH_ROWS, iter_table
+from chainrule.data.encoding import column_text
+from chainrule.data.labels import labels_of
 from chainrule.data.numbers import csv_safe
+from chainrule.data.scaling import Scaler
 from chainrule.loading import load_with_metadata
 from chainrule.persist.atomic import atomic_open
 
@@ -32,42 +43,149 @@ def _cell(v) -> str:
     return csv_safe(v) if isinstance(v, str) else repr(float(v))
 
 
-def predict_rows(model: Path, data: Path, fh, batch_rows: int = BATCH_ROWS) -> int:
-    """Write the predictions of every row of ``data`` as CSV to ``fh``; count them."""
+@dataclass
+class Tally:
+    """What a prediction run saw: rows, skipped rows, fills, targets."""
+
+    rows: int = 0
+    skipped: int = 0
+    missing: dict = field(default_factory=dict)
+    unseen: dict = field(default_factory=dict)
+    yhat: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    no_id: str | None = None
+
+    def add(self, table, d) -> None:
+        self.rows += table.n_rows
+        self.skipped += table.skipped
+        for name, r in d.report.items():
+            self.missing[name] = self.missing.get(name, 0) + r.missing
+            n, example = self.unseen.get(name, (0, ""))
+            self.unseen[name] = (n + r.unseen, example or r.example)
+
+
+def _targets(table, meta: dict, yhat):
+    """(outputs, targets) of the rows whose target cells are present, or None."""
+    targets, classes = meta["targets"], meta.get("classes")
+    if not all(t in table.columns for t in targets):
+        return None
+    if classes is None:
+        y = np.column_stack([table.columns[t] for t in targets])
+        if y.dtype.kind != "f":
+            return None
+        keep = np.isfinite(y).all(axis=1)
+        s = Scaler.from_dict(meta["scale_targets"])
+        return yhat[keep], s.transform(y[keep])
+    labels = labels_of(table, targets[0])
+    onehot = labels[:, None] == np.array(classes)[None, :]
+    keep = onehot.any(axis=1)
+    return yhat[keep], onehot[keep].astype(np.float64)
+
+
+def predict_rows(
+    model: Path,
+    data: Path,
+    fh,
+    batch_rows: int = BATCH_ROWS,
+    *,
+    id_column: str | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+    tally: Tally | None = None,
+) -> int:
+    """Write the predictions of every row of ``data`` as CSV to ``fh``; count them.
+
+    ``tally``, when given, gathers what :func:`report` says.
+    """
     net, meta = load_with_metadata(model)
+    id_column = id_column or meta.get("id")
     writer = csv.writer(fh, lineterminator="\n")
-    n = 0
-    for table in iter_table(data, batch_rows):
+    tally = Tally() if tally is None else tally
+    for table in iter_table(data, batch_rows, sep=sep, encoding=encoding):
         if "inputs" not in meta:
             meta = tabular.plain_metadata(table, [], net.n_outputs)
         d = tabular.prepare_from_metadata(
             table, meta, net.n_inputs, net.n_outputs, with_targets=False
         )
-        cols = tabular.decode(net.forward(d.X), meta)
-        if n == 0:
+        yhat = net.forward(d.X)
+        cols = tabular.decode(yhat, meta)
+        if isinstance(id_column, str) and id_column in table.columns:
+            cols = {id_column: column_text(table, id_column).tolist(), **cols}
+        elif isinstance(id_column, str):
+            tally.no_id = id_column
+        if tally.rows == 0:
             writer.writerow([csv_safe(name) for name in cols])
         writer.writerows(
             [_cell(v) for v in row] for row in zip(*cols.values(), strict=True)
         )
-        n += table.n_rows
-    return n
+        tally.add(table, d)
+        pair = _targets(table, meta, yhat)
+        if pair is not None:
+            tally.yhat.append(pair[0])
+            tally.y.append(pair[1])
+    return tally.rows
 
 
-def run_predict(model: Path, data: Path, out: Path | None) -> None:
+def report(tally: Tally, meta: dict, con) -> None:
+    """The run's warnings on stderr; the metrics when targets were present."""
+    if tally.no_id:
+        say(f"warning: no ID column {tally.no_id!r}; predictions are in row order")
+    if tally.skipped:
+        say(
+            f"warning: {tally.skipped} empty rows skipped (every cell empty); "
+            "they have no prediction row: join by an --id column"
+        )
+    for name, n in tally.missing.items():
+        if n:
+            say(f"column {name!r}: {n} missing cells filled as in training")
+    for name, (n, example) in tally.unseen.items():
+        if n:
+            say(
+                f"column {name!r}: {n} rows with a category not seen in training "
+                f"(e.g. {example!r:.40}); their one-hot inputs are all 0"
+            )
+    if tally.y and sum(len(y) for y in tally.y):
+        y, yhat = np.vstack(tally.y), np.vstack(tally.yhat)
+        metrics = {"data": tabular.evaluate(yhat, y, meta)}
+        print_metrics(con, metrics, meta, f"{len(y)} rows with a target")
+
+
+def run_predict(
+    model: Path,
+    data: Path,
+    out: Path | None,
+    id_column: str | None = None,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> None:
     """Write one row of predictions per row of ``data`` as CSV."""
     target = nullcontext(sys.stdout) if out is None else atomic_open(out, newline="")
+    tally = Tally()
     with target as fh:
-        n = predict_rows(model, data, fh)
+        predict_rows(
+            model, data, fh, id_column=id_column, sep=sep, encoding=encoding,
+            tally=tally,
+        )  # fmt: skip
+    con = console(stderr=out is None)
+    _, meta = load_with_metadata(model)
+    if "inputs" in meta:
+        report(tally, meta, con)
     if out is not None:
-        console().print(f"{n} predictions written to {out}")
+        con.print(f"{tally.rows} predictions written to {out}")
 
 
 def predict(
     model: Annotated[Path, typer.Argument(help="A model written by train.")],
-    data: Annotated[Path, typer.Argument(help="CSV, Parquet, NPY or NPZ.")],
+    data: Annotated[Path, typer.Argument(help="CSV, TSV, Parquet, NPY or NPZ.")],
     out: Annotated[
         Path | None, typer.Option(help="CSV to write; default: standard output.")
     ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option("--id", help="Column copied first (default: the model's --id)."),
+    ] = None,
+    sep: Annotated[str | None, typer.Option(help="CSV separator.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="CSV text encoding.")] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out.")
     ] = False,
@@ -75,4 +193,4 @@ def predict(
     """Predict the targets of every row of DATA (in the targets' units or labels)."""
 
     check_paths({"--out": out}, {"MODEL": model, "DATA": data}, force)
-    run_predict(model, data, out)
+    run_predict(model, data, out, id_column, sep_option(sep), encoding)

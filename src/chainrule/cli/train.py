@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
-import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table as RichTable
 
 from chainrule.cli.common import (
     ExitCode,
@@ -19,9 +17,20 @@ from chainrule.cli.common import (
     console,
     fmt,
     interrupted_path,
+    names_option,
     parse_layers,
+    print_metrics,
     save_model,
     say,
+    sep_option,
+)
+from chainrule.cli.table_defaults import (
+    AUTO_PATIENCE,
+    batching_text,
+    columns_text,
+    default_batch,
+    default_split,
+    tell,
 )
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
@@ -76,7 +85,7 @@ class TrainOptions:
     learning_rate: float | None
     l2: float
     seed: int
-    validation_split: float
+    validation_split: float | None
     early_stopping: bool
     patience: int
     scale_inputs: str
@@ -98,6 +107,13 @@ class TrainOptions:
     update_biases: bool = True
     threads: int | None = None
     dask: str | None = None
+    inputs: list[str] | None = None
+    drop: list[str] = field(default_factory=list)
+    id: str | None = None
+    missing: str = "impute"
+    regress: bool = False
+    sep: str | None = None
+    encoding: str | None = None
 
 
 def flag(name: str) -> str:
@@ -139,8 +155,10 @@ def _check_options(opts: TrainOptions) -> None:
         raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
     # the same refusals as Network.fit, named as flags
     check_given(check_name(opts.optimizer), fit_options(opts), spell=flag)
-    if opts.early_stopping and opts.validation_split == 0:
-        raise ConfigError("--early-stopping: needs --validation-split above 0")
+    if opts.missing not in ("impute", "error"):
+        raise InvalidValueError(
+            f"--missing: expected impute or error, got {opts.missing!r}"
+        )
     if opts.resume and opts.checkpoint is None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
@@ -193,29 +211,43 @@ def run_train(opts: TrainOptions) -> Network:
     _check_options(opts)
     if opts.dask is not None:
         return run_train_dask(opts)
-    table = load_table(opts.data)
+    table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
+    split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
-        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify
+        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
+        regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
+        missing=opts.missing, validation_split=split, seed=opts.seed,
+    )  # fmt: skip
+    tr, va = d.train_rows, d.val_rows
+    batch = default_batch(opts, len(tr))
+    auto = batch is not None and opts.batch_size is None and len(va) > 0
+    opts = replace(
+        opts,
+        validation_split=split,
+        batch_size=batch,
+        early_stopping=opts.early_stopping or auto,
+        patience=opts.patience if opts.early_stopping or not auto else AUTO_PATIENCE,
     )
-    tr, va = tabular.split_rows(table.n_rows, opts.validation_split, opts.seed)
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
     meta = tabular.data_metadata(d)
     check_saveable(net, meta)  # what the final save would refuse, before training
     con = console()
-    kind = f"classification of {len(d.classes)} labels" if d.classes else "regression"
+    con.print(f"target {', '.join(d.targets)}: {d.problem}")
     con.print(
-        f"{opts.data}: {table.n_rows} rows; inputs {d.inputs}; target {d.targets} "
-        f"({kind}); network {net.sizes}, {net.n_params} parameters"
+        f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
+        f"validate); columns {columns_text(d)}; network {net.sizes}, {net.n_params} "
+        "parameters" + batching_text(opts, len(va), table.n_rows)
     )
     hist = _fit(net, opts, train, val)
+    tell(table, d)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
     if hist.interrupted:
         _save_interrupted(net, opts, meta, hist)
     save_model(net, opts.out, meta)
-    con.print(_metrics_table(metrics, hist))
+    print_metrics(con, metrics, meta, hist.message, "Final metrics")
     con.print(f"Model written to {opts.out}")
     if opts.plot is not None:
         from chainrule.plot import cost_curve
@@ -248,39 +280,25 @@ def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
 def _metrics(net, meta, train, val) -> dict:
     out = {}
     for name, part in (("train", train), ("validation", val)):
-        if part is None:
-            continue
-        X, y = part
-        label, value = tabular.score(net.forward(X), y, meta)
-        out[name] = {
-            "cost": net.cost(X, y),
-            label: None if math.isnan(value) else value,
-        }
+        if part is not None:
+            X, y = part
+            scores = tabular.evaluate(net.forward(X), y, meta)
+            out[name] = {"cost": net.cost(X, y), **scores}
     return out
-
-
-def _metrics_table(metrics: dict, hist) -> RichTable:
-    table = RichTable(title="Final metrics", caption=hist.message)
-    table.add_column("metric")
-    for part in metrics:
-        table.add_column(part, justify="right")
-    names = list(metrics["train"])
-    for name in names:
-        row = [metrics[p].get(name) for p in metrics]
-        table.add_row(f"{name}", *(fmt(v) for v in row))
-    return table
 
 
 def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
     record = {
         k: (str(v) if isinstance(v, Path) else v)
         for k, v in asdict(opts).items()
-        if k not in ("out", "plot")
+        if k not in ("out", "plot", "data")
     }
     record.update(
+        data=str(opts.data),
         rows=n_rows,
         validation_rows=n_val,
         iterations=hist.epochs,
+        best_epoch=getattr(hist, "best_epoch", None),
         message=hist.message,
         final_cost=hist.cost[-1] if hist.cost else None,
         final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
@@ -327,8 +345,12 @@ def train(
     l2: Annotated[float, typer.Option(help="L2 penalty λ.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of weights and shuffles.")] = 0,
     validation_split: Annotated[
-        float, typer.Option(help="Fraction of rows held out for validation.")
-    ] = 0.0,
+        float | None,
+        typer.Option(
+            help="Fraction held out for validation (stratified for labels). "
+            "Default: 0.2 from 10 rows on; 0 to train on all."
+        ),
+    ] = None,
     early_stopping: Annotated[
         bool, spec_option("early_stopping", "--early-stopping")
     ] = OPTIONS["early_stopping"].default,
@@ -346,6 +368,29 @@ def train(
     classify: Annotated[
         bool, typer.Option("--classify", help="Numeric target as class labels.")
     ] = False,
+    regress: Annotated[
+        bool,
+        typer.Option("--regress", help="Integer target as numbers, not labels."),
+    ] = False,
+    inputs: Annotated[
+        str | None, typer.Option(help="Input columns, comma-separated (default: all).")
+    ] = None,
+    drop: Annotated[
+        str | None, typer.Option(help="Columns to leave out, comma-separated.")
+    ] = None,
+    id_column: Annotated[
+        str | None,
+        typer.Option("--id", help="Row identifier: not an input; kept by predict."),
+    ] = None,
+    missing: Annotated[
+        str, typer.Option(help="Missing input cells: impute (default) or error.")
+    ] = "impute",
+    sep: Annotated[
+        str | None, typer.Option(help="CSV separator (default: guessed); 'tab'.")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="CSV text encoding (default utf-8).")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
         "model.safetensors"
     ),
@@ -381,8 +426,11 @@ def train(
 ) -> None:
     """Train a network on a table of data and save it.
 
-    A category (non-numeric) target column makes a classifier: softmax
-    output, cce cost, the labels kept in the model. The training options
+    A category (non-numeric) or true/false target, or an integer target with
+    few distinct values, makes a classifier: softmax output, cce cost, the
+    labels kept in the model; the first line says which and why. Category
+    inputs are one-hot encoded and missing cells imputed, fitted on the
+    training rows (20 % are held out from 10 rows on). The training options
     are those of Network.fit, with the same help and the same refusals.
     """
     from chainrule.data.scaling import check_method
@@ -422,6 +470,13 @@ def train(
         update_biases=update_biases,
         threads=threads,
         dask=scheduler if scheduler is not None else ("local" if dask else None),
+        inputs=names_option("--inputs", inputs),
+        drop=names_option("--drop", drop) or [],
+        id=id_column,
+        missing=missing,
+        regress=regress,
+        sep=sep_option(sep),
+        encoding=encoding,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")

@@ -1,9 +1,10 @@
 """Reading a data file in batches of rows, so that memory stays bounded.
 
 ``chainrule predict`` reads, predicts and writes one batch at a time: CSV
-through the same strict parser as :func:`chainrule.data.tables.read_csv`
-(row by row), Parquet by record batches, NPY memory-mapped. An NPZ archive
-is read whole (after its declared sizes are checked) and then sliced.
+through Arrow's streaming reader with the same conversion as
+:func:`chainrule.data.csvfiles.read_csv`, Parquet by record batches, NPY
+memory-mapped. An NPZ archive is read whole (after its declared sizes are
+checked) and then sliced.
 
 Each batch is a :class:`~chainrule.data.tables.Table` whose ``first_row``
 places it in the file, so that errors name the file's row.
@@ -25,38 +26,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from chainrule.data.tables import (
-    FORMATS,
-    Table,
-    arrow_table,
-    csv_table,
-    load_table,
-    open_csv,
-    pyarrow_parquet,
-    read_numpy,
-)
+from chainrule.data.csvfiles import iter_csv
+from chainrule.data.frame import Table
+from chainrule.data.parquet import arrow_table, pyarrow_parquet
+from chainrule.data.tables import FORMATS, load_table, read_numpy
 from chainrule.errors import DataFileError, InvalidValueError
 
 #: Rows per batch when predicting.
 BATCH_ROWS = 65536
-
-
-def iter_csv(path: str | os.PathLike, batch_rows: int):
-    """A CSV file as tables of at most ``batch_rows`` rows, read as it goes."""
-    src = str(path)
-    with open_csv(path) as (header, rows):
-        first, batch = 0, []
-        for item in rows:
-            batch.append(item)
-            if len(batch) == batch_rows:
-                yield csv_table(
-                    src, header, *map(list, zip(*batch, strict=True)), first
-                )
-                first, batch = first + len(batch), []
-        if batch:
-            yield csv_table(src, header, *map(list, zip(*batch, strict=True)), first)
-        elif first == 0:
-            raise DataFileError(f"{src}: a header but no rows of data")
 
 
 def iter_parquet(path: str | os.PathLike, batch_rows: int):
@@ -90,9 +67,14 @@ def _slices(table: Table, batch_rows: int) -> Iterator[Table]:
 
 
 def iter_table(
-    path: str | os.PathLike, batch_rows: int = BATCH_ROWS
+    path: str | os.PathLike,
+    batch_rows: int = BATCH_ROWS,
+    sep: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Table]:
     """A data file as tables of at most ``batch_rows`` rows, in file order.
+
+    ``sep`` and ``encoding`` apply to CSV (see :func:`load_table`).
 
     Raises
     ------
@@ -114,11 +96,11 @@ def iter_table(
         yield from _slices(load_table(p), batch_rows)  # its error, or the table
         return
     if fmt == "csv":
-        yield from iter_csv(p, batch_rows)
+        yield from iter_csv(p, batch_rows, sep=sep, encoding=encoding)
     elif fmt == "parquet":
         yield from iter_parquet(p, batch_rows)
     else:
         yield from _slices(read_numpy(p, mmap=fmt == "npy"), batch_rows)
 
 
-__all__ = ["BATCH_ROWS", "iter_csv", "iter_parquet", "iter_table"]
+__all__ = ["BATCH_ROWS", "iter_parquet", "iter_table"]

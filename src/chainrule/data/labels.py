@@ -9,7 +9,7 @@ row, not a classification of every distinct value.
 Examples
 --------
 >>> import numpy as np
->>> from chainrule.data.tables import Table
+>>> from chainrule.data.frame import Table
 >>> y = np.array([1000001.0, 1000002.0, 1.0])
 >>> t = Table(["x", "y"], {"x": np.zeros(3), "y": y})
 >>> labels_of(t, "y").tolist()
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
-from chainrule.data.tables import Table
 from chainrule.errors import ConfigError, DataFileError
 
 Array = np.ndarray
@@ -31,6 +31,9 @@ Array = np.ndarray
 #: The most classes a classification may have; raise it in Python
 #: (``chainrule.data.labels.MAX_CLASSES = ...``) for a bigger one.
 MAX_CLASSES = 1000
+#: An integer target with at most this many distinct values, each seen three
+#: times on average, is taken as class labels (``--regress`` overrides).
+AUTO_CLASSES = 10
 
 
 def labels_of(table: Table, name: str) -> Array:
@@ -40,8 +43,11 @@ def labels_of(table: Table, name: str) -> Array:
     ``1000002`` stay apart; integers beyond 2**53 keep their digits.
     """
     col = table.expand([name])[0]
-    if col in table.text:
-        return np.array([label_text(t) for t in table.text[col]], dtype=str)
+    text = table.exact_text(col)
+    if text is not None:
+        return np.array([label_text(t) for t in text], dtype=str)
+    if table.kinds.get(col) == "bool":
+        return np.where(table.columns[col] == 1, "true", "false")
     if table.is_numeric(col):
         return np.array([label_text(float(v)) for v in table.columns[col]], dtype=str)
     return table.columns[col].astype(str)
@@ -61,29 +67,97 @@ def _check_regression_target(table: Table, name: str) -> None:
         )
 
 
+def problem_of(
+    table: Table, targets: list[str], classify: bool = False, regress: bool = False
+) -> tuple[bool, str]:
+    """Whether the targets make a classification, and why, said in words.
+
+    Returns (is a classification, the reason). Text or true/false targets
+    are labels; so is one integer target with at
+    most :data:`AUTO_CLASSES` distinct values when the rows are at least
+    three times as many. ``classify`` and ``regress`` decide instead.
+
+    Raises
+    ------
+    ConfigError
+        Both flags, or ``regress`` with a text target.
+    """
+    if classify and regress:
+        raise ConfigError("--regress: cannot be used with --classify")
+    name = targets[0]
+    text = len(targets) == 1 and not table.is_numeric(name)
+    if regress:
+        if text:
+            i = table.first_non_number(name)
+            raise ConfigError(
+                f"--regress: column {name!r} holds text ({table.where(i or 0)}); "
+                "it can only be class labels"
+            )
+        return False, "--regress"
+    if classify:
+        return True, "--classify"
+    if len(targets) > 1 or text:
+        return text, "the target is text" if text else "several targets"
+    if table.kinds.get(name) == "bool":
+        return True, "the target is true/false"
+    col = table.columns[name]
+    ok = col[np.isfinite(col)]
+    k = len(np.unique(ok))
+    integers = ok.size and np.all(ok == np.round(ok))
+    if integers and 2 <= k <= AUTO_CLASSES and len(col) >= 3 * k:
+        return True, (
+            f"the target holds {k} distinct integers; pass --regress to fit "
+            "them as numbers"
+        )
+    return False, "numbers; pass --classify to take the values as labels"
+
+
+def _check_present(table: Table, name: str) -> None:
+    """A target cell may not be missing: an error naming the first such row."""
+    col = table.columns[name]
+    miss = np.isnan(col) if col.dtype.kind == "f" else col == ""
+    if miss.any():
+        i = int(np.flatnonzero(miss)[0])
+        raise DataFileError(
+            f"{table.source}: {table.where(i)}, column {name!r}: the target is "
+            "missing; fill the cell or remove the row (targets are never "
+            "imputed; --classify would take the cell's text as a label)"
+        )
+
+
 def targets_of(
-    table: Table, targets: list[str], classify: bool
+    table: Table, targets: list[str], classify: bool, regress: bool = False
 ) -> tuple[Array, list[str] | None]:
     """The target columns as numbers (a regression) or one-hot rows and labels.
+
+    The problem is chosen by :func:`problem_of`.
 
     Raises
     ------
     DataFileError
-        A bad cell in a numeric target, a single label, or more than
-        :data:`MAX_CLASSES` labels.
+        A missing or bad cell in a numeric target, a single label, or more
+        than :data:`MAX_CLASSES` labels.
     ConfigError
         A category column among several targets.
     """
     category = [c for c in targets if classify or not table.is_numeric(c)]
-    if not category:
-        return table.numbers(targets), None
-    if len(targets) > 1:
+    if len(targets) > 1 and category:
         raise ConfigError(
             f"--target: {category[0]!r} is a category column; a classification "
             f"takes exactly one target column, got {targets}"
         )
+    is_class, _ = problem_of(table, targets, classify, regress)
+    if not is_class:
+        for name in targets:
+            if not table.is_numeric(name):
+                _check_regression_target(table, name)
+            if not classify:
+                _check_present(table, name)
+        return table.numbers(targets), None
     if not classify:
-        _check_regression_target(table, targets[0])
+        if not table.is_numeric(targets[0]):
+            _check_regression_target(table, targets[0])
+        _check_present(table, targets[0])
     labels = labels_of(table, targets[0])
     classes = sorted(set(labels.tolist()))
     if len(classes) < 2:
@@ -102,4 +176,4 @@ def targets_of(
     return onehot, classes
 
 
-__all__ = ["MAX_CLASSES", "labels_of", "targets_of"]
+__all__ = ["AUTO_CLASSES", "MAX_CLASSES", "labels_of", "problem_of", "targets_of"]

@@ -5,12 +5,12 @@ The rule for a cell of text (CSV) to be a number, strictly:
 - ASCII decimal or scientific notation: an optional sign, digits with an
   optional decimal point, an optional exponent: ``3``, ``-0.5``, ``.5``,
   ``5.``, ``1e-3``, ``+2.5E+10``;
-- or one of ``nan``, ``inf``, ``infinity`` (any case, ``inf`` signed): these
-  are read as numbers so that a column stays numeric, and are then refused
-  as inputs and targets with the row that holds them;
+- or one of ``nan``, ``inf``, ``infinity`` (any case, signed); in a data
+  file ``nan`` is a missing value and infinities are refused as inputs and
+  targets with the row that holds them (:mod:`chainrule.data.cells`);
 - nothing else: not ``1_000`` or ``3_5`` (Python's ``float`` accepts them),
   not ``1,000``, not ``0x10``, not digits of other scripts (``١٢``), not
-  ``NA`` or an empty cell. Spaces around a cell are ignored.
+  ``NA`` or an empty cell (missing values). Spaces around a cell are ignored.
 
 A class label taken from a number is its exact value written canonically
 (:func:`label_text`): no exponent for ordinary sizes, no trailing zeros, so

@@ -10,7 +10,7 @@ a prediction applies exactly the same.
 Examples
 --------
 >>> import numpy as np
->>> from chainrule.data.tables import Table
+>>> from chainrule.data.frame import Table
 >>> t = Table(["x", "label"], {"x": np.array([1.0, 2.0, 4.0]),
 ...                            "label": np.array(["no", "yes", "yes"])})
 >>> d = prepare_training(t, ["label"], scale_inputs="max")
@@ -24,15 +24,23 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from chainrule.data.labels import labels_of, targets_of
+from chainrule.data.encoding import (
+    check_spec,
+    choose_inputs,
+    encode,
+    feature_names,
+    fit_columns,
+)
+from chainrule.data.frame import Table
+from chainrule.data.labels import labels_of, problem_of, targets_of
+from chainrule.data.metrics import classification_metrics, regression_metrics
 from chainrule.data.scaling import Scaler
-from chainrule.data.tables import Table
-from chainrule.errors import ChainruleError, ConfigError, DataFileError, ModelFileError
-from chainrule.validation import check_seed
+from chainrule.data.split import split_rows
+from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
 Array = np.ndarray
 
@@ -44,14 +52,24 @@ class Prepared:
     Attributes
     ----------
     X : (n, n_inputs) array
-        Scaled inputs.
+        Scaled inputs (categories one-hot, missing cells filled).
     y : (n, n_outputs) array or None
         Scaled targets, or one-hot rows for a classification.
     inputs, targets : list of str
-        Column names.
+        The network's input names (``column=category`` for one-hot inputs)
+        and the target columns.
     classes : list of str or None
         Labels in the order of the outputs (classification only).
     x_scaler, y_scaler : Scaler
+    columns : list of dict or None
+        The input columns' encodings (:mod:`chainrule.data.encoding`).
+    train_rows, val_rows : (m,) int arrays
+        The rows the statistics were fitted on, and those held out.
+    id_column : str or None
+    problem : str
+        The problem type and why, in words.
+    report : dict of str to ColumnReport
+        Missing cells filled and unseen categories per column.
     """
 
     X: Array
@@ -61,6 +79,12 @@ class Prepared:
     classes: list[str] | None
     x_scaler: Scaler
     y_scaler: Scaler
+    columns: list[dict] | None = None
+    train_rows: Array | None = None
+    val_rows: Array | None = None
+    id_column: str | None = None
+    problem: str = ""
+    report: dict = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -74,8 +98,18 @@ def prepare_training(
     scale_inputs: str = "standard",
     scale_targets: str = "standard",
     classify: bool = False,
+    *,
+    regress: bool = False,
+    inputs: list[str] | None = None,
+    drop: list[str] | tuple = (),
+    id_column: str | None = None,
+    missing: str = "impute",
+    validation_split: float = 0.0,
+    seed: int | None = 0,
 ) -> Prepared:
-    """Split a table into scaled inputs (every other column) and targets.
+    """Split a table into scaled inputs and targets, and training/validation rows.
+
+    Imputation, categories and scaling are fitted on the training rows only.
 
     Parameters
     ----------
@@ -84,15 +118,21 @@ def prepare_training(
         Target column names (or NPZ array names).
     scale_inputs, scale_targets : {"max", "standard", "none"}
         Targets of a classification are never scaled.
-    classify : bool
-        Treat a numeric target column as labels (a category target always
-        makes a classification).
+    classify, regress : bool
+        Force the problem type (else :func:`chainrule.data.labels.problem_of`).
+    inputs, drop, id_column
+        The input columns: ``inputs``, or every column but the targets,
+        ``drop`` and the ``id_column`` (:func:`~chainrule.data.encoding.choose_inputs`).
+    missing : {"impute", "error"}
+    validation_split : float
+        Fraction held out (stratified for a classification), in [0, 1).
+    seed : int
 
     Raises
     ------
     DataFileError
-        A target column is missing, an input cell is not a number, or a
-        category target has a single label.
+        A target column is missing, a cell cannot be used, or a category
+        target has a single label.
     ConfigError
         A category target among several targets, or no input column left.
     """
@@ -100,35 +140,37 @@ def prepare_training(
     twice = sorted({c for c in targets if targets.count(c) > 1})
     if twice:
         raise ConfigError(f"--target: column {twice[0]!r} is named twice")
-    inputs = [c for c in table.names if c not in targets]
-    if not inputs:
-        raise ConfigError(
-            f"--target: every column is a target ({targets}); no input is left"
-        )
-    y, classes = targets_of(table, targets, classify)
-    X = table.numbers(inputs)
-    x_scaler = Scaler.fit(scale_inputs, X)
-    y_scaler = Scaler.fit("none" if classes else scale_targets, y)
-    return Prepared(
-        x_scaler.transform(X),
-        y_scaler.transform(y),
-        inputs,
-        targets,
-        classes,
-        x_scaler,
-        y_scaler,
-    )
+    names = choose_inputs(table, targets, inputs, drop, id_column)
+    _, why = problem_of(table, targets, classify, regress)
+    y, classes = targets_of(table, targets, classify, regress)
+    kind = f"classification of {len(classes)} labels" if classes else "regression"
+    problem = f"{kind} ({why})"
+    labels = None if classes is None else y.argmax(axis=1)
+    tr, va = split_rows(table.n_rows, validation_split, seed, labels)
+    spec = fit_columns(table, names, tr, missing)
+    X, report = encode(table, spec)
+    x_scaler = Scaler.fit(scale_inputs, X[tr])
+    y_scaler = Scaler.fit("none" if classes else scale_targets, y[tr])
+    d = Prepared(x_scaler.transform(X), y_scaler.transform(y), feature_names(spec),
+                 targets, classes, x_scaler, y_scaler)  # fmt: skip
+    d.columns, d.train_rows, d.val_rows = spec, tr, va
+    d.id_column, d.problem, d.report = id_column, problem, report
+    return d
 
 
 def data_metadata(d: Prepared) -> dict:
     """What a model must remember about its data (JSON-serialisable)."""
-    return {
+    meta = {
         "inputs": list(d.inputs),
         "targets": list(d.targets),
         "classes": d.classes,
         "scale_inputs": d.x_scaler.to_dict(),
         "scale_targets": d.y_scaler.to_dict(),
     }
+    if d.columns is not None:
+        meta["columns"] = d.columns
+        meta["id"] = d.id_column
+    return meta
 
 
 def plain_metadata(table: Table, targets: list[str], n_outputs: int) -> dict:
@@ -219,7 +261,11 @@ def prepare_from_metadata(
         and not table.named
         and len(table.names) == n_inputs
     )
-    X = table.numbers(table.names if by_position else inputs)
+    report = {}
+    if "columns" in meta:
+        X, report = encode(table, check_spec(meta["columns"], n_inputs))
+    else:
+        X = table.numbers(table.names if by_position else inputs)
     y = None
     if with_targets:
         if classes is None:
@@ -234,9 +280,9 @@ def prepare_from_metadata(
                 )
             y = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
         y = y_scaler.transform(y)
-    return Prepared(
-        x_scaler.transform(X), y, inputs, targets, classes, x_scaler, y_scaler
-    )
+    d = Prepared(x_scaler.transform(X), y, inputs, targets, classes, x_scaler, y_scaler)
+    d.report = report
+    return d
 
 
 def decode(yhat: Array, meta: dict) -> dict[str, list]:
@@ -289,27 +335,29 @@ def score(yhat: Array, y: Array, meta: dict) -> tuple[str, float]:
     return "R²", float(np.mean(1.0 - ss_res / ss_tot))
 
 
-def split_rows(n: int, fraction: float, seed: int | None) -> tuple[Array, Array]:
-    """Shuffled row indices for training and validation.
+def evaluate(yhat: Array, y: Array, meta: dict) -> dict:
+    """Metrics of outputs against scaled targets (:mod:`~chainrule.data.metrics`).
 
-    Raises
-    ------
-    ConfigError
-        ``fraction`` leaves no row for one of the two sets.
+    Parameters
+    ----------
+    yhat, y : (n, n_outputs) array
+        Network outputs and targets as :func:`prepare_training` makes them.
+    meta : dict
+        As made by :func:`data_metadata`.
     """
-    if not 0.0 <= fraction < 1.0:
-        raise ConfigError(
-            f"--validation-split: expected 0 <= value < 1, got {fraction}"
-        )
-    n_val = int(round(n * fraction))
-    if fraction > 0 and not 1 <= n_val <= n - 1:
-        raise ConfigError(
-            f"--validation-split: {fraction} of {n} rows leaves {n_val} for "
-            f"validation and {n - n_val} for training; both need at least one"
-        )
-    try:
-        seed = check_seed(seed)
-    except ChainruleError as exc:
-        raise ConfigError(f"--seed: {exc}") from None
-    order = np.random.default_rng(seed).permutation(n)
-    return np.sort(order[n_val:]), np.sort(order[:n_val])
+    if meta.get("classes") is not None:
+        return classification_metrics(y.argmax(axis=1), yhat)
+    s = Scaler.from_dict(meta["scale_targets"])
+    return regression_metrics(s.inverse(y), s.inverse(yhat))
+
+
+__all__ = [
+    "Prepared",
+    "data_metadata",
+    "decode",
+    "evaluate",
+    "prepare_from_metadata",
+    "prepare_training",
+    "score",
+    "split_rows",
+]

@@ -1,0 +1,67 @@
+"""``chainrule evaluate``: a model's metrics on any labelled table.
+
+The table is read in batches as by ``predict`` (the same filling of missing
+cells and counting of unseen categories); rows whose target cell is missing
+are left out of the metrics, and the count of rows scored is printed.
+Classification: accuracy, balanced accuracy, macro F1, log loss and the
+confusion matrix; regression: R², MAE, RMSE (:mod:`chainrule.data.metrics`).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chainrule.cli.common import check_paths, console, sep_option
+from chainrule.cli.predict import Tally, predict_rows, report
+from chainrule.data.batches import iter_table
+from chainrule.errors import ConfigError, DataFileError
+from chainrule.loading import load_with_metadata
+
+EPILOG = "Example: chainrule evaluate model.safetensors test.csv"
+
+
+class _Discard(io.TextIOBase):
+    def write(self, s: str) -> int:
+        return len(s)
+
+
+def run_evaluate(
+    model: Path, data: Path, sep: str | None = None, encoding: str | None = None
+) -> Tally:
+    """Print the metrics of ``model`` on the labelled table ``data``."""
+    _, meta = load_with_metadata(model)
+    if "inputs" not in meta:
+        raise ConfigError(
+            f"MODEL: {model} was not saved by 'chainrule train'; its target "
+            "columns are unknown"
+        )
+    first = next(iter(iter_table(data, 1, sep=sep, encoding=encoding)))
+    absent = [t for t in meta["targets"] if t not in first.columns]
+    if absent:
+        raise DataFileError(
+            f"{data}: no target column {absent[0]!r}; evaluate needs the targets "
+            f"the model was trained on ({meta['targets']}); use predict instead"
+        )
+    tally = Tally()
+    predict_rows(model, data, _Discard(), sep=sep, encoding=encoding, tally=tally)
+    con = console()
+    if not tally.y or not sum(len(y) for y in tally.y):
+        raise DataFileError(f"{data}: no row has a target value to score")
+    report(tally, meta, con)
+    return tally
+
+
+def evaluate(
+    model: Annotated[Path, typer.Argument(help="A model written by train.")],
+    data: Annotated[Path, typer.Argument(help="A table with the target column(s).")],
+    sep: Annotated[str | None, typer.Option(help="CSV separator.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="CSV text encoding.")] = None,
+) -> None:
+    """Score a model on a labelled table: the metrics of train's report."""
+
+    check_paths({}, {"MODEL": model, "DATA": data})
+    run_evaluate(model, data, sep_option(sep), encoding)

@@ -1,0 +1,170 @@
+"""Columns of text cells (from Arrow) to numbers, booleans, dates or categories.
+
+A CSV column is read by Arrow as text, then converted here, vectorised:
+
+- cells are trimmed of surrounding spaces;
+- a cell is **missing** when it is empty or one of :data:`MISSING` (the
+  markers pandas reads as missing by default,
+  https://pandas.pydata.org/docs/reference/api/pandas.read_csv.html,
+  ``na_values``), or ``nan`` in any case;
+- a column whose other cells are all numbers under the strict rule of
+  :mod:`chainrule.data.numbers` is a float64 column (missing cells NaN);
+- a column of ``true``/``false`` (any case) is a boolean column, read as 1/0;
+- a column of ISO dates (``2024-01-31``, optionally with a time) is a date
+  column: kept as text, and refused as an input by
+  :mod:`chainrule.data.encoding` with a message saying how to use it;
+- anything else is a category column (text; missing cells are ``""``).
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> convert(pa.array(["1", " 2.5", "NA", ""]))
+(array([1. , 2.5, nan, nan]), 'number')
+>>> convert(pa.array(["True", "false", ""]))
+(array([ 1.,  0., nan]), 'bool')
+>>> convert(pa.array(["red", "NA", "blue"]))
+(array(['red', '', 'blue'], dtype='<U4'), 'category')
+>>> convert(pa.array(["2024-01-31", "2024-02-01"]))[1]
+'date'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chainrule.data.numbers import NUMBER
+
+Array = np.ndarray
+
+#: Missing-value markers (pandas' default ``na_values``), besides the empty cell.
+MISSING = (
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+)  # fmt: skip
+_NAN = r"(?i)^[+-]?nan$"
+_INF = r"(?i)^[+-]?inf(inity)?$"
+_NUMBER = f"^(?:{NUMBER.pattern})$"
+_TIME = r"(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE = r"^\d{4}-\d{2}-\d{2}" + _TIME + "$"
+
+
+def trimmed(col):
+    """A pyarrow string array, cells trimmed of spaces; nulls as ``""``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+        col = col.cast(pa.string())
+    return pc.fill_null(pc.utf8_trim_whitespace(col), "")
+
+
+def missing_mask(col) -> Array:
+    """Which cells of a trimmed string array are missing (bool array)."""
+    import pyarrow.compute as pc
+
+    miss = pc.or_(pc.equal(col, ""), pc.is_in(col, value_set=_missing_set()))
+    miss = pc.or_(miss, pc.match_substring_regex(col, _NAN))
+    return miss.to_numpy(zero_copy_only=False)
+
+
+def _missing_set():
+    import pyarrow as pa
+
+    return pa.array(MISSING)
+
+
+def convert(col) -> tuple[Array, str]:
+    """A column of text cells as (values, kind); see the module's rules.
+
+    Parameters
+    ----------
+    col : pyarrow string array (or chunked array) of n cells
+
+    Returns
+    -------
+    values : (n,) array
+        float64 (missing NaN) for ``number`` and ``bool``, else text
+        (missing ``""``).
+    kind : {"number", "bool", "date", "category"}
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    typed = _typed(col)
+    if typed is not None:
+        return typed
+    fast = _cast(col)  # most numeric columns: no space, nothing missing
+    if fast is not None:
+        return fast, "number"
+    col = trimmed(col)
+    miss = missing_mask(col)
+    if not miss.all():
+        filled = _cast(pc.if_else(pa.array(miss), "nan", col))
+        if filled is not None:
+            return filled, "number"
+    number = pc.or_(
+        pc.match_substring_regex(col, _NUMBER), pc.match_substring_regex(col, _INF)
+    ).to_numpy(zero_copy_only=False)
+    present = ~miss
+    if np.all(number | miss):
+        return _to_float(col, miss), "number"
+    lower = pc.utf8_lower(col)
+    true = pc.equal(lower, "true").to_numpy(zero_copy_only=False)
+    false = pc.equal(lower, "false").to_numpy(zero_copy_only=False)
+    if np.all(true | false | miss):
+        return np.where(miss, np.nan, true.astype(np.float64)), "bool"
+    text = np.asarray(col.to_numpy(zero_copy_only=False), dtype=str)
+    text[miss] = ""
+    dates = pc.match_substring_regex(col, _DATE).to_numpy(zero_copy_only=False)
+    if present.any() and np.all(dates | miss):
+        return text, "date"
+    return text, "category"
+
+
+def _typed(col) -> tuple[Array, str] | None:
+    """A column Arrow has typed itself (its parser is the cast's, see below)."""
+    import pyarrow as pa
+
+    t = col.type
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return None
+    if pa.types.is_temporal(t):
+        return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False),
+                          dtype=str), "date"  # fmt: skip
+    kind = "bool" if pa.types.is_boolean(t) else "number"
+    values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+    return np.require(values, np.float64, "W"), kind  # writable, copied if need be
+
+
+def _cast(col) -> Array | None:
+    """Arrow's cast to float64, or None where a cell is not a number.
+
+    Arrow accepts exactly the strict rule's numbers and the specials
+    ``nan``/``inf``/``infinity`` in any case (tested against the rule's
+    regular expression in ``tests/test_tables_messy.py``); a ``nan`` is a
+    missing value, as it is in the slow path.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False).copy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _to_float(col, miss: Array) -> Array:
+    """Cells that passed the rule as float64; missing cells NaN."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    safe = pc.if_else(pa.array(miss), "nan", col)
+    try:
+        return pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False).copy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. "Infinity"
+        return np.asarray(safe.to_numpy(zero_copy_only=False), dtype=str).astype(
+            np.float64
+        )
+
+
+__all__ = ["MISSING", "convert", "missing_mask", "trimmed"]

@@ -1,0 +1,318 @@
+"""CSV and TSV files, read by Apache Arrow's CSV reader (``pyarrow.csv``).
+
+Every column is read as text and converted by :mod:`chainrule.data.cells`
+(the strict number rule, missing values, booleans, dates). The separator is
+``sep`` when given, a tab for ``.tsv``, else the one of ``, ; \\t |`` seen
+most often in the header line. ``encoding`` is any Python codec name
+(default UTF-8; a byte-order mark is skipped). Quoted cells may hold
+separators and newlines; CRLF line ends are read as LF.
+
+Rows whose cells are all empty (blank lines too) carry nothing to learn or
+predict from: they are skipped, and :attr:`Table.skipped` counts them so
+that the commands say so. Row numbers in messages count the other rows; the
+file's line of a row is found when a message needs it.
+
+Examples
+--------
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "d.csv")
+>>> with open(path, "w") as fh:
+...     _ = fh.write("a;b;c\\n1;x;true\\n\\n2,5;y;false\\n")
+>>> t = read_csv(path)
+>>> t.names, t.column("c"), t.column("b"), t.skipped
+(['a', 'b', 'c'], array([1., 0.]), array(['x', 'y'], dtype='<U1'), 1)
+>>> t.column("a")
+array(['1', '2,5'], dtype='<U3')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+
+import numpy as np
+
+from chainrule.data.cells import MISSING, convert
+from chainrule.data.frame import Table, check_names
+from chainrule.errors import DataFileError
+
+SEPARATORS = (",", ";", "\t", "|")
+_SAMPLE = 1 << 16
+
+
+def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
+    """The header's names, the separator, and a block size that holds the header."""
+    src = str(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(_SAMPLE)
+            while b"\n" not in raw and len(raw) % _SAMPLE == 0 and raw:
+                more = fh.read(_SAMPLE)
+                if not more:
+                    break
+                raw += more
+    except OSError as exc:
+        raise DataFileError(f"{src}: cannot be read ({exc.strerror})") from None
+    text = _decode(src, raw, encoding)
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise DataFileError(f"{src}: the file is empty; expected a header row")
+    if sep is None:
+        sep = "\t" if src.lower().endswith(".tsv") else _guess(lines[0])
+    first = next(csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=sep), [])
+    names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
+    check_names(src, names)
+    return names, sep, max(1 << 22, 2 * len(raw))
+
+
+def _decode(src: str, raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except LookupError:
+        raise DataFileError(
+            f"--encoding: unknown encoding {encoding!r}; expected a codec name "
+            "such as utf-8, latin-1 or cp1252"
+        ) from None
+    except UnicodeDecodeError as exc:
+        if exc.start < len(raw) - 4:  # not a character cut by the sample's end
+            raise _not_text(src, encoding, exc.reason) from None
+        return raw[: exc.start].decode(encoding)
+
+
+def _not_text(src: str, encoding: str, reason: str) -> DataFileError:
+    return DataFileError(
+        f"{src}: not {encoding.upper().replace('-SIG', '')} text ({reason}); "
+        "pass --encoding with the file's encoding, e.g. --encoding latin-1"
+    )
+
+
+def _guess(line: str) -> str:
+    """The separator seen most often in the header line, outside quotes."""
+    outside = "".join(line.split('"')[::2])
+    counts = {s: outside.count(s) for s in SEPARATORS}
+    best = max(SEPARATORS, key=lambda s: counts[s])
+    return best if counts[best] else ","
+
+
+def _options(names: list[str], sep: str, encoding: str, bad: list, block: int):
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    def on_invalid(row) -> str:
+        bad.append(row)
+        return "skip"
+
+    read = pcsv.ReadOptions(
+        column_names=names, skip_rows=1, encoding=encoding, block_size=block
+    )
+    parse = pcsv.ParseOptions(
+        delimiter=sep,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    convert_options = pcsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    return read, parse, convert_options
+
+
+def _typed_options(names: list[str], sep: str, encoding: str, bad: list, block: int):
+    """Options that let Arrow type the columns: numbers, true/false, ISO dates.
+
+    Nothing is read as null, so that a column with a missing cell is text and
+    takes the conversion of :mod:`chainrule.data.cells`, as do other texts.
+    """
+    import pyarrow.csv as pcsv
+
+    read, parse, _ = _options(names, sep, encoding, bad, block)
+    typed = pcsv.ConvertOptions(
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        true_values=["true", "True", "TRUE"],
+        false_values=["false", "False", "FALSE"],
+        timestamp_parsers=[pcsv.ISO8601],
+    )
+    return read, parse, typed
+
+
+def _one_line(parse, sep: str, bad: list):
+    """``parse`` without line breaks in quoted cells (faster; a row that has
+    one comes out with too few cells, and the file is read again)."""
+    import pyarrow.csv as pcsv
+
+    return pcsv.ParseOptions(
+        delimiter=sep,
+        newlines_in_values=False,
+        ignore_empty_lines=False,
+        invalid_row_handler=parse.invalid_row_handler,
+    )
+
+
+def _arrow_error(src: str, exc: Exception, encoding: str) -> DataFileError:
+    text = str(exc)
+    if "UTF8" in text or "UTF-8" in text or isinstance(exc, UnicodeDecodeError):
+        return _not_text(src, encoding, "invalid bytes")
+    return DataFileError(f"{src}: not a readable CSV file ({text.splitlines()[0]})")
+
+
+class _Lines:
+    """The file line of each counted row, found by reading the file again."""
+
+    def __init__(self, path, sep: str, encoding: str, width: int):
+        self.path, self.sep, self.encoding, self.width = path, sep, encoding, width
+
+    def __call__(self, row: int) -> int | None:
+        for i, (_, line) in enumerate(self.rows()):
+            if i == row:
+                return line
+        return None
+
+    def rows(self) -> Iterator[tuple[list[str], int]]:
+        """(cells, line) of each row after the header that is not all empty."""
+        with open(self.path, newline="", encoding=self.encoding) as fh:
+            reader = csv.reader(fh, delimiter=self.sep)
+            header = False
+            for cells in reader:
+                if all(_blank(c) for c in cells):
+                    continue
+                if header:
+                    yield cells, reader.line_num
+                header = True
+
+
+def _blank(cell: str) -> bool:
+    c = cell.strip()
+    return c == "" or c in MISSING or c.lower().lstrip("+-") == "nan"
+
+
+def _is_float(col) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_floating(col.type)
+
+
+def _table(src: str, columns: list, names: list[str], locate, first: int) -> Table:
+    """Arrow columns as a :class:`Table`, empty rows dropped.
+
+    ``columns`` is emptied as it goes, so that each Arrow column is freed
+    once converted (peak memory).
+    """
+    table = Table(list(names), {}, source=src, first_row=first, locate=locate)
+    values = {}
+    empty = None
+    for name in names:
+        col = columns.pop(0)
+        values[name], table.kinds[name] = convert(col)
+        miss = (
+            np.isnan(values[name]) if values[name].dtype.kind == "f" else
+            values[name] == ""
+        )  # fmt: skip
+        empty = miss if empty is None else empty & miss
+        if table.kinds[name] == "number" and not _is_float(col):
+            table.text[name] = col  # exact text (or integers) for labels
+    keep = None if empty is None or not empty.any() else ~empty
+    table.skipped = 0 if keep is None else int(empty.sum())
+    for name in names:
+        table.columns[name] = values[name] if keep is None else values[name][keep]
+        if name in table.text and keep is not None:
+            table.text[name] = table.text[name].filter(keep)
+    return table
+
+
+def _raise_bad_row(src: str, lines: _Lines, first: int = 0) -> None:
+    for i, (cells, line) in enumerate(lines.rows()):
+        if len(cells) != lines.width:
+            raise DataFileError(
+                f"{src}: row {first + i + 1} (line {line}) has {len(cells)} cells, "
+                f"the header has {lines.width}"
+            )
+    raise DataFileError(f"{src}: a row has the wrong number of cells")
+
+
+def read_csv(
+    path: str | os.PathLike, sep: str | None = None, encoding: str | None = None
+) -> Table:
+    """A CSV or TSV file with a header row, read whole; see the module."""
+    import pyarrow.csv as pcsv
+
+    src = str(path)
+    encoding = encoding or "utf-8-sig"
+    names, sep, block = _header(path, encoding, sep)
+    bad: list = []
+    enc = _arrow_encoding(encoding)
+    try:  # typed by Arrow where it can, line breaks only between rows: fast
+        typed = _typed_options(names, sep, enc, bad, block)
+        data = pcsv.read_csv(path, typed[0], _one_line(typed[1], sep, bad), typed[2])
+    except Exception:  # a later block that does not fit the first one's types
+        data = None
+    if data is None or bad:  # text cells, or a quoted line break: all text
+        bad.clear()
+        try:
+            data = pcsv.read_csv(path, *_options(names, sep, enc, bad, block))
+        except Exception as exc:  # pyarrow raises ArrowInvalid, UnicodeDecodeError.
+            raise _arrow_error(src, exc, encoding) from None
+    lines = _Lines(path, sep, encoding, len(names))
+    if bad:
+        _raise_bad_row(src, lines)
+    columns = data.columns
+    del data
+    table = _table(src, columns, names, lines, 0)
+    if table.n_rows == 0:
+        raise DataFileError(f"{src}: a header but no rows of data")
+    return table
+
+
+def _arrow_encoding(encoding: str) -> str:
+    """Arrow reads UTF-8 itself (and skips a BOM); other codecs through Python."""
+    return (
+        "utf8"
+        if encoding.lower().replace("-", "_") in ("utf_8_sig", "utf8", "utf_8")
+        else encoding
+    )
+
+
+def iter_csv(
+    path: str | os.PathLike,
+    batch_rows: int,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> Iterator[Table]:
+    """A CSV file as tables of at most ``batch_rows`` rows, read as it goes."""
+    import pyarrow.csv as pcsv
+
+    src = str(path)
+    encoding = encoding or "utf-8-sig"
+    names, sep, block = _header(path, encoding, sep)
+    bad: list = []
+    lines = _Lines(path, sep, encoding, len(names))
+    first = 0
+    try:
+        opts = _options(names, sep, _arrow_encoding(encoding), bad, block)
+        reader = pcsv.open_csv(path, *opts)
+        for batch in reader:
+            if bad:
+                _raise_bad_row(src, lines)
+            for start in range(0, batch.num_rows, batch_rows):
+                part = batch.slice(start, batch_rows).columns
+                table = _table(src, part, names, lines, first)
+                if table.n_rows:
+                    yield table
+                first += table.n_rows
+    except DataFileError:
+        raise
+    except Exception as exc:  # pyarrow raises ArrowInvalid, UnicodeDecodeError...
+        raise _arrow_error(src, exc, encoding) from None
+    if bad:
+        _raise_bad_row(src, lines)
+    if first == 0:
+        raise DataFileError(f"{src}: a header but no rows of data")
+
+
+__all__ = ["SEPARATORS", "iter_csv", "read_csv"]

@@ -1,0 +1,340 @@
+"""Input columns to numbers: which columns, one-hot categories, missing values.
+
+The encoding of each input column is fitted on the training rows only and
+saved as plain JSON in the model's metadata (a list of dicts):
+
+- ``{"name": "age", "kind": "number", "fill": 41.0}``: a number (booleans
+  are 1/0); a missing cell takes ``fill``, the median of the training rows;
+- ``{"name": "city", "kind": "category", "fill": "Oslo", "categories":
+  ["Bergen", "Oslo"]}``: one 0/1 input per category (``city=Bergen``,
+  ``city=Oslo``); a missing cell takes ``fill``, the most frequent category
+  of the training rows (the first in sorted order on a tie); a category
+  not seen in training gets all zeros and is counted in the report.
+
+Dates are refused with a message saying how to turn them into numbers.
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.data.frame import Table
+>>> t = Table(["age", "city"], {"age": np.array([30.0, np.nan, 50.0]),
+...                             "city": np.array(["Oslo", "", "Bergen"])})
+>>> spec = fit_columns(t, ["age", "city"], np.arange(3))
+>>> spec[0]["fill"], spec[1]["categories"], spec[1]["fill"]
+(40.0, ['Bergen', 'Oslo'], 'Bergen')
+>>> X, report = encode(t, spec)
+>>> feature_names(spec), report["age"].missing
+(['age', 'city=Bergen', 'city=Oslo'], 1)
+>>> X
+array([[30.,  0.,  1.],
+       [40.,  1.,  0.],
+       [50.,  1.,  0.]])
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from chainrule.data.frame import Table
+from chainrule.data.numbers import label_text, parse_number
+from chainrule.errors import ConfigError, DataFileError, ModelFileError
+
+Array = np.ndarray
+
+#: The most categories a one-hot input column may have.
+MAX_CATEGORIES = 1000
+#: Names pandas gives its index when it writes a table (Parquet, CSV).
+_COMMA = re.compile(r"^[+-]?[0-9]*,[0-9]+$")
+_INDEX = re.compile(r"^(__index_level_\d+__|Unnamed: \d+|index)$")
+
+
+@dataclass
+class ColumnReport:
+    """What :func:`encode` did to one column of a table."""
+
+    missing: int = 0
+    unseen: int = 0
+    example: str = ""
+
+
+def choose_inputs(
+    table: Table,
+    targets: list[str],
+    inputs: list[str] | None = None,
+    drop: list[str] | tuple = (),
+    id_column: str | None = None,
+) -> list[str]:
+    """The input columns: ``inputs``, or every column but targets, ``drop``, ID.
+
+    Raises
+    ------
+    DataFileError
+        A named column is not in the table.
+    ConfigError
+        The ID or an input is also a target, or no input is left.
+    """
+    for flag, names in (("--drop", drop), ("--id", [id_column] if id_column else [])):
+        for name in names:
+            if name not in table.columns and name not in table.groups:
+                raise ConfigError(
+                    f"{flag}: no column {name!r}; columns are {table.names}"
+                )
+    if id_column in targets:
+        raise ConfigError(f"--id: {id_column!r} is the target")
+    if inputs is not None:
+        chosen = table.expand(inputs)
+        clash = [c for c in chosen if c in targets or c == id_column]
+        if clash:
+            raise ConfigError(f"--inputs: {clash[0]!r} is the target or the --id")
+    else:
+        gone = set(targets) | set(table.expand(list(drop))) | {id_column}
+        chosen = [c for c in table.names if c not in gone]
+    if not chosen:
+        raise ConfigError(
+            f"--target: no input column is left (targets {targets}, --drop "
+            f"{list(drop)}, --id {id_column})"
+        )
+    return chosen
+
+
+def id_like(table: Table, inputs: list[str]) -> list[str]:
+    """Inputs that look like identifiers: pandas' index names, or a value per row.
+
+    A text column with a different value in every row, or an integer column
+    whose values are all different and consecutive once sorted (``0 ... n-1``
+    or ``1001 ... 1000+n``), from 10 rows on.
+    """
+    out = []
+    for name in inputs:
+        col = table.columns[name]
+        if _INDEX.match(name):
+            out.append(name)
+        elif table.n_rows >= 10 and col.dtype.kind == "f":
+            ok = np.isfinite(col).all() and np.all(col == np.round(col))
+            if ok and len(np.unique(col)) == len(col) == col.max() - col.min() + 1:
+                out.append(name)
+        elif table.n_rows >= 10 and len(np.unique(col)) == len(col):
+            out.append(name)
+    return out
+
+
+def _date_error(table: Table, name: str) -> DataFileError:
+    col = table.columns[name]
+    example = next((str(v) for v in col if str(v)), "")
+    return DataFileError(
+        f"{table.source}: column {name!r} holds dates (e.g. {example!r:.40}); a "
+        "network needs numbers: add columns such as the year, month, day of week "
+        f"or days since a start date, and leave this one out with --drop {name}"
+    )
+
+
+def _missing_error(table: Table, name: str, row: int) -> DataFileError:
+    return DataFileError(
+        f"{table.source}: {table.where(row)}, column {name!r}: missing value; "
+        "pass --missing impute to fill it (median or most frequent category of "
+        "the training rows)"
+    )
+
+
+def _check_finite(table: Table, name: str, values: Array) -> None:
+    bad = np.flatnonzero(np.isinf(values))
+    if bad.size:
+        raise DataFileError(
+            f"{table.source}: {table.where(int(bad[0]))}, column {name!r}: expected "
+            f"a finite number, got {values[bad[0]]}"
+        )
+
+
+def fit_columns(
+    table: Table, inputs: list[str], rows: Array, missing: str = "impute"
+) -> list[dict]:
+    """The encoding of each input column, fitted on ``rows`` of ``table``.
+
+    Parameters
+    ----------
+    table : Table
+    inputs : list of str
+    rows : (m,) int array
+        The training rows: fills and categories come from them alone.
+    missing : {"impute", "error"}
+        Whether a missing cell (in any row) is filled or an error.
+
+    Raises
+    ------
+    DataFileError
+        A date column, an infinite number, a missing cell under
+        ``missing="error"``, a column with no value, or too many categories.
+    """
+    if missing not in ("impute", "error"):
+        raise ConfigError(f"--missing: expected impute or error, got {missing!r}")
+    spec = []
+    for name in inputs:
+        col, kind = table.columns[name], table.kinds.get(name)
+        if kind == "date":
+            raise _date_error(table, name)
+        numeric = col.dtype.kind == "f"
+        miss = np.isnan(col) if numeric else col == ""
+        if missing == "error" and miss.any():
+            raise _missing_error(table, name, int(np.flatnonzero(miss)[0]))
+        part, present = col[rows], ~miss[rows]
+        if not present.any():
+            raise DataFileError(
+                f"{table.source}: column {name!r} has no value in the training "
+                f"rows; leave it out with --drop {name}"
+            )
+        if numeric:
+            _check_finite(table, name, col)
+            spec.append({"name": name, "kind": "number",
+                         "fill": float(np.median(part[present]))})  # fmt: skip
+        else:
+            spec.append(_fit_category(table, name, part[present]))
+    return spec
+
+
+def _numbers_as_text(table: Table, name: str, values: Array) -> None:
+    """A text column that is mostly numbers: a bad cell or decimal commas."""
+    numbers = np.array([parse_number(v) is not None for v in values])
+    commas = np.array([_COMMA.match(v) is not None for v in values])
+    if 2 * commas.sum() > len(values):
+        raise DataFileError(
+            f"{table.source}: column {name!r} holds numbers written with a "
+            f"decimal comma (e.g. {str(values[commas][0])!r}); numbers need a '.': "
+            f"convert the file, or leave the column out with --drop {name}"
+        )
+    if 2 * numbers.sum() >= len(values):
+        i = table.first_non_number(name)
+        raise DataFileError(
+            f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
+            f"got {str(table.columns[name][i])!r:.80}; the column's other cells "
+            f"are numbers. Fix the cell (a missing value may be left empty or NA), "
+            f"or leave the column out with --drop {name}"
+        )
+
+
+def _fit_category(table: Table, name: str, values: Array) -> dict:
+    _numbers_as_text(table, name, values)
+    cats, counts = np.unique(values, return_counts=True)
+    if len(cats) > MAX_CATEGORIES:
+        raise DataFileError(
+            f"{table.source}: column {name!r} has {len(cats)} categories, more "
+            f"than {MAX_CATEGORIES} one-hot inputs; is it an identifier? Leave it "
+            f"out with --drop {name}"
+        )
+    fill = str(cats[int(np.argmax(counts))])
+    return {"name": name, "kind": "category", "fill": fill,
+            "categories": [str(c) for c in cats]}  # fmt: skip
+
+
+def feature_names(spec: list[dict]) -> list[str]:
+    """The network's input names: a column, or ``column=category`` per category."""
+    out = []
+    for c in spec:
+        if c["kind"] == "number":
+            out.append(c["name"])
+        else:
+            out.extend(f"{c['name']}={v}" for v in c["categories"])
+    return out
+
+
+def column_text(table: Table, name: str) -> Array:
+    """A column's cells as text, numbers as written (missing ``""``).
+
+    For categories read as numbers in a batch, and for ID columns.
+    """
+    col = table.columns[name]
+    if col.dtype.kind != "f":
+        return col
+    text = table.exact_text(name)
+    if text is None:
+        text = np.array([label_text(float(v)) for v in col], dtype=str)
+    return np.where(np.isnan(col), "", text)
+
+
+def encode(table: Table, spec: list[dict]) -> tuple[Array, dict[str, ColumnReport]]:
+    """The (n, n_features) float64 inputs of ``table`` under ``spec``.
+
+    Returns
+    -------
+    X : (n, n_features) array
+    report : dict of str to ColumnReport
+        Missing cells filled and unseen categories, per column.
+
+    Raises
+    ------
+    DataFileError
+        A column is missing, a number column holds text, or a number is
+        infinite.
+    """
+    parts, report = [], {}
+    for c in spec:
+        name = table.expand([c["name"]])[0]
+        r = report[name] = ColumnReport()
+        if c["kind"] == "number":
+            if table.columns[name].dtype.kind != "f":
+                table.numbers([name])  # raises, naming the first bad cell
+            col = table.columns[name]
+            _check_finite(table, name, col)
+            miss = np.isnan(col)
+            r.missing = int(miss.sum())
+            parts.append(np.where(miss, c["fill"], col)[:, None])
+            continue
+        text = column_text(table, name)
+        miss = text == ""
+        r.missing = int(miss.sum())
+        text = np.where(miss, c["fill"], text)
+        onehot = text[:, None] == np.array(c["categories"], dtype=str)[None, :]
+        unseen = ~onehot.any(axis=1)
+        r.unseen = int(unseen.sum())
+        r.example = str(text[unseen][0]) if r.unseen else ""
+        parts.append(onehot.astype(np.float64))
+    return np.hstack(parts) if parts else np.zeros((table.n_rows, 0)), report
+
+
+def check_spec(spec: object, n_inputs: int) -> list[dict]:
+    """Column encodings from a model's metadata, checked (hostile files).
+
+    Raises
+    ------
+    ModelFileError
+        Not a list of valid encodings, or not ``n_inputs`` features.
+    """
+    ok = isinstance(spec, list) and all(_valid(c) for c in spec)
+    if not ok or len(feature_names(spec)) != n_inputs:
+        raise ModelFileError(
+            f"model metadata: 'columns' should describe {n_inputs} inputs, got "
+            f"{spec!r:.200}"
+        )
+    return spec
+
+
+def _valid(c: object) -> bool:
+    if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+        return False
+    fill, kind = c.get("fill"), c.get("kind")
+    if kind == "number":
+        return isinstance(fill, (int, float)) and math.isfinite(fill)
+    cats = c.get("categories")
+    return (
+        kind == "category"
+        and isinstance(fill, str)
+        and isinstance(cats, list)
+        and all(isinstance(v, str) for v in cats)
+        and len(set(cats)) == len(cats)
+    )
+
+
+__all__ = [
+    "MAX_CATEGORIES",
+    "ColumnReport",
+    "check_spec",
+    "choose_inputs",
+    "column_text",
+    "encode",
+    "feature_names",
+    "fit_columns",
+    "id_like",
+]
