@@ -149,6 +149,27 @@ def test_read_only_needs_force_and_permissions_are_kept(
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
 
 
+@pytest.mark.parametrize(
+    "argv, first_line",
+    [
+        (["explain", "--example", "seed004", "--format", "markdown"], "# "),
+        (["worksheet", "seed004", "--format", "markdown"], "# "),
+        (["derive", "--sizes", "1,1,1", "--format", "markdown"], "# "),
+    ],
+)
+def test_every_writing_command_takes_force(capsys, tmp_path, argv, first_line):
+    # the refusal tells the user to add --force: each command must accept it
+    out = tmp_path / "derivation.md"
+    out.write_text("old")
+    out.chmod(0o444)
+    refused(capsys, *argv, "--out", out, words=["read-only", "--force"])
+    assert out.read_text() == "old"
+    code, _, err = run(capsys, *argv, "--out", out, "--force")
+    assert code == 0, err
+    assert out.read_text().startswith(first_line)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
 def test_a_folder_that_is_not_writable_is_refused_before_training(
     capsys, scores, tmp_path

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
@@ -37,6 +39,13 @@ class ExitCode(IntEnum):
     USAGE = 2
     INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
     BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report ``... | head``
+
+
+#: ``--force``: replace an output file that is read-only (see
+#: :func:`chainrule.persist.paths.check_outputs`).
+Force = Annotated[
+    bool, typer.Option("--force", help="Replace a read-only output file.")
+]
 
 
 class _Console(Console):

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import ExitCode
+from chainrule.cli.common import ExitCode, Force
 from chainrule.errors import InvalidValueError, UnknownNameError
 from chainrule.persist.paths import check_outputs
 
@@ -58,13 +58,14 @@ def derive(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file.")
     ] = None,
+    force: Force = False,
 ) -> int:
     """Derive backpropagation in symbols, element by element, checked by SymPy."""
     if format not in FORMATS:
         raise UnknownNameError(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
-    check_outputs({"--out": out})
+    check_outputs({"--out": out}, force=force)
     acts = activation.split(",") if "," in activation else activation
     from chainrule.explainer.symbolic import derive as derive_
 

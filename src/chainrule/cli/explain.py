@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from chainrule.cli.common import Force
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.derivation import one_example
 from chainrule.explainer.numbers import check_precision
@@ -136,6 +137,7 @@ def explain_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file.")
     ] = None,
+    force: Force = False,
     example: Annotated[
         str | None, typer.Option("--example", "-e", help="A built-in example.")
     ] = None,
@@ -228,7 +230,9 @@ def explain_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    check_outputs({"--out": out, "--answers": answers}, {"PROBLEM": problem})
+    check_outputs(
+        {"--out": out, "--answers": answers}, {"PROBLEM": problem}, force=force
+    )
     if chain is not None and vary_ is not None:
         raise ConfigError("give either --chain or --vary, not both")
     quiz_given = [

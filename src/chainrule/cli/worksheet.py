@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from chainrule.cli.common import Force
 from chainrule.errors import UnknownNameError
 from chainrule.explainer.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
@@ -35,6 +36,7 @@ def worksheet_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file.")
     ] = None,
+    force: Force = False,
     precision: Annotated[
         int, typer.Option("--precision", help="Significant digits of every number.")
     ] = 6,
@@ -55,7 +57,7 @@ def worksheet_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
-    check_outputs({"--out": out})
+    check_outputs({"--out": out}, force=force)
     ws = worksheet(name)
     text = ws.to_json() if format == "json" else getattr(ws, f"to_{format}")(precision)
     if out is None:
