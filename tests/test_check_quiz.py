@@ -29,6 +29,21 @@ def test_blank_hides_the_values_in_every_format(seed004, method):
     assert "0.32" in quiz  # J is still shown
 
 
+def test_blank_json_is_standard_json_and_reads_back(seed004):
+    text = blank(seed004, ["dJdW1", "J"]).to_json()
+
+    def no_nan(name):  # json.loads accepts NaN unless told otherwise
+        raise AssertionError(f"not standard JSON: {name}")
+
+    doc = json.loads(text, parse_constant=no_nan)
+    values = {s["symbol"]: s["value"] for s in doc["steps"]}
+    assert values["J"] is None and values["dJdW1"] == [[None]]
+    assert values["dJdW2"] == [[pytest.approx(-1.2)]]
+    back = cr.Explanation.from_json(text)
+    assert np.isnan(back["J"].value) and np.isnan(back["dJdW1"].value).all()
+    assert back["dJdW2"].value[0, 0] == pytest.approx(-1.2)
+
+
 def test_blank_keeps_the_original(seed004):
     blank(seed004, ["dJdW1"])
     assert seed004["dJdW1"].value[0, 0] == pytest.approx(-1.92)

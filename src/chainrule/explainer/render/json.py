@@ -39,6 +39,7 @@ so reading them back gives the same numbers bit for bit.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, fields
 
 import numpy as np
@@ -50,11 +51,22 @@ from chainrule.explainer.steps import Detail, Step
 SCHEMA = "chainrule.explain/1"
 
 
+def _value(v):
+    """A step's value for JSON: a hidden value (NaN, a quiz's blank) is ``null``,
+    as JSON has no NaN."""
+    if isinstance(v, float):
+        return None if math.isnan(v) else v
+    a = np.asarray(v)
+    if np.isnan(a).any():
+        return np.where(np.isnan(a), None, a).tolist()
+    return a.tolist()
+
+
 def _step(s: Step) -> dict:
     d = asdict(s)
     d["shape"] = list(s.shape)
     d["uses"] = list(s.uses)
-    d["value"] = s.value if isinstance(s.value, float) else s.value.tolist()
+    d["value"] = _value(s.value)
     return d
 
 
@@ -103,9 +115,9 @@ def _read_step(d: dict, dtype: str) -> Step:
         raise DataFileError(
             f"steps: expected the keys {sorted(names)}, got {sorted(d)}"
         )
-    value = d["value"]
+    value = d["value"]  # null: a hidden value (NaN)
     if d["shape"] == []:
-        value = float(value)
+        value = math.nan if value is None else float(value)
     else:
         value = np.array(value, dtype=dtype).reshape(d["shape"])
     return Step(
