@@ -2,30 +2,18 @@
 equation has a real size, and none is clipped (a wide one scrolls in its own
 box rather than spilling out of the page)."""
 
-import shutil
-
 import pytest
+from browser import chromium
 
 import chainrule as cr
 
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
-)
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
-
 
 def test_derivation_page_renders(tmp_path):
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is not installed"
-    )
     pytest.importorskip("latex2mathml", reason="the html extra is not installed")
     d = cr.derive([2, 3, 1], examples=3)
     page_file = tmp_path / "d.html"
     page_file.write_text(d.to_html(), encoding="utf-8")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         requests = []
         page.on("request", lambda r: requests.append(r.url))
@@ -45,4 +33,3 @@ def test_derivation_page_renders(tmp_path):
         )
         assert page.locator("li .ok").count() >= 10
         assert page.locator("li .bad").count() == 0
-        browser.close()

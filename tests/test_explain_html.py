@@ -11,39 +11,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from explain_samples import PROBLEMS, explanation
 
 from chainrule.explainer.problems import load_example
 
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
-)
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="Playwright is not installed (pip install playwright)",
-    )
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield context
-        context.close()
+def browser():
+    with chromium() as b:
+        yield b
 
 
 def test_seed004_page_renders_offline_with_mathml(browser, tmp_path):

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser import chromium
 
 pytest.importorskip("starlette", reason="the playground extra is not installed")
 pytest.importorskip("uvicorn", reason="the playground extra is not installed")
@@ -28,19 +28,6 @@ import chainrule as cr  # noqa: E402
 from chainrule.explainer.problems import load_example  # noqa: E402
 from chainrule.playground.server import running  # noqa: E402
 from chainrule.playground.sources import from_example  # noqa: E402
-
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
-)
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -69,20 +56,9 @@ def load_seed004(url):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api",
-        reason="Playwright is not installed (pip install playwright)",
-    )
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=FLAGS
-        )
-        yield context
-        context.close()
+def browser():
+    with chromium() as b:
+        yield b
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from browser import chromium
 
 import chainrule as cr
 from chainrule.cli.app import main
@@ -68,26 +69,11 @@ def test_cli_worksheet_formats_and_errors(tmp_path, capsys):
     assert not missing.parent.exists()
 
 
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None
-)
-
-
 @pytest.mark.parametrize("name", ["seed000", "seed001"])
 def test_html_worksheet_shows_every_equation_unclipped(sheets, name, tmp_path):
-    if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is not installed"
-    )
     page_file = tmp_path / f"{name}.html"
     page_file.write_text(sheets[name].to_html(), encoding="utf-8")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu"],
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1000, "height": 800})
         requests = []
         page.on("request", lambda r: requests.append(r.url))
@@ -100,7 +86,6 @@ def test_html_worksheet_shows_every_equation_unclipped(sheets, name, tmp_path):
         )
         width = page.evaluate("document.documentElement.clientWidth")
         scroll = page.evaluate("document.documentElement.scrollWidth")
-        browser.close()
     assert len(boxes) > 30
     assert all(w > 0 and h > 0 for _, _, w, h in boxes)  # every equation laid out
     assert all(left >= 0 and right <= width for left, right, _, _ in boxes)

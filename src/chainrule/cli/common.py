@@ -27,6 +27,7 @@ from chainrule.errors import (
     InvalidValueError,
 )
 from chainrule.loading import load_with_metadata
+from chainrule.persist.atomic import atomic_write_bytes
 from chainrule.persist.model import model_bytes
 from chainrule.persist.paths import check_outputs
 
@@ -46,6 +47,23 @@ class ExitCode(IntEnum):
 Force = Annotated[
     bool, typer.Option("--force", help="Replace a read-only output file.")
 ]
+#: The options of the commands that write a rendering (explain, worksheet, derive).
+Format = Annotated[
+    str, typer.Option("--format", "-f", help="text, markdown, latex, json or html.")
+]
+Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
+Precision = Annotated[
+    int, typer.Option("--precision", help="Significant digits of every number.")
+]
+
+
+def write_text(path: Path | None, text: str) -> None:
+    """``text`` to stdout, or atomically to ``path`` (UTF-8), said on stderr."""
+    if path is None:
+        sys.stdout.write(text)
+        return
+    atomic_write_bytes(path, text.encode("utf-8"))
+    typer.echo(f"wrote {path}", err=True)
 
 
 class _Console(Console):

@@ -6,13 +6,11 @@ rendering; it exits with 1 if a SymPy check failed (it never should).
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import ExitCode, Force
+from chainrule.cli.common import ExitCode, Force, Format, Out, write_text
 from chainrule.errors import InvalidValueError, UnknownNameError
 from chainrule.persist.paths import check_outputs
 
@@ -52,12 +50,8 @@ def derive(
     ] = None,
     loss: Annotated[str, typer.Option(help="sse, mse, bce or cce.")] = "sse",
     bias: Annotated[bool, typer.Option("--bias/--no-bias", help="Biases.")] = False,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="text, markdown, latex, json or html.")
-    ] = "text",
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file.")
-    ] = None,
+    format: Format = "text",
+    out: Out = None,
     force: Force = False,
 ) -> int:
     """Derive backpropagation in symbols, element by element, checked by SymPy."""
@@ -71,11 +65,5 @@ def derive(
 
     d = derive_(parse_sizes(sizes), acts, output_activation, loss, bias, examples)
     text = getattr(d, f"to_{format}")()
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        from chainrule.persist.atomic import atomic_write_bytes
-
-        atomic_write_bytes(out, text.encode("utf-8"))
-        typer.echo(f"wrote {out}", err=True)
+    write_text(out, text)
     return ExitCode.OK if d.ok else ExitCode.ERROR

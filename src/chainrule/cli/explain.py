@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import Force
+from chainrule.cli.common import Force, Format, Out, Precision, write_text
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.derivation import one_example
 from chainrule.explainer.numbers import check_precision
@@ -104,11 +104,7 @@ def _quiz(chosen, notation, settings: dict, blank: str | None, answers, seed):
     if names is not None:
         blanked = quiz.blank(explanation, names)  # checks the names first
     if answers is not None:
-        from chainrule.persist.atomic import atomic_write_bytes
-
-        key = quiz.key_toml(explanation, names)
-        atomic_write_bytes(answers, key.encode("utf-8"))
-        typer.echo(f"wrote {answers}", err=True)
+        write_text(answers, quiz.key_toml(explanation, names))
     return explanation if names is None else blanked
 
 
@@ -131,12 +127,8 @@ def explain_command(
         Path | None,
         typer.Argument(help="A problem file (TOML): network, weights, data."),
     ] = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="text, markdown, latex, json or html.")
-    ] = "text",
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file.")
-    ] = None,
+    format: Format = "text",
+    out: Out = None,
     force: Force = False,
     example: Annotated[
         str | None, typer.Option("--example", "-e", help="A built-in example.")
@@ -148,9 +140,7 @@ def explain_command(
         str | None,
         typer.Option("--notation", help="welch (z2, delta3) or bracket (z[1], g[2z])."),
     ] = None,
-    precision: Annotated[
-        int, typer.Option("--precision", help="Significant digits of every number.")
-    ] = 6,
+    precision: Precision = 6,
     convention: Annotated[
         str | None,
         typer.Option(
@@ -265,10 +255,4 @@ def explain_command(
         text = _render(explanation, format, precision, terminal)
     if text is None:
         return
-    if out is None:
-        sys.stdout.write(text)
-        return
-    from chainrule.persist.atomic import atomic_write_bytes
-
-    atomic_write_bytes(out, text.encode("utf-8"))
-    typer.echo(f"wrote {out}", err=True)
+    write_text(out, text)

@@ -198,11 +198,9 @@ def run_train_dask(opts: TrainOptions) -> Network:
         )
         hist = _fit(net, opts, (d.X, d.y), None)
     meta["training"] = _training_record(opts, n_rows, 0, hist)
-    if hist.interrupted:
-        _save_interrupted(net, opts, meta, hist)
-    save_model(net, opts.out, meta)
-    console().print(f"{hist.message}; final cost {fmt(hist.cost[-1])}")
-    console().print(f"Model written to {opts.out}")
+    con = console()
+    con.print(f"{hist.message}; final cost {fmt(hist.cost[-1])}")
+    _save_and_plot(net, opts, meta, hist, con)
     return net
 
 
@@ -244,17 +242,22 @@ def run_train(opts: TrainOptions) -> Network:
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
+    print_metrics(con, metrics, meta, hist.message, "Final metrics")
+    _save_and_plot(net, opts, meta, hist, con)
+    return net
+
+
+def _save_and_plot(net, opts: TrainOptions, meta: dict, hist, con) -> None:
+    """The model to --out (beside it when interrupted), then the cost curve."""
     if hist.interrupted:
         _save_interrupted(net, opts, meta, hist)
     save_model(net, opts.out, meta)
-    print_metrics(con, metrics, meta, hist.message, "Final metrics")
     con.print(f"Model written to {opts.out}")
     if opts.plot is not None:
         from chainrule.plot import cost_curve
 
         cost_curve(hist, path=opts.plot)
         con.print(f"Cost curve written to {opts.plot}")
-    return net
 
 
 def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:

@@ -6,13 +6,11 @@ The command only reads its arguments, builds the worksheet
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import Force
+from chainrule.cli.common import Force, Format, Out, Precision, write_text
 from chainrule.errors import UnknownNameError
 from chainrule.explainer.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
@@ -30,16 +28,10 @@ def worksheet_command(
         str | None,
         typer.Argument(help="seed000, seed001, seed002, seed004 or part4."),
     ] = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="text, markdown, latex, json or html.")
-    ] = "text",
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file.")
-    ] = None,
+    format: Format = "text",
+    out: Out = None,
     force: Force = False,
-    precision: Annotated[
-        int, typer.Option("--precision", help="Significant digits of every number.")
-    ] = 6,
+    precision: Precision = 6,
     list_: Annotated[bool, typer.Option("--list", help="List the worksheets.")] = False,
 ) -> None:
     """Every question of a seed document, answered: dimensions, expressions,
@@ -60,10 +52,4 @@ def worksheet_command(
     check_outputs({"--out": out}, force=force)
     ws = worksheet(name)
     text = ws.to_json() if format == "json" else getattr(ws, f"to_{format}")(precision)
-    if out is None:
-        sys.stdout.write(text)
-        return
-    from chainrule.persist.atomic import atomic_write_bytes
-
-    atomic_write_bytes(out, text.encode("utf-8"))
-    typer.echo(f"wrote {out}", err=True)
+    write_text(out, text)

@@ -14,7 +14,6 @@ import math
 import time
 
 import numpy as np
-from scipy.optimize import minimize
 
 from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
@@ -22,18 +21,16 @@ from chainrule.train import checkpoint as _ckpt
 from chainrule.train import dask_engine as _eng
 from chainrule.train import schedules as _sched
 from chainrule.train.first_order import (
+    frozen_params,
     new_state,
     own_params,
     record_epoch,
     should_stop,
 )
 from chainrule.train.options import History, Settings, State, diverged
+from chainrule.train.quasi_newton import minimize_flat
 
 Array = np.ndarray
-
-
-def _frozen(net, s: Settings) -> list[str]:
-    return [] if s.update_biases else [k for k in net.shapes if k[0] == "b"]
 
 
 def _vws(net, val):
@@ -76,7 +73,7 @@ def fit_first_order(net, data, val, s: Settings) -> History:
     st = _ckpt.resume_state(net, s.opt, rng, s) if s.resume else None
     st = st or new_state(net, s.opt, rng, s.optimizer)
     own_params(net, st)
-    vws, frozen = _vws(net, val), _frozen(net, s)
+    vws, frozen = _vws(net, val), frozen_params(net, s)
     start = time.perf_counter() - st.elapsed
     last_good, saved, stop_early = st.theta.copy(), None, False
     with np.errstate(over="ignore", invalid="ignore"):
@@ -105,48 +102,14 @@ def fit_first_order(net, data, val, s: Settings) -> History:
 
 def fit_scipy(net, data, val, s: Settings) -> History:
     """``bfgs``, ``lbfgs`` on a :class:`DaskData` (as :mod:`quasi_newton`)."""
-    hist = History(optimizer=s.optimizer)
     theta = net.get_flat()
     net.adopt_params(flat_views(theta, net.shapes))
-    frozen = _frozen(net, s)
-    last_good = theta.astype(np.float64)
-    start = time.perf_counter()
+    frozen = frozen_params(net, s)
 
     def objective(v: Array) -> tuple[float, Array]:
         theta[...] = v
         J, g = data.objective(theta, frozen=frozen)
         return J, g.astype(np.float64)
 
-    def callback(intermediate_result) -> None:
-        J, x = float(intermediate_result.fun), intermediate_result.x
-        if not (np.isfinite(J) and np.all(np.isfinite(x))):
-            raise FloatingPointError
-        last_good[...] = x
-        theta[...] = x
-        hist.cost.append(J)
-        if val is not None:
-            hist.val_cost.append(net.cost(*val))
-        hist.time.append(time.perf_counter() - start)
-        if s.callbacks and any([cb(len(hist.cost), hist, net) for cb in s.callbacks]):
-            hist.message = f"stopped by a callback at iteration {len(hist.cost)}"
-            raise StopIteration
-
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):
-            res = minimize(
-                objective,
-                last_good.copy(),
-                jac=True,
-                method=s.opt.method,
-                callback=callback,
-                options={**s.opt.options, "maxiter": s.epochs},
-            )
-    except FloatingPointError:
-        theta[...] = last_good
-        raise diverged(hist, len(hist.cost) + 1, None) from None
-    if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
-        theta[...] = last_good
-        raise diverged(hist, len(hist.cost) + 1, None)
-    theta[...] = res.x
-    hist.message = hist.message or str(res.message)
-    return hist
+    val_cost = None if val is None else (lambda: net.cost(*val))
+    return minimize_flat(net, theta, objective, s, val_cost)

@@ -92,6 +92,11 @@ def _cost(net, params, ws, X, y, w=None) -> float:
     return total_cost(params, cache, y, net.activations, net.loss, net.l2, w)
 
 
+def frozen_params(net, s: Settings) -> list[str]:
+    """The parameters a fit keeps: the biases, with ``update_biases=False``."""
+    return [] if s.update_biases else [k for k in net.shapes if k[0] == "b"]
+
+
 def overflowed(cache, n_layers: int) -> bool:
     """Whether some layer's ``z`` is not finite.
 
@@ -236,7 +241,7 @@ def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
     from chainrule.train import checkpoint as _ckpt
 
     last_good, saved, stop_early = st.theta.copy(), None, False
-    frozen = () if s.update_biases else [k for k in net.shapes if k[0] == "b"]
+    frozen = frozen_params(net, s)
     try:
         while st.epoch < s.epochs:
             lr = float(schedule(st.epoch))

@@ -26,6 +26,7 @@ from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
+from chainrule.train.first_order import frozen_params
 from chainrule.train.options import History, Settings, diverged
 
 Array = np.ndarray
@@ -37,14 +38,12 @@ class _DivergedError(Exception):
 
 def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
     """Train with ``bfgs`` or ``lbfgs``; see :func:`chainrule.train.fit.fit`."""
-    hist = History(optimizer=s.optimizer)
     theta = net.get_flat()
     params = flat_views(theta, net.shapes)
     net.adopt_params(params)
-    frozen = () if s.update_biases else [k for k in net.shapes if k[0] == "b"]
+    frozen = frozen_params(net, s)
     acts, ws = net.activations, Workspace(net.shapes, X.shape[0], net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
-    last_good = theta.astype(np.float64)
 
     def cost(wsc, Xc, yc, wc=None, grad=False):
         _, cache = forward(params, Xc, acts, out=wsc)
@@ -60,6 +59,37 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
             ws.grads[k].fill(0)
         return J, ws.grad.astype(np.float64)
 
+    val_cost = None if val is None else (lambda: cost(vws, *val))
+    return minimize_flat(net, theta, objective, s, val_cost)
+
+
+def minimize_flat(net, theta: Array, objective, s: Settings, val_cost=None) -> History:
+    """Run ``scipy.optimize.minimize`` on ``theta``, the network's flat parameters.
+
+    Parameters
+    ----------
+    net : Network
+        Its parameters are views of ``theta``.
+    theta : (n_params,) array
+        Set to each iterate, and at the end to the result (or, when the cost
+        stops being finite, to the last finite iterate).
+    objective : callable
+        ``objective(v) -> (J, dJ/dtheta)`` for a float64 vector ``v``.
+    s : Settings
+    val_cost : callable, optional
+        The validation cost after each iteration.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    DivergenceError
+        The cost or the parameters stopped being finite.
+    """
+    hist = History(optimizer=s.optimizer)
+    last_good = theta.astype(np.float64)
     start = time.perf_counter()
 
     def callback(intermediate_result) -> None:
@@ -69,8 +99,8 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
         last_good[...] = x
         theta[...] = x
         hist.cost.append(J)
-        if val is not None:
-            hist.val_cost.append(cost(vws, *val))
+        if val_cost is not None:
+            hist.val_cost.append(val_cost())
         hist.time.append(time.perf_counter() - start)
         if s.callbacks and any([cb(len(hist.cost), hist, net) for cb in s.callbacks]):
             hist.message = f"stopped by a callback at iteration {len(hist.cost)}"
@@ -94,6 +124,12 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
         hist.interrupted = True
         hist.message = f"interrupted at iteration {len(hist.cost) + 1}"
         return hist
+    if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
+        theta[...] = last_good
+        raise diverged(hist, len(hist.cost) + 1, None)
+    theta[...] = res.x
+    hist.message = hist.message or str(res.message)
+    return hist
     if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
         theta[...] = last_good
         raise diverged(hist, len(hist.cost) + 1, None)
