@@ -111,6 +111,18 @@ def test_full_batch_gd_equals_the_numpy_loop(problem, schedule):
     assert len(h1.time) == h1.epochs and h1.time == sorted(h1.time)
 
 
+@given(problems())
+def test_trace_equals_the_numpy_trace(problem):
+    net, X, y = problem
+    (fast, _), (slow, _) = _run_both(lambda n: n.trace(X, y), net)
+    assert list(fast) == list(slow)  # the same names, in the same order
+    for name in slow:
+        assert np.shape(fast[name]) == np.shape(slow[name]), name
+        _same(fast[name], slow[name])
+    assert fast.bracket().keys() == slow.bracket().keys()
+    assert type(fast.J) is float
+
+
 def test_a_long_fit_runs_in_chunks_and_matches():
     from chainrule.train.compiled_fit import CHUNK
 
@@ -184,6 +196,17 @@ def test_products_have_np_dots_bits(m, k, n, a_transposed, b_transposed, seed):
     C = np.empty((m, n))
     ops.matmul(A, B, C)
     np.testing.assert_array_equal(C, np.dot(A, B))
+    # the same product on flat storage, at offsets, as the kernels make it
+    flat_a = np.concatenate(
+        [rng.normal(size=3), A.T.ravel() if a_transposed else A.ravel()]
+    )
+    flat_b = np.concatenate(
+        [rng.normal(size=2), B.T.ravel() if b_transposed else B.ravel()]
+    )
+    out = np.full(m * n + 5, np.nan)
+    ops.product(flat_a, 3, a_transposed, flat_b, 2, b_transposed, out, 4, m, k, n)
+    np.testing.assert_array_equal(out[4 : 4 + m * n].reshape(m, n), np.dot(A, B))
+    assert np.isnan(out[:4]).all() and np.isnan(out[4 + m * n :]).all()
 
 
 @pytest.mark.parametrize("n", [1, 5, 8, 9, 127, 128, 129, 300, 1000, 4099])

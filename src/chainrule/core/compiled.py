@@ -8,8 +8,9 @@ gradient-descent update of :mod:`chainrule.core.forward` and
 ``W2``, ... row-major, as :meth:`Network.get_flat`), for any depth, in one
 compiled call.
 
-They repeat the NumPy path's operations in its order: the same BLAS calls for
-the products (see :func:`matmul`), NumPy's pairwise order for the sums
+They repeat the NumPy path's operations in its order: the products in the
+order of the BLAS kernels ``np.dot`` reaches (see
+:func:`~chainrule.core.compiled_ops.product`), NumPy's pairwise order for the sums
 (:func:`pairwise_sum`), the same element-wise formulas. Results agree with the
 NumPy path bit for bit on this project's machines (the tests compare them on
 random architectures; a BLAS or C library other than NumPy's could differ by an
@@ -35,8 +36,8 @@ from chainrule.core.compiled_ops import (
     activate,
     backprop,
     data_cost,
-    matmul,
     pairwise_sum,
+    product,
 )
 
 #: ``tanh`` has no code: NumPy's own vectorised tanh and the C library's differ
@@ -46,107 +47,102 @@ LOSS_CODES = {"sse": 0, "mse": 1, "bce": 2}
 
 
 @njit(cache=True)
-def _block(work, row, lo, m, n):  # pragma: no cover (compiled)
-    """Row ``row`` of ``work`` from ``lo``, as an (m, n) matrix."""
-    return work[row, lo : lo + m * n].reshape(m, n)
+def _unpack(meta):  # pragma: no cover (compiled)
+    """``(sizes, acts, offs)`` of a :func:`plan`."""
+    L = meta.shape[1] - 1
+    return meta[0], meta[1, :L], meta[2:, :L]
 
 
 @njit(cache=True)
-def _forward(theta, X, sizes, acts, offs, work):  # pragma: no cover (compiled)
-    """``z{l+1} = a{l} W{l} + b{l}``, ``a{l+1} = f(z{l+1})`` into rows 0 and 1."""
-    m = X.shape[0]
-    a = X
+def _forward(theta, X, m, sizes, acts, offs, Z, A):  # pragma: no cover (compiled)
+    """``z{l+1} = a{l} W{l} + b{l}``, ``a{l+1} = f(z{l+1})`` into ``Z`` and ``A``.
+
+    ``X`` is the flat input (``m`` rows); layer ``l``'s output is the C-order
+    (m, n_{l+1}) block at ``m · offs[2, l]`` of ``Z`` and ``A``.
+    """
+    src, so = X, 0
     for l in range(acts.size):
         n_in, n_out = sizes[l], sizes[l + 1]
-        W = theta[offs[0, l] : offs[0, l] + n_in * n_out].reshape(n_in, n_out)
-        z = _block(work, 0, m * offs[2, l], m, n_out)
-        matmul(a, W, z)
-        if offs[1, l] >= 0:
-            b = theta[offs[1, l] : offs[1, l] + n_out]
+        o = m * offs[2, l]
+        product(src, so, False, theta, offs[0, l], False, Z, o, m, n_in, n_out)
+        bo = offs[1, l]
+        if bo >= 0:
             for i in range(m):
                 for j in range(n_out):
-                    z[i, j] += b[j]
-        a_next = _block(work, 1, m * offs[2, l], m, n_out)
-        activate(acts[l], z, a_next)
-        a = a_next
-    return a
+                    Z[o + i * n_out + j] += theta[bo + j]
+        activate(acts[l], Z, A, o, m * n_out)
+        src, so = A, o
 
 
 @njit(cache=True)
-def _total_cost(theta, y, sizes, acts, offs, loss, l2, work):  # pragma: no cover
-    """:func:`chainrule.core.forward.total_cost` of the pass in ``work``."""
-    m, top = y.shape[0], acts.size - 1
-    yhat = _block(work, 1, m * offs[2, top], m, sizes[top + 1])
-    z = _block(work, 0, m * offs[2, top], m, sizes[top + 1])
-    J = data_cost(loss, y, yhat, z, work[3])
+def _total_cost(
+    theta, y, m, sizes, acts, offs, loss, l2, Z, A, scratch
+):  # pragma: no cover
+    """:func:`chainrule.core.forward.total_cost` of the pass in ``Z`` and ``A``."""
+    o = m * offs[2, acts.size - 1]
+    J = data_cost(loss, y, A, Z, o, m, scratch)
     if l2 == 0.0:
         return J + 0.0
     penalty = 0.0
     for l in range(acts.size):
         lo, size = offs[0, l], sizes[l] * sizes[l + 1]
         for i in range(size):
-            work[3, i] = theta[lo + i] * theta[lo + i]
-        penalty += pairwise_sum(work[3], 0, size)
+            scratch[i] = theta[lo + i] * theta[lo + i]
+        penalty += pairwise_sum(scratch, 0, size)
     return J + 0.5 * l2 * penalty
 
 
 @njit(cache=True)
-def _output_delta(y, sizes, acts, offs, loss, work):  # pragma: no cover (compiled)
-    """``delta{L+1}`` into row 2 (:func:`~chainrule.core.backward.output_delta`)."""
-    m, top = y.shape[0], acts.size - 1
-    k, lo = sizes[top + 1], m * offs[2, top]
-    yhat, z = _block(work, 1, lo, m, k), _block(work, 0, lo, m, k)
-    d, g = _block(work, 2, lo, m, k), _block(work, 3, lo, m, k)
-    for i in range(m):
-        for j in range(k):
-            # sse: dJ/dŷ = ŷ − y; mse: (ŷ − y)/N; bce after a sigmoid: the
-            # fused delta (ŷ − y)/N (derived in chainrule.core.losses.fused_delta)
-            g[i, j] = yhat[i, j] - y[i, j]
-            if loss != 0:
-                g[i, j] /= m
+def _backward(
+    theta, X, y, m, sizes, acts, offs, loss, l2, Z, A, D, G, grad
+):  # pragma: no cover
+    """Every gradient into ``grad`` (laid out as θ), as backward().
+
+    ``D`` receives each layer's delta and ``G`` its dJ/da, in the blocks of
+    ``Z`` and ``A``.
+    """
+    top = acts.size - 1
+    o, size = m * offs[2, top], m * sizes[top + 1]
+    for i in range(o, o + size):
+        # sse: dJ/dŷ = ŷ − y; mse: (ŷ − y)/N; bce after a sigmoid: the fused
+        # delta (ŷ − y)/N (derived in chainrule.core.losses.fused_delta)
+        g = A[i] - y[i - o]
+        if loss != 0:
+            g /= m
+        G[i] = g
     if loss == 2:
-        d[:, :] = g
+        D[o : o + size] = G[o : o + size]
     else:
-        backprop(acts[top], yhat, z, g, d)
-    return d
-
-
-@njit(cache=True)
-def _backward(theta, X, y, sizes, acts, offs, loss, l2, work, grad):  # pragma: no cover
-    """Every gradient into ``grad`` (laid out as θ), as backward()."""
-    m = X.shape[0]
-    d = _output_delta(y, sizes, acts, offs, loss, work)
-    for l in range(acts.size - 1, -1, -1):
+        backprop(acts[top], A, Z, G, D, o, size)
+    for l in range(top, -1, -1):
         n_in, n_out = sizes[l], sizes[l + 1]
-        lo = offs[0, l]
-        W = theta[lo : lo + n_in * n_out].reshape(n_in, n_out)
-        dW = grad[lo : lo + n_in * n_out].reshape(n_in, n_out)
-        a = X if l == 0 else _block(work, 1, m * offs[2, l - 1], m, n_in)
-        matmul(a.T, d, dW)  # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
+        wo, do = offs[0, l], m * offs[2, l]
+        if l == 0:
+            src, so = X, 0
+        else:
+            src, so = A, m * offs[2, l - 1]
+        # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
+        product(src, so, True, D, do, False, grad, wo, n_in, m, n_out)
         if l2 != 0.0:
-            for r in range(n_in):
-                for j in range(n_out):
-                    dW[r, j] += W[r, j] * l2
-        if offs[1, l] >= 0:  # dJdb{l} = Σ_examples delta{l+1}
-            db = grad[offs[1, l] : offs[1, l] + n_out]
+            for r in range(wo, wo + n_in * n_out):
+                grad[r] += theta[r] * l2
+        bo = offs[1, l]
+        if bo >= 0:  # dJdb{l} = Σ_examples delta{l+1}
             if n_out == 1:  # one column: NumPy sums it as a vector, pairwise
-                db[0] = pairwise_sum(d.ravel(), 0, m)
+                grad[bo] = pairwise_sum(D, do, m)
             else:  # row after row
-                db[:] = d[0]
+                for j in range(n_out):
+                    grad[bo + j] = D[do + j]
                 for i in range(1, m):
                     for j in range(n_out):
-                        db[j] += d[i, j]
+                        grad[bo + j] += D[do + i * n_out + j]
         if l > 0:  # dJ/da{l} = delta{l+1} W{l}ᵀ, then delta{l} = dJ/da{l} f'(z{l})
-            g = _block(work, 3, m * offs[2, l - 1], m, n_in)
-            matmul(d, W.T, g)
-            z = _block(work, 0, m * offs[2, l - 1], m, n_in)
-            d_prev = _block(work, 2, m * offs[2, l - 1], m, n_in)
-            backprop(acts[l - 1], a, z, g, d_prev)
-            d = d_prev
+            product(D, do, False, theta, wo, True, G, so, m, n_out, n_in)
+            backprop(acts[l - 1], A, Z, G, D, so, m * n_in)
 
 
 @njit(cache=True)
-def step(theta, X, y, sizes, acts, offs, loss, l2, lr, work, grad):  # pragma: no cover
+def step(theta, X, y, meta, loss, l2, lr, work, grad):  # pragma: no cover
     """One step ``θ := θ − α ∂J/∂θ`` in place; returns ``(J, updated)``.
 
     ``J`` is the cost before the step. θ is updated only when ``J`` and the
@@ -159,11 +155,8 @@ def step(theta, X, y, sizes, acts, offs, loss, l2, lr, work, grad):  # pragma: n
         The flat parameters, updated in place when ``J`` is finite.
     X : (m, n_inputs) C-contiguous array
     y : (m, n_outputs) C-contiguous array
-    sizes : (L+1,) int64 array
-    acts : (L,) int64 array of activation codes
-    offs : (3, L) int64 array
-        Offset of ``W{l}`` and of ``b{l}`` (−1: none) in θ, and the number of
-        units before layer ``l``'s output (see :func:`layout`).
+    meta : (5, L+1) int64 array
+        The network's sizes, activation codes and offsets (see :func:`plan`).
     loss : int
     l2, lr : float
     work : (4, m · Σ n_l) float64 array
@@ -171,11 +164,14 @@ def step(theta, X, y, sizes, acts, offs, loss, l2, lr, work, grad):  # pragma: n
     grad : (n_params,) float64 array
         Receives the gradient.
     """
-    _forward(theta, X, sizes, acts, offs, work)
-    J = _total_cost(theta, y, sizes, acts, offs, loss, l2, work)
+    m, X1, y1 = X.shape[0], X.ravel(), y.ravel()
+    sizes, acts, offs = _unpack(meta)
+    Z, A, D, G = work[0], work[1], work[2], work[3]
+    _forward(theta, X1, m, sizes, acts, offs, Z, A)
+    J = _total_cost(theta, y1, m, sizes, acts, offs, loss, l2, Z, A, G)
     if not math.isfinite(J):
         return J, False
-    _backward(theta, X, y, sizes, acts, offs, loss, l2, work, grad)
+    _backward(theta, X1, y1, m, sizes, acts, offs, loss, l2, Z, A, D, G, grad)
     total = 0.0
     for i in range(grad.size):
         total += grad[i]
@@ -187,7 +183,22 @@ def step(theta, X, y, sizes, acts, offs, loss, l2, lr, work, grad):  # pragma: n
 
 
 @njit(cache=True)
-def fit_gd(theta, X, y, sizes, acts, offs, loss, l2, lrs, costs, work, grad, prev):
+def passes(theta, X, y, meta, loss, l2, work, grad):  # pragma: no cover (compiled)
+    """One forward and one backward pass, every intermediate left in ``work``
+    (rows z, a, delta, dJ/da, blocks as in :func:`step`) and the gradient in
+    ``grad``; returns the cost. Nothing is updated: this is ``trace``'s pass.
+    """
+    m, X1, y1 = X.shape[0], X.ravel(), y.ravel()
+    sizes, acts, offs = _unpack(meta)
+    Z, A, D, G = work[0], work[1], work[2], work[3]
+    _forward(theta, X1, m, sizes, acts, offs, Z, A)
+    J = _total_cost(theta, y1, m, sizes, acts, offs, loss, l2, Z, A, G)
+    _backward(theta, X1, y1, m, sizes, acts, offs, loss, l2, Z, A, D, G, grad)
+    return J
+
+
+@njit(cache=True)
+def fit_gd(theta, X, y, meta, loss, l2, lrs, costs, work, grad, prev):
     """Full-batch gradient descent for ``lrs.size`` epochs; returns the count.
 
     ``costs[e]`` receives the cost after epoch ``e``'s update (as
@@ -196,22 +207,25 @@ def fit_gd(theta, X, y, sizes, acts, offs, loss, l2, lrs, costs, work, grad, pre
     returned count is that epoch's index (``costs`` is filled up to it). A
     non-finite cost before the first update returns −1.
     """  # pragma: no cover (compiled)
-    _forward(theta, X, sizes, acts, offs, work)
-    J = _total_cost(theta, y, sizes, acts, offs, loss, l2, work)
+    m, X1, y1 = X.shape[0], X.ravel(), y.ravel()
+    sizes, acts, offs = _unpack(meta)
+    Z, A, D, G = work[0], work[1], work[2], work[3]
+    _forward(theta, X1, m, sizes, acts, offs, Z, A)
+    J = _total_cost(theta, y1, m, sizes, acts, offs, loss, l2, Z, A, G)
     if not math.isfinite(J):
         return -1
+    units = m * (offs[2, acts.size - 1] + sizes[acts.size])
     for e in range(lrs.size):
-        _backward(theta, X, y, sizes, acts, offs, loss, l2, work, grad)
+        _backward(theta, X1, y1, m, sizes, acts, offs, loss, l2, Z, A, D, G, grad)
         lr = lrs[e]
         for i in range(theta.size):
             prev[i] = theta[i]
             theta[i] = theta[i] - lr * grad[i]
         total = pairwise_sum(theta, 0, theta.size)  # as np.add.reduce(theta)
-        _forward(theta, X, sizes, acts, offs, work)
-        J = _total_cost(theta, y, sizes, acts, offs, loss, l2, work)
-        m, top = y.shape[0], acts.size - 1
-        for i in range(m * (offs[2, top] + sizes[top + 1])):  # every layer's z
-            if not math.isfinite(work[0, i]):
+        _forward(theta, X1, m, sizes, acts, offs, Z, A)
+        J = _total_cost(theta, y1, m, sizes, acts, offs, loss, l2, Z, A, G)
+        for i in range(units):  # every layer's z
+            if not math.isfinite(Z[i]):
                 J = math.inf  # an overflowed z: divergence, as the NumPy loop
                 break
         costs[e] = J
@@ -221,8 +235,24 @@ def fit_gd(theta, X, y, sizes, acts, offs, loss, l2, lrs, costs, work, grad, pre
     return lrs.size
 
 
+def plan(sizes, activations, bias) -> np.ndarray:
+    """The ``meta`` array of :func:`step` and :func:`fit_gd`: one int64 array,
+    as each array argument costs a compiled call some 50 ns to unpack.
+
+    Rows: the sizes (``L+1``), the activation codes (:data:`ACT_CODES`, then
+    a 0), and the three rows of :func:`layout` (then 0s).
+    """
+    L = len(sizes) - 1
+    meta = np.zeros((5, L + 1), np.int64)
+    meta[0] = sizes
+    meta[1, :L] = [ACT_CODES[a] for a in activations]
+    meta[2:, :L] = layout(sizes, bias)
+    return meta
+
+
 def layout(sizes, bias) -> np.ndarray:
-    """The ``offs`` array of :func:`step` for a network's sizes and biases."""
+    """The offsets of a :func:`plan`: for each layer ``l``, where ``W{l}`` and
+    ``b{l}`` (−1: none) start in θ, and the number of units before its output."""
     L = len(sizes) - 1
     offs = np.empty((3, L), np.int64)
     start, units = 0, 0
@@ -263,16 +293,16 @@ def _call_each_kernel() -> None:
     X, y = np.ones((1, 1)), np.ones((1, 1))
     theta, grad = np.zeros(2), np.empty(2)
     work = np.empty(work_shape(sizes, 1))
-    codes = (np.asarray(sizes, np.int64), np.zeros(1, np.int64))
-    offs = layout(sizes, [True])
-    step(theta, X, y, *codes, offs, 0, 0.0, 0.1, work, grad)
+    meta = plan(sizes, ["identity"], [True])
+    step(theta, X, y, meta, 0, 0.0, 0.1, work, grad)
     lrs, costs = np.full(1, 0.1), np.empty(1)
-    fit_gd(theta, X, y, *codes, offs, 0, 0.0, lrs, costs, work, grad, np.empty(2))
+    fit_gd(theta, X, y, meta, 0, 0.0, lrs, costs, work, grad, np.empty(2))
+    passes(theta, X, y, meta, 0, 0.0, work, grad)
 
 
 def cache_misses() -> int:
     """How many kernels this process compiled instead of loading them."""
-    return sum(sum(k.stats.cache_misses.values()) for k in (step, fit_gd))
+    return sum(sum(k.stats.cache_misses.values()) for k in (step, fit_gd, passes))
 
 
 def cache_dir() -> str:

@@ -2,9 +2,11 @@
 NumPy's order of operations (numba; import through :mod:`chainrule.core.dispatch`).
 
 - :func:`pairwise_sum`: ``np.sum``'s pairwise summation;
-- :func:`matmul`: the BLAS call ``np.dot`` makes, or its exact equivalent;
+- :func:`product`: ``np.dot`` on flat arrays, bit for bit: the kernel's
+  order as a loop for small products, else :func:`matmul`, the BLAS call
+  ``np.dot`` makes;
 - :func:`activate`, :func:`backprop`: the registry's in-place ``f`` and
-  ``dJ/da · f'``, by activation code;
+  ``dJ/da · f'``, by activation code, on a range of a flat array;
 - :func:`data_cost`: :func:`chainrule.core.losses.cost_value`.
 """
 
@@ -133,34 +135,98 @@ def matmul(A, B, C):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def activate(code, z, a):  # pragma: no cover (compiled)
-    """``a = f(z)`` element-wise (the registry's ``f_into``)."""
-    z1, a1 = z.ravel(), a.ravel()
-    for i in range(z1.size):
-        x = z1[i]
-        if code == 1:
-            a1[i] = 1.0 / (1.0 + math.exp(-x))  # scipy's expit
-        elif code == 3:
-            a1[i] = 0.0 if x <= 0.0 else x  # np.maximum(z, 0), NaN included
-        elif code == 4:
-            a1[i] = x if x > 0.0 else x * _SLOPE
-        else:
-            a1[i] = x
+def _blas(A, ao, at, B, bo, bt, C, co, m, K, n):  # pragma: no cover (compiled)
+    """:func:`product` through :func:`matmul` (NumPy's BLAS call) on views."""
+    Cv = C[co : co + m * n].reshape(m, n)
+    Ac, Bc = A[ao : ao + m * K], B[bo : bo + K * n]
+    if at and bt:
+        matmul(Ac.reshape(K, m).T, Bc.reshape(n, K).T, Cv)
+    elif at:
+        matmul(Ac.reshape(K, m).T, Bc.reshape(K, n), Cv)
+    elif bt:
+        matmul(Ac.reshape(m, K), Bc.reshape(n, K).T, Cv)
+    else:
+        matmul(Ac.reshape(m, K), Bc.reshape(K, n), Cv)
 
 
 @njit(cache=True)
-def backprop(code, a, z, g, d):  # pragma: no cover (compiled)
-    """``d = g · f'(z)`` (the registry's ``grad_into``; ``g`` = dJ/da)."""
-    a1, z1, g1, d1 = a.ravel(), z.ravel(), g.ravel(), d.ravel()
-    for i in range(d1.size):
+def product(A, ao, at, B, bo, bt, C, co, m, K, n):  # pragma: no cover (compiled)
+    """``C = op(A) @ op(B)`` on flat arrays, with the bits of NumPy's ``np.dot``.
+
+    ``op(A)`` is (m, K): the C-order block of ``A`` at ``ao``, or, when ``at``,
+    the transpose of a (K, m) block; likewise ``op(B)`` (K, n) and ``bt``. ``C``
+    receives the (m, n) result in C order at ``co``.
+
+    Small products are loops here, in the order of the OpenBLAS kernel that
+    ``np.dot`` reaches for them (each found bit for bit against ``np.dot``
+    by tests/test_compiled.py): ``gemm`` with ``K < 8`` and ``dot`` with
+    ``K < 10`` form each entry as a chain of fused multiply-adds over ``k``;
+    ``gemv`` of a C-order matrix with ``K <= 3`` adds ``a_1 x_1`` into
+    ``a_0 x_0`` by an FMA, then chains; ``gemv`` of a transposed matrix with
+    ``m, K <= 3`` (or ``K = 1``) is an FMA chain. Everything else is the BLAS
+    call NumPy makes (:func:`matmul`): there, a call's overhead is small
+    beside its arithmetic.
+    """
+    as0, as1 = (1, m) if at else (K, 1)
+    bs0, bs1 = (1, K) if bt else (n, 1)
+    if m > 1 and n > 1:
+        fma_chain = K < 8  # gemm
+    elif m > 1:  # n == 1: gemv
+        if not at and K <= 3:
+            for i in range(m):
+                a = ao + i * as0
+                if K == 1:
+                    s = A[a] * B[bo]
+                else:
+                    s = fma(A[a], B[bo], A[a + as1] * B[bo + bs0])
+                    if K == 3:
+                        s = fma(A[a + 2 * as1], B[bo + 2 * bs0], s)
+                C[co + i] = s
+            return
+        fma_chain = at and (K == 1 or (m <= 3 and K <= 3))
+    elif n > 1:  # m == 1: gemv
+        fma_chain = False
+    else:  # dot
+        fma_chain = K < 10
+    if not fma_chain:
+        _blas(A, ao, at, B, bo, bt, C, co, m, K, n)
+        return
+    for i in range(m):
+        for j in range(n):
+            s = 0.0
+            for k in range(K):
+                s = fma(A[ao + i * as0 + k * as1], B[bo + k * bs0 + j * bs1], s)
+            C[co + i * n + j] = s
+
+
+@njit(cache=True)
+def activate(code, Z, A, o, size):  # pragma: no cover (compiled)
+    """``A[o:o+size] = f(Z[o:o+size])`` element-wise (the registry's ``f_into``)."""
+    for i in range(o, o + size):
+        x = Z[i]
         if code == 1:
-            d1[i] = g1[i] * ((1.0 - a1[i]) * a1[i])  # f' = (1 − a) a
+            A[i] = 1.0 / (1.0 + math.exp(-x))  # scipy's expit
         elif code == 3:
-            d1[i] = g1[i] * (1.0 if z1[i] > 0.0 else 0.0)
+            A[i] = 0.0 if x <= 0.0 else x  # np.maximum(z, 0), NaN included
         elif code == 4:
-            d1[i] = g1[i] if z1[i] > 0.0 else g1[i] * _SLOPE
+            A[i] = x if x > 0.0 else x * _SLOPE
         else:
-            d1[i] = g1[i]
+            A[i] = x
+
+
+@njit(cache=True)
+def backprop(code, A, Z, G, D, o, size):  # pragma: no cover (compiled)
+    """``D = G · f'(Z)`` on ``[o, o+size)`` (the registry's ``grad_into``;
+    ``G`` is dJ/da)."""
+    for i in range(o, o + size):
+        if code == 1:
+            D[i] = G[i] * ((1.0 - A[i]) * A[i])  # f' = (1 − a) a
+        elif code == 3:
+            D[i] = G[i] * (1.0 if Z[i] > 0.0 else 0.0)
+        elif code == 4:
+            D[i] = G[i] if Z[i] > 0.0 else G[i] * _SLOPE
+        else:
+            D[i] = G[i]
 
 
 @njit(cache=True)
@@ -174,16 +240,15 @@ def logaddexp0(z):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def data_cost(loss, y, yhat, z, scratch):  # pragma: no cover (compiled)
-    """The data term of :func:`chainrule.core.losses.cost_value`."""
-    n = y.shape[0]
-    y1, p1, z1 = y.ravel(), yhat.ravel(), z.ravel()
-    size = y1.size
+def data_cost(loss, y, P, Z, o, n, scratch):  # pragma: no cover (compiled)
+    """The data term of :func:`chainrule.core.losses.cost_value` for ``n``
+    examples: targets ``y`` (flat), outputs ``P[o:]`` and their ``Z[o:]``."""
+    size = y.size
     for i in range(size):
         if loss == 2:  # log(1 + e^z) − y z: the bce of the logits
-            scratch[i] = logaddexp0(z1[i]) - y1[i] * z1[i]
+            scratch[i] = logaddexp0(Z[o + i]) - y[i] * Z[o + i]
         else:
-            r = y1[i] - p1[i]
+            r = y[i] - P[o + i]
             scratch[i] = r * r
     s = pairwise_sum(scratch, 0, size)
     if loss == 0:

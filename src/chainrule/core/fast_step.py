@@ -72,14 +72,18 @@ class StepRunner:
 
     def __init__(self, net) -> None:
         self.sizes, self.activations = list(net.sizes), list(net.activations)
-        self.loss, self.bias, self.l2 = net.loss, list(net.bias), net.l2
+        self.loss, self.bias, self.l2 = net.loss, list(net.bias), float(net.l2)
         self.dtype, self.shapes = net.dtype, net.shapes
         self.owner = weakref.ref(net)
         # bce and cce constrain the targets' values: their y is checked in full
         self.fast_ok = self.loss not in ("bce", "cce")
         self.n_in, self.n_out = self.sizes[0], self.sizes[-1]
-        # ((m, dispatch.version()), the compiled step or None, its arguments)
-        self.plan: tuple = (None, None, ())
+        # the path chosen for (m, dispatch.version()): the compiled step or
+        # None, with the kernel's arguments (see _make_plan)
+        self.key: tuple = (None, None)
+        self.kernel = None
+        self.meta: Array | None = None
+        self.loss_code = 0
         self.theta = np.zeros(net.n_params, self.dtype)
         self.params: dict[str, Array] = {}
         self.version = -1  # the network's params_version when last adopted
@@ -148,10 +152,21 @@ class StepRunner:
         lr = learning_rate
         if not (type(lr) is float and 0.0 < lr < math.inf):
             lr = check_positive("learning_rate", learning_rate)
-        data = self._fast(X, y)
-        checked = data is None
-        Xa, ya = check_data(X, y) if checked else data
-        J, updated = self._run(Xa, ya, lr, update_biases)
+        checked = not self._fast(X, y)
+        if checked:
+            X, y = check_data(X, y)
+        m = X.shape[0]
+        if self.key != (m, dispatch.version()):
+            self._make_plan(m)
+        if self.kernel is not None and update_biases:
+            J, updated = self.kernel(
+                self.theta, X, y, self.meta, self.loss_code, self.l2, lr,
+                self.work, self.grad,
+            )  # fmt: skip
+        else:  # frozen biases (a zero gradient keeps them) run on NumPy
+            J, updated = self._numpy_step(
+                X, y, lr, () if update_biases else self.biases
+            )
         if updated:
             return J
         if not checked:
@@ -162,9 +177,9 @@ class StepRunner:
         self.theta -= np.multiply(self.grad, lr, out=self.scratch)
         return J
 
-    def _fast(self, X: object, y: object) -> tuple[Array, Array] | None:
-        """``(X, y)`` when they need no copy and no reshape, else ``None``."""
-        if (
+    def _fast(self, X: object, y: object) -> bool:
+        """Whether ``X`` and ``y`` can be used as they are: no copy, no reshape."""
+        return (
             type(X) is np.ndarray
             and type(y) is np.ndarray
             and self.fast_ok
@@ -176,48 +191,21 @@ class StepRunner:
             and y.dtype == self.dtype
             and X.flags.c_contiguous
             and y.flags.c_contiguous
-        ):
-            return X, y
-        return None
-
-    def _run(
-        self, X: Array, y: Array, lr: float, update_biases: bool = True
-    ) -> tuple[float, bool]:
-        """``(J, updated)``: the step on the compiled path when it applies.
-
-        The compiled kernels update every parameter: frozen biases
-        (``update_biases=False``) take the NumPy path.
-        """
-        if not update_biases:
-            return self._numpy_step(X, y, lr, self.biases)
-        m = X.shape[0]
-        if self.plan[0] != (m, dispatch.version()):
-            self._make_plan(m)
-        if self.plan[1] is not None:
-            return self.plan[1](
-                self.theta, X, y, *self.plan[2], lr, self.work, self.grad
-            )
-        return self._numpy_step(X, y, lr)
+        )
 
     def _make_plan(self, m: int) -> None:
         """Choose the path for ``m`` examples (and the kernel's arguments)."""
         kernels = dispatch.compiled_for(
             self.activations, self.loss, self.dtype, m, self.theta.size
         )
-        args = ()
+        self.key, self.kernel = (m, dispatch.version()), None
         if kernels is not None:
             shape = kernels.work_shape(self.sizes, m)
             if self.work is None or self.work.shape[1] < shape[1]:
                 self.work = np.empty(shape, self.dtype)
-            args = (
-                np.asarray(self.sizes, np.int64),
-                np.asarray([kernels.ACT_CODES[a] for a in self.activations], np.int64),
-                kernels.layout(self.sizes, self.bias),
-                kernels.LOSS_CODES[self.loss],
-                float(self.l2),
-            )
-        step = None if kernels is None else kernels.step
-        self.plan = ((m, dispatch.version()), step, args)
+            self.meta = kernels.plan(self.sizes, self.activations, self.bias)
+            self.loss_code = kernels.LOSS_CODES[self.loss]
+            self.kernel = kernels.step
 
     def _numpy_step(
         self, X: Array, y: Array, lr: float, frozen=()

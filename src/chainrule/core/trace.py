@@ -27,12 +27,15 @@ True
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterator, Mapping
 
 import numpy as np
 
+from chainrule.core import dispatch
+from chainrule.core import losses as _losses
 from chainrule.errors import UnknownNameError
 
 Array = np.ndarray
@@ -40,6 +43,7 @@ Array = np.ndarray
 NOTATIONS = ("welch", "bracket")
 
 
+@functools.lru_cache(maxsize=4096)  # a handful of names per depth, asked per trace
 def welch_to_bracket(name: str, n_layers: int) -> str | None:
     """The bracket-notation name of a Welch-notation key, or ``None``.
 
@@ -102,11 +106,16 @@ class Trace(Mapping):
         self.activations = list(activations)
         self.loss = loss
         self.l2 = l2
-        self._bracket = {}
-        for k in values:
-            b = welch_to_bracket(k, n_layers)
-            if b is not None and b not in self._bracket:
-                self._bracket[b] = k
+
+    @functools.cached_property
+    def _bracket(self) -> dict[str, str]:
+        """Bracket name -> Welch name, made on the first use of the bracket view."""
+        names: dict[str, str] = {}
+        for k in self._values:
+            b = welch_to_bracket(k, self.n_layers)
+            if b is not None and b not in names:
+                names[b] = k
+        return names
 
     def __getitem__(self, key: str):
         if key in self._values:
@@ -249,6 +258,11 @@ def run_trace(
     from chainrule.core.forward import forward, total_cost
 
     L = len(activations)
+    if weights is None and isinstance(X, np.ndarray):
+        n_params = sum(v.size for v in params.values())
+        kernels = dispatch.compiled_for(activations, loss, X.dtype, len(X), n_params)
+        if kernels is not None:
+            return _compiled_trace(kernels, params, X, y, activations, loss, l2)
     yhat, cache = forward(params, X, activations)
     J = total_cost(params, cache, y, activations, loss, l2, weights)
     grads, deltas = backward(
@@ -270,4 +284,46 @@ def run_trace(
             values[f"dJdb{l}"] = grads[f"b{l}"]
         if l > 1:
             values[f"dJda{l}"] = deltas[f"dJda{l}"]
+    return Trace(values, L, list(activations), loss, l2)
+
+
+def _compiled_trace(kernels, params, X, y, activations, loss, l2) -> Trace:
+    """:func:`run_trace` by the compiled pass (:mod:`chainrule.core.dispatch`):
+    the same values, bit for bit, in the same order, as views of its buffers."""
+    L, m = len(activations), X.shape[0]
+    sizes = [X.shape[1]] + [params[f"W{l}"].shape[1] for l in range(1, L + 1)]
+    bias = [f"b{l}" in params for l in range(1, L + 1)]
+    # θ laid out as the kernels read it: W1, b1, W2, ... (a missing b skipped)
+    order = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}") if k in params]
+    theta = np.concatenate([np.ravel(params[k]) for k in order])
+    X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
+    work, grad = np.empty(kernels.work_shape(sizes, m)), np.empty_like(theta)
+    meta = kernels.plan(sizes, activations, bias)
+    code = kernels.LOSS_CODES[loss]
+    J = kernels.passes(theta, X, y, meta, code, float(l2), work, grad)
+    grads, lo = {}, 0
+    for k in order:
+        grads[k] = grad[lo : lo + params[k].size].reshape(params[k].shape)
+        lo += params[k].size
+    Z, A, D, G = work
+    units = np.cumsum([0, *sizes[1:]]) * m  # where each layer's output block starts
+
+    def block(row: Array, l: int) -> Array:  # (m, n) block of layer l's output
+        return row[units[l - 1] : units[l]].reshape(m, sizes[l])
+
+    values: dict[str, object] = {"X": X, "y": y}
+    values.update(params)
+    values["a1"] = X
+    for l in range(2, L + 2):
+        values[f"z{l}"], values[f"a{l}"] = block(Z, l - 1), block(A, l - 1)
+    values["yHat"] = values[f"a{L + 1}"]
+    values["J"] = float(J)
+    values["dJdyHat"] = _losses.cost_gradient(loss, y, values["yHat"])
+    for l in range(L, 0, -1):
+        values[f"delta{l + 1}"] = block(D, l)
+        values[f"dJdW{l}"] = grads[f"W{l}"]
+        if f"b{l}" in grads:
+            values[f"dJdb{l}"] = grads[f"b{l}"]
+        if l > 1:
+            values[f"dJda{l}"] = block(G, l - 1)
     return Trace(values, L, list(activations), loss, l2)

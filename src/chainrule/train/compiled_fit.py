@@ -67,9 +67,7 @@ def fit_gd_compiled(net, X: Array, y: Array, s: Settings, st, kernels) -> Histor
     else:
         lrs = np.array([float(schedule(e)) for e in range(s.epochs)])
     args = (
-        np.asarray(net.sizes, np.int64),
-        np.asarray([kernels.ACT_CODES[a] for a in net.activations], np.int64),
-        kernels.layout(net.sizes, net.bias),
+        kernels.plan(net.sizes, net.activations, net.bias),
         kernels.LOSS_CODES[net.loss],
         float(net.l2),
     )
