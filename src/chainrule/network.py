@@ -422,7 +422,6 @@ class Network:
         if update_biases is not True:
             check_bool("update_biases", update_biases)
         runner = runner_for(self)
-        runner.sync(self)
         return runner.step(X, y, learning_rate, self.check_data, update_biases)
 
     # ------------------------------------------------------------ training, io

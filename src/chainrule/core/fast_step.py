@@ -50,13 +50,15 @@ _RUNNERS: dict[int, StepRunner] = {}
 
 
 def runner_for(net) -> StepRunner:
-    """The :class:`StepRunner` of ``net``, made anew when its configuration changed."""
+    """The :class:`StepRunner` of ``net``, made anew when its configuration
+    changed, and synchronised with its parameters (:meth:`StepRunner.sync`)."""
     runner = _RUNNERS.get(id(net))
-    if runner is not None and runner.owner() is net and runner.serves(net):
-        return runner
     if runner is None or runner.owner() is not net:
         weakref.finalize(net, _RUNNERS.pop, id(net), None)
-    runner = _RUNNERS[id(net)] = StepRunner(net)
+        runner = None
+    if runner is None or not runner.serves(net):
+        runner = _RUNNERS[id(net)] = StepRunner(net)
+    runner.sync(net)
     return runner
 
 
@@ -152,7 +154,19 @@ class StepRunner:
         lr = learning_rate
         if not (type(lr) is float and 0.0 < lr < math.inf):
             lr = check_positive("learning_rate", learning_rate)
-        checked = not self._fast(X, y)
+        checked = not (  # the fast path: arrays used as they are
+            type(X) is np.ndarray
+            and type(y) is np.ndarray
+            and self.fast_ok
+            and X.ndim == 2
+            and X.shape[1] == self.n_in
+            and X.shape[0] > 0
+            and y.shape == (X.shape[0], self.n_out)
+            and X.dtype == self.dtype
+            and y.dtype == self.dtype
+            and X.flags.c_contiguous
+            and y.flags.c_contiguous
+        )
         if checked:
             X, y = check_data(X, y)
         m = X.shape[0]
@@ -176,22 +190,6 @@ class StepRunner:
         # a finite cost with an overflowing gradient: the step is taken anyway
         self.theta -= np.multiply(self.grad, lr, out=self.scratch)
         return J
-
-    def _fast(self, X: object, y: object) -> bool:
-        """Whether ``X`` and ``y`` can be used as they are: no copy, no reshape."""
-        return (
-            type(X) is np.ndarray
-            and type(y) is np.ndarray
-            and self.fast_ok
-            and X.ndim == 2
-            and X.shape[1] == self.n_in
-            and X.shape[0] > 0
-            and y.shape == (X.shape[0], self.n_out)
-            and X.dtype == self.dtype
-            and y.dtype == self.dtype
-            and X.flags.c_contiguous
-            and y.flags.c_contiguous
-        )
 
     def _make_plan(self, m: int) -> None:
         """Choose the path for ``m`` examples (and the kernel's arguments)."""
