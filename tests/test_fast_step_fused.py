@@ -6,16 +6,32 @@ update folded into the products), so values agree within a few ulps of the
 dtype, not bit for bit.
 """
 
+import importlib.util
+
 import numpy as np
 import pytest
 from scipy.linalg.blas import dgemm, sgemm
 
 import chainrule as cr
+from chainrule.core import dispatch
 from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
 from chainrule.train import fused
 
 RTOL = {"float64": 1e-12, "float32": 2e-5}
+HAVE_NUMBA = importlib.util.find_spec("numba") is not None
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def elementwise(request, monkeypatch):
+    """The element-wise passes in numba (``chainrule[fast]``; for layers of any
+    width here) or in NumPy."""
+    if request.param == "compiled" and not HAVE_NUMBA:
+        pytest.skip("numba not installed: the compiled element-wise passes")
+    monkeypatch.setattr(fused, "COMPILED_MIN", 0)
+    previous = dispatch.use_compiled(request.param == "compiled")
+    yield request.param
+    dispatch.use_compiled(previous)
 
 
 def _net(dtype="float64", l2=0.0, bias=True, sizes=(6, 9, 7, 4)):
@@ -63,7 +79,7 @@ def test_the_folded_update_in_float32():
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize(("l2", "bias"), [(0.0, True), (0.1, True), (0.0, False)])
-def test_one_step_is_the_pure_passes_and_sgd(dtype, l2, bias):
+def test_one_step_is_the_pure_passes_and_sgd(dtype, l2, bias, elementwise):
     net = _net(dtype, l2, bias)
     X, y = _data(10, net)
     p = {k: v.copy() for k, v in net.params.items()}
@@ -71,6 +87,7 @@ def test_one_step_is_the_pure_passes_and_sgd(dtype, l2, bias):
     J_ref = total_cost(p, cache, y, net.activations, net.loss, l2)
     g = backward(p, cache, y, net.activations, net.loss, l2)
     step = fused.FusedSGD(net, X, y, batch=10, shuffle=False)
+    assert (step.ew is not None) == (elementwise == "compiled")
     J = step.step(p, X, y, 0.2)
     np.testing.assert_allclose(J, J_ref, rtol=RTOL[dtype])
     for k, v in net.params.items():
@@ -81,7 +98,7 @@ def test_one_step_is_the_pure_passes_and_sgd(dtype, l2, bias):
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("shuffle", [True, False])
-def test_fit_equals_the_numpy_loop(monkeypatch, dtype, shuffle):
+def test_fit_equals_the_numpy_loop(monkeypatch, dtype, shuffle, elementwise):
     net = _net(dtype, l2=0.01)
     X, y = _data(45, net)  # batches of 8: the last one has 5 rows
     kw = dict(optimizer="sgd", epochs=3, learning_rate=0.1, batch_size=8)
@@ -101,6 +118,45 @@ def test_fit_equals_the_numpy_loop(monkeypatch, dtype, shuffle):
     )
 
 
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed: no compiled passes")
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_rows_split_among_threads_give_the_same_bits(dtype, monkeypatch):
+    monkeypatch.setattr(fused, "COMPILED_MIN", 0)
+    net = _net(dtype, l2=0.01, sizes=(20, 1100, 130, 5))  # 128 · 1100 > SPLIT_MIN
+    X, y = _data(128, net, seed=4)
+    results = []
+    for parts in (1, 2, 3):
+        p = {k: v.copy() for k, v in net.params.items()}
+        step = fused.FusedSGD(net, X, y, batch=128, shuffle=False)
+        assert step.ew is not None
+        step.parts = parts
+        J = step.step(p, X, y, 0.05)
+        results.append((J, p, step.a[0].copy()))
+    for J, p, a in results[1:]:
+        assert J == results[0][0]
+        np.testing.assert_array_equal(a, results[0][2])
+        for k in p:
+            np.testing.assert_array_equal(p[k], results[0][1][k])
+
+
+@pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed: no compiled passes")
+def test_the_compiled_passes_keep_numpys_nan_and_zero_rules():
+    from chainrule.core import compiled
+
+    bias_relu, relu_delta = compiled.ELEMENTWISE
+    z = np.array([[np.nan, -1.0, 0.0, 2.0, -0.0, np.inf]])
+    b = np.zeros((1, 6))
+    expected = np.maximum(z + b, 0)
+    bias_relu(z, b, True, 0, 1)
+    np.testing.assert_array_equal(z, expected)
+    g = np.array([[1.0, -2.0, np.nan, 3.0, np.inf, -1.0]])
+    a = np.array([[0.0, 1.0, 0.0, np.nan, 0.0, 2.0]])
+    out = np.empty_like(g)
+    relu_delta(g, a, out, 0, 1)
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(out, np.multiply(g, np.greater(a, 0)))
+
+
 def test_a_non_finite_cost_leaves_the_parameters():
     net = _net()
     X, y = _data(4, net)
@@ -112,6 +168,12 @@ def test_a_non_finite_cost_leaves_the_parameters():
     assert not np.isfinite(J)
     for k, v in net.params.items():
         np.testing.assert_array_equal(p[k], v)
+
+
+def test_narrow_layers_keep_numpys_passes():
+    net = _net()  # 9 units: 10 · 9 values a pass, far below COMPILED_MIN
+    X, y = _data(10, net)
+    assert fused.FusedSGD(net, X, y, batch=10, shuffle=False).ew is None
 
 
 def test_what_runs_fused():

@@ -35,10 +35,15 @@ from numba.core.errors import NumbaPerformanceWarning
 from chainrule.core.compiled_ops import (
     activate,
     backprop,
+    bias_relu,
     data_cost,
     pairwise_sum,
     product,
+    relu_delta,
 )
+
+#: the element-wise passes of :mod:`chainrule.train.fused`, compiled with the rest
+ELEMENTWISE = (bias_relu, relu_delta)
 
 #: ``tanh`` has no code: NumPy's own vectorised tanh and the C library's differ
 #: by an ulp, so tanh networks stay on the NumPy path.
@@ -298,11 +303,17 @@ def _call_each_kernel() -> None:
     lrs, costs = np.full(1, 0.1), np.empty(1)
     fit_gd(theta, X, y, meta, 0, 0.0, lrs, costs, work, grad, np.empty(2))
     passes(theta, X, y, meta, 0, 0.0, work, grad)
+    for dtype in (np.float32, np.float64):
+        z, b = np.ones((2, 2), dtype), np.ones((1, 2), dtype)
+        bias_relu(z, b, True, 0, 2)
+        relu_delta(z, z, z.copy(), 0, 2)
 
 
 def cache_misses() -> int:
     """How many kernels this process compiled instead of loading them."""
-    return sum(sum(k.stats.cache_misses.values()) for k in (step, fit_gd, passes))
+    return sum(
+        sum(k.stats.cache_misses.values()) for k in (step, fit_gd, passes, *ELEMENTWISE)
+    )
 
 
 def cache_dir() -> str:

@@ -256,3 +256,33 @@ def data_cost(loss, y, P, Z, o, n, scratch):  # pragma: no cover (compiled)
     if loss == 1:
         return s / (2 * n)
     return s / n
+
+
+# Element-wise passes of the large networks' fused step (chainrule.train.fused):
+# one pass each where NumPy makes two, over a block of rows, without the GIL
+# (so that threads can share the rows).
+
+
+@njit(cache=True, nogil=True)
+def bias_relu(z, b, relu, lo, hi):  # pragma: no cover (compiled)
+    """Rows ``lo:hi`` of ``z := z + b`` (b: one row, or none if empty), then
+    ``max(z, 0)`` if ``relu``; NaN stays NaN, as with ``np.maximum``."""
+    n = z.shape[1]
+    for i in range(lo, hi):
+        for j in range(n):
+            v = z[i, j] + b[0, j] if b.shape[1] else z[i, j]
+            if relu and v <= 0:
+                z[i, j] = 0
+            else:
+                z[i, j] = v
+
+
+@njit(cache=True, nogil=True)
+def relu_delta(g, a, out, lo, hi):  # pragma: no cover (compiled)
+    """Rows ``lo:hi`` of ``out = g · relu'(z)``, the mask from ``a = relu(z)``
+    (``a > 0`` exactly where ``z > 0``): ``g · (a > 0)``, as NumPy's
+    ``multiply(g, greater(a, 0))``."""
+    n = g.shape[1]
+    for i in range(lo, hi):
+        for j in range(n):
+            out[i, j] = g[i, j] * (a[i, j] > 0)

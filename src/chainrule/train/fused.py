@@ -17,7 +17,13 @@ and :func:`chainrule.train.optimizers.sgd` with less work around the products:
 - ReLU runs in place on the product, and its mask is taken from the
   activation (``a > 0`` exactly where ``z > 0``), so ``z`` is never kept;
 - the minibatch is gathered with ``np.take(mode="clip")`` (no bounds check:
-  the indices come from a permutation).
+  the indices come from a permutation);
+- with numba (``chainrule[fast]``), the bias and ReLU are one compiled pass
+  after the product, and ``relu'`` times ``dJ/da`` another, where NumPy
+  makes two passes each (:data:`chainrule.core.compiled.ELEMENTWISE`), for
+  layers of at least :data:`COMPILED_MIN` values a batch; when
+  the fit has several BLAS threads, these passes split the rows among as many
+  threads (:func:`split_rows`).
 
 The results equal the NumPy loop's up to rounding (a folded sum rounds in
 another order); the tests compare them within a few ulps of the dtype.
@@ -26,11 +32,15 @@ another order); the tests compare them within a few ulps of the dtype.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.linalg import blas as _blas
 
 from chainrule.core import activations as _acts
+from chainrule.core import dispatch
+from chainrule.train import threads as _threads
 
 Array = np.ndarray
 
@@ -38,7 +48,40 @@ Array = np.ndarray
 #: NumPy loop is as fast and bit-for-bit the reference.
 FUSED_MIN_WORK = 2_000_000
 
+#: Fewest elements of an element-wise pass split among threads: below it, the
+#: hand-over costs more than the half of the pass saves.
+SPLIT_MIN = 1 << 17
+#: Fewest elements (batch × widest hidden layer) for the compiled passes. Below
+#: it NumPy's passes are as fast (for 784-256-128-10 at batch 128 the compiled
+#: ones were slower), and loading numba would add some 100 MB to the process.
+COMPILED_MIN = 1 << 18
+
 _STOCK = {name: _acts.ACTIVATIONS[name] for name in ("relu", "softmax")}
+_pool: list[ThreadPoolExecutor] = []
+
+
+def split_rows(kernel, parts: int, *arrays) -> None:
+    """``kernel(*arrays, lo, hi)`` over the rows of ``arrays[0]``, in ``parts``
+    blocks run at once (the calling thread takes the first).
+
+    The kernels release the GIL (numba's ``nogil``) and write disjoint rows,
+    so the blocks need no lock; the results do not depend on ``parts``.
+    """
+    m = arrays[0].shape[0]
+    if parts < 2 or arrays[0].size < SPLIT_MIN:
+        kernel(*arrays, 0, m)
+        return
+    if not _pool:
+        workers = max(1, (os.cpu_count() or 2) - 1)
+        _pool.append(ThreadPoolExecutor(workers, thread_name_prefix="chainrule-rows"))
+    bounds = [m * i // parts for i in range(parts + 1)]
+    rest = [
+        _pool[0].submit(kernel, *arrays, lo, hi)
+        for lo, hi in zip(bounds[1:-1], bounds[2:], strict=True)
+    ]
+    kernel(*arrays, bounds[0], bounds[1])
+    for done in rest:
+        done.result()
 
 
 def applicable(net, s, batch: int, n: int) -> bool:
@@ -136,6 +179,12 @@ class FusedSGD:
         self.bsum = np.empty((1, max(self.sizes[1:])), dt)
         self.layers = [(f"W{l}", f"b{l}" if net.bias[l - 1] else None) for l in
                        range(1, L + 1)]  # fmt: skip
+        # numba's element-wise passes for wide layers (COMPILED_MIN), or None
+        kernels = dispatch.kernels() if wide >= COMPILED_MIN else None
+        self.ew = None if kernels is None else kernels.ELEMENTWISE
+        # as many blocks of rows as the fit has BLAS threads
+        self.parts = _threads.current() if self.ew is not None else 1
+        self.no_bias = np.empty((1, 0), dt)
 
     def run_epoch(self, params, rng, lr: float) -> float:
         """One epoch over the minibatches (``Batches``' order); the mean cost."""
@@ -171,6 +220,12 @@ class FusedSGD:
         a, m, L = X, X.shape[0], len(self.layers)
         for l, (kW, kb) in enumerate(self.layers):
             z = self.a[l][:m]
+            if self.ew is not None:  # z = a W, then z + b and ReLU in one pass
+                _into(z, self.gemm(1.0, params[kW].T, a.T, c=z.T, overwrite_c=1))
+                b = self.no_bias if kb is None else params[kb]
+                split_rows(self.ew[0], self.parts, z, b, l < L - 1)
+                a = z
+                continue
             if kb is not None:
                 np.copyto(z, params[kb])  # z = b, then z += a W in gemm (β = 1)
             # column-major: zᵀ := Wᵀ aᵀ + β zᵀ
@@ -215,7 +270,9 @@ class FusedSGD:
                 np.add.reduce(d, axis=0, keepdims=True, out=s)
                 s *= lr
                 params[kb] -= s
-            if l > 0:  # δ{l} = dJ/da{l} · relu'(z{l}), the mask from a = relu(z)
+            if l > 0 and self.ew is not None:  # δ{l} = dJ/da{l} · relu'(z{l})
+                split_rows(self.ew[1], self.parts, g, a, self.a[l - 1][:m])
+            elif l > 0:  # the same in two passes, the mask from a = relu(z)
                 mask = self.mask[: m * W.shape[0]].reshape(m, W.shape[0])
                 np.greater(a, 0, out=mask)
                 np.multiply(g, mask, out=self.a[l - 1][:m])

@@ -74,7 +74,8 @@ def _pool():
     return _controller[0]
 
 
-def _current() -> int:
+def current() -> int:
+    """The number of threads the BLAS pool may use now (the fit's, inside it)."""
     blas = [lib for lib in _pool().lib_controllers if lib.user_api == "blas"]
     return max((lib.num_threads for lib in blas), default=1)
 
@@ -85,8 +86,8 @@ def blas_threads(threads: int | None, sizes: Sequence[int], batch: int) -> Itera
     if threads is None:
         n = None  # a small step's products are too small for BLAS to split
         if step_flops(sizes, batch) >= 2 * FLOPS_PER_THREAD:
-            n = auto_threads(sizes, batch, _current())
-            if n >= _current():
+            n = auto_threads(sizes, batch, current())
+            if n >= current():
                 n = None  # the pool's own setting is what the rule asks for
     else:
         n = (os.cpu_count() or 1) if threads == -1 else threads
