@@ -158,10 +158,10 @@ class StepRunner:
             type(X) is np.ndarray
             and type(y) is np.ndarray
             and self.fast_ok
-            and X.ndim == 2
-            and X.shape[1] == self.n_in
-            and X.shape[0] > 0
-            and y.shape == (X.shape[0], self.n_out)
+            and len(shape := X.shape) == 2
+            and shape[1] == self.n_in
+            and shape[0] > 0
+            and y.shape == (shape[0], self.n_out)
             and X.dtype == self.dtype
             and y.dtype == self.dtype
             and X.flags.c_contiguous
@@ -169,9 +169,9 @@ class StepRunner:
         )
         if checked:
             X, y = check_data(X, y)
-        m = X.shape[0]
-        if self.key != (m, dispatch.version()):
-            self._make_plan(m)
+            shape = X.shape
+        if shape[0] != self.key[0] or dispatch.version() != self.key[1]:
+            self._make_plan(shape[0])
         if self.kernel is not None and update_biases:
             J, updated = self.kernel(
                 self.theta, X, y, self.meta, self.loss_code, self.l2, lr,
