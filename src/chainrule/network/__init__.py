@@ -3,22 +3,26 @@
 The mathematics lives in pure functions (:mod:`chainrule.core.forward`,
 :mod:`chainrule.core.backward`, :mod:`chainrule.core.trace`); a ``Network`` only holds
 the configuration, the parameters, and checks what it is given.
+
+The class is written in three parts: its configuration and parameters here,
+the data checks and the passes (``forward``, ``cost``, ``gradients``,
+``trace``) in :mod:`chainrule.network.passes`, and the training and the file
+(``step``, ``fit``, ``save``) in :mod:`chainrule.network.training`.
+
+Layer: may import :mod:`chainrule.core`, :mod:`chainrule.train`,
+:mod:`chainrule.persist`, :mod:`chainrule.data` and everything below them
+(errors, validation); not the explainer, the estimators or the command line.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
-from chainrule.core.backward import backward
-from chainrule.core.fast_step import runner_for
-from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import (
     check_flat,
     check_params,
@@ -28,25 +32,17 @@ from chainrule.core.params import (
     param_shapes,
     unflatten,
 )
-from chainrule.core.trace import Trace, run_trace
 from chainrule.errors import ConfigError, ShapeError
-from chainrule.persist import model as _model_file
-from chainrule.train import fit as _fit
-from chainrule.train.options import OPTIONS, History, suggest_options
+from chainrule.network.passes import NetworkPasses
+from chainrule.network.training import NetworkTraining
 from chainrule.validation import (
     check_bias,
-    check_bool,
     check_device,
     check_dtype,
     check_non_negative,
     check_output_units,
-    check_sample_weight,
     check_seed,
     check_sizes,
-    check_sparse_X,
-    check_targets_for_loss,
-    check_X,
-    check_y,
 )
 
 Array = np.ndarray
@@ -58,7 +54,7 @@ def _read_only(a: Array) -> Array:
     return view
 
 
-class Network:
+class Network(NetworkPasses, NetworkTraining):
     """A feed-forward network trained by backpropagation.
 
     Parameters
@@ -295,205 +291,3 @@ class Network:
         self._shapes = dict(src._shapes)
         self._params = {k: v.copy() for k, v in src._params.items()}
         self._version = 0
-
-    # -------------------------------------------------------------------- data
-    def check_X(self, X: object) -> Array:
-        """``X`` validated as (n, n_inputs) in this network's dtype.
-
-        A SciPy sparse matrix (CSR or CSC) stays sparse, as CSR: the first
-        layer's product ``X @ W1`` and ``Xᵀ delta2`` use SciPy's products.
-        """
-        if sp.issparse(X):
-            return check_sparse_X(X, self.n_inputs, self.dtype)
-        return check_X(X, self.n_inputs, self.dtype)
-
-    def check_sample_weight(self, sample_weight: object, n: int) -> Array | None:
-        """``None``, or ``n`` weights ``>= 0`` with a positive sum, in the dtype."""
-        if sample_weight is None:
-            return None
-        return check_sample_weight(sample_weight, n, self.dtype)
-
-    def _checked(self, X, y, sample_weight) -> tuple[Array, Array, Array | None]:
-        Xa, ya = self.check_data(X, y)
-        return Xa, ya, self.check_sample_weight(sample_weight, Xa.shape[0])
-
-    def check_data(self, X: object, y: object) -> tuple[Array, Array]:
-        """``X`` and ``y`` validated against the network and the cost."""
-        Xa = self.check_X(X)
-        ya = check_y(y, Xa.shape[0], self.n_outputs, self.dtype)
-        check_targets_for_loss(ya, self.loss)
-        return Xa, ya
-
-    # -------------------------------------------------------------------- math
-    def forward(self, X: object) -> Array:
-        """Predictions ``yHat``, shape (n, n_outputs).
-
-        Parameters
-        ----------
-        X : (n, n_inputs) array_like, or (n_inputs,) for one example
-        """
-        yhat, _ = forward(self._params, self.check_X(X), self.activations)
-        return yhat
-
-    predict = forward
-
-    def cost(self, X: object, y: object, sample_weight: object = None) -> float:
-        """The cost ``J`` (with its L2 term) as a Python float.
-
-        ``sample_weight`` (n,), optional: one weight ``>= 0`` per example; the
-        means (``mse``, ``bce``, ``cce``) become ``Σ wᵢ ℓᵢ / Σ wᵢ`` and ``sse``
-        ``Σ wᵢ ℓᵢ``, so an integer weight counts as repeated rows.
-
-        Examples
-        --------
-        >>> import chainrule as cr
-        >>> net = cr.Network([1, 1], activation="identity", loss="mse", bias=False)
-        >>> net.set_params({"W1": [[0.0]]})
-        >>> net.cost([[1.0], [1.0]], [[1.0], [2.0]], sample_weight=[1, 3])
-        1.625
-        >>> net.cost([[1.0]] * 4, [[1.0], [2.0], [2.0], [2.0]])
-        1.625
-        """
-        Xa, ya, w = self._checked(X, y, sample_weight)
-        _, cache = forward(self._params, Xa, self.activations)
-        return total_cost(
-            self._params, cache, ya, self.activations, self.loss, self.l2, w
-        )
-
-    def gradients(
-        self, X: object, y: object, sample_weight: object = None
-    ) -> dict[str, Array]:
-        """``dJ/dparam`` for every parameter: same keys and shapes as ``params``.
-
-        ``sample_weight`` as in :meth:`cost`.
-        """
-        Xa, ya, w = self._checked(X, y, sample_weight)
-        _, cache = forward(self._params, Xa, self.activations)
-        return backward(
-            self._params, cache, ya, self.activations, self.loss, self.l2, weights=w
-        )
-
-    def cost_and_gradients(
-        self, X: object, y: object, sample_weight: object = None
-    ) -> tuple[float, dict[str, Array]]:
-        """``J`` and the gradients from one forward and one backward pass."""
-        Xa, ya, w = self._checked(X, y, sample_weight)
-        p, acts = self._params, self.activations
-        _, cache = forward(p, Xa, acts)
-        J = total_cost(p, cache, ya, acts, self.loss, self.l2, w)
-        g = backward(p, cache, ya, acts, self.loss, self.l2, weights=w)
-        return J, g
-
-    def trace(self, X: object, y: object, sample_weight: object = None) -> Trace:
-        """Every intermediate of one forward and backward pass (see :class:`Trace`).
-
-        ``sample_weight`` as in :meth:`cost`.
-        """
-        Xa, ya, w = self._checked(X, y, sample_weight)
-        return run_trace(self._params, Xa, ya, self.activations, self.loss, self.l2, w)
-
-    def step(
-        self,
-        X: object,
-        y: object,
-        learning_rate: float = 0.1,
-        update_biases: bool = True,
-    ) -> float:
-        """One gradient-descent step ``W := W − α ∂J/∂W``; returns ``J`` before it.
-
-        ``update_biases=False`` leaves the biases as they are (they still take
-        part in the passes), as worked examples with fixed biases do.
-
-        Examples
-        --------
-        Seed 004: after one step with α = 0.1, w1 = 0.692 and w2 = 0.92.
-
-        >>> import chainrule as cr
-        >>> net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
-        >>> net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
-        >>> round(net.step([[3.0]], [[2.0]], learning_rate=0.1), 12)
-        0.32
-        >>> net.params["W1"].round(12), net.params["W2"].round(12)
-        (array([[0.692]]), array([[0.92]]))
-
-        The parameters are updated in place, and the buffers of the pass are
-        reused from call to call (see :mod:`chainrule.core.fast_step`).
-        """
-        if update_biases is not True:
-            check_bool("update_biases", update_biases)
-        runner = runner_for(self)
-        return runner.step(X, y, learning_rate, self.check_data, update_biases)
-
-    # ------------------------------------------------------------ training, io
-    @suggest_options
-    def fit(
-        self,
-        X: object,
-        y: object,
-        optimizer: object = "bfgs",
-        *,
-        epochs: int = 200,
-        learning_rate: float | None = None,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        schedule: str | Callable[[int], float] = "constant",
-        momentum: float = 0.0,
-        nesterov: bool = False,
-        b1: float = 0.9,
-        b2: float = 0.999,
-        eps: float = 1e-8,
-        scipy_options: Mapping[str, object] | None = None,
-        validation_data: tuple | None = None,
-        validation_split: float | None = None,
-        early_stopping: bool = False,
-        patience: int = 10,
-        tol: float = 0.0,
-        seed: int | None = None,
-        update_biases: bool = True,
-        callbacks: Sequence[Callable[..., Any]] = (),
-        progress: bool = False,
-        threads: int | None = None,
-        checkpoint: str | os.PathLike | None = None,
-        checkpoint_every: int = 1,
-        resume: str | os.PathLike | bool | None = None,
-        sample_weight: object = None,
-    ) -> History:
-        """Train the network in place; returns its :class:`History`.
-
-        Every option is declared once, with its default, the optimizers that
-        use it and its help, in :data:`chainrule.train.options.OPTIONS`; an
-        option the optimizer would ignore (``batch_size`` with ``"lbfgs"``)
-        and a misspelt one (``patiance``) are a ``ConfigError``. Everything is
-        checked before training starts; a failing check leaves the parameters
-        unchanged. See :func:`chainrule.train.fit.fit` and docs/training.md.
-
-        Parameters
-        ----------
-        X : (n, n_inputs) array_like, or a SciPy sparse matrix
-        y : (n, n_outputs) array_like
-        optimizer : {"gd", "sgd", "adam", "bfgs", "lbfgs"} or optimizer object
-            A shortcut, or e.g. ``cr.optimizers.adam(learning_rate=1e-3)``,
-            which carries its hyperparameters.
-        {options}
-
-        Examples
-        --------
-        >>> import chainrule as cr
-        >>> X, y = cr.datasets.test_scores()
-        >>> net = cr.Network([2, 3, 1], seed=0)
-        >>> net.fit(X, y, optimizer="lbfgs", batch_size=2)
-        Traceback (most recent call last):
-        ...
-        chainrule.errors.ConfigError: batch_size: the optimizer 'lbfgs' ... sgd, adam
-        >>> net.fit(X, y, optimizer="adam", patiance=3)
-        Traceback (most recent call last):
-        ...
-        chainrule.errors.ConfigError: patiance: ... did you mean `patience`?
-        """
-        given = locals()
-        options = {name: given[name] for name in OPTIONS}
-        return _fit.fit(self, X, y, optimizer, **options)
-
-    def save(self, path: str, *, metadata: Mapping[str, object] | None = None) -> None:
-        """Write the model as safetensors (weights) plus JSON metadata, atomically."""
-        _model_file.save(self.config(), self._params, path, metadata=metadata)
