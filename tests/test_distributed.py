@@ -32,6 +32,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 import chainrule as cr  # noqa: E402
 from chainrule.cli.app import main  # noqa: E402
 from chainrule.errors import ChainruleError, ConfigError  # noqa: E402
+from chainrule.train import dask_engine as eng  # noqa: E402
 
 #: Per-worker memory limit of the module's cluster; the Parquet data set of
 #: the out-of-core test is larger than the whole cluster's. Dask's pausing
@@ -126,6 +127,8 @@ def test_same_bits_on_1_2_and_4_workers(client):
         for opt, kw in CASES.items():
             got[opt, n] = _fit(Xd, yd, opt, **kw)
     _scale(client, 2)
+    # each fit drops its reused buffers on the workers when it ends
+    assert set(client.run(eng.release_buffers).values()) == {0}
     for opt in CASES:
         for n in (1, 4):
             assert np.array_equal(got[opt, n][0], got[opt, 2][0]), (opt, n)
@@ -159,8 +162,6 @@ def test_minibatches_cover_every_row_once_per_epoch():
 
 def test_chunk_sums_add_up_to_the_whole_gradient():
     # oracle: the core's gradient of the whole array, times N (mse is a mean)
-    from chainrule.train import dask_engine as eng
-
     X, y = _data(n=90)
     net = cr.Network([4, 6, 2], seed=0, loss="mse")
     spec = eng.Spec(dict(net.shapes), tuple(net.activations), "mse", "float64")
@@ -175,6 +176,27 @@ def test_chunk_sums_add_up_to_the_whole_gradient():
     assert eng.tree_sum([p[0] for p in parts]) / 90 == pytest.approx(
         net.cost(X, y), rel=1e-12
     )
+
+
+def test_chunk_sums_reuse_buffers_without_sharing_their_results():
+    # oracle: the same chunk's sums computed before other chunks went through
+    # the thread's reused buffers (the results must be copies, not views)
+    X, y = _data(n=120)
+    net = cr.Network([4, 6, 2], seed=0, loss="bce", output_activation="sigmoid")
+    y = (y > 0).astype(float)
+    spec = eng.Spec(dict(net.shapes), tuple(net.activations), "bce", "float64")
+    theta = net.get_flat()
+    first = eng.chunk_sums(theta, X[:60], y[:60], spec)
+    kept = first[1].copy()
+    eng.chunk_sums(theta, X[60:], y[60:], spec, rows=np.array([5, 1, 9]))
+    eng.chunk_sums(theta, X[:20], y[:20], spec)
+    again = eng.chunk_sums(theta, X[:60], y[:60], spec)
+    assert np.array_equal(first[1], kept)  # not overwritten by later tasks
+    assert again[0] == first[0] and np.array_equal(again[1], kept)
+    rows = eng.chunk_sums(theta, X[60:], y[60:], spec, rows=np.array([5, 1, 9]))
+    ref = eng.chunk_sums(theta, X[60:][[5, 1, 9]], y[60:][[5, 1, 9]], spec)
+    assert rows[0] == ref[0] and np.array_equal(rows[1], ref[1]) and rows[2] == 3
+    assert eng.release_buffers() >= 1
 
 
 def test_a_killed_worker_does_not_change_the_result(client):

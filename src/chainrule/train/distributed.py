@@ -36,6 +36,7 @@ starts and closes (not run here: it starts worker processes):
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -205,15 +206,29 @@ def fit_dask(net, X, y, s: Settings, options: dict) -> History:
     val = options.get("validation_data")
     val = None if val is None else net.check_data(*val)
     with _eng.connect() as client:
-        data = DaskData(client, X, y, net)
-        if s.optimizer in ("bfgs", "lbfgs"):
-            from chainrule.train.dask_loops import fit_scipy as run
-        else:
-            from chainrule.train.dask_loops import fit_first_order as run
-        if not options.get("progress"):
-            return run(net, data, val, s)
-        from chainrule.train.progress import ProgressBar
+        try:
+            return _run(net, DaskData(client, X, y, net), val, s, options)
+        finally:
+            _release(client)
 
-        with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
-            s.callbacks.append(bar)
-            return run(net, data, val, s)
+
+def _run(net, data: DaskData, val, s: Settings, options: dict) -> History:
+    if s.optimizer in ("bfgs", "lbfgs"):
+        from chainrule.train.dask_loops import fit_scipy as run
+    else:
+        from chainrule.train.dask_loops import fit_first_order as run
+    if not options.get("progress"):
+        return run(net, data, val, s)
+    from chainrule.train.progress import ProgressBar
+
+    with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+        s.callbacks.append(bar)
+        return run(net, data, val, s)
+
+
+def _release(client) -> None:
+    """The workers drop the fit's reused buffers (a long-lived cluster)."""
+    # a cluster that lost a worker or closed: its buffers went with it, and
+    # the fit's own result or error is what the caller must see
+    with contextlib.suppress(Exception):
+        client.run(_eng.release_buffers)
