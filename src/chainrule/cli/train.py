@@ -24,6 +24,7 @@ from chainrule.cli.common import (
     say,
     sep_option,
 )
+from chainrule.cli.optional_value import is_address
 from chainrule.cli.table_defaults import (
     AUTO_PATIENCE,
     batching_text,
@@ -146,6 +147,16 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
         loss=opts.loss or ("cce" if classify else "mse"),
         l2=opts.l2,
         seed=opts.seed,
+    )
+
+
+def dask_option(value: str | None) -> str | None:
+    """``--dask``'s value: None (off), ``"local"`` (given alone), an address."""
+    if value is None or value == "local" or is_address(value):
+        return value
+    raise InvalidValueError(
+        f"--dask: expected a scheduler address such as tcp://host:8786, or "
+        f"nothing for a local cluster; got {value!r}"
     )
 
 
@@ -411,19 +422,13 @@ def train(
     ] = False,
     threads: Annotated[int | None, spec_option("threads")] = None,
     dask: Annotated[
-        bool,
-        typer.Option(
-            "--dask",
-            help="Train on Dask, data-parallel: DATA is a Parquet file or glob "
-            "('data/*.parquet') read in partitions on the workers; a local "
-            "cluster unless --scheduler is given.",
-        ),
-    ] = False,
-    scheduler: Annotated[
         str | None,
         typer.Option(
-            metavar="ADDRESS",
-            help="The Dask scheduler to train on (tcp://host:port); implies --dask.",
+            "--dask",
+            metavar="[ADDRESS]",
+            help="Train on Dask, data-parallel: DATA is a Parquet file or glob "
+            "('data/*.parquet') read in partitions on the workers. --dask alone "
+            "starts a local cluster; --dask tcp://host:8786 uses that scheduler.",
         ),
     ] = None,
 ) -> None:
@@ -472,7 +477,7 @@ def train(
         tol=tol,
         update_biases=update_biases,
         threads=threads,
-        dask=scheduler if scheduler is not None else ("local" if dask else None),
+        dask=dask_option(dask),
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
         id=id_column,
