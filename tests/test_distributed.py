@@ -34,12 +34,12 @@ from chainrule.cli.app import main  # noqa: E402
 from chainrule.errors import ChainruleError, ConfigError  # noqa: E402
 from chainrule.train import dask_engine as eng  # noqa: E402
 
-#: Per-worker memory limit of the module's cluster; the Parquet data set of
-#: the out-of-core test is larger than the whole cluster's. Dask's pausing
-#: and restarting of workers near the limit is off: a worker process with
-#: pandas, pyarrow and SciPy loaded already takes ~200 MB, so the test
-#: measures instead how much each worker's memory grew while training.
-MEMORY_LIMIT = 16 * 2**20
+#: Per-worker memory limit of the module's cluster, enforced by Dask with its
+#: default actions: above 70 % of it a worker spills, above 80 % it pauses,
+#: above 95 % its nanny kills and restarts it. A worker process with pandas,
+#: pyarrow and SciPy loaded takes 230-250 MB while it works; the Parquet data
+#: set of the out-of-core test is larger than a worker's limit.
+MEMORY_LIMIT = 400 * 2**20
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -50,12 +50,10 @@ def _port_open(host: str, port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def client():
-    off = {f"distributed.worker.memory.{k}": False for k in MEMORY_ACTIONS}
-    with dask.config.set(off):  # also for the workers that scaling starts
-        cluster = _cluster()
-        c = Client(cluster)
-        host, port = cluster.scheduler_address.removeprefix("tcp://").split(":")
-        yield c
+    cluster = _cluster()
+    c = Client(cluster)
+    host, port = cluster.scheduler_address.removeprefix("tcp://").split(":")
+    yield c
     children = [
         p for p in psutil.Process().children(recursive=True) if not _resource_tracker(p)
     ]
@@ -72,9 +70,6 @@ def _resource_tracker(p) -> bool:
         return "resource_tracker" in " ".join(p.cmdline())
     except psutil.NoSuchProcess:
         return True
-
-
-MEMORY_ACTIONS = ("target", "spill", "pause", "terminate")
 
 
 def _cluster():
@@ -258,70 +253,144 @@ def test_bad_dask_data_is_refused_before_training(client):
         net.fit(da.from_array(X, chunks=10), y, validation_split=0.2)
 
 
-def _write_parquet(folder, n_files: int, rows: int) -> tuple[int, np.ndarray]:
-    import pandas as pd
+def _write_parquet(folder, n_files: int, rows: int) -> int:
+    """``n_files`` files of 15 inputs and ``y``, by pyarrow; their bytes on disk."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     rng = np.random.default_rng(5)
-    cols = [f"x{i}" for i in range(15)]
-    head = []
     for f in range(n_files):
-        A = rng.normal(size=(rows, 15))
-        df = pd.DataFrame(A, columns=cols)
-        df["y"] = np.tanh(A[:, 0]) + 0.5 * A[:, 1]
-        df.to_parquet(folder / f"part{f:03d}.parquet", compression=None)
-        head.append(df.to_numpy())
-    return rows * n_files * 16 * 8, np.vstack(head)
+        cols = {f"x{i}": rng.normal(size=rows) for i in range(15)}
+        cols["y"] = np.tanh(cols["x0"]) + 0.5 * cols["x1"]
+        pq.write_table(pa.table(cols), folder / f"part{f:03d}.parquet",
+                       row_group_size=rows // 4, compression="none",
+                       use_dictionary=False, write_statistics=False)  # fmt: skip
+    return sum(p.stat().st_size for p in folder.glob("*.parquet"))
 
 
-def _stored_bytes(dask_worker) -> int:
-    return int(dask_worker.state.nbytes)  # the data Dask holds on this worker
+def _worker_state(dask_worker) -> tuple[int, int]:
+    """(process id, largest resident memory in bytes so far) of a worker."""
+    import resource
+
+    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def test_out_of_core_parquet_under_a_memory_limit(client, tmp_path, capsys):
-    from chainrule.data import dask_tables
+def test_out_of_core_parquet_under_dask_memory_limits(client, tmp_path, capsys):
+    # oracle: the in-memory fit on the same rows, scaled as the model says
+    # (its scaling checked: the scaled columns have mean 0 and variance 1)
+    import pyarrow.parquet as pq
+
     from chainrule.loading import load_with_metadata
 
-    nbytes, table = _write_parquet(tmp_path, 8, 50_000)
-    assert nbytes > 2 * MEMORY_LIMIT  # more than the whole cluster may hold
+    _scale(client, 2)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    on_disk = _write_parquet(folder, 28, 131_072)  # 3.7 M rows, 16 MB a file
+    limits = [w["memory_limit"] for w in client.scheduler_info()["workers"].values()]
+    assert limits == [MEMORY_LIMIT] * 2
+    assert on_disk > MEMORY_LIMIT
+    before = client.run(_worker_state)
     out = tmp_path / "m.safetensors"
+    addr = client.scheduler.address
     # one partition per file (Dask would fuse files into 75 MB partitions)
     with dask.config.set({"dataframe.parquet.minimum-partition-size": 1}):
-        addr = client.scheduler.address
-        code = main(["train", str(tmp_path / "*.parquet"), "--target", "y",
-                     "--layers", "4", "--optimizer", "gd", "--epochs", "1",
-                     "--scheduler", addr, "--out", str(out)])  # fmt: skip
-        _, err = capsys.readouterr()
-        assert code == 0, err
-        # the same data through the library: what Dask holds while training
-        d = dask_tables.prepare_training(
-            dask_tables.read_parquet(tmp_path / "*.parquet"), ["y"]
-        )
-        held = []
-        net = cr.Network([15, 4, 1], seed=0)
-
-        def watch(*_):
-            held.append(client.run(_stored_bytes))
-
-        net.fit(d.X, d.y, optimizer="gd", epochs=1, callbacks=[watch])
-    assert max(sum(h.values()) for h in held) < nbytes / 4  # the data are not kept
+        code = main(["train", str(folder / "*.parquet"), "--target", "y",
+                     "--layers", "2", "--optimizer", "gd", "--epochs", "1",
+                     "--dask", addr, "--out", str(out)])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    after = client.run(_worker_state)
+    assert after.keys() == before.keys()  # the same workers: none was restarted
+    assert [after[w][0] for w in after] == [before[w][0] for w in before]
+    assert max(rss for _, rss in after.values()) < MEMORY_LIMIT
     net, meta = load_with_metadata(str(out))
-    assert net.sizes == [15, 4, 1]
-    scale = meta["scale_inputs"]
-    # oracle: numpy's mean and std of the whole table, in memory
-    np.testing.assert_allclose(scale["offset"], table[:, :15].mean(0), rtol=1e-9)
-    np.testing.assert_allclose(scale["scale"], table[:, :15].std(0), rtol=1e-12)
+    X, y = np.empty((28 * 131_072, 15)), np.empty((28 * 131_072, 1))
+    for i, path in enumerate(sorted(folder.glob("*.parquet"))):
+        rows = slice(i * 131_072, (i + 1) * 131_072)
+        table = pq.read_table(path)
+        X[rows] = np.column_stack([table[f"x{j}"] for j in range(15)])
+        y[rows, 0] = table["y"]
+    sx, sy = meta["scale_inputs"], meta["scale_targets"]
+    X -= np.array(sx["offset"])  # in place, as (X - offset) / scale: 440 MB
+    X /= np.array(sx["scale"])
+    y = (y - np.array(sy["offset"])) / np.array(sy["scale"])
+    # the model's scaling is each column's mean and (population) std
+    for A in (X, y):
+        np.testing.assert_allclose(A.mean(0), 0, atol=1e-9)
+        np.testing.assert_allclose(np.einsum("ij,ij->j", A, A) / len(A), 1, rtol=1e-9)
+    ref = cr.Network([15, 2, 1], activation="tanh", output_activation="identity",
+                     loss="mse", seed=0)  # fmt: skip
+    start = ref.get_flat()
+    ref.fit(X, y, optimizer="gd", epochs=1, seed=0)
+    assert net.sizes == [15, 2, 1]
+    np.testing.assert_allclose(net.get_flat(), ref.get_flat(), rtol=1e-10, atol=0)
+    assert np.max(np.abs(ref.get_flat() - start)) > 1e-3  # the step was taken
 
 
 def test_an_unreachable_scheduler_is_one_line_at_the_cli(tmp_path, capsys):
     _write_parquet(tmp_path, 1, 10)
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         code = main(["train", str(tmp_path / "part000.parquet"), "--target", "y",
-                     "--scheduler", "tcp://127.0.0.1:9", "--out",
+                     "--dask", "tcp://127.0.0.1:1", "--out",
                      str(tmp_path / "m.safetensors")])  # fmt: skip
     _, err = capsys.readouterr()
     assert code == 1  # an error of the environment, not of usage (2)
-    assert err.count("\n") == 1 and err.startswith("chainrule: error: --scheduler:")
+    assert err.count("\n") == 1 and err.startswith("chainrule: error: --dask:")
+    assert "tcp://127.0.0.1:1" in err
     assert not (tmp_path / "m.safetensors").exists()
+
+
+class _ConnectedError(Exception):
+    """Raised by the recording ``connect``: the command got that far."""
+
+
+@pytest.mark.parametrize(
+    ("args", "address"),
+    [
+        (["DATA", "--dask", "--target", "y"], None),
+        (["DATA", "--target", "y", "--dask"], None),
+        (["--dask", "DATA", "--target", "y"], None),
+        (
+            ["--target", "y", "--dask", "tcp://10.0.0.5:8786", "DATA"],
+            "tcp://10.0.0.5:8786",
+        ),
+        (
+            ["DATA", "--dask=tcp://10.0.0.5:8786", "--target", "y"],
+            "tcp://10.0.0.5:8786",
+        ),
+        (["DATA", "--target", "y", "--dask", "10.0.0.5:8786"], "10.0.0.5:8786"),
+    ],
+)
+def test_dask_takes_an_optional_scheduler_address(tmp_path, monkeypatch, args, address):
+    # oracle: the address that reaches connect(); the data path and the
+    # options after --dask keep their meaning (DATA is read, y is the target)
+    from chainrule.train import dask_engine
+
+    _write_parquet(tmp_path, 1, 10)
+    data = str(tmp_path / "part000.parquet")
+    seen = []
+
+    def connect(addr=None, n_workers=None):
+        seen.append(addr)
+        raise _ConnectedError
+
+    monkeypatch.setattr(dask_engine, "connect", connect)
+    out = ["--out", str(tmp_path / "m.safetensors")]
+    argv = ["train", *[data if a == "DATA" else a for a in args], *out]
+    with pytest.raises(_ConnectedError):
+        main([*argv, "--debug"])
+    assert seen == [address]
+
+
+def test_dask_refuses_a_value_that_is_not_an_address(tmp_path, capsys):
+    _write_parquet(tmp_path, 1, 10)
+    out = str(tmp_path / "m.safetensors")
+    code = main(["train", str(tmp_path / "part000.parquet"), "--target", "y",
+                 "--dask=data.parquet", "--out", out])  # fmt: skip
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("chainrule: error: --dask: expected a scheduler address")
+    assert "'data.parquet'" in err
 
 
 def test_a_dask_dataframe_trains_like_its_array(client):

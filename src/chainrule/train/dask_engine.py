@@ -166,6 +166,9 @@ def chunk_sums(theta: Array, X: Array, y: Array, spec: Spec, rows=None):
     if rows is not None:  # gathered into reused rows
         X = np.take(X, rows, axis=0, out=buf.X[:n])
         y = np.take(y, rows, axis=0, out=buf.y[:n])
+    elif not X.flags.c_contiguous:  # columns of a wider block: BLAS would copy
+        np.copyto(buf.X[:n], X)
+        X = buf.X[:n]
     loss, is_mean = SUM_FORM[spec.loss]
     params = flat_views(np.array(theta, dtype=dtype), spec.shapes)
     ws = buf.ws
@@ -246,7 +249,7 @@ def connect(address: str | None = None, n_workers: int | None = None) -> Iterato
             client = Client(address)  # timeout: distributed.comm.timeouts.connect
         except (OSError, TimeoutError) as exc:
             raise DaskError(
-                f"--scheduler: cannot reach the Dask scheduler at {address!r} "
+                f"--dask: cannot reach the Dask scheduler at {address!r} "
                 f"({type(exc).__name__}: {str(exc).splitlines()[0]})"
             ) from None
         with client:

@@ -18,8 +18,8 @@ bit for bit, on any number of workers.
   before it, so the cluster works on at most as many chunks as a batch spans.
 
 The data are kept in the workers' memory (``persist``) when they take at
-most half of the cluster's memory limit; otherwise every round reads them
-again from their source (out of core).
+most half of the memory the workers have left under their limits; otherwise
+every round reads them again from their source (out of core).
 
 Examples
 --------
@@ -113,8 +113,17 @@ class DaskData:
         self.l2 = _penalty_mask(net) * net.l2
 
     def _fits_in_memory(self, nbytes: int) -> bool:
-        total = self.client.scheduler_info().get("total_memory") or math.inf
-        return nbytes <= 0.5 * total  # the sum of the workers' memory limits
+        """``nbytes`` is at most half the memory the workers have left.
+
+        Left: a worker's memory limit (none: no bound) less the memory its
+        process already takes (Python, NumPy, pandas: 100-250 MB, which a
+        small limit must not be counted without).
+        """
+        free = 0.0
+        for w in self.client.scheduler_info()["workers"].values():
+            used = w.get("metrics", {}).get("memory", 0)
+            free += (w.get("memory_limit") or math.inf) - used
+        return nbytes <= 0.5 * free
 
     def _run(self, futures) -> list:
         from distributed import CancelledError
