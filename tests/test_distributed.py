@@ -141,6 +141,31 @@ def test_full_batch_equals_the_in_memory_fit(client, optimizer):
     assert len(hist.cost) == len(ref_hist.cost) > 5
 
 
+def test_parameters_broadcast_or_sent_with_the_tasks_give_the_same_bits(
+    client, monkeypatch
+):
+    # 8,742 parameters (68 KiB): above INLINE_BYTES they are broadcast once a
+    # round; forced inline they go with each task. Oracle: each other, and
+    # the in-memory fit.
+    from chainrule.train import distributed
+
+    X, y = _data(n=400, seed=7)
+    Xd, yd = da.from_array(X, chunks=(100, 4)), da.from_array(y, chunks=(100, 2))
+
+    def fit(X, y):
+        net = cr.Network([4, 100, 80, 2], seed=1, loss="mse")
+        net.fit(X, y, optimizer="lbfgs", epochs=5)
+        return net.get_flat()
+
+    assert cr.Network([4, 100, 80, 2]).get_flat().nbytes > distributed.INLINE_BYTES
+    broadcast = fit(Xd, yd)
+    monkeypatch.setattr(distributed, "INLINE_BYTES", 2**30)
+    inline = fit(Xd, yd)
+    assert np.array_equal(broadcast, inline)
+    ref = fit(X, y)
+    assert np.max(np.abs(inline - ref)) <= 1e-10 * np.max(np.abs(ref))
+
+
 def test_minibatches_cover_every_row_once_per_epoch():
     from chainrule.train.dask_engine import epoch_batches
 

@@ -1,8 +1,9 @@
 """Data-parallel training on Dask: ``Network.fit`` with Dask arrays.
 
 ``fit`` sends Dask collections here. The rows stay in their chunks on the
-workers; each step scatters the flat parameters to every worker once
-(``client.scatter(..., broadcast=True)``), runs one task per chunk
+workers; each step sends the flat parameters with the tasks (up to
+:data:`INLINE_BYTES`; larger ones to every worker once,
+``client.scatter(..., broadcast=True)``), runs one task per chunk
 (:func:`~chainrule.train.dask_engine.chunk_sums`) and adds the results in a
 fixed binary tree by chunk index. The parameters are therefore the same,
 bit for bit, on any number of workers.
@@ -52,6 +53,10 @@ Array = np.ndarray
 
 #: How many times a round of tasks that lost a worker is run.
 RETRIES = 5
+#: Parameters up to this size go with each task; larger ones are sent to
+#: every worker once a round (``scatter``), which costs one more round trip
+#: (about 10 ms on a local cluster, benchmarks/RESULTS-dask.md).
+INLINE_BYTES = 64 * 2**10
 
 
 def _as_dask(name: str, obj: object, rows=None):
@@ -157,10 +162,12 @@ class DaskData:
     def _round(self, theta: Array, pieces) -> tuple[float, Array, int]:
         from dask import delayed
 
-        try:
-            theta_f = self.client.scatter(theta, broadcast=True, hash=False)
-        except OSError as exc:  # a worker died under the broadcast
-            raise _eng.DaskError(f"dask: scatter failed ({exc})") from None
+        theta_f = theta  # small: sent with each task, one message less a round
+        if theta.nbytes > INLINE_BYTES:
+            try:
+                theta_f = self.client.scatter(theta, broadcast=True, hash=False)
+            except OSError as exc:  # a worker died under the broadcast
+                raise _eng.DaskError(f"dask: scatter failed ({exc})") from None
         args = [(theta_f, self.xs[c], self.ys[c], self.spec, r) for c, r in pieces]
         if self.persisted:
             submit = self.client.submit
