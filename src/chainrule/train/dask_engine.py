@@ -96,9 +96,10 @@ class Buffers:
     A task that allocated its pass's arrays afresh would have them mapped
     from the system and zeroed page by page every time (Dask's worker sets
     ``MALLOC_TRIM_THRESHOLD_``, so freed memory goes straight back): for a
-    chunk of 31,250 rows of a 32-64-32-1 network that cost as much as the
-    pass itself (benchmarks/RESULTS-dask.md). The in-memory loop reuses
-    one workspace; so does each worker thread here.
+    chunk of 31,250 rows of a 32-64-32-1 network, 116 MB whose page faults
+    cost from half to four times the passes themselves
+    (benchmarks/RESULTS-dask.md). The in-memory loop reuses one workspace;
+    so does each worker thread here.
     """
 
     def __init__(self, spec: Spec, n: int) -> None:
