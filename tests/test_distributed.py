@@ -293,11 +293,18 @@ def _write_parquet(folder, n_files: int, rows: int) -> int:
     return sum(p.stat().st_size for p in folder.glob("*.parquet"))
 
 
-def _worker_state(dask_worker) -> tuple[int, int]:
-    """(process id, largest resident memory in bytes so far) of a worker."""
-    import resource
+def _worker_state(dask_worker, reset: bool = False) -> tuple[int, int]:
+    """(process id, largest resident memory in bytes since the last reset).
 
-    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    ``reset``: start the peak again from the current resident memory
+    (Linux's ``clear_refs``), so that it leaves out the worker's start.
+    """
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
+    if reset:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    return os.getpid(), peak * 1024
 
 
 def test_out_of_core_parquet_under_dask_memory_limits(client, tmp_path, capsys):
@@ -314,7 +321,7 @@ def test_out_of_core_parquet_under_dask_memory_limits(client, tmp_path, capsys):
     limits = [w["memory_limit"] for w in client.scheduler_info()["workers"].values()]
     assert limits == [MEMORY_LIMIT] * 2
     assert on_disk > MEMORY_LIMIT
-    before = client.run(_worker_state)
+    before = client.run(_worker_state, reset=True)
     out = tmp_path / "m.safetensors"
     addr = client.scheduler.address
     # one partition per file (Dask would fuse files into 75 MB partitions)
