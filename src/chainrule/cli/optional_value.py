@@ -24,6 +24,8 @@ import re
 
 import typer.core
 
+from chainrule.errors import InvalidValueError
+
 #: A Dask scheduler address: ``scheme://...`` or ``host:port``.
 ADDRESS = re.compile(
     r"[A-Za-z][A-Za-z0-9+.-]*://\S+|[^\s/\\:]+:\d+|\[[0-9A-Fa-f:]+\]:\d+"
@@ -36,6 +38,22 @@ OPTIONAL = {"--dask": (ADDRESS, "local")}
 def is_address(text: str) -> bool:
     """``text`` is a scheduler address (``tcp://host:8786``, ``host:8786``)."""
     return ADDRESS.fullmatch(text) is not None
+
+
+def dask_address(value: str | None) -> str | None:
+    """``--dask``'s value: None (off), ``"local"`` (given alone), an address.
+
+    Raises
+    ------
+    InvalidValueError
+        A value that is not a scheduler address (``--dask=data.parquet``).
+    """
+    if value is None or value == "local" or is_address(value):
+        return value
+    raise InvalidValueError(
+        f"--dask: expected a scheduler address such as tcp://host:8786, or "
+        f"nothing for a local cluster; got {value!r}"
+    )
 
 
 def fill_optional(args: list[str]) -> list[str]:

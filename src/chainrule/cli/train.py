@@ -24,7 +24,7 @@ from chainrule.cli.common import (
     say,
     sep_option,
 )
-from chainrule.cli.optional_value import is_address
+from chainrule.cli.optional_value import dask_address
 from chainrule.cli.table_defaults import (
     AUTO_PATIENCE,
     batching_text,
@@ -147,16 +147,6 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
         loss=opts.loss or ("cce" if classify else "mse"),
         l2=opts.l2,
         seed=opts.seed,
-    )
-
-
-def dask_option(value: str | None) -> str | None:
-    """``--dask``'s value: None (off), ``"local"`` (given alone), an address."""
-    if value is None or value == "local" or is_address(value):
-        return value
-    raise InvalidValueError(
-        f"--dask: expected a scheduler address such as tcp://host:8786, or "
-        f"nothing for a local cluster; got {value!r}"
     )
 
 
@@ -477,7 +467,7 @@ def train(
         tol=tol,
         update_biases=update_biases,
         threads=threads,
-        dask=dask_option(dask),
+        dask=dask_address(dask),
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
         id=id_column,
