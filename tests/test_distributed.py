@@ -32,13 +32,14 @@ from distributed import Client, LocalCluster  # noqa: E402
 import chainrule as cr  # noqa: E402
 from chainrule.cli.app import main  # noqa: E402
 from chainrule.errors import ChainruleError, ConfigError  # noqa: E402
+from chainrule.train import dask_engine as eng  # noqa: E402
 
-#: Per-worker memory limit of the module's cluster; the Parquet data set of
-#: the out-of-core test is larger than the whole cluster's. Dask's pausing
-#: and restarting of workers near the limit is off: a worker process with
-#: pandas, pyarrow and SciPy loaded already takes ~200 MB, so the test
-#: measures instead how much each worker's memory grew while training.
-MEMORY_LIMIT = 16 * 2**20
+#: Per-worker memory limit of the module's cluster, enforced by Dask with its
+#: default actions: above 70 % of it a worker spills, above 80 % it pauses,
+#: above 95 % its nanny kills and restarts it. A worker process with pandas,
+#: pyarrow and SciPy loaded takes 230-250 MB while it works; the Parquet data
+#: set of the out-of-core test is larger than a worker's limit.
+MEMORY_LIMIT = 400 * 2**20
 
 
 def _port_open(host: str, port: int) -> bool:
@@ -49,12 +50,10 @@ def _port_open(host: str, port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def client():
-    off = {f"distributed.worker.memory.{k}": False for k in MEMORY_ACTIONS}
-    with dask.config.set(off):  # also for the workers that scaling starts
-        cluster = _cluster()
-        c = Client(cluster)
-        host, port = cluster.scheduler_address.removeprefix("tcp://").split(":")
-        yield c
+    cluster = _cluster()
+    c = Client(cluster)
+    host, port = cluster.scheduler_address.removeprefix("tcp://").split(":")
+    yield c
     children = [
         p for p in psutil.Process().children(recursive=True) if not _resource_tracker(p)
     ]
@@ -71,9 +70,6 @@ def _resource_tracker(p) -> bool:
         return "resource_tracker" in " ".join(p.cmdline())
     except psutil.NoSuchProcess:
         return True
-
-
-MEMORY_ACTIONS = ("target", "spill", "pause", "terminate")
 
 
 def _cluster():
@@ -126,6 +122,8 @@ def test_same_bits_on_1_2_and_4_workers(client):
         for opt, kw in CASES.items():
             got[opt, n] = _fit(Xd, yd, opt, **kw)
     _scale(client, 2)
+    # each fit drops its reused buffers on the workers when it ends
+    assert set(client.run(eng.release_buffers).values()) == {0}
     for opt in CASES:
         for n in (1, 4):
             assert np.array_equal(got[opt, n][0], got[opt, 2][0]), (opt, n)
@@ -141,6 +139,31 @@ def test_full_batch_equals_the_in_memory_fit(client, optimizer):
     assert np.max(np.abs(theta - ref)) <= 1e-10 * np.max(np.abs(ref))
     np.testing.assert_allclose(hist.cost, ref_hist.cost, rtol=1e-10)
     assert len(hist.cost) == len(ref_hist.cost) > 5
+
+
+def test_parameters_broadcast_or_sent_with_the_tasks_give_the_same_bits(
+    client, monkeypatch
+):
+    # 8,742 parameters (68 KiB): above INLINE_BYTES they are broadcast once a
+    # round; forced inline they go with each task. Oracle: each other, and
+    # the in-memory fit.
+    from chainrule.train import distributed
+
+    X, y = _data(n=400, seed=7)
+    Xd, yd = da.from_array(X, chunks=(100, 4)), da.from_array(y, chunks=(100, 2))
+
+    def fit(X, y):
+        net = cr.Network([4, 100, 80, 2], seed=1, loss="mse")
+        net.fit(X, y, optimizer="lbfgs", epochs=5)
+        return net.get_flat()
+
+    assert cr.Network([4, 100, 80, 2]).get_flat().nbytes > distributed.INLINE_BYTES
+    broadcast = fit(Xd, yd)
+    monkeypatch.setattr(distributed, "INLINE_BYTES", 2**30)
+    inline = fit(Xd, yd)
+    assert np.array_equal(broadcast, inline)
+    ref = fit(X, y)
+    assert np.max(np.abs(inline - ref)) <= 1e-10 * np.max(np.abs(ref))
 
 
 def test_minibatches_cover_every_row_once_per_epoch():
@@ -159,8 +182,6 @@ def test_minibatches_cover_every_row_once_per_epoch():
 
 def test_chunk_sums_add_up_to_the_whole_gradient():
     # oracle: the core's gradient of the whole array, times N (mse is a mean)
-    from chainrule.train import dask_engine as eng
-
     X, y = _data(n=90)
     net = cr.Network([4, 6, 2], seed=0, loss="mse")
     spec = eng.Spec(dict(net.shapes), tuple(net.activations), "mse", "float64")
@@ -175,6 +196,27 @@ def test_chunk_sums_add_up_to_the_whole_gradient():
     assert eng.tree_sum([p[0] for p in parts]) / 90 == pytest.approx(
         net.cost(X, y), rel=1e-12
     )
+
+
+def test_chunk_sums_reuse_buffers_without_sharing_their_results():
+    # oracle: the same chunk's sums computed before other chunks went through
+    # the thread's reused buffers (the results must be copies, not views)
+    X, y = _data(n=120)
+    net = cr.Network([4, 6, 2], seed=0, loss="bce", output_activation="sigmoid")
+    y = (y > 0).astype(float)
+    spec = eng.Spec(dict(net.shapes), tuple(net.activations), "bce", "float64")
+    theta = net.get_flat()
+    first = eng.chunk_sums(theta, X[:60], y[:60], spec)
+    kept = first[1].copy()
+    eng.chunk_sums(theta, X[60:], y[60:], spec, rows=np.array([5, 1, 9]))
+    eng.chunk_sums(theta, X[:20], y[:20], spec)
+    again = eng.chunk_sums(theta, X[:60], y[:60], spec)
+    assert np.array_equal(first[1], kept)  # not overwritten by later tasks
+    assert again[0] == first[0] and np.array_equal(again[1], kept)
+    rows = eng.chunk_sums(theta, X[60:], y[60:], spec, rows=np.array([5, 1, 9]))
+    ref = eng.chunk_sums(theta, X[60:][[5, 1, 9]], y[60:][[5, 1, 9]], spec)
+    assert rows[0] == ref[0] and np.array_equal(rows[1], ref[1]) and rows[2] == 3
+    assert eng.release_buffers() >= 1
 
 
 def test_a_killed_worker_does_not_change_the_result(client):
@@ -236,70 +278,85 @@ def test_bad_dask_data_is_refused_before_training(client):
         net.fit(da.from_array(X, chunks=10), y, validation_split=0.2)
 
 
-def _write_parquet(folder, n_files: int, rows: int) -> tuple[int, np.ndarray]:
-    import pandas as pd
+def _write_parquet(folder, n_files: int, rows: int) -> int:
+    """``n_files`` files of 15 inputs and ``y``, by pyarrow; their bytes on disk."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     rng = np.random.default_rng(5)
-    cols = [f"x{i}" for i in range(15)]
-    head = []
     for f in range(n_files):
-        A = rng.normal(size=(rows, 15))
-        df = pd.DataFrame(A, columns=cols)
-        df["y"] = np.tanh(A[:, 0]) + 0.5 * A[:, 1]
-        df.to_parquet(folder / f"part{f:03d}.parquet", compression=None)
-        head.append(df.to_numpy())
-    return rows * n_files * 16 * 8, np.vstack(head)
+        cols = {f"x{i}": rng.normal(size=rows) for i in range(15)}
+        cols["y"] = np.tanh(cols["x0"]) + 0.5 * cols["x1"]
+        pq.write_table(pa.table(cols), folder / f"part{f:03d}.parquet",
+                       row_group_size=rows // 4, compression="none",
+                       use_dictionary=False, write_statistics=False)  # fmt: skip
+    return sum(p.stat().st_size for p in folder.glob("*.parquet"))
 
 
-def _stored_bytes(dask_worker) -> int:
-    return int(dask_worker.state.nbytes)  # the data Dask holds on this worker
+def _worker_state(dask_worker, reset: bool = False) -> tuple[int, int]:
+    """(process id, largest resident memory in bytes since the last reset).
+
+    ``reset``: start the peak again from the current resident memory
+    (Linux's ``clear_refs``), so that it leaves out the worker's start.
+    """
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM"))
+    if reset:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    return os.getpid(), peak * 1024
 
 
-def test_out_of_core_parquet_under_a_memory_limit(client, tmp_path, capsys):
-    from chainrule.data import dask_tables
+def test_out_of_core_parquet_under_dask_memory_limits(client, tmp_path, capsys):
+    # oracle: the in-memory fit on the same rows, scaled as the model says
+    # (its scaling checked: the scaled columns have mean 0 and variance 1)
+    import pyarrow.parquet as pq
+
     from chainrule.loading import load_with_metadata
 
-    nbytes, table = _write_parquet(tmp_path, 8, 50_000)
-    assert nbytes > 2 * MEMORY_LIMIT  # more than the whole cluster may hold
+    _scale(client, 2)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    on_disk = _write_parquet(folder, 28, 131_072)  # 3.7 M rows, 16 MB a file
+    limits = [w["memory_limit"] for w in client.scheduler_info()["workers"].values()]
+    assert limits == [MEMORY_LIMIT] * 2
+    assert on_disk > MEMORY_LIMIT
+    before = client.run(_worker_state, reset=True)
     out = tmp_path / "m.safetensors"
+    addr = client.scheduler.address
     # one partition per file (Dask would fuse files into 75 MB partitions)
     with dask.config.set({"dataframe.parquet.minimum-partition-size": 1}):
-        addr = client.scheduler.address
-        code = main(["train", str(tmp_path / "*.parquet"), "--target", "y",
-                     "--layers", "4", "--optimizer", "gd", "--epochs", "1",
-                     "--scheduler", addr, "--out", str(out)])  # fmt: skip
-        _, err = capsys.readouterr()
-        assert code == 0, err
-        # the same data through the library: what Dask holds while training
-        d = dask_tables.prepare_training(
-            dask_tables.read_parquet(tmp_path / "*.parquet"), ["y"]
-        )
-        held = []
-        net = cr.Network([15, 4, 1], seed=0)
-
-        def watch(*_):
-            held.append(client.run(_stored_bytes))
-
-        net.fit(d.X, d.y, optimizer="gd", epochs=1, callbacks=[watch])
-    assert max(sum(h.values()) for h in held) < nbytes / 4  # the data are not kept
-    net, meta = load_with_metadata(str(out))
-    assert net.sizes == [15, 4, 1]
-    scale = meta["scale_inputs"]
-    # oracle: numpy's mean and std of the whole table, in memory
-    np.testing.assert_allclose(scale["offset"], table[:, :15].mean(0), rtol=1e-9)
-    np.testing.assert_allclose(scale["scale"], table[:, :15].std(0), rtol=1e-12)
-
-
-def test_an_unreachable_scheduler_is_one_line_at_the_cli(tmp_path, capsys):
-    _write_parquet(tmp_path, 1, 10)
-    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        code = main(["train", str(tmp_path / "part000.parquet"), "--target", "y",
-                     "--scheduler", "tcp://127.0.0.1:9", "--out",
-                     str(tmp_path / "m.safetensors")])  # fmt: skip
+        code = main(["train", str(folder / "*.parquet"), "--target", "y",
+                     "--layers", "2", "--optimizer", "gd", "--epochs", "1",
+                     "--dask", addr, "--out", str(out)])  # fmt: skip
     _, err = capsys.readouterr()
-    assert code == 1  # an error of the environment, not of usage (2)
-    assert err.count("\n") == 1 and err.startswith("chainrule: error: --scheduler:")
-    assert not (tmp_path / "m.safetensors").exists()
+    assert code == 0, err
+    after = client.run(_worker_state)
+    assert after.keys() == before.keys()  # the same workers: none was restarted
+    assert [after[w][0] for w in after] == [before[w][0] for w in before]
+    assert max(rss for _, rss in after.values()) < MEMORY_LIMIT
+    net, meta = load_with_metadata(str(out))
+    X, y = np.empty((28 * 131_072, 15)), np.empty((28 * 131_072, 1))
+    for i, path in enumerate(sorted(folder.glob("*.parquet"))):
+        rows = slice(i * 131_072, (i + 1) * 131_072)
+        table = pq.read_table(path)
+        X[rows] = np.column_stack([table[f"x{j}"] for j in range(15)])
+        y[rows, 0] = table["y"]
+    sx, sy = meta["scale_inputs"], meta["scale_targets"]
+    X -= np.array(sx["offset"])  # in place, as (X - offset) / scale: 440 MB
+    X /= np.array(sx["scale"])
+    y = (y - np.array(sy["offset"])) / np.array(sy["scale"])
+    # the model's scaling is each column's mean and (population) std
+    for A in (X, y):
+        np.testing.assert_allclose(A.mean(0), 0, atol=1e-9)
+        np.testing.assert_allclose(np.einsum("ij,ij->j", A, A) / len(A), 1, rtol=1e-9)
+    ref = cr.Network([15, 2, 1], activation="tanh", output_activation="identity",
+                     loss="mse", seed=0)  # fmt: skip
+    start = ref.get_flat()
+    ref.fit(X, y, optimizer="gd", epochs=1, seed=0)
+    assert net.sizes == [15, 2, 1]
+    np.testing.assert_allclose(net.get_flat(), ref.get_flat(), rtol=1e-10, atol=0)
+    assert np.max(np.abs(ref.get_flat() - start)) > 1e-3  # the step was taken
 
 
 def test_a_dask_dataframe_trains_like_its_array(client):

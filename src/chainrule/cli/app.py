@@ -33,6 +33,7 @@ from chainrule.cli import train as _train
 from chainrule.cli import worksheet as _worksheet
 from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
+from chainrule.cli.optional_value import OptionalValueCommand
 from chainrule.errors import ChainruleError
 
 app = typer.Typer(
@@ -78,7 +79,7 @@ def _pipe_safe(command):
     return wrapper
 
 
-app.command(epilog=_train.EPILOG)(_pipe_safe(_train.train))
+app.command(epilog=_train.EPILOG, cls=OptionalValueCommand)(_pipe_safe(_train.train))
 app.command(epilog=_predict.EPILOG)(_pipe_safe(_predict.predict))
 app.command(epilog=_evaluate.EPILOG)(_pipe_safe(_evaluate.evaluate))
 app.command(epilog=_info.EPILOG)(_pipe_safe(_info.info))

@@ -24,6 +24,7 @@ from chainrule.cli.common import (
     say,
     sep_option,
 )
+from chainrule.cli.optional_value import dask_address
 from chainrule.cli.table_defaults import (
     AUTO_PATIENCE,
     batching_text,
@@ -411,19 +412,13 @@ def train(
     ] = False,
     threads: Annotated[int | None, spec_option("threads")] = None,
     dask: Annotated[
-        bool,
-        typer.Option(
-            "--dask",
-            help="Train on Dask, data-parallel: DATA is a Parquet file or glob "
-            "('data/*.parquet') read in partitions on the workers; a local "
-            "cluster unless --scheduler is given.",
-        ),
-    ] = False,
-    scheduler: Annotated[
         str | None,
         typer.Option(
-            metavar="ADDRESS",
-            help="The Dask scheduler to train on (tcp://host:port); implies --dask.",
+            "--dask",
+            metavar="[ADDRESS]",
+            help="Train on Dask, data-parallel: DATA is a Parquet file or glob "
+            "('data/*.parquet') read in partitions on the workers. --dask alone "
+            "starts a local cluster; --dask tcp://host:8786 uses that scheduler.",
         ),
     ] = None,
 ) -> None:
@@ -472,7 +467,7 @@ def train(
         tol=tol,
         update_biases=update_biases,
         threads=threads,
-        dask=scheduler if scheduler is not None else ("local" if dask else None),
+        dask=dask_address(dask),
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
         id=id_column,

@@ -116,7 +116,9 @@ def scaler_from_stats(method: str, stats) -> Scaler:
 
 
 def _scale(block: Array, offset: Array, scale: Array) -> Array:
-    return (np.asarray(block, dtype=np.float64) - offset) / scale
+    out = np.subtract(np.asarray(block, dtype=np.float64), offset)
+    out /= scale  # (block - offset) / scale, in one new array
+    return out
 
 
 def prepare_training(

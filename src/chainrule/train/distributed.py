@@ -1,8 +1,9 @@
 """Data-parallel training on Dask: ``Network.fit`` with Dask arrays.
 
 ``fit`` sends Dask collections here. The rows stay in their chunks on the
-workers; each step scatters the flat parameters to every worker once
-(``client.scatter(..., broadcast=True)``), runs one task per chunk
+workers; each step sends the flat parameters with the tasks (up to
+:data:`INLINE_BYTES`; larger ones to every worker once,
+``client.scatter(..., broadcast=True)``), runs one task per chunk
 (:func:`~chainrule.train.dask_engine.chunk_sums`) and adds the results in a
 fixed binary tree by chunk index. The parameters are therefore the same,
 bit for bit, on any number of workers.
@@ -18,8 +19,8 @@ bit for bit, on any number of workers.
   before it, so the cluster works on at most as many chunks as a batch spans.
 
 The data are kept in the workers' memory (``persist``) when they take at
-most half of the cluster's memory limit; otherwise every round reads them
-again from their source (out of core).
+most half of the memory the workers have left under their limits; otherwise
+every round reads them again from their source (out of core).
 
 Examples
 --------
@@ -36,6 +37,7 @@ starts and closes (not run here: it starts worker processes):
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 
@@ -51,6 +53,10 @@ Array = np.ndarray
 
 #: How many times a round of tasks that lost a worker is run.
 RETRIES = 5
+#: Parameters up to this size go with each task; larger ones are sent to
+#: every worker once a round (``scatter``), which costs one more round trip
+#: (about 10 ms on a local cluster, benchmarks/RESULTS-dask.md).
+INLINE_BYTES = 64 * 2**10
 
 
 def _as_dask(name: str, obj: object, rows=None):
@@ -112,8 +118,17 @@ class DaskData:
         self.l2 = _penalty_mask(net) * net.l2
 
     def _fits_in_memory(self, nbytes: int) -> bool:
-        total = self.client.scheduler_info().get("total_memory") or math.inf
-        return nbytes <= 0.5 * total  # the sum of the workers' memory limits
+        """``nbytes`` is at most half the memory the workers have left.
+
+        Left: a worker's memory limit (none: no bound) less the memory its
+        process already takes (Python, NumPy, pandas: 100-250 MB, which a
+        small limit must not be counted without).
+        """
+        free = 0.0
+        for w in self.client.scheduler_info()["workers"].values():
+            used = w.get("metrics", {}).get("memory", 0)
+            free += (w.get("memory_limit") or math.inf) - used
+        return nbytes <= 0.5 * free
 
     def _run(self, futures) -> list:
         from distributed import CancelledError
@@ -147,10 +162,12 @@ class DaskData:
     def _round(self, theta: Array, pieces) -> tuple[float, Array, int]:
         from dask import delayed
 
-        try:
-            theta_f = self.client.scatter(theta, broadcast=True, hash=False)
-        except OSError as exc:  # a worker died under the broadcast
-            raise _eng.DaskError(f"dask: scatter failed ({exc})") from None
+        theta_f = theta  # small: sent with each task, one message less a round
+        if theta.nbytes > INLINE_BYTES:
+            try:
+                theta_f = self.client.scatter(theta, broadcast=True, hash=False)
+            except OSError as exc:  # a worker died under the broadcast
+                raise _eng.DaskError(f"dask: scatter failed ({exc})") from None
         args = [(theta_f, self.xs[c], self.ys[c], self.spec, r) for c, r in pieces]
         if self.persisted:
             submit = self.client.submit
@@ -205,15 +222,29 @@ def fit_dask(net, X, y, s: Settings, options: dict) -> History:
     val = options.get("validation_data")
     val = None if val is None else net.check_data(*val)
     with _eng.connect() as client:
-        data = DaskData(client, X, y, net)
-        if s.optimizer in ("bfgs", "lbfgs"):
-            from chainrule.train.dask_loops import fit_scipy as run
-        else:
-            from chainrule.train.dask_loops import fit_first_order as run
-        if not options.get("progress"):
-            return run(net, data, val, s)
-        from chainrule.train.progress import ProgressBar
+        try:
+            return _run(net, DaskData(client, X, y, net), val, s, options)
+        finally:
+            _release(client)
 
-        with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
-            s.callbacks.append(bar)
-            return run(net, data, val, s)
+
+def _run(net, data: DaskData, val, s: Settings, options: dict) -> History:
+    if s.optimizer in ("bfgs", "lbfgs"):
+        from chainrule.train.dask_loops import fit_scipy as run
+    else:
+        from chainrule.train.dask_loops import fit_first_order as run
+    if not options.get("progress"):
+        return run(net, data, val, s)
+    from chainrule.train.progress import ProgressBar
+
+    with ProgressBar(total=s.epochs, description=f"fit ({s.optimizer})") as bar:
+        s.callbacks.append(bar)
+        return run(net, data, val, s)
+
+
+def _release(client) -> None:
+    """The workers drop the fit's reused buffers (a long-lived cluster)."""
+    # a cluster that lost a worker or closed: its buffers went with it, and
+    # the fit's own result or error is what the caller must see
+    with contextlib.suppress(Exception):
+        client.run(_eng.release_buffers)
