@@ -1,68 +1,23 @@
-"""``chainrule train``: read a table, prepare it, train, report, save."""
+"""``chainrule train``: read a table, prepare it, train, report, save.
+
+This module declares the command and its options; :mod:`chainrule.cli.train_run`
+runs them.
+"""
 
 from __future__ import annotations
 
-import importlib.util
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from chainrule.cli.common import (
-    ExitCode,
-    check_paths,
-    check_saveable,
-    console,
-    fmt,
-    interrupted_path,
-    names_option,
-    parse_layers,
-    print_metrics,
-    save_model,
-    say,
-    sep_option,
-)
+from chainrule.cli.common import check_paths, names_option, parse_layers, sep_option
 from chainrule.cli.optional_value import dask_address
-from chainrule.cli.table_defaults import (
-    AUTO_PATIENCE,
-    batching_text,
-    columns_text,
-    default_batch,
-    default_split,
-    tell,
-)
-from chainrule.data import prepare as tabular
-from chainrule.data.tables import load_table
-from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
-from chainrule.network import Network
-from chainrule.train.optimizers import check_name
-from chainrule.train.options import OPTIONS, check_given
-from chainrule.validation import check_epochs
-from chainrule.version import VERSION
+from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
+from chainrule.errors import InvalidValueError
+from chainrule.train.options import OPTIONS
 
-#: The options of fit that ``chainrule train`` offers under the same names
-#: (``--batch-size`` is ``batch_size``), with the spec's help and defaults.
-FIT_OPTIONS = (
-    "epochs",
-    "learning_rate",
-    "batch_size",
-    "shuffle",
-    "schedule",
-    "momentum",
-    "nesterov",
-    "b1",
-    "b2",
-    "eps",
-    "early_stopping",
-    "patience",
-    "tol",
-    "update_biases",
-    "checkpoint",
-    "checkpoint_every",
-    "threads",
-)
+__all__ = ["FIT_OPTIONS", "TrainOptions", "flag", "run_train", "train"]
 
 EPILOG = (
     "Example: chainrule train scores.csv --target score --layers 8 "
@@ -70,246 +25,9 @@ EPILOG = (
 )
 
 
-@dataclass
-class TrainOptions:
-    """The options of ``chainrule train``, parsed."""
-
-    data: Path
-    targets: list[str]
-    hidden: list[int]
-    activation: str
-    output_activation: str | None
-    loss: str | None
-    optimizer: str
-    epochs: int
-    batch_size: int | None
-    learning_rate: float | None
-    l2: float
-    seed: int
-    validation_split: float | None
-    early_stopping: bool
-    patience: int
-    scale_inputs: str
-    scale_targets: str
-    classify: bool
-    out: Path
-    plot: Path | None
-    checkpoint: Path | None = None
-    checkpoint_every: int = 1
-    resume: bool = False
-    shuffle: bool = True
-    schedule: str = "constant"
-    momentum: float = 0.0
-    nesterov: bool = False
-    b1: float = 0.9
-    b2: float = 0.999
-    eps: float = 1e-8
-    tol: float = 0.0
-    update_biases: bool = True
-    threads: int | None = None
-    dask: str | None = None
-    inputs: list[str] | None = None
-    drop: list[str] = field(default_factory=list)
-    id: str | None = None
-    missing: str = "impute"
-    regress: bool = False
-    sep: str | None = None
-    encoding: str | None = None
-
-
-def flag(name: str) -> str:
-    """The command-line spelling of a fit option: ``batch_size`` → ``--batch-size``."""
-    return "--" + name.replace("_", "-")
-
-
 def spec_option(name: str, *decls: str) -> Any:
     """A Typer option whose help is the fit option's, from the one spec."""
     return typer.Option(*decls, help=OPTIONS[name].full_help)
-
-
-def fit_options(opts: TrainOptions) -> dict[str, Any]:
-    """The options of ``Network.fit`` that ``opts`` sets, by their fit names."""
-    given: dict[str, Any] = {name: getattr(opts, name) for name in FIT_OPTIONS}
-    given["early_stopping"] = bool(opts.early_stopping)
-    if opts.checkpoint is not None:
-        given["checkpoint"] = str(opts.checkpoint)
-    given["resume"] = True if opts.resume else None
-    return given
-
-
-def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
-    classify = d.classes is not None
-    default_out = "softmax" if classify else "identity"
-    return Network(
-        [d.X.shape[1], *opts.hidden, d.y.shape[1]],
-        activation=opts.activation,
-        output_activation=opts.output_activation or default_out,
-        loss=opts.loss or ("cce" if classify else "mse"),
-        l2=opts.l2,
-        seed=opts.seed,
-    )
-
-
-def _check_options(opts: TrainOptions) -> None:
-    check_epochs("--epochs", opts.epochs)
-    if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
-        raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
-    # the same refusals as Network.fit, named as flags
-    check_given(check_name(opts.optimizer), fit_options(opts), spell=flag)
-    if opts.missing not in ("impute", "error"):
-        raise InvalidValueError(
-            f"--missing: expected impute or error, got {opts.missing!r}"
-        )
-    if opts.resume and opts.checkpoint is None:
-        raise ConfigError("--resume: needs --checkpoint FILE to resume from")
-
-
-def _fit(net: Network, opts: TrainOptions, train, val):
-    return net.fit(
-        *train,
-        optimizer=opts.optimizer,
-        validation_data=val,
-        progress=True,
-        seed=opts.seed,
-        **fit_options(opts),
-    )
-
-
-def run_train_dask(opts: TrainOptions) -> Network:
-    """``--dask``: Parquet read in partitions on the workers, trained there."""
-    from chainrule.data import dask_tables
-    from chainrule.train.dask_engine import connect
-
-    if opts.validation_split or opts.classify:
-        flag_name = "--validation-split" if opts.validation_split else "--classify"
-        raise ConfigError(f"{flag_name}: not available with --dask")
-    address = None if opts.dask == "local" else opts.dask
-    with connect(address):
-        ddf = dask_tables.read_parquet(opts.data)
-        d = dask_tables.prepare_training(
-            ddf, opts.targets, opts.scale_inputs, opts.scale_targets
-        )
-        net = _build(opts, d)
-        meta = tabular.data_metadata(d)
-        check_saveable(net, meta)  # what the final save would refuse, before training
-        n_rows = int(d.X.shape[0])
-        console().print(
-            f"{opts.data}: {n_rows} rows on Dask; inputs {d.inputs}; target "
-            f"{d.targets}; network {net.sizes}, {net.n_params} parameters"
-        )
-        hist = _fit(net, opts, (d.X, d.y), None)
-    meta["training"] = _training_record(opts, n_rows, 0, hist)
-    con = console()
-    con.print(f"{hist.message}; final cost {fmt(hist.cost[-1])}")
-    _save_and_plot(net, opts, meta, hist, con)
-    return net
-
-
-def run_train(opts: TrainOptions) -> Network:
-    """Load, prepare, train, report, save; see ``chainrule train --help``."""
-    _check_options(opts)
-    if opts.dask is not None:
-        return run_train_dask(opts)
-    table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
-    split = default_split(opts, table.n_rows)
-    d = tabular.prepare_training(
-        table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
-        regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
-        missing=opts.missing, validation_split=split, seed=opts.seed,
-    )  # fmt: skip
-    tr, va = d.train_rows, d.val_rows
-    batch = default_batch(opts, len(tr))
-    auto = batch is not None and opts.batch_size is None and len(va) > 0
-    opts = replace(
-        opts,
-        validation_split=split,
-        batch_size=batch,
-        early_stopping=opts.early_stopping or auto,
-        patience=opts.patience if opts.early_stopping or not auto else AUTO_PATIENCE,
-    )
-    net = _build(opts, d)
-    train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
-    meta = tabular.data_metadata(d)
-    check_saveable(net, meta)  # what the final save would refuse, before training
-    con = console()
-    con.print(f"target {', '.join(d.targets)}: {d.problem}")
-    con.print(
-        f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
-        f"validate); columns {columns_text(d)}; network {net.sizes}, {net.n_params} "
-        "parameters" + batching_text(opts, len(va), table.n_rows)
-    )
-    hist = _fit(net, opts, train, val)
-    tell(table, d)  # after fit: an error there stays the only line on stderr
-    metrics = _metrics(net, meta, train, val)
-    meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
-    meta["training"]["metrics"] = metrics
-    print_metrics(con, metrics, meta, hist.message, "Final metrics")
-    _save_and_plot(net, opts, meta, hist, con)
-    return net
-
-
-def _save_and_plot(net, opts: TrainOptions, meta: dict, hist, con) -> None:
-    """The model to --out (beside it when interrupted), then the cost curve."""
-    if hist.interrupted:
-        _save_interrupted(net, opts, meta, hist)
-    save_model(net, opts.out, meta)
-    con.print(f"Model written to {opts.out}")
-    if opts.plot is not None:
-        from chainrule.plot import cost_curve
-
-        cost_curve(hist, path=opts.plot)
-        con.print(f"Cost curve written to {opts.plot}")
-
-
-def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
-    """Ctrl-C: never replace --out; save beside it, say where, exit 130."""
-    path = interrupted_path(opts.out)
-    try:
-        where = save_model(net, path, meta)
-    except FileWriteError as exc:
-        say(f"interrupted ({hist.message}); {exc}")
-        raise typer.Exit(ExitCode.INTERRUPTED) from None
-    resume = (
-        f"; resume with --checkpoint {opts.checkpoint} --resume"
-        if opts.checkpoint is not None
-        else ""
-    )
-    say(
-        f"interrupted ({hist.message}); {opts.out} was not replaced; the model "
-        f"so far is in {where}{resume}"
-    )
-    raise typer.Exit(ExitCode.INTERRUPTED)
-
-
-def _metrics(net, meta, train, val) -> dict:
-    out = {}
-    for name, part in (("train", train), ("validation", val)):
-        if part is not None:
-            X, y = part
-            scores = tabular.evaluate(net.forward(X), y, meta)
-            out[name] = {"cost": net.cost(X, y), **scores}
-    return out
-
-
-def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
-    record = {
-        k: (str(v) if isinstance(v, Path) else v)
-        for k, v in asdict(opts).items()
-        if k not in ("out", "plot", "data")
-    }
-    record.update(
-        data=str(opts.data),
-        rows=n_rows,
-        validation_rows=n_val,
-        iterations=hist.epochs,
-        best_epoch=getattr(hist, "best_epoch", None),
-        message=hist.message,
-        final_cost=hist.cost[-1] if hist.cost else None,
-        final_val_cost=hist.val_cost[-1] if hist.val_cost else None,
-        date=datetime.now(UTC).isoformat(timespec="seconds"),
-        chainrule=VERSION,
-    )
-    return record
 
 
 def train(
