@@ -205,3 +205,36 @@ def test_blas_writes_the_buffers_in_place():
     out = dgemm(1.0, W.T, a.T, beta=1.0, c=z.T, overwrite_c=1)
     assert np.shares_memory(out, z)
     np.testing.assert_allclose(z, a @ W + 0.5, rtol=1e-14)
+
+
+def _add_row_index(a, lo, hi):
+    a[lo:hi] += np.arange(lo, hi)[:, None]
+
+
+def _split_in_child(queue):
+    a = np.zeros((fused.SPLIT_MIN, 2))
+    fused.split_rows(_add_row_index, 2, a)
+    queue.put(float(a.sum()))
+
+
+def test_split_rows_works_in_a_forked_child():
+    """A child forked after the pool started has none of its threads: it must
+    make its own rather than wait on the parent's."""
+    import multiprocessing
+
+    a = np.zeros((fused.SPLIT_MIN, 2))
+    fused.split_rows(_add_row_index, 3, a)  # the parent's pool is started
+    n = fused.SPLIT_MIN
+    np.testing.assert_array_equal(a[:, 0], np.arange(n))
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_split_in_child, args=(queue,))
+    child.start()
+    try:
+        # a deadlock guard, not a speed limit: the child's work takes milliseconds
+        assert queue.get(timeout=120) == float(n * (n - 1))
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+    assert child.exitcode == 0

@@ -57,7 +57,20 @@ SPLIT_MIN = 1 << 17
 COMPILED_MIN = 1 << 18
 
 _STOCK = {name: _acts.ACTIVATIONS[name] for name in ("relu", "softmax")}
-_pool: list[ThreadPoolExecutor] = []
+_pool: dict[int, ThreadPoolExecutor] = {}  # by process id: a fork gets its own
+
+
+def _row_pool() -> ThreadPoolExecutor:
+    """The threads of :func:`split_rows`, made on first use in this process
+    (a forked child has none of its parent's threads, so it makes its own)."""
+    pool = _pool.get(os.getpid())
+    if pool is None:
+        _pool.clear()
+        workers = max(1, (os.cpu_count() or 2) - 1)
+        pool = _pool[os.getpid()] = ThreadPoolExecutor(
+            workers, thread_name_prefix="chainrule-rows"
+        )
+    return pool
 
 
 def split_rows(kernel, parts: int, *arrays) -> None:
@@ -71,12 +84,10 @@ def split_rows(kernel, parts: int, *arrays) -> None:
     if parts < 2 or arrays[0].size < SPLIT_MIN:
         kernel(*arrays, 0, m)
         return
-    if not _pool:
-        workers = max(1, (os.cpu_count() or 2) - 1)
-        _pool.append(ThreadPoolExecutor(workers, thread_name_prefix="chainrule-rows"))
+    pool = _row_pool()
     bounds = [m * i // parts for i in range(parts + 1)]
     rest = [
-        _pool[0].submit(kernel, *arrays, lo, hi)
+        pool.submit(kernel, *arrays, lo, hi)
         for lo, hi in zip(bounds[1:-1], bounds[2:], strict=True)
     ]
     kernel(*arrays, bounds[0], bounds[1])
