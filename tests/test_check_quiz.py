@@ -142,5 +142,14 @@ def test_cli_check_errors(capsys, tmp_path):
     ans.write_text("not toml [")
     code, _, err = run(capsys, "check", "seed004", str(ans))
     assert code == 2 and "not valid TOML" in err
+    deep = "a = " + "[" * 100_000 + "]" * 100_000  # deeper than tomllib can recurse
+    ans.write_text(deep)
+    code, _, err = run(capsys, "check", "seed004", str(ans))
+    assert code == 2 and "nested too deeply" in err
+    key = tmp_path / "key.toml"
+    key.write_text(deep)
+    ans.write_text("dJdW1 = [[1]]\n")
+    code, _, err = run(capsys, "check", str(key), str(ans))
+    assert code == 2 and "cannot read the key" in err and "nested too deeply" in err
     code, _, err = run(capsys, "explain", "-e", "seed004", "--blank", "dJdWx")
     assert code == 2 and "did you mean" in err

@@ -112,6 +112,7 @@ def replace(old, new):
         (replace('title = "A 2-3-1 exercise"', "titel = 1"), r"titel: unknown key"),
         (GOOD + "[extra]\n", r"extra: unknown key"),
         ("[network\n", r"not valid TOML"),
+        ("a = " + "[" * 100_000 + "]" * 100_000, r"nested too deeply"),
         (
             "[network]\nsizes = [1, 1]\n[data]\ndataset = 'iris'\n",
             r"data\.dataset: unknown name 'iris'",

@@ -36,6 +36,10 @@ def load_key(key: str, seed: int | None):
             doc = tomllib.loads(text)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise DataFileError(f"{path}: cannot read the key: {exc}") from None
+        except RecursionError:  # tomllib parses nested arrays recursively
+            raise DataFileError(
+                f"{path}: cannot read the key: arrays or tables nested too deeply"
+            ) from None
         if "answers" in doc:
             if seed is not None:
                 raise ConfigError("--seed: an answer key has its numbers already")

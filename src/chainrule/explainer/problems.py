@@ -321,6 +321,10 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays recursively
+        raise DataFileError(
+            f"{source}: not a problem file: arrays or tables nested too deeply to read"
+        ) from None
     unknown = sorted(set(doc) - TOP_KEYS)
     if unknown:
         raise _fail(

@@ -126,6 +126,10 @@ def read_answers(path: str | Path) -> dict[str, object]:
         raise DataFileError(f"{p}: cannot read the answers: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays recursively
+        raise DataFileError(
+            f"{p}: cannot read the answers: arrays or tables nested too deeply"
+        ) from None
     table = doc.get("answers", doc)
     if not isinstance(table, dict) or not table:
         raise DataFileError(
