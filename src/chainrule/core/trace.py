@@ -36,6 +36,7 @@ import numpy as np
 
 from chainrule.core import dispatch
 from chainrule.core import losses as _losses
+from chainrule.core.params import flat_views, flatten, param_shapes
 from chainrule.errors import UnknownNameError
 
 Array = np.ndarray
@@ -293,23 +294,20 @@ def _compiled_trace(kernels, params, X, y, activations, loss, l2) -> Trace:
     L, m = len(activations), X.shape[0]
     sizes = [X.shape[1]] + [params[f"W{l}"].shape[1] for l in range(1, L + 1)]
     bias = [f"b{l}" in params for l in range(1, L + 1)]
-    # θ laid out as the kernels read it: W1, b1, W2, ... (a missing b skipped)
-    order = [k for l in range(1, L + 1) for k in (f"W{l}", f"b{l}") if k in params]
-    theta = np.concatenate([np.ravel(params[k]) for k in order])
+    shapes = param_shapes(sizes, bias)  # θ in the kernels' order: W1, b1, W2, ...
+    theta = flatten(params, shapes)
     X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
     work, grad = np.empty(kernels.work_shape(sizes, m)), np.empty_like(theta)
     meta = kernels.plan(sizes, activations, bias)
     code = kernels.LOSS_CODES[loss]
     J = kernels.passes(theta, X, y, meta, code, float(l2), work, grad)
-    grads, lo = {}, 0
-    for k in order:
-        grads[k] = grad[lo : lo + params[k].size].reshape(params[k].shape)
-        lo += params[k].size
+    grads = flat_views(grad, shapes)
     Z, A, D, G = work
-    units = np.cumsum([0, *sizes[1:]]) * m  # where each layer's output block starts
+    units = meta[4]  # the units before each layer's output
 
     def block(row: Array, l: int) -> Array:  # (m, n) block of layer l's output
-        return row[units[l - 1] : units[l]].reshape(m, sizes[l])
+        start = m * units[l - 1]
+        return row[start : start + m * sizes[l]].reshape(m, sizes[l])
 
     values: dict[str, object] = {"X": X, "y": y}
     values.update(params)
