@@ -4,8 +4,5 @@ try:
     import numba  # noqa: F401 (the optional extra chainrule[fast])
 except ImportError:
     # the compiled kernels' modules import numba: without it they are not
-    # collected for doctests (tests/test_compiled.py skips and says why)
-    collect_ignore = [
-        "src/chainrule/core/compiled.py",
-        "src/chainrule/core/compiled_ops.py",
-    ]
+    # collected for doctests (tests/test_accel.py skips and says why)
+    collect_ignore = ["src/chainrule/accel/kernels.py"]

@@ -1,6 +1,7 @@
 """chainrule through its public API: ``Network.fit`` (and ``Network.step``)."""
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,17 +30,18 @@ from common import (
 )
 
 import chainrule as cr
-from chainrule.core import dispatch
 
 
 def case_s():
+    """Steady state: the kernels are made ready first (``cr.accel.prepare()``,
+    as JAX's functions are compiled by the warm-up call)."""
     X, y = s_data()
     W1, W2 = s_weights()
-    compiled = dispatch.kernels() is not None
+    compiled = cr.accel.prepare() is not None
     for suffix, allowed in (("", True), ("-numpy", False)):
         if suffix and not compiled:
             break  # without numba the first pass already was the NumPy path
-        dispatch.use_compiled(allowed)
+        cr.accel.use_compiled(allowed)
         net = cr.Network([2, 3, 1], activation="sigmoid", loss="sse", bias=False)
         net.set_params({"W1": W1, "W2": W2})
 
@@ -64,11 +66,10 @@ def case_compile():
         env = {**os.environ, "NUMBA_CACHE_DIR": cache}
         code = (
             "import time; t = time.perf_counter()\n"
-            "from chainrule.core import dispatch\n"
-            "assert dispatch.kernels() is not None\n"
+            "from chainrule.accel import prepare\n"
+            "assert prepare() is not None\n"
             "print(time.perf_counter() - t)\n"
         )
-        import subprocess
 
         def once():
             out = subprocess.run(
@@ -106,9 +107,82 @@ def case_m():
     )
 
 
+def _wall(args, env, repeats: int) -> float:
+    """The best wall-clock seconds of a whole process over ``repeats`` runs."""
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        subprocess.run(args, env=env, capture_output=True, check=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _first_response(env) -> float:
+    """Seconds from starting ``chainrule playground`` to its first answers:
+    the page's state, then one step (a POST)."""
+    import json
+    import urllib.request
+
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        [CLI, "playground", "--no-browser", "--port", "0"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        url = proc.stdout.readline().strip()
+        urllib.request.urlopen(url + "api/state", timeout=60).read()
+        body = json.dumps({}).encode()
+        request = urllib.request.Request(
+            url + "api/step", data=body, method="POST",
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        urllib.request.urlopen(request, timeout=60).read()
+        return time.perf_counter() - t
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+CLI = str(Path(sys.executable).parent / "chainrule")
+README_TRACE = (
+    "import chainrule as cr\n"
+    "X, y = cr.datasets.test_scores()\n"
+    "net = cr.Network([2, 3, 1], activation='sigmoid', loss='sse', bias=False)\n"
+    "net.set_params({'W1': [[.1, .2, .3], [.4, .5, .6]], 'W2': [[.7], [.8], [.9]]})\n"
+    "t = net.trace(X, y)\n"
+)
+
+
+def case_latency():
+    """A learner's first calls, each a fresh process with an empty numba cache:
+    ``import chainrule`` (its own import time, ``-X importtime``), ``chainrule
+    --help``, the README's first trace, ``chainrule explain --example
+    seed004`` and the playground's first answers; best of 5 (3 for the
+    playground)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        imports = []
+        for _ in range(5):
+            out = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", "import chainrule"],
+                env=env, capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            line = [x for x in out.stderr.splitlines() if x.endswith("| chainrule")]
+            imports.append(int(line[-1].split("|")[1]) / 1e6)
+        extra = {
+            "import_s": min(imports),
+            "help_s": _wall([CLI, "--help"], env, 5),
+            "trace_s": _wall([sys.executable, "-c", README_TRACE], env, 5),
+            "explain_s": _wall([CLI, "explain", "--example", "seed004"], env, 5),
+            "playground_s": min(_first_response(env) for _ in range(3)),
+            "cache_files": sum(1 for f in Path(cache).rglob("*") if f.is_file()),
+        }
+    report("chainrule", "LATENCY", [extra["trace_s"]], **extra)
+
+
 def _blas_clock():
     """Wrap the fused step's gemm calls with a clock; returns the seconds list."""
-    from chainrule.train import fused
+    from chainrule.accel import fused
 
     spent = [0.0]
     real = fused._blas
@@ -130,6 +204,7 @@ def _blas_clock():
 
 
 def _big(case, sizes, batch, steps, repeats):
+    cr.accel.prepare()  # steady state: the element-wise kernels ready
     X, _, Y = classification_data(batch * steps, sizes[0])
     net = _classifier(sizes)
 
@@ -155,4 +230,5 @@ def case_xl():
 if __name__ == "__main__":
     cases = {"S": case_s, "M": case_m, "L": case_l, "XL": case_xl}
     cases["COMPILE"] = case_compile
+    cases["LATENCY"] = case_latency
     cases[sys.argv[1]]()

@@ -190,6 +190,17 @@ def ratios(results, threads) -> list[str]:
             f"into an empty cache of {comp['cache_kb']:.0f} KiB; "
             f"{comp['load_s']:.2f} s to import and load it in a later process"
         )
+    lat = get("chainrule", "LATENCY")
+    if lat:
+        out.append(
+            "- A learner's first calls, fresh process, empty numba cache (best "
+            f"of 5): `import chainrule` {lat['import_s']:.2f} s (target ≤ 0.3), "
+            f"`chainrule --help` {lat['help_s']:.2f} s (≤ 0.5), the README's "
+            f"first trace {lat['trace_s']:.2f} s (< 1), `chainrule explain "
+            f"--example seed004` {lat['explain_s']:.2f} s (< 2), the "
+            f"playground's first state and step {lat['playground_s']:.2f} s "
+            f"(< 2); {lat['cache_files']} files written to the numba cache"
+        )
     return out + [""]
 
 
@@ -253,7 +264,7 @@ def render(meta, results) -> str:
         f"- L: {'-'.join(map(str, L_SIZES))}, float32, batch {BATCH_L}, "
         f"{L_STEPS} steps per repetition; {l_flops() / 1e9:.2f} GFLOP of matrix",
         "  products per step. chainrule runs it with the fused step",
-        "  (`chainrule.train.fused`).",
+        "  (`chainrule.accel.fused`).",
         xl,
         "- `-numpy` rows: chainrule with the compiled path switched off.",
         "",

@@ -42,7 +42,7 @@ JOBS = [
 ]
 XL_JOBS = [("chainrule", "XL"), ("torch", "XL")]
 #: Run once, with the first thread setting: the compiled path's first use.
-ONCE = [("chainrule", "COMPILE")]
+ONCE = [("chainrule", "COMPILE"), ("chainrule", "LATENCY")]
 
 
 def thread_counts(asked: list[str]) -> list[int]:

@@ -4,7 +4,7 @@ Every ``import`` and ``from ... import`` is read with ``ast`` (at module
 level and inside functions, ``TYPE_CHECKING`` blocks included) and must go
 down the layers::
 
-    errors, validation, version  <-  core  <-  train, persist, data
+    errors, validation, version  <-  core  <-  accel  <-  train, persist, data
       <-  network, loading, gradient_check, reference
       <-  explainer, sklearn, plot  <-  cli  <-  chainrule/__init__, __main__
 
@@ -38,6 +38,7 @@ LAYERS = {
     "validation": 0,
     "version": 0,
     "core": 1,
+    "accel": 1,
     "train": 2,
     "persist": 2,
     "data": 2,
@@ -56,6 +57,7 @@ LAYERS = {
 #: Same-layer parts that may import each other one way (no cycle allowed).
 SIBLINGS = {
     ("validation", "errors"),
+    ("accel", "core"),
     ("train", "persist"),
     ("loading", "network"),
     ("gradient_check", "network"),
@@ -240,7 +242,7 @@ def test_each_subpackage_says_what_it_is_for_and_what_it_may_import(sub):
 
 
 #: Modules that import numba (the optional extra ``fast``).
-NEEDS_NUMBA = {"chainrule.core.compiled", "chainrule.core.compiled_ops"}
+NEEDS_NUMBA = {"chainrule.accel.kernels"}
 
 
 def test_every_module_path_imports_as_a_module():

@@ -9,6 +9,7 @@ Examples
 True
 """
 
+from chainrule import accel
 from chainrule.core.trace import Trace
 from chainrule.data import datasets
 from chainrule.errors import (
@@ -56,6 +57,7 @@ __all__ = [
     "UnknownNameError",
     "Worksheet",
     "__version__",
+    "accel",
     "check",
     "datasets",
     "derive",

@@ -34,9 +34,6 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from chainrule.core import dispatch
-from chainrule.core import losses as _losses
-from chainrule.core.params import flat_views, flatten, param_shapes
 from chainrule.errors import UnknownNameError
 
 Array = np.ndarray
@@ -259,11 +256,6 @@ def run_trace(
     from chainrule.core.forward import forward, total_cost
 
     L = len(activations)
-    if weights is None and isinstance(X, np.ndarray):
-        n_params = sum(v.size for v in params.values())
-        kernels = dispatch.compiled_for(activations, loss, X.dtype, len(X), n_params)
-        if kernels is not None:
-            return _compiled_trace(kernels, params, X, y, activations, loss, l2)
     yhat, cache = forward(params, X, activations)
     J = total_cost(params, cache, y, activations, loss, l2, weights)
     grads, deltas = backward(
@@ -285,43 +277,4 @@ def run_trace(
             values[f"dJdb{l}"] = grads[f"b{l}"]
         if l > 1:
             values[f"dJda{l}"] = deltas[f"dJda{l}"]
-    return Trace(values, L, list(activations), loss, l2)
-
-
-def _compiled_trace(kernels, params, X, y, activations, loss, l2) -> Trace:
-    """:func:`run_trace` by the compiled pass (:mod:`chainrule.core.dispatch`):
-    the same values, bit for bit, in the same order, as views of its buffers."""
-    L, m = len(activations), X.shape[0]
-    sizes = [X.shape[1]] + [params[f"W{l}"].shape[1] for l in range(1, L + 1)]
-    bias = [f"b{l}" in params for l in range(1, L + 1)]
-    shapes = param_shapes(sizes, bias)  # θ in the kernels' order: W1, b1, W2, ...
-    theta = flatten(params, shapes)
-    X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)
-    work, grad = np.empty(kernels.work_shape(sizes, m)), np.empty_like(theta)
-    meta = kernels.plan(sizes, activations, bias)
-    code = kernels.LOSS_CODES[loss]
-    J = kernels.passes(theta, X, y, meta, code, float(l2), work, grad)
-    grads = flat_views(grad, shapes)
-    Z, A, D, G = work
-    units = meta[4]  # the units before each layer's output
-
-    def block(row: Array, l: int) -> Array:  # (m, n) block of layer l's output
-        start = m * units[l - 1]
-        return row[start : start + m * sizes[l]].reshape(m, sizes[l])
-
-    values: dict[str, object] = {"X": X, "y": y}
-    values.update(params)
-    values["a1"] = X
-    for l in range(2, L + 2):
-        values[f"z{l}"], values[f"a{l}"] = block(Z, l - 1), block(A, l - 1)
-    values["yHat"] = values[f"a{L + 1}"]
-    values["J"] = float(J)
-    values["dJdyHat"] = _losses.cost_gradient(loss, y, values["yHat"])
-    for l in range(L, 0, -1):
-        values[f"delta{l + 1}"] = block(D, l)
-        values[f"dJdW{l}"] = grads[f"W{l}"]
-        if f"b{l}" in grads:
-            values[f"dJdb{l}"] = grads[f"b{l}"]
-        if l > 1:
-            values[f"dJda{l}"] = block(G, l - 1)
     return Trace(values, L, list(activations), loss, l2)

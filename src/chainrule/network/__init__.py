@@ -277,6 +277,13 @@ class Network(NetworkPasses, NetworkTraining):
         params = unflatten(v, self._shapes, self.dtype)
         self._replace_params(check_params(params, self._shapes, self.dtype))
 
+    def __getstate__(self) -> dict:
+        """The configuration and parameters (not the step buffers), for pickle
+        and ``copy.deepcopy``."""
+        state = dict(self.__dict__)
+        state.pop("_runner", None)
+        return state
+
     def copy(self) -> Network:
         """An independent copy (same configuration, copied parameters)."""
         other = object.__new__(Network)
@@ -285,6 +292,7 @@ class Network(NetworkPasses, NetworkTraining):
 
     def _copy_of(self, src: Network) -> None:
         self.__dict__.update(src.__dict__)
+        self.__dict__.pop("_runner", None)  # a copy steps with its own buffers
         self.sizes = list(src.sizes)
         self.activations = list(src.activations)
         self.bias = list(src.bias)

@@ -2,7 +2,7 @@
 
 :class:`NetworkTraining` gives ``Network`` the methods that change its
 parameters by training, ``step`` (one gradient-descent step, through
-:mod:`chainrule.core.fast_step`) and ``fit`` (through
+the network's :class:`~chainrule.network.step_runner.StepRunner`) and ``fit`` (through
 :func:`chainrule.train.fit.fit`), and ``save``, which writes the model file
 (:mod:`chainrule.persist.model`).
 """
@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from chainrule.core.fast_step import runner_for
+from chainrule.network.step_runner import StepRunner
 from chainrule.persist import model as _model_file
 from chainrule.train import fit as _fit
 from chainrule.train.options import OPTIONS, History, suggest_options
@@ -52,12 +52,33 @@ class NetworkTraining:
         (array([[0.692]]), array([[0.92]]))
 
         The parameters are updated in place, and the buffers of the pass are
-        reused from call to call (see :mod:`chainrule.core.fast_step`).
+        reused from call to call (see :mod:`chainrule.network.step_runner`).
         """
         if update_biases is not True:
             check_bool("update_biases", update_biases)
-        runner = runner_for(self)
-        return runner.step(X, y, learning_rate, self.check_data, update_biases)
+        runner = self.__dict__.get("_runner")
+        if runner is None or not runner.serves(self):
+            runner = self._runner = StepRunner(self)
+        runner.sync(self)
+        return runner.step(self, X, y, learning_rate, update_biases)
+
+    def step_plan(self):
+        """The :class:`~chainrule.accel.Plan` of the last :meth:`step`: its path
+        (``"numpy"`` or ``"compiled"``) and why; ``None`` before the first step.
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> net = cr.Network([2, 3, 1], bias=False)
+        >>> net.step_plan() is None
+        True
+        >>> X, y = cr.datasets.test_scores()
+        >>> _ = net.step(X, y)
+        >>> net.step_plan().path   # a few steps never wait for a compiler
+        'numpy'
+        """
+        runner = self.__dict__.get("_runner")
+        return None if runner is None else runner.plan
 
     # ------------------------------------------------------------ training, io
     @suggest_options

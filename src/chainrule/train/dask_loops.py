@@ -11,7 +11,6 @@ the cluster.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 
@@ -19,15 +18,14 @@ from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
 from chainrule.train import checkpoint as _ckpt
 from chainrule.train import dask_engine as _eng
-from chainrule.train import schedules as _sched
 from chainrule.train.first_order import (
+    Epochs,
     frozen_params,
     new_state,
     own_params,
-    record_epoch,
-    should_stop,
+    train_epochs,
 )
-from chainrule.train.options import History, Settings, State, diverged
+from chainrule.train.options import History, Settings, State
 from chainrule.train.quasi_newton import minimize_flat
 
 Array = np.ndarray
@@ -67,37 +65,16 @@ def data_batches(data, s: Settings, rng):
 
 
 def fit_first_order(net, data, val, s: Settings) -> History:
-    """``gd``, ``sgd``, ``adam`` on a :class:`DaskData`."""
+    """``gd``, ``sgd``, ``adam`` on a :class:`DaskData`: the in-memory loop
+    (:func:`~chainrule.train.first_order.train_epochs`), its epochs evaluated
+    on the cluster."""
     rng = np.random.default_rng(s.seed)
-    schedule = _sched.make(s.schedule, s.opt.learning_rate, s.epochs)
     st = _ckpt.resume_state(net, s.opt, rng, s) if s.resume else None
     st = st or new_state(net, s.opt, rng, s.optimizer)
     own_params(net, st)
-    vws, frozen = _vws(net, val), frozen_params(net, s)
-    start = time.perf_counter() - st.elapsed
-    last_good, saved, stop_early = st.theta.copy(), None, False
-    with np.errstate(over="ignore", invalid="ignore"):
-        while st.epoch < s.epochs:
-            lr = float(schedule(st.epoch))
-            J = run_epoch(net, st, data, s, lr, frozen)
-            st.epoch += 1
-            st.elapsed = time.perf_counter() - start
-            if not (math.isfinite(J) and np.all(np.isfinite(st.theta))):
-                st.theta[...] = last_good
-                raise diverged(st.hist, st.epoch, lr)
-            record_epoch(net, st, s, J, lr, val, vws)
-            np.copyto(last_good, st.theta)
-            if s.checkpoint and st.epoch % s.checkpoint_every == 0:
-                _ckpt.save_state(s.checkpoint, net, s.opt, s, st)
-                saved = st.epoch
-            if should_stop(net, st, s):
-                stop_early = st.hist.stopped_early
-                break
-        else:
-            st.hist.message = f"completed {st.epoch} epochs"
-    if s.checkpoint and (saved != st.epoch or stop_early):
-        _ckpt.save_state(s.checkpoint, net, s.opt, s, st)
-    return st.hist
+    frozen = frozen_params(net, s)
+    epochs = Epochs(lambda st, lr: run_epoch(net, st, data, s, lr, frozen))
+    return train_epochs(net, st, s, epochs, val, _vws(net, val))
 
 
 def fit_scipy(net, data, val, s: Settings) -> History:

@@ -24,6 +24,8 @@ import time
 
 import numpy as np
 
+from chainrule.accel import Call, plan
+from chainrule.accel.fused import FusedSGD
 from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import flat_views
@@ -133,8 +135,6 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -
     are set to zero before each update, so those parameters keep their values.
     """
     params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
-    if st.fused is not None:  # large ReLU networks: the fused minibatch step
-        return st.fused.run_epoch(params, st.rng, lr)
     G, P = {"theta": ws.grad}, {"theta": st.theta}
     if batches.size == batches.n:
         # Full batch: the forward pass that gives the cost after this step is
@@ -176,14 +176,16 @@ def new_state(net, opt, rng, optimizer: str) -> State:
     )
 
 
-def record_epoch(net, st: State, s: Settings, J: float, lr: float, val, vws):
+def record_epoch(
+    net, st: State, s: Settings, J: float, lr: float, val, vws, elapsed: float
+):
     """Append epoch ``st.epoch`` to the history; track the best parameters."""
     hist = st.hist
     hist.cost.append(float(J))
     hist.learning_rate.append(lr)
     if val is not None:
         hist.val_cost.append(_cost(net, st.views, vws, *val))
-    hist.time.append(st.elapsed)
+    hist.time.append(float(elapsed))
     if s.early_stopping:
         monitored = hist.val_cost[-1] if val is not None else hist.cost[-1]
         if monitored < st.best_cost - s.tol:
@@ -210,63 +212,146 @@ def should_stop(net, st: State, s: Settings) -> bool:
     return False
 
 
+def fit_call(net, X, s: Settings, val, batches: Batches) -> Call:
+    """What this fit does, for :func:`chainrule.accel.paths`."""
+    steps_per_epoch = -(-batches.n // batches.size)
+    return Call(
+        "fit",
+        m=batches.size,
+        n=batches.n,
+        steps=(s.epochs * steps_per_epoch),
+        optimizer=s.optimizer,
+        momentum=bool(s.opt.hyper.get("momentum")),
+        weighted=s.sample_weight is not None,
+        frozen=not s.update_biases,
+        sparse=not isinstance(X, np.ndarray),
+        hooks=bool(
+            val is not None
+            or s.callbacks
+            or s.early_stopping
+            or s.checkpoint
+            or s.resume
+        ),
+    )
+
+
+class Epochs:
+    """The fit loop's view of a path: :meth:`run` trains ``chunk`` epochs.
+
+    ``epoch(st, lr) -> J`` runs one epoch (NumPy: :func:`run_epoch`; fused:
+    :meth:`chainrule.accel.fused.FusedSGD.run_epoch`); a compiled path gives
+    ``run`` itself, many epochs a call, and restores the parameters of the
+    last finite epoch itself (``restores``).
+    """
+
+    def __init__(self, epoch=None, run=None, chunk: int = 1, close=None) -> None:
+        self.epoch, self.chunk, self.restores = epoch, chunk, run is not None
+        self.close = close or (lambda: None)
+        if run is not None:
+            self.run = lambda st, lrs, costs: run(st.theta, lrs, costs)
+
+    def run(self, st: State, lrs: Array, costs: Array) -> int:
+        """Epochs with the learning rates ``lrs``, their costs into ``costs``;
+        returns how many were finite (cost and parameters)."""
+        for i, lr in enumerate(lrs.tolist()):
+            J = self.epoch(st, lr)
+            if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):
+                return i
+            costs[i] = J
+        return lrs.size
+
+
+def epochs_for(net, X, y, s: Settings, val, batches: Batches, ws) -> Epochs:
+    """The :class:`Epochs` of the path :func:`chainrule.accel.paths` chooses."""
+    p = plan(net, fit_call(net, X, s, val, batches))
+    if p.path == "compiled":
+        gd = p.kernels.FullBatchGD(net, X, y)
+        return Epochs(run=gd.run, chunk=gd.CHUNK)
+    if p.path == "fused":
+        fused = FusedSGD(net, X, y, batches.size, batches.shuffle, p.kernels)
+        return Epochs(
+            lambda st, lr: fused.run_epoch(own_params(net, st), st.rng, lr),
+            close=fused.close,
+        )
+    frozen = frozen_params(net, s)
+    return Epochs(lambda st, lr: run_epoch(net, st, batches, ws, s.opt, lr, frozen))
+
+
 def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
     """Train with ``gd``, ``sgd`` or ``adam``; see :func:`chainrule.train.fit.fit`."""
     from chainrule.train import checkpoint as _ckpt
 
     opt = s.opt
-    schedule = _sched.make(s.schedule, opt.learning_rate, s.epochs)
     st = _ckpt.resume_state(net, opt, rng, s) if s.resume else None
     st = st or new_state(net, opt, rng, s.optimizer)
     own_params(net, st)
-    from chainrule.train import compiled_fit
-
-    kernels = compiled_fit.kernels_for(net, X, y, s, val)
-    if kernels is not None:  # a small network's plain full-batch descent
-        return compiled_fit.fit_gd_compiled(net, X, y, s, st, kernels)
     batches = Batches(X, y, s.batch_size, s.shuffle, s.sample_weight)
-    from chainrule.train import fused
-
-    if isinstance(X, np.ndarray) and fused.applicable(net, s, batches.size, batches.n):
-        st.fused = fused.FusedSGD(net, X, y, batches.size, batches.shuffle)
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
-    start = time.perf_counter() - st.elapsed
-    # overflow is caught as a non-finite cost below, with a clear error
-    with np.errstate(over="ignore", invalid="ignore"):
-        return _train(net, st, s, opt, schedule, batches, ws, val, vws, start)
+    epochs = epochs_for(net, X, y, s, val, batches, ws)
+    try:
+        return train_epochs(net, st, s, epochs, val, vws)
+    finally:
+        epochs.close()
 
 
-def _train(net, st, s, opt, schedule, batches, ws, val, vws, start) -> History:
+def _rates(s: Settings, schedule, lo: int, hi: int) -> Array:
+    """The learning rates of epochs ``lo .. hi−1``."""
+    if s.schedule == "constant":
+        return np.full(hi - lo, float(schedule(lo)))
+    return np.array([float(schedule(e)) for e in range(lo, hi)])
+
+
+def train_epochs(net, st: State, s: Settings, epochs: Epochs, val, vws) -> History:
+    """The epochs of a first-order fit, from ``st.epoch`` to ``s.epochs``.
+
+    After each run of epochs: the history, the validation cost and the best
+    parameters (:func:`record_epoch`), a divergence (the parameters of the
+    last finite epoch kept, :class:`~chainrule.errors.DivergenceError`), the
+    checkpoint, the callbacks and early stopping (:func:`should_stop`). Ctrl-C
+    ends the loop with ``History.interrupted`` set. The in-memory and the Dask
+    fits both run this loop.
+    """
     from chainrule.train import checkpoint as _ckpt
 
+    opt = s.opt
+    start = time.perf_counter() - st.elapsed
+    schedule = _sched.make(s.schedule, opt.learning_rate, s.epochs)
+    hist, costs = st.hist, np.empty(epochs.chunk)
     last_good, saved, stop_early = st.theta.copy(), None, False
-    frozen = frozen_params(net, s)
     try:
         while st.epoch < s.epochs:
-            lr = float(schedule(st.epoch))
-            J = run_epoch(net, st, batches, ws, opt, lr, frozen)
-            st.epoch += 1
+            lo = st.epoch
+            lrs = _rates(s, schedule, lo, min(lo + epochs.chunk, s.epochs))
+            t0 = st.elapsed
+            # overflow is caught as a non-finite cost, with a clear error
+            with np.errstate(over="ignore", invalid="ignore"):
+                done = epochs.run(st, lrs, costs)
             st.elapsed = time.perf_counter() - start
-            if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):
-                st.theta[...] = last_good
-                raise diverged(st.hist, st.epoch, lr)
-            record_epoch(net, st, s, J, lr, val, vws)
+            # the epochs of one run share its time evenly
+            times = np.linspace(t0, st.elapsed, done + 1)[1:]
+            for e in range(done):
+                st.epoch += 1
+                record_epoch(net, st, s, costs[e], float(lrs[e]), val, vws, times[e])
+            if done < lrs.size:
+                if not epochs.restores:
+                    st.theta[...] = last_good
+                raise diverged(hist, st.epoch + 1, float(lrs[done]))
             np.copyto(last_good, st.theta)
             if s.checkpoint and st.epoch % s.checkpoint_every == 0:
                 _ckpt.save_state(s.checkpoint, net, opt, s, st)
                 saved = st.epoch
             if should_stop(net, st, s):
-                stop_early = st.hist.stopped_early
+                stop_early = hist.stopped_early
                 break
         else:
-            st.hist.message = f"completed {st.epoch} epochs"
+            hist.message = f"completed {st.epoch} epochs"
     except KeyboardInterrupt:
-        st.hist.interrupted = True
-        if not np.isfinite(np.add.reduce(st.theta)):
+        hist.interrupted = True
+        if epochs.restores or not np.isfinite(np.add.reduce(st.theta)):
             st.theta[...] = last_good
         own_params(net, st)
-        st.hist.message = f"interrupted after {len(st.hist.cost)} complete epochs"
-    if s.checkpoint and not st.hist.interrupted and (saved != st.epoch or stop_early):
+        hist.message = f"interrupted after {len(hist.cost)} complete epochs"
+    if s.checkpoint and not hist.interrupted and (saved != st.epoch or stop_early):
         _ckpt.save_state(s.checkpoint, net, opt, s, st)
-    return st.hist
+    return hist

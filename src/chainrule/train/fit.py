@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.accel.threads import blas_threads, check_threads
 from chainrule.errors import ConfigError
 from chainrule.train import optimizers as _opt
 from chainrule.train.dask_engine import is_dask
@@ -29,7 +30,6 @@ from chainrule.train.options import (
     check_given,
     unknown_option,
 )
-from chainrule.train.threads import blas_threads, check_threads
 from chainrule.validation import (
     check_bool,
     check_callbacks,

@@ -136,7 +136,7 @@ OPTIONS: dict[str, Option] = _spec(
            "Show a progress bar on stderr."),
     Option("threads", "int > 0, -1 or None", None, OPTIMIZERS,
            "BLAS threads for this fit (-1: every core); by default chosen "
-           "from the size of the step's products (see chainrule.train.threads)."),
+           "from the size of the step's products (see chainrule.accel.threads)."),
     Option("checkpoint", "path or None", None, FIRST_ORDER,
            "Save the training state to this file."),
     Option("checkpoint_every", "int > 0", 1, FIRST_ORDER,
@@ -353,7 +353,6 @@ class State:
     views: dict | None = None
     version: int = -1
     cache: dict | None = None
-    fused: object | None = None  # a FusedSGD (chainrule.train.fused) or None
 
 
 def diverged(hist: History, epoch: int, lr: float | None) -> DivergenceError:

@@ -3,20 +3,24 @@
 Oracle: the pure passes, ``forward`` and ``backward`` without a workspace,
 and the update ``W − α dJ/dW`` written out; bad input must raise the message
 of the full check (``Network.check_data``) and leave the parameters as they
-were. Every test runs on the NumPy path and, with numba, on the compiled one.
+were. Every test runs on the NumPy path and, with numba, on the compiled one
+(its kernels made ready first, as a long loop would). The NumPy path is the
+pure passes to one ulp; the compiled one agrees within the tolerance of
+docs/performance.md (1e-12 relative to the array's largest value).
 """
+
+import importlib.util
 
 import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.core import dispatch
+from chainrule.accel import loader
 from chainrule.core.backward import backward
-from chainrule.core.fast_step import runner_for
 from chainrule.core.forward import forward, total_cost
 
 PATHS = ["numpy"]
-if dispatch.kernels() is not None:
+if importlib.util.find_spec("numba") is not None:
     PATHS.append("compiled")
 
 CASES = [
@@ -30,9 +34,34 @@ CASES = [
 
 @pytest.fixture(params=PATHS)
 def path(request):
-    previous = dispatch.use_compiled(request.param == "compiled")
+    previous = loader.use_compiled(request.param == "compiled")
+    if request.param == "compiled":
+        assert loader.prepare() is not None
     yield request.param
-    dispatch.use_compiled(previous)
+    loader.use_compiled(previous)
+    loader.forget()
+
+
+def _same_J(J, J_ref, path):
+    if path == "numpy":
+        assert J == J_ref
+    else:
+        assert J == pytest.approx(J_ref, rel=1e-12, abs=1e-300)
+
+
+def _same(a, b, path, maxulp=1):
+    if path == "numpy":
+        np.testing.assert_array_max_ulp(np.asarray(a), np.asarray(b), maxulp=maxulp)
+    else:
+        scale = max(float(np.max(np.abs(b))), 1e-300)
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12 * scale)
+
+
+def _base(net):
+    """The array that holds the network's parameters (the step's flat vector)."""
+    bases = {id(v.base) for v in net.params.values()}
+    assert len(bases) == 1
+    return next(iter(net.params.values())).base
 
 
 def _data(sizes, loss, dtype, m=5, seed=0):
@@ -59,9 +88,9 @@ def test_steps_equal_the_pure_passes(path, sizes, acts, loss, dtype):
     for m in (5, 2, 7, 5):  # the workspace grows and shrinks
         X, y = _data(sizes, loss, dtype, m, seed=m)
         J_ref, p_ref = _pure_step(net, X, y, 0.05)
-        assert net.step(X, y, learning_rate=0.05) == J_ref
+        _same_J(net.step(X, y, learning_rate=0.05), J_ref, path)
         for k, v in net.params.items():
-            np.testing.assert_array_max_ulp(v, p_ref[k], maxulp=1)
+            _same(v, p_ref[k], path)
             assert v.dtype == net.dtype
 
 
@@ -69,13 +98,13 @@ def test_the_buffers_and_parameters_are_reused(path):
     X, y = cr.datasets.test_scores()
     net = cr.Network([2, 3, 1], seed=0)
     net.step(X, y)
-    runner, W1 = runner_for(net), net.params["W1"]
+    theta, W1 = _base(net), net.params["W1"]
     before = W1.copy()
     version = net.params_version
     net.step(X, y)
-    assert runner_for(net) is runner
+    assert _base(net) is theta
     assert net.params_version == version  # no replacement: updated in place
-    assert np.shares_memory(net.params["W1"], runner.theta)
+    assert np.shares_memory(net.params["W1"], theta)
     assert not np.array_equal(W1, before)  # the read-only view sees the update
     assert not net.params["W1"].flags.writeable
 
@@ -97,15 +126,16 @@ def test_set_params_fit_and_copy_are_respected(path):
     net.set_params({"W1": np.ones((2, 3)), "b1": np.zeros((1, 3)), **_top()})
     ref = net.copy()
     J_ref, p_ref = _pure_step(ref, X, y, 0.1)
-    assert net.step(X, y, 0.1) == J_ref
-    np.testing.assert_array_equal(net.params["W1"], p_ref["W1"])
+    _same_J(net.step(X, y, 0.1), J_ref, path)
+    _same(net.params["W1"], p_ref["W1"], path, maxulp=0)
     twin = net.copy()  # a copy steps on its own parameters
     twin.step(X, y, 0.1)
+    assert _base(twin) is not _base(net)
     assert not np.array_equal(twin.params["W1"], net.params["W1"])
     net.fit(X, y, optimizer="gd", epochs=2)
     J_ref, p_ref = _pure_step(net, X, y, 0.1)
-    assert net.step(X, y, 0.1) == J_ref
-    np.testing.assert_array_equal(net.params["W2"], p_ref["W2"])
+    _same_J(net.step(X, y, 0.1), J_ref, path)
+    _same(net.params["W2"], p_ref["W2"], path, maxulp=0)
 
 
 def _top():
@@ -118,8 +148,8 @@ def test_a_changed_configuration_is_seen(path):
     net.step(X, y)
     net.l2 = 0.5
     J_ref, p_ref = _pure_step(net, X, y, 0.1)
-    assert net.step(X, y, 0.1) == J_ref
-    np.testing.assert_array_equal(net.params["W1"], p_ref["W1"])
+    _same_J(net.step(X, y, 0.1), J_ref, path)
+    _same(net.params["W1"], p_ref["W1"], path, maxulp=0)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +177,7 @@ def test_every_input_gets_the_full_checks_verdict(path, X, y):
     else:
         Xa, ya = net.check_data(X, y)
         J_ref, _ = _pure_step(net, Xa, ya, 0.1)
-        assert net.step(X, y, 0.1) == J_ref
+        _same_J(net.step(X, y, 0.1), J_ref, path)
 
 
 def test_a_non_finite_cost_leaves_the_parameters(path):
@@ -200,7 +230,7 @@ def test_frozen_biases_reproduce_the_2_2_2_worked_example(path):
     J = net.step(XM, YM, learning_rate=0.5, update_biases=False)
     assert J == pytest.approx(0.298371109, abs=5e-10)
     check_mazur_after(net)
-    assert np.shares_memory(net.params["b1"], runner_for(net).theta)
+    assert np.shares_memory(net.params["b1"], _base(net))
     # a second step keeps them too, in place, and equals the pure passes
     J_ref, p_ref = _pure_step(net, XM, YM, 0.5)
     assert net.step(XM, YM, 0.5, update_biases=False) == J_ref

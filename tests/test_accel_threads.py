@@ -5,7 +5,7 @@ import pytest
 from threadpoolctl import threadpool_info
 
 import chainrule as cr
-from chainrule.train import threads
+from chainrule.accel import threads
 
 
 def _blas_threads():

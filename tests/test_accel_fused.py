@@ -1,4 +1,4 @@
-"""The fused minibatch step (``chainrule.train.fused``) against the NumPy loop.
+"""The fused minibatch step (``chainrule.accel.fused``) against the NumPy loop.
 
 Oracle: the pure passes (``forward``, ``backward``) and the SGD update
 ``W − α dJ/dW`` written out. The fused step sums in another order (bias and
@@ -6,17 +6,18 @@ update folded into the products), so values agree within a few ulps of the
 dtype, not bit for bit.
 """
 
+import dataclasses
 import importlib.util
+import threading
 
 import numpy as np
 import pytest
 from scipy.linalg.blas import dgemm, sgemm
 
 import chainrule as cr
-from chainrule.core import dispatch
+from chainrule.accel import Call, fused, loader, paths, plan
 from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
-from chainrule.train import fused
 
 RTOL = {"float64": 1e-12, "float32": 2e-5}
 HAVE_NUMBA = importlib.util.find_spec("numba") is not None
@@ -25,13 +26,25 @@ HAVE_NUMBA = importlib.util.find_spec("numba") is not None
 @pytest.fixture(params=["compiled", "numpy"])
 def elementwise(request, monkeypatch):
     """The element-wise passes in numba (``chainrule[fast]``; for layers of any
-    width here) or in NumPy."""
+    width here, the kernels made ready) or in NumPy; yields the kernels or
+    ``None``."""
     if request.param == "compiled" and not HAVE_NUMBA:
         pytest.skip("numba not installed: the compiled element-wise passes")
-    monkeypatch.setattr(fused, "COMPILED_MIN", 0)
-    previous = dispatch.use_compiled(request.param == "compiled")
-    yield request.param
-    dispatch.use_compiled(previous)
+    monkeypatch.setattr(paths, "COMPILED_MIN", 0)
+    previous = loader.use_compiled(request.param == "compiled")
+    kernels = loader.prepare()
+    yield kernels
+    loader.use_compiled(previous)
+    loader.forget()
+
+
+def _always_fused(monkeypatch):
+    """The fused path for any size (its row of the table without a minimum)."""
+    rows = tuple(
+        dataclasses.replace(p, min_work=0) if p.name == "fused" else p
+        for p in paths.PATHS
+    )
+    monkeypatch.setattr(paths, "PATHS", rows)
 
 
 def _net(dtype="float64", l2=0.0, bias=True, sizes=(6, 9, 7, 4)):
@@ -86,8 +99,8 @@ def test_one_step_is_the_pure_passes_and_sgd(dtype, l2, bias, elementwise):
     _, cache = forward(p, X, net.activations)
     J_ref = total_cost(p, cache, y, net.activations, net.loss, l2)
     g = backward(p, cache, y, net.activations, net.loss, l2)
-    step = fused.FusedSGD(net, X, y, batch=10, shuffle=False)
-    assert (step.ew is not None) == (elementwise == "compiled")
+    step = fused.FusedSGD(net, X, y, batch=10, shuffle=False, kernels=elementwise)
+    assert (step.ew is not None) == (elementwise is not None)
     J = step.step(p, X, y, 0.2)
     np.testing.assert_allclose(J, J_ref, rtol=RTOL[dtype])
     for k, v in net.params.items():
@@ -104,7 +117,7 @@ def test_fit_equals_the_numpy_loop(monkeypatch, dtype, shuffle, elementwise):
     kw = dict(optimizer="sgd", epochs=3, learning_rate=0.1, batch_size=8)
     slow = net.copy()
     h_slow = slow.fit(X, y, shuffle=shuffle, **kw)
-    monkeypatch.setattr(fused, "FUSED_MIN_WORK", 0)
+    _always_fused(monkeypatch)
     calls = []
     real = fused.FusedSGD.run_epoch
     monkeypatch.setattr(
@@ -120,18 +133,22 @@ def test_fit_equals_the_numpy_loop(monkeypatch, dtype, shuffle, elementwise):
 
 @pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed: no compiled passes")
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_rows_split_among_threads_give_the_same_bits(dtype, monkeypatch):
-    monkeypatch.setattr(fused, "COMPILED_MIN", 0)
+def test_rows_split_among_threads_give_the_same_bits(dtype):
+    from concurrent.futures import ThreadPoolExecutor
+
     net = _net(dtype, l2=0.01, sizes=(20, 1100, 130, 5))  # 128 · 1100 > SPLIT_MIN
     X, y = _data(128, net, seed=4)
+    kernels = loader.prepare()
     results = []
     for parts in (1, 2, 3):
         p = {k: v.copy() for k, v in net.params.items()}
-        step = fused.FusedSGD(net, X, y, batch=128, shuffle=False)
+        step = fused.FusedSGD(net, X, y, batch=128, shuffle=False, kernels=kernels)
         assert step.ew is not None
-        step.parts = parts
-        J = step.step(p, X, y, 0.05)
+        step.parts, step.pool = parts, ThreadPoolExecutor(parts)
+        with step:
+            J = step.step(p, X, y, 0.05)
         results.append((J, p, step.a[0].copy()))
+    loader.forget()
     for J, p, a in results[1:]:
         assert J == results[0][0]
         np.testing.assert_array_equal(a, results[0][2])
@@ -141,9 +158,8 @@ def test_rows_split_among_threads_give_the_same_bits(dtype, monkeypatch):
 
 @pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed: no compiled passes")
 def test_the_compiled_passes_keep_numpys_nan_and_zero_rules():
-    from chainrule.core import compiled
-
-    bias_relu, relu_delta = compiled.ELEMENTWISE
+    bias_relu, relu_delta = loader.prepare().ELEMENTWISE
+    loader.forget()
     z = np.array([[np.nan, -1.0, 0.0, 2.0, -0.0, np.inf]])
     b = np.zeros((1, 6))
     expected = np.maximum(z + b, 0)
@@ -171,29 +187,27 @@ def test_a_non_finite_cost_leaves_the_parameters():
 
 
 def test_narrow_layers_keep_numpys_passes():
-    net = _net()  # 9 units: 10 · 9 values a pass, far below COMPILED_MIN
-    X, y = _data(10, net)
-    assert fused.FusedSGD(net, X, y, batch=10, shuffle=False).ew is None
+    net = _net(sizes=(600, 4000, 10))  # 64 · 4000 values a pass < COMPILED_MIN
+    p = plan(net, Call("fit", m=64, n=1000, steps=10**9, optimizer="sgd"))
+    assert p.path == "fused" and p.kernels is None, p.reason
 
 
 def test_what_runs_fused():
-    from chainrule.train.fit import settings as checked
-
-    def settings(optimizer="sgd", **kw):
-        options = {"epochs": 1, "batch_size": 8, **kw}
-        if optimizer != "adam":
-            options["learning_rate"] = 0.1
-        return checked(optimizer, options, 0)
+    def path(net, m=512, n=10_000, optimizer="sgd", **kw):
+        call = Call("fit", m=m, n=n, steps=20, optimizer=optimizer, **kw)
+        return plan(net, call).path
 
     big = _net(sizes=(1024, 2048, 10))
-    assert fused.applicable(big, settings(), 512, 10_000)
-    assert not fused.applicable(big, settings(), 512, 512)  # full batch
-    assert not fused.applicable(big, settings(momentum=0.9), 512, 10**4)
-    assert not fused.applicable(big, settings(optimizer="adam"), 512, 10_000)
-    assert not fused.applicable(big, settings(update_biases=False), 512, 10_000)
-    assert not fused.applicable(_net(), settings(), 8, 100)  # small
+    assert path(big) == "fused"
+    assert path(big, n=512) == "numpy"  # the full batch
+    assert path(big, momentum=True) == "numpy"
+    assert path(big, optimizer="adam") == "numpy"
+    assert path(big, frozen=True) == "numpy"
+    assert path(big, weighted=True) == "numpy"
+    assert path(big, sparse=True) == "numpy"
+    assert path(_net(), m=8, n=100) == "numpy"  # small
     tanh = cr.Network([1024, 2048, 10], activation="tanh", loss="mse")
-    assert not fused.applicable(tanh, settings(), 512, 10_000)
+    assert path(tanh) == "numpy"
 
 
 def test_blas_writes_the_buffers_in_place():
@@ -207,34 +221,16 @@ def test_blas_writes_the_buffers_in_place():
     np.testing.assert_allclose(z, a @ W + 0.5, rtol=1e-14)
 
 
-def _add_row_index(a, lo, hi):
-    a[lo:hi] += np.arange(lo, hi)[:, None]
-
-
-def _split_in_child(queue):
-    a = np.zeros((fused.SPLIT_MIN, 2))
-    fused.split_rows(_add_row_index, 2, a)
-    queue.put(float(a.sum()))
-
-
-def test_split_rows_works_in_a_forked_child():
-    """A child forked after the pool started has none of its threads: it must
-    make its own rather than wait on the parent's."""
-    import multiprocessing
-
-    a = np.zeros((fused.SPLIT_MIN, 2))
-    fused.split_rows(_add_row_index, 3, a)  # the parent's pool is started
-    n = fused.SPLIT_MIN
-    np.testing.assert_array_equal(a[:, 0], np.arange(n))
-    ctx = multiprocessing.get_context("fork")
-    queue = ctx.Queue()
-    child = ctx.Process(target=_split_in_child, args=(queue,))
-    child.start()
+def test_a_fused_fit_leaves_no_threads_behind(monkeypatch):
+    """The row threads belong to one fit's step and end with it."""
+    monkeypatch.setattr(paths, "COMPILED_MIN", 0)
+    _always_fused(monkeypatch)
+    if loader.prepare() is None:
+        pytest.skip("numba not installed: no compiled passes, no row threads")
+    net = _net(sizes=(20, 1100, 130, 5))
+    X, y = _data(300, net)
     try:
-        # a deadlock guard, not a speed limit: the child's work takes milliseconds
-        assert queue.get(timeout=120) == float(n * (n - 1))
+        net.fit(X, y, optimizer="sgd", epochs=1, batch_size=128, threads=2)
     finally:
-        child.join(10)
-        if child.is_alive():
-            child.kill()
-    assert child.exitcode == 0
+        loader.forget()
+    assert not [t for t in threading.enumerate() if t.name.startswith("chainrule")]

@@ -20,10 +20,10 @@ and :func:`chainrule.train.optimizers.sgd` with less work around the products:
   the indices come from a permutation);
 - with numba (``chainrule[fast]``), the bias and ReLU are one compiled pass
   after the product, and ``relu'`` times ``dJ/da`` another, where NumPy
-  makes two passes each (:data:`chainrule.core.compiled.ELEMENTWISE`), for
-  layers of at least :data:`COMPILED_MIN` values a batch; when
-  the fit has several BLAS threads, these passes split the rows among as many
-  threads (:func:`split_rows`).
+  makes two passes each (:data:`chainrule.accel.kernels.ELEMENTWISE`), for
+  layers of at least :data:`chainrule.accel.paths.COMPILED_MIN` values a
+  batch (the plan says when); when the fit has several BLAS threads, these
+  passes split the rows among as many threads (:func:`split_rows`).
 
 The results equal the NumPy loop's up to rounding (a folded sum rounds in
 another order); the tests compare them within a few ulps of the dtype.
@@ -32,59 +32,31 @@ another order); the tests compare them within a few ulps of the dtype.
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.linalg import blas as _blas
 
-from chainrule.core import activations as _acts
-from chainrule.core import dispatch
-from chainrule.train import threads as _threads
+from chainrule.accel import threads as _threads
 
 Array = np.ndarray
-
-#: Smallest ``batch · n_params`` for which the fused step is used: below it the
-#: NumPy loop is as fast and bit-for-bit the reference.
-FUSED_MIN_WORK = 2_000_000
 
 #: Fewest elements of an element-wise pass split among threads: below it, the
 #: hand-over costs more than the half of the pass saves.
 SPLIT_MIN = 1 << 17
-#: Fewest elements (batch × widest hidden layer) for the compiled passes. Below
-#: it NumPy's passes are as fast (for 784-256-128-10 at batch 128 the compiled
-#: ones were slower), and loading numba would add some 100 MB to the process.
-COMPILED_MIN = 1 << 18
-
-_STOCK = {name: _acts.ACTIVATIONS[name] for name in ("relu", "softmax")}
-_pool: dict[int, ThreadPoolExecutor] = {}  # by process id: a fork gets its own
 
 
-def _row_pool() -> ThreadPoolExecutor:
-    """The threads of :func:`split_rows`, made on first use in this process
-    (a forked child has none of its parent's threads, so it makes its own)."""
-    pool = _pool.get(os.getpid())
-    if pool is None:
-        _pool.clear()
-        workers = max(1, (os.cpu_count() or 2) - 1)
-        pool = _pool[os.getpid()] = ThreadPoolExecutor(
-            workers, thread_name_prefix="chainrule-rows"
-        )
-    return pool
-
-
-def split_rows(kernel, parts: int, *arrays) -> None:
+def split_rows(pool, kernel, parts: int, *arrays) -> None:
     """``kernel(*arrays, lo, hi)`` over the rows of ``arrays[0]``, in ``parts``
-    blocks run at once (the calling thread takes the first).
+    blocks run at once on ``pool`` (the calling thread takes the first).
 
     The kernels release the GIL (numba's ``nogil``) and write disjoint rows,
     so the blocks need no lock; the results do not depend on ``parts``.
     """
     m = arrays[0].shape[0]
-    if parts < 2 or arrays[0].size < SPLIT_MIN:
+    if parts < 2 or pool is None or arrays[0].size < SPLIT_MIN:
         kernel(*arrays, 0, m)
         return
-    pool = _row_pool()
     bounds = [m * i // parts for i in range(parts + 1)]
     rest = [
         pool.submit(kernel, *arrays, lo, hi)
@@ -93,24 +65,6 @@ def split_rows(kernel, parts: int, *arrays) -> None:
     kernel(*arrays, bounds[0], bounds[1])
     for done in rest:
         done.result()
-
-
-def applicable(net, s, batch: int, n: int) -> bool:
-    """Whether :class:`FusedSGD` runs this fit (plain SGD on minibatches of a
-    ReLU network with a softmax output and ``cce``, large enough)."""
-    return (
-        s.optimizer in ("gd", "sgd")
-        and not s.opt.hyper.get("momentum")
-        and s.update_biases  # frozen biases: the NumPy loop
-        and s.sample_weight is None  # weighted costs: the NumPy loop
-        and batch < n
-        and net.dtype in (np.float32, np.float64)
-        and all(a == "relu" for a in net.activations[:-1])
-        and net.activations[-1] == "softmax"
-        and net.loss == "cce"
-        and all(_acts.ACTIVATIONS[k] is v for k, v in _STOCK.items())
-        and batch * net.n_params >= FUSED_MIN_WORK
-    )
 
 
 def descend_weights(gemm, W: Array, a: Array, delta: Array, lr: float, l2: float):
@@ -170,9 +124,20 @@ class FusedSGD:
         The training data, in the network's dtype.
     batch : int
     shuffle : bool
+    kernels : module or None
+        :mod:`chainrule.accel.kernels` for the compiled element-wise passes
+        (the plan gives them for wide layers), else ``None``.
+
+    Notes
+    -----
+    With the compiled passes and several BLAS threads, the passes split their
+    rows among as many threads, which the instance owns: :meth:`close` (or
+    ``with``) ends them.
     """
 
-    def __init__(self, net, X: Array, y: Array, batch: int, shuffle: bool) -> None:
+    def __init__(
+        self, net, X: Array, y: Array, batch: int, shuffle: bool, kernels=None
+    ) -> None:
         self.X, self.y, self.batch, self.shuffle = X, y, batch, shuffle
         self.sizes, self.l2 = list(net.sizes), float(net.l2)
         single = net.dtype == np.float32
@@ -190,12 +155,28 @@ class FusedSGD:
         self.bsum = np.empty((1, max(self.sizes[1:])), dt)
         self.layers = [(f"W{l}", f"b{l}" if net.bias[l - 1] else None) for l in
                        range(1, L + 1)]  # fmt: skip
-        # numba's element-wise passes for wide layers (COMPILED_MIN), or None
-        kernels = dispatch.kernels() if wide >= COMPILED_MIN else None
+        # numba's element-wise passes for wide layers, or None
         self.ew = None if kernels is None else kernels.ELEMENTWISE
         # as many blocks of rows as the fit has BLAS threads
         self.parts = _threads.current() if self.ew is not None else 1
+        self.pool = (
+            ThreadPoolExecutor(self.parts - 1, thread_name_prefix="chainrule-rows")
+            if self.parts > 1
+            else None
+        )
         self.no_bias = np.empty((1, 0), dt)
+
+    def close(self) -> None:
+        """End the row threads (if any)."""
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+    def __enter__(self) -> FusedSGD:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def run_epoch(self, params, rng, lr: float) -> float:
         """One epoch over the minibatches (``Batches``' order); the mean cost."""
@@ -234,7 +215,7 @@ class FusedSGD:
             if self.ew is not None:  # z = a W, then z + b and ReLU in one pass
                 _into(z, self.gemm(1.0, params[kW].T, a.T, c=z.T, overwrite_c=1))
                 b = self.no_bias if kb is None else params[kb]
-                split_rows(self.ew[0], self.parts, z, b, l < L - 1)
+                split_rows(self.pool, self.ew[0], self.parts, z, b, l < L - 1)
                 a = z
                 continue
             if kb is not None:
@@ -282,7 +263,7 @@ class FusedSGD:
                 s *= lr
                 params[kb] -= s
             if l > 0 and self.ew is not None:  # δ{l} = dJ/da{l} · relu'(z{l})
-                split_rows(self.ew[1], self.parts, g, a, self.a[l - 1][:m])
+                split_rows(self.pool, self.ew[1], self.parts, g, a, self.a[l - 1][:m])
             elif l > 0:  # the same in two passes, the mask from a = relu(z)
                 mask = self.mask[: m * W.shape[0]].reshape(m, W.shape[0])
                 np.greater(a, 0, out=mask)

@@ -14,7 +14,7 @@ and SciPy's) while the fit runs, and restored after it.
 
 Examples
 --------
->>> from chainrule.train.threads import step_flops, auto_threads
+>>> from chainrule.accel.threads import step_flops, auto_threads
 >>> step_flops([2, 3, 1], 3)
 126.0
 >>> auto_threads([2, 3, 1], 3, available=16)
@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -35,8 +36,6 @@ from chainrule.errors import ConfigError
 #: millisecond of one core's work per thread and step), not yet measured on
 #: many cores; the M network gets 3 threads, L every core.
 FLOPS_PER_THREAD = 64e6
-
-_controller: list = []
 
 
 def step_flops(sizes: Sequence[int], batch: int) -> float:
@@ -66,12 +65,13 @@ def check_threads(threads: object) -> int | None:
     return threads
 
 
+@functools.cache
 def _pool():
-    if not _controller:
-        from threadpoolctl import ThreadpoolController
+    """threadpoolctl's view of the loaded BLAS libraries (made once: it scans
+    the process's shared libraries)."""
+    from threadpoolctl import ThreadpoolController
 
-        _controller.append(ThreadpoolController())
-    return _controller[0]
+    return ThreadpoolController()
 
 
 def current() -> int:

@@ -1,16 +1,21 @@
 """``Network.step`` without per-call waste: what one network's steps reuse.
 
-A learner's loop ``for i in range(1000): net.step(X, y)`` used to make two
-fresh workspaces, copy and scan its input, and build a new dict of parameters
-on every call. A :class:`StepRunner` keeps, per network:
+A learner's loop ``for i in range(1000): net.step(X, y)`` would otherwise
+make two fresh workspaces, copy and scan its input, and build a new dict of
+parameters on every call. Each network keeps one :class:`StepRunner` (made on
+its first ``step``, dropped by ``copy`` and by pickling) that holds:
 
 - the parameters in one flat vector, whose writable views the network
   adopts (``Network.adopt_params``; users still see them read-only through
-  ``Network.params``), so the update is one in-place operation,
-  ``θ −= α ∇J``; the network's ``params_version`` says when they were
-  replaced (``set_params``) and must be copied in again (:meth:`StepRunner.sync`);
-- one :class:`~chainrule.core.workspace.Workspace` (NumPy path) or the compiled
-  kernel's buffers (:mod:`chainrule.core.dispatch`);
+  ``Network.params``), so the update is one in-place operation, the
+  ``gd`` optimizer's step on the flat vector (the same update as ``fit``);
+  the network's ``params_version`` says when they were replaced
+  (``set_params``) and must be copied in again (:meth:`StepRunner.sync`);
+- one :class:`~chainrule.core.workspace.Workspace` (NumPy path), or the
+  compiled kernel's buffers when :func:`chainrule.accel.paths` says so: a few
+  steps always run on NumPy; a long loop switches to the compiled kernels
+  once they are ready (made ready in the background when the steps already
+  made would have paid for them);
 - the validation fast path: an ``X`` and ``y`` that are already C-contiguous
   arrays of the network's dtype and shape are used as they are, without the
   copy and the finiteness scan. Only when the cost or the gradient comes out
@@ -20,46 +25,35 @@ on every call. A :class:`StepRunner` keeps, per network:
 Examples
 --------
 >>> import chainrule as cr
->>> from chainrule.core.fast_step import runner_for
 >>> net = cr.Network([1, 1, 1], activation="relu", loss="mse", bias=False)
 >>> net.set_params({"W1": [[0.5]], "W2": [[0.8]]})
->>> runner = runner_for(net)
->>> runner is runner_for(net)
-True
+>>> round(net.step([[3.0]], [[2.0]], learning_rate=0.1), 12)
+0.32
+>>> net.step_plan().path
+'numpy'
 """
 
 from __future__ import annotations
 
 import math
-import weakref
 
 import numpy as np
 
-from chainrule.core import dispatch
+from chainrule.accel import Call, Plan, plan
+from chainrule.accel.paths import PATHS_BY_NAME, supports
 from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
-from chainrule.core.params import flatten
+from chainrule.core.params import flat_views, flatten
 from chainrule.core.workspace import Workspace
 from chainrule.errors import InvalidValueError
+from chainrule.train.optimizers import gd
 from chainrule.validation import check_positive
 
 Array = np.ndarray
 
-#: id(network) -> its runner; an entry leaves with its network (weakref.finalize)
-_RUNNERS: dict[int, StepRunner] = {}
-
-
-def runner_for(net) -> StepRunner:
-    """The :class:`StepRunner` of ``net``, made anew when its configuration
-    changed, and synchronised with its parameters (:meth:`StepRunner.sync`)."""
-    runner = _RUNNERS.get(id(net))
-    if runner is None or runner.owner() is not net:
-        weakref.finalize(net, _RUNNERS.pop, id(net), None)
-        runner = None
-    if runner is None or not runner.serves(net):
-        runner = _RUNNERS[id(net)] = StepRunner(net)
-    runner.sync(net)
-    return runner
+#: Steps between two looks at the plan while the compiled kernels are being
+#: made ready in the background (a look costs a few microseconds).
+RECHECK_LOADING = 256
 
 
 class StepRunner:
@@ -68,32 +62,33 @@ class StepRunner:
     Parameters
     ----------
     net : Network
-        Its configuration is read once; :func:`runner_for` makes a new runner
-        when it changes.
+        Its configuration is read once; the network makes a new runner when
+        it changes (:meth:`serves`).
     """
 
     def __init__(self, net) -> None:
         self.sizes, self.activations = list(net.sizes), list(net.activations)
         self.loss, self.bias, self.l2 = net.loss, list(net.bias), float(net.l2)
         self.dtype, self.shapes = net.dtype, net.shapes
-        self.owner = weakref.ref(net)
         # bce and cce constrain the targets' values: their y is checked in full
         self.fast_ok = self.loss not in ("bce", "cce")
         self.n_in, self.n_out = self.sizes[0], self.sizes[-1]
-        # the path chosen for (m, dispatch.version()): the compiled step or
-        # None, with the kernel's arguments (see _make_plan)
-        self.key: tuple = (None, None)
-        self.kernel = None
-        self.meta: Array | None = None
-        self.loss_code = 0
         self.theta = np.zeros(net.n_params, self.dtype)
         self.params: dict[str, Array] = {}
         self.version = -1  # the network's params_version when last adopted
         self.biases = [k for k in self.shapes if k[0] == "b"]
-        self.grad = np.empty_like(self.theta)
-        self.scratch = np.empty_like(self.theta)
         self.ws: Workspace | None = None
+        self.sgd = gd(1.0)  # the update θ := θ − α ∇J, as fit's gd
+        self.sgd_state = None
+        # the plan: its batch size, the step count at which to look again,
+        # and the compiled kernel's arguments when the plan says compiled
+        self.plan = Plan("numpy", "no step yet")
+        self.m, self.count, self.recheck = -1, 0, 0
+        self.kernel = None
+        self.meta: Array | None = None
+        self.loss_code = 0
         self.work: Array | None = None
+        self.grad = np.empty_like(self.theta)
 
     def serves(self, net) -> bool:
         """Whether ``net``'s configuration is still the one this runner was made for."""
@@ -115,31 +110,21 @@ class StepRunner:
         ``net.adopt_params``.
         """
         if net.params_version != self.version:
-            net.adopt_params(self.adopt(net.params))
+            self.theta[...] = flatten(net.params, self.shapes)
+            self.params = flat_views(self.theta, self.shapes)
+            net.adopt_params(self.params)
             self.version = net.params_version
-
-    def adopt(self, params) -> dict[str, Array]:
-        """Copy ``params`` into the flat vector; returns its views, by name."""
-        self.theta[...] = flatten(params, self.shapes)
-        views, start = {}, 0
-        for name, shape in self.shapes.items():
-            stop = start + int(np.prod(shape))
-            views[name] = self.theta[start:stop].reshape(shape)
-            start = stop
-        self.params = views
-        return views
 
     def step(
         self,
+        net,
         X: object,
         y: object,
         learning_rate: object,
-        check_data,
         update_biases: bool = True,
     ) -> float:
         """One gradient-descent step on the adopted parameters; returns ``J`` before.
 
-        ``check_data(X, y)`` is the network's full check (``Network.check_data``).
         ``update_biases=False`` keeps the biases (their gradient is zeroed);
         such a step runs on the NumPy path.
 
@@ -168,10 +153,11 @@ class StepRunner:
             and y.flags.c_contiguous
         )
         if checked:
-            X, y = check_data(X, y)
+            X, y = net.check_data(X, y)
             shape = X.shape
-        if shape[0] != self.key[0] or dispatch.version() != self.key[1]:
-            self._make_plan(shape[0])
+        self.count += 1
+        if shape[0] != self.m or self.count >= self.recheck:
+            self._replan(net, shape[0])
         if self.kernel is not None and update_biases:
             J, updated = self.kernel(
                 self.theta, X, y, self.meta, self.loss_code, self.l2, lr,
@@ -184,26 +170,33 @@ class StepRunner:
         if updated:
             return J
         if not checked:
-            check_data(X, y)  # bad input raises its own message here
+            net.check_data(X, y)  # bad input raises its own message here
         if not math.isfinite(J):
             raise InvalidValueError("cost is not finite; parameters left unchanged")
         # a finite cost with an overflowing gradient: the step is taken anyway
-        self.theta -= np.multiply(self.grad, lr, out=self.scratch)
+        self._descend(lr)
         return J
 
-    def _make_plan(self, m: int) -> None:
-        """Choose the path for ``m`` examples (and the kernel's arguments)."""
-        kernels = dispatch.compiled_for(
-            self.activations, self.loss, self.dtype, m, self.theta.size
-        )
-        self.key, self.kernel = (m, dispatch.version()), None
-        if kernels is not None:
+    def _replan(self, net, m: int) -> None:
+        """Ask :func:`chainrule.accel.paths` again (new batch size, or the time
+        to look whether the compiled kernels are ready or repaid)."""
+        call = Call("step", m=m, n=m, steps=self.count)
+        self.plan, self.m, self.kernel = plan(net, call), m, None
+        compiled = PATHS_BY_NAME["compiled"]
+        if self.plan.path == "compiled":
+            kernels = self.plan.kernels
             shape = kernels.work_shape(self.sizes, m)
             if self.work is None or self.work.shape[1] < shape[1]:
                 self.work = np.empty(shape, self.dtype)
             self.meta = kernels.plan(self.sizes, self.activations, self.bias)
             self.loss_code = kernels.LOSS_CODES[self.loss]
             self.kernel = kernels.step
+            self.recheck = math.inf
+        elif supports(compiled, net, call) is None:
+            # the compiled path would serve: look again (soon while loading)
+            self.recheck = self.count + max(RECHECK_LOADING, self.count)
+        else:
+            self.recheck = math.inf
 
     def _numpy_step(
         self, X: Array, y: Array, lr: float, frozen=()
@@ -223,6 +216,13 @@ class StepRunner:
             self.grad = self.ws.grad
             if not math.isfinite(np.add.reduce(self.grad)):
                 return J, False
-        # θ − α g, one operation for every parameter (the values of v − α g[k])
-        self.theta -= np.multiply(self.grad, lr, out=self.scratch)
+        self._descend(lr)
         return J, True
+
+    def _descend(self, lr: float) -> None:
+        """θ := θ − α ∇J by the ``gd`` optimizer's in-place step."""
+        if self.sgd_state is None:
+            self.sgd_state = self.sgd.init({"theta": self.theta})
+        self.sgd_state = self.sgd.step(
+            {"theta": self.grad}, self.sgd_state, {"theta": self.theta}, lr
+        )
