@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 
 from chainrule.errors import ConfigError
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import is_math, pieces
 from chainrule.explainer.render.diagram import to_svg
 from chainrule.explainer.render.markdown import equation_lines, latex

@@ -45,8 +45,8 @@ from dataclasses import asdict, fields
 import numpy as np
 
 from chainrule.errors import DataFileError
-from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
-from chainrule.explainer.steps import Detail, Step
+from chainrule.explainer.model.chain import ChainLink, ChainRow, ScalarChain
+from chainrule.explainer.model.step import Detail, Step
 
 SCHEMA = "chainrule.explain/1"
 

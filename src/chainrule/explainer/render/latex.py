@@ -12,7 +12,7 @@ their shape (:mod:`chainrule.explainer.render.grid`). Formatting only.
 
 from __future__ import annotations
 
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.markdown import equation_lines, latex
 from chainrule.explainer.render.walk import (

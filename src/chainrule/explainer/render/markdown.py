@@ -9,7 +9,7 @@ Formatting only: every number is a step's value.
 
 from __future__ import annotations
 
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.grid import INLINE, bmatrix
 from chainrule.explainer.render.walk import (

@@ -18,7 +18,7 @@ from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_text
 from chainrule.explainer.render.grid import block_text, inline_text
 from chainrule.explainer.render.walk import (

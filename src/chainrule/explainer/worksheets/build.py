@@ -7,10 +7,10 @@ stated in the example); these helpers only pick and label them.
 
 from __future__ import annotations
 
-from chainrule.explainer.derivation import explain
-from chainrule.explainer.errata import errata
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.problems import Problem, load_example
+from chainrule.explainer.build.derivation import explain
+from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.problems.errata import errata
+from chainrule.explainer.problems.files import Problem, load_example
 from chainrule.explainer.worksheets.model import Part
 
 __all__ = ["concept", "dimension", "elements", "errata", "explained", "expression"]

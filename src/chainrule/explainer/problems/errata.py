@@ -45,7 +45,7 @@ class Erratum:
 
 @cache
 def _doc() -> dict:
-    f = resources.files("chainrule.explainer") / "errata.toml"
+    f = resources.files("chainrule.explainer.problems") / "errata.toml"
     return tomllib.loads(f.read_text("utf-8"))
 
 

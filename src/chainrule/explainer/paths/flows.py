@@ -20,8 +20,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from chainrule.explainer.names import Names, subscript
-from chainrule.explainer.steps import Step
+from chainrule.explainer.model.step import Step
+from chainrule.explainer.notation.names import Names, subscript
 
 MAX_UNITS = 4
 

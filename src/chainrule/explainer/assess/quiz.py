@@ -11,7 +11,7 @@ student's own numbers for a problem.
 
 Examples
 --------
->>> from chainrule.explainer.problems import load_example
+>>> from chainrule.explainer.problems.files import load_example
 >>> ex = load_example("seed004").explain()
 >>> quiz = blank(ex, ["dJdW1"])
 >>> "?" in quiz.to_text() and "-1.92" not in quiz.to_text()
@@ -33,9 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from chainrule.errors import DataFileError, InvalidValueError
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.grading import aliases_of, resolve_quantity
-from chainrule.explainer.problems import Problem
+from chainrule.explainer.assess.grading import aliases_of, resolve_quantity
+from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.problems.files import Problem
 from chainrule.validation import check_seed
 
 

@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 import numpy as np
 
-from chainrule.explainer.numbers import block, bmatrix, check_precision
+from chainrule.explainer.notation.numbers import block, bmatrix, check_precision
 from chainrule.explainer.render.details import detail_latex, detail_text, is_math
 from chainrule.explainer.render.latex import PREAMBLE
 from chainrule.explainer.render.latex import escape as _escape_text

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from chainrule.explainer.names import Names
-from chainrule.explainer.steps import Detail, Step
+from chainrule.explainer.notation.names import Names
+from chainrule.explainer.model.step import Detail, Step
 
 
 def dims(shape: tuple) -> tuple[str, str]:

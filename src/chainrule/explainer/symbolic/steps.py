@@ -1,9 +1,9 @@
 """The steps of a symbolic derivation: matrix formulas, element formulas, checks.
 
 :func:`derivation_steps` builds the network in symbols
-(:mod:`~chainrule.explainer.symbolic_build`) and records, for every quantity,
+(:mod:`~chainrule.explainer.symbolic.build`) and records, for every quantity,
 its matrix-level equation in the tutorial's names and SymPy's checks
-(:mod:`~chainrule.explainer.symbolic_checks`).
+(:mod:`~chainrule.explainer.symbolic.checks`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import re
 
 import sympy as sp
 
-from chainrule.explainer import symbolic_checks as chk
-from chainrule.explainer.formulas import activation_formula, cost_formula
-from chainrule.explainer.symbolic_build import Network, build
-from chainrule.explainer.symbolic_step import SymStep
+from chainrule.explainer.notation.formulas import activation_formula, cost_formula
+from chainrule.explainer.symbolic import checks as chk
+from chainrule.explainer.symbolic.build import Network, build
+from chainrule.explainer.symbolic.step import SymStep
 
 
 def _fill(net: Network, template: str, latex: bool) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from chainrule.explainer.chain import ScalarChain
-from chainrule.explainer.steps import PHASES, Step
+from chainrule.explainer.model.chain import ScalarChain
+from chainrule.explainer.model.step import PHASES, Step
 
 DEFAULT_PRECISION = 6
 
@@ -140,7 +140,7 @@ class Explanation:
         >>> [f.value for f in c.paths[0].factors], round(c.total, 12)
         ([-0.8, 1.0, 0.8, 1.0, 3.0], -1.92)
         """
-        from chainrule.explainer.weight_chain import weight_chain
+        from chainrule.explainer.paths.weight_chain import weight_chain
 
         return weight_chain(self, target)
 

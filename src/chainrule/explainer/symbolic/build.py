@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from chainrule.explainer.names import Names
+from chainrule.explainer.notation.names import Names
 
 ELEMENTWISE = ("sigmoid", "tanh", "identity", "relu")
 ACTIVATIONS = (*ELEMENTWISE, "softmax")

@@ -1,6 +1,6 @@
 """The result of :func:`chainrule.check`: one verdict per answer, and the score.
 
-Data only (no grading here): :mod:`chainrule.explainer.grading` fills it.
+Data only (no grading here): :mod:`chainrule.explainer.assess.grading` fills it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-RTOL = 5e-3  # see chainrule.explainer.grading for the reasoning
+RTOL = 5e-3  # see chainrule.explainer.assess.grading for the reasoning
 ATOL = 1e-12
 SCHEMA = "chainrule.check/1"
 VERDICTS = ("right", "not numbers", "wrong shape", "transposed", "wrong sign")

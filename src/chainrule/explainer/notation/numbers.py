@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 
 from chainrule.errors import InvalidValueError
-from chainrule.explainer.steps import PLACEHOLDER
+from chainrule.explainer.model.step import PLACEHOLDER
 
 
 def check_precision(precision: object) -> int:

@@ -52,11 +52,11 @@ import numpy as np
 from chainrule.core.trace import NOTATIONS
 from chainrule.data import datasets
 from chainrule.errors import ChainruleError, DataFileError, UnknownNameError
-from chainrule.explainer.derivation import explain
-from chainrule.explainer.errata import describe as describe_errata
-from chainrule.explainer.errata import seeds as errata_seeds
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.names import CONVENTIONS
+from chainrule.explainer.build.derivation import explain
+from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.notation.names import CONVENTIONS
+from chainrule.explainer.problems.errata import describe as describe_errata
+from chainrule.explainer.problems.errata import seeds as errata_seeds
 from chainrule.network import Network
 
 TOP_KEYS = {"title", "description", "learning_rate", "notation", "network", "errata"}
@@ -357,7 +357,7 @@ def load_problem(path: str | Path) -> Problem:
 
 
 def _examples():
-    return resources.files("chainrule.explainer") / "examples"
+    return resources.files("chainrule.explainer.problems") / "examples"
 
 
 def list_examples() -> dict[str, str]:

@@ -1,6 +1,7 @@
 """How each text writes the backward formulas: the tutorial, seed 001, CS230.
 
-The three styles name the same quantities (see :mod:`chainrule.explainer.names`)
+The three styles name the same quantities (see
+:mod:`chainrule.explainer.notation.names`)
 but write their products differently:
 
 - ``welch`` (the tutorial, row vectors): ``∂J/∂W⁽²⁾ = (a⁽²⁾)ᵀ δ⁽³⁾``,
@@ -12,13 +13,13 @@ but write their products differently:
   ``dA[1] = (W[2])ᵀ dZ[2]``, ``dZ[1] = dA[1] ∘ g′(Z[1])``.
 
 Each function returns ``(text, latex, substitution)`` patterns for
-:meth:`chainrule.explainer.steps.Recorder.add`: ``<key>`` is a name and
+:meth:`chainrule.explainer.build.steps.Recorder.add`: ``<key>`` is a name and
 ``⟦key⟧`` a value. The substitution is plain text; the caller derives its LaTeX.
 
 Examples
 --------
 >>> import numpy as np
->>> from chainrule.explainer.names import Names
+>>> from chainrule.explainer.notation.names import Names
 >>> values = {"a2": np.ones((1, 3)), "delta3": np.ones((1, 2))}
 >>> text, tex, sub = weight_gradient(Names("bracket", 2), values, "a2", "delta3")
 >>> text, sub
@@ -31,7 +32,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from chainrule.explainer.names import Names, shape_sub
+from chainrule.explainer.notation.formulas import cost_formula
+from chainrule.explainer.notation.names import Names, shape_sub
 
 
 def _t(values: Mapping, key: str) -> str:
@@ -170,3 +172,25 @@ def bracket_fused(names: Names, L: int, n: int) -> tuple:
     op = "·" if n == 1 else "∘"
     note = f"{f} {op} {ga}: a(1 − a) cancels against the denominator of {ga}"
     return rhs, sub, note
+
+
+#: The cross-entropy of one example as the bracket notation writes it: the
+#: per-example loss, without the mean's 1/N (text, LaTeX, substitutions).
+ONE_EXAMPLE_BRACKET_BCE = (
+    "−[(1 − <y>) log(1 − <yHat>) + <y> log(<yHat>)]",
+    r"-[(1 - <y>) \log(1 - <yHat>) + <y> \log(<yHat>)]",
+    "−[(1 − ⟦y⟧) log(1 − ⟦yHat⟧) + ⟦y⟧ log(⟦yHat⟧)]",
+    r"-[(1 - ⟦y⟧) \log(1 - ⟦yHat⟧) + ⟦y⟧ \log(⟦yHat⟧)]",
+)
+
+
+def cost_templates(loss: str) -> tuple[str, str, str, str]:
+    """The cost's formula and its substitution, plain and LaTeX (formulas)."""
+    c = cost_formula(loss)
+    return c.formula, c.latex, c.substituted, c.substituted_latex
+
+
+def gradient_templates(loss: str) -> tuple[str, str, str]:
+    """``dJ/dŷ``'s formula (plain, LaTeX) and its plain substitution."""
+    c = cost_formula(loss)
+    return c.grad_formula, c.grad_latex, c.grad_substituted

@@ -1,110 +1,26 @@
-"""``Step`` records: one line of a hand-written derivation each.
+"""The forward pass and the cost, step by step: the ``Recorder`` of ``Step`` records.
 
-Every value comes from a :class:`chainrule.core.trace.Trace`, the record of the
-forward and backward pass that training uses; this module only attaches the
-names and formulas a student writes next to those values.
-
-A step's ``substitution`` is its right-hand side with the operands' values in
-place of their names: a template in which ``⟦key⟧`` stands for the value of the
-step ``key``. Renderers fill it in; they never compute.
+A :class:`Recorder` fills a pattern's ``<key>`` with the key's name (plain and
+LaTeX) and ``⟦key⟧`` with a placeholder for its value, and records one
+:class:`~chainrule.explainer.model.Step` per call; the backward pass and the
+update are in :mod:`chainrule.explainer.build.gradient_steps`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from chainrule.core.activations import get_activation
-from chainrule.explainer.formulas import activation_formula, cost_formula
-from chainrule.explainer.names import Names
-
-Array = np.ndarray
-PHASES = ("given", "forward", "backward", "update", "forward_again", "descent")
-PLACEHOLDER = re.compile(r"⟦([^⟧]+)⟧")
-
-
-@dataclass(frozen=True, eq=False)
-class Step:
-    """One step of the derivation.
-
-    Attributes
-    ----------
-    symbol : str
-        Unique key, in Welch notation: ``"z2"``, ``"delta3"``, ``"dJdW1"``;
-        after a gradient-descent update the new values carry a prime:
-        ``"W1'"``, ``"z2'"``, ``"J'"``.
-    formula : str
-        The equation in plain text, in the chosen notation:
-        ``"δ⁽³⁾ = ∂J/∂ŷ ∘ f′(z⁽³⁾)"``.
-    shape : tuple of int
-        ``value``'s shape; ``()`` for the cost.
-    value : (rows, cols) array or float
-    name : str
-        The left-hand side in plain text (``"δ⁽³⁾"``, ``"g[2z]"``).
-    name_latex, formula_latex : str
-        The same in LaTeX (math mode).
-    substitution, substitution_latex : str
-        The right-hand side with ``⟦key⟧`` for each operand's value.
-    uses : tuple of str
-        The symbols of the earlier steps the formula reads.
-    phase : {"given", "forward", "backward", "update", "forward_again", "descent"}
-    note : str
-        A remark in plain text (which activation, a simplification).
-    details : tuple of Detail
-        Extra lines under the step (:mod:`chainrule.explainer.elements`): the
-        shapes of its product, why an operand is transposed, and at element
-        level every element written out term by term.
-    """
-
-    symbol: str
-    formula: str
-    shape: tuple
-    value: Array | float
-    name: str = ""
-    name_latex: str = ""
-    formula_latex: str = ""
-    substitution: str = ""
-    substitution_latex: str = ""
-    uses: tuple = ()
-    phase: str = "forward"
-    note: str = ""
-    details: tuple = field(default=())
-
-
-@dataclass(frozen=True)
-class Detail:
-    """One line under a step: ``text = factors = products = value``.
-
-    Attributes
-    ----------
-    kind : {"shapes", "transpose", "element", "examples", "cost"}
-        ``"shapes"``: the operands' shapes and the result's; ``"transpose"``:
-        why an operand is transposed; ``"element"``: one element of the
-        step's value written as a sum of products; ``"examples"``: one element
-        of a gradient as the sum of one contribution per example; ``"cost"``:
-        one row of a cost table.
-    text, latex : str
-        The line's words or its symbolic side, plain and LaTeX (math mode for
-        ``"element"``, ``"examples"`` and ``"cost"``; prose otherwise).
-    index : tuple of int
-        The element's ``(row, column)``, from 0; ``()`` for a whole-step line.
-    factors : tuple of tuple of float
-        The terms that are added, each the tuple of the numbers multiplied:
-        ``((a11, W11), (a12, W21), ...)``.
-    value : float or None
-        The sum: the step's value at ``index`` (or the cost of the row).
-    """
-
-    kind: str
-    text: str
-    latex: str = ""
-    index: tuple = ()
-    factors: tuple = ()
-    value: float | None = None
-
+from chainrule.explainer.model.step import PLACEHOLDER, Step
+from chainrule.explainer.notation.formulas import activation_formula
+from chainrule.explainer.notation.forms import (
+    ONE_EXAMPLE_BRACKET_BCE,
+    cost_templates,
+)
+from chainrule.explainer.notation.names import Names
 
 class Recorder:
     """Collect steps; ``<key>`` in a pattern becomes the key's name."""
@@ -223,31 +139,13 @@ def forward_steps(
         rec.add(a, phase, rhs, (f"{g}(⟦{z}⟧)", f"{g_tex}(⟦{z}⟧)"), note)
 
 
-SEED001_COST = (
-    "−[(1 − <y>) log(1 − <yHat>) + <y> log(<yHat>)]",
-    r"-[(1 - <y>) \log(1 - <yHat>) + <y> \log(<yHat>)]",
-    "−[(1 − ⟦y⟧) log(1 − ⟦yHat⟧) + ⟦y⟧ log(⟦yHat⟧)]",
-    r"-[(1 - ⟦y⟧) \log(1 - ⟦yHat⟧) + ⟦y⟧ \log(⟦yHat⟧)]",
-)
-
-
-def cost_templates(loss: str) -> tuple[str, str, str, str]:
-    """The cost's formula and its substitution, plain and LaTeX (formulas)."""
-    c = cost_formula(loss)
-    return c.formula, c.latex, c.substituted, c.substituted_latex
-
-
-def gradient_templates(loss: str) -> tuple[str, str, str]:
-    """``dJ/dŷ``'s formula (plain, LaTeX) and its plain substitution."""
-    c = cost_formula(loss)
-    return c.grad_formula, c.grad_latex, c.grad_substituted
 
 
 def cost_step(rec: Recorder, loss: str, l2: float, L: int, n: int, phase: str):
     """``J``, with the cost's formula and, when λ > 0, the L2 penalty."""
     text, tex, sub, sub_tex = (s.replace("{n}", str(n)) for s in cost_templates(loss))
     if (loss, n, rec.names.style) == ("bce", 1, "bracket"):
-        text, tex, sub, sub_tex = SEED001_COST  # seed 001's one-example form
+        text, tex, sub, sub_tex = ONE_EXAMPLE_BRACKET_BCE
     if l2:
         lam = short_number(l2)
         norms = [(f"‖<W{l}>‖²", rf"\lVert <W{l}> \rVert^2") for l in range(1, L + 1)]

@@ -1,6 +1,6 @@
 """The backward pass and the update, as steps: ``∂J/∂ŷ``, ``δ``, ``f′``, ``∂J/∂W``.
 
-Each function adds its steps to a :class:`~chainrule.explainer.steps.Recorder`
+Each function adds its steps to a :class:`~chainrule.explainer.build.steps.Recorder`
 with the formula (text and LaTeX), the substitution of the trace's values and
 a note: the output steps (``∂J/∂ŷ``, ``f′(z{L+1})``, ``δ{L+1}``, fused with
 the cost where that is simpler), each layer's gradients from the top down
@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 
 from chainrule.core.activations import get_activation
-from chainrule.explainer import forms
-from chainrule.explainer.flows import flow_steps
-from chainrule.explainer.formulas import activation_formula
-from chainrule.explainer.steps import Recorder, gradient_templates, short_number
+from chainrule.explainer.notation import forms
+from chainrule.explainer.paths.flows import flow_steps
+from chainrule.explainer.notation.formulas import activation_formula
+from chainrule.explainer.build.steps import Recorder, short_number
+from chainrule.explainer.notation.forms import gradient_templates
 
 
 def _tex(plain: str) -> str:

@@ -5,7 +5,7 @@ a matrix of them, written in the derivation's symbols: base symbols
 (``x_11``, ``w2_11``, ``b1_11``, ``y_11``) or the quantities' element symbols
 (``a2_11``, ``delta3_11``), which are replaced by their base forms. Two
 expressions are judged equal when they agree at random rational points to 30
-digits (the end-to-end check of :mod:`~chainrule.explainer.symbolic_checks`):
+digits (the end-to-end check of :mod:`~chainrule.explainer.symbolic.checks`):
 exact simplification can take minutes, and a different expression differs far
 beyond the 1e-20 allowed.
 """
@@ -17,13 +17,13 @@ import random
 import mpmath
 import sympy as sp
 
-from chainrule.explainer.grading import (
+from chainrule.explainer.assess.grading import (
     CheckItem,
     CheckReport,
     aliases_of,
     resolve_quantity,
 )
-from chainrule.explainer.symbolic_checks import numeric
+from chainrule.explainer.symbolic.checks import numeric
 
 POINTS = 2
 

@@ -27,7 +27,7 @@ import numbers
 import numpy as np
 
 from chainrule.errors import InvalidTypeError, InvalidValueError
-from chainrule.explainer.steps import Detail, Step
+from chainrule.explainer.model.step import Detail, Step
 from chainrule.validation import check_bool, check_positive
 
 #: More updates than this are training, not an explanation: use ``fit``.

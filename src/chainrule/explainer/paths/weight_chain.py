@@ -27,7 +27,7 @@ import numpy as np
 
 from chainrule.core.activations import get_activation
 from chainrule.errors import InvalidValueError
-from chainrule.explainer.names import subscript
+from chainrule.explainer.notation.names import subscript
 
 MAX_PATHS = 512
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")

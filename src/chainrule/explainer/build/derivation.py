@@ -6,8 +6,8 @@ trace's gradients and "forward again" is a fresh trace of the updated network,
 as seed 004 does for its second epoch.
 
 This module checks the call and puts the phases in order; the forward steps
-are written by :mod:`chainrule.explainer.steps`, the backward steps and the
-update by :mod:`chainrule.explainer.gradient_steps`.
+are written by :mod:`chainrule.explainer.build.steps`, the backward steps and the
+update by :mod:`chainrule.explainer.build.gradient_steps`.
 """
 
 from __future__ import annotations
@@ -15,25 +15,13 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.errors import ConfigError, InvalidValueError
-from chainrule.explainer.chain import scalar_chain
-from chainrule.explainer.descent import check_descent, descent_step
-from chainrule.explainer.elements import annotate, check_level, check_size
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.gradient_steps import (
-    fprime_step,
-    layer_steps,
-    output_delta,
-    output_steps,
-    update_steps,
-)
-from chainrule.explainer.names import Names, check_convention, check_notation
-from chainrule.explainer.steps import (
-    Recorder,
-    Transposed,
-    cost_step,
-    forward_steps,
-    given_steps,
-)
+from chainrule.explainer.paths.scalar_chain import scalar_chain
+from chainrule.explainer.build.descent import check_descent, descent_step
+from chainrule.explainer.build.elements import annotate, check_level, check_size
+from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.build.gradient_steps import fprime_step, layer_steps, output_delta, output_steps, update_steps
+from chainrule.explainer.notation.names import Names, check_convention, check_notation
+from chainrule.explainer.build.steps import Recorder, Transposed, cost_step, forward_steps, given_steps
 from chainrule.network import Network
 from chainrule.validation import check_explain_size
 
@@ -91,7 +79,7 @@ def explain(
     level : {"matrix", "element"}
         ``"element"`` also writes every product out element by element, and
         every ``∂J/∂W`` element as the sum of its per-example contributions
-        (:mod:`chainrule.explainer.elements`). Every product shows its shapes
+        (:mod:`chainrule.explainer.build.elements`). Every product shows its shapes
         and every transpose its reason at both levels (row convention only:
         the shape and element lines are written for ``z = aW + b``).
     steps : int

@@ -14,46 +14,12 @@ Every value is the value of an existing step (``symbol``), never recomputed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from chainrule.core.activations import get_activation
-from chainrule.explainer.formulas import activation_formula
-from chainrule.explainer.names import Names
-from chainrule.explainer.steps import cost_templates, gradient_templates
-
-
-@dataclass(frozen=True)
-class ChainRow:
-    """One row of the elementary table: function | derivative | value."""
-
-    function: str
-    function_latex: str
-    derivative: str
-    derivative_latex: str
-    symbol: str
-    value: float
-
-
-@dataclass(frozen=True)
-class ChainLink:
-    """One line of a chain-rule product: ``name = product = value``."""
-
-    name: str
-    name_latex: str
-    product: str
-    product_latex: str
-    symbol: str
-    value: float
-
-
-@dataclass(frozen=True)
-class ScalarChain:
-    """The table of seed 004 problem 3 and the products of problem 4."""
-
-    rows: tuple
-    products: tuple  # ((weight name, (ChainLink, ...)), ...)
-    mapping: str
-    mapping_latex: str
+from chainrule.explainer.model.chain import ChainLink, ChainRow, ScalarChain
+from chainrule.explainer.notation.forms import cost_templates, gradient_templates
+from chainrule.explainer.notation.formulas import activation_formula
+from chainrule.explainer.notation.names import Names
 
 
 def _tex(name: str) -> str:

@@ -48,8 +48,8 @@ import numpy as np
 
 from chainrule.core.trace import welch_to_bracket
 from chainrule.errors import InvalidTypeError, InvalidValueError, UnknownNameError
-from chainrule.explainer.check_report import ATOL, RTOL, CheckItem, CheckReport
-from chainrule.explainer.explanation import Explanation
+from chainrule.explainer.assess.check_report import ATOL, RTOL, CheckItem, CheckReport
+from chainrule.explainer.build.explanation import Explanation
 from chainrule.validation import check_non_negative
 
 
@@ -207,7 +207,7 @@ def check(
         result, a :class:`~chainrule.Trace`, or a mapping such as the
         ``[answers]`` table of a key file. With a :func:`chainrule.derive`
         result, the answers are expressions, judged by equivalence
-        (:mod:`chainrule.explainer.symbolic_grade`); the tolerances do not
+        (:mod:`chainrule.explainer.symbolic.grade`); the tolerances do not
         apply.
     answers : mapping of str to array_like
         The student's values by quantity name, as the trace names them
@@ -240,7 +240,7 @@ def check(
     --------
     Seed 000, question 15 (the key is the built-in example):
 
-    >>> from chainrule.explainer.problems import load_example
+    >>> from chainrule.explainer.problems.files import load_example
     >>> ex = load_example("seed000-q15").explain()
     >>> rep = check(ex, {"dJdW2": [[0.0162], [0.0162], [0.0162]],
     ...                  "delta3": [[0.00916, 0.00601, 0.00102]]})

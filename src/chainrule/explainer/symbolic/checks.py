@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from chainrule.explainer.symbolic_build import Network, f_prime_sym, f_sym, softmax_row
+from chainrule.explainer.symbolic.build import Network, f_prime_sym, f_sym, softmax_row
 
 DIGITS = 30
 POINTS = 2

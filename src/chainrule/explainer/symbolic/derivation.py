@@ -6,7 +6,7 @@ quantity of the trace (``z2``, ``a2``, ``yHat``, ``J``, ``delta3``,
 ``dJdW2``, ...) gets a SymPy expression in those symbols, and the
 derivation's steps are written at matrix level (``∂J/∂W⁽²⁾ = (a⁽²⁾)ᵀδ⁽³⁾``)
 and element by element (``∂J/∂W⁽²⁾₁₁ = a⁽²⁾₁₁δ⁽³⁾₁₁ + ...``). SymPy checks
-each step (see :mod:`chainrule.explainer.symbolic_checks`); the checks are
+each step (see :mod:`chainrule.explainer.symbolic.checks`); the checks are
 recorded in the steps and printed.
 
 SymPy is imported when :func:`derive` runs, not by ``import chainrule``.
@@ -31,7 +31,7 @@ import numbers
 
 from chainrule.core.losses import get_loss
 from chainrule.errors import ConfigError, InvalidTypeError, InvalidValueError
-from chainrule.explainer.symbolic_step import SymStep
+from chainrule.explainer.symbolic.step import SymStep
 from chainrule.network import Network
 
 MAX_UNITS, MAX_LAYERS, MAX_EXAMPLES = 4, 3, 3
@@ -73,7 +73,7 @@ class Derivation:
 
     def grade_answers(self, answers):
         """:func:`chainrule.check` of expressions: each answer against ``expr``."""
-        from chainrule.explainer.symbolic_grade import grade_symbolic
+        from chainrule.explainer.symbolic.grade import grade_symbolic
 
         return grade_symbolic(self, answers)
 
@@ -99,7 +99,7 @@ class Derivation:
 
     def pretty(self, expr, latex: bool = False) -> str:
         """``expr`` with the derivation's spelling of its symbols."""
-        from chainrule.explainer.symbolic_render import show
+        from chainrule.explainer.render.derivation import show
 
         return show(self.built.pretty, expr, latex)
 
@@ -118,7 +118,7 @@ class Derivation:
         dict of str to (rows, cols) float64 array or float
             Comparable with ``net.trace(X, y)`` key by key.
         """
-        from chainrule.explainer.symbolic_render import evaluate
+        from chainrule.explainer.render.derivation import evaluate
 
         return evaluate(self, net, X, y)
 
@@ -126,31 +126,31 @@ class Derivation:
     def to_text(self) -> str:
         """Plain text (Unicode): each step at matrix level, element by element,
         and SymPy's checks."""
-        from chainrule.explainer.symbolic_render import to_text
+        from chainrule.explainer.render.derivation import to_text
 
         return to_text(self)
 
     def to_markdown(self) -> str:
         """GitHub-flavoured Markdown with ``$...$`` math."""
-        from chainrule.explainer.symbolic_render import to_markdown
+        from chainrule.explainer.render.derivation import to_markdown
 
         return to_markdown(self)
 
     def to_latex(self) -> str:
         """A complete LaTeX document."""
-        from chainrule.explainer.symbolic_render import to_latex
+        from chainrule.explainer.render.derivation import to_latex
 
         return to_latex(self)
 
     def to_html(self) -> str:
         """One self-contained HTML page, math as MathML; needs ``latex2mathml``."""
-        from chainrule.explainer.symbolic_render import to_html
+        from chainrule.explainer.render.derivation import to_html
 
         return to_html(self)
 
     def to_json(self) -> str:
         """Steps, expressions (SymPy's ``srepr``, text, LaTeX) and checks."""
-        from chainrule.explainer.symbolic_render import to_json
+        from chainrule.explainer.render.derivation import to_json
 
         return to_json(self)
 
@@ -248,7 +248,7 @@ def derive(
             f"activation: {unsupported[0]!r} has no symbolic form here; expected "
             f"one of {list(SUPPORTED)}"
         )
-    from chainrule.explainer.symbolic_steps import derivation_steps
+    from chainrule.explainer.symbolic.steps import derivation_steps
 
     built, steps = derivation_steps(net.sizes, net.activations, net.loss, net.bias, n)
     sizes_text = "-".join(str(s) for s in net.sizes)

@@ -8,9 +8,9 @@ by term, as seed 000 asks in its questions 8, 9 and 13::
 and every ``∂J/∂W`` element as the sum of one contribution per example, the
 sum that the matrix product ``(a⁽²⁾)ᵀδ⁽³⁾`` performs. At both levels every
 product also shows its shapes and every transpose its reason
-(:mod:`chainrule.explainer.shapes`).
+(:mod:`chainrule.explainer.build.shapes`).
 
-The records are :class:`~chainrule.explainer.steps.Detail` lines attached to
+The records are :class:`~chainrule.explainer.model.Detail` lines attached to
 the steps. Each line's ``value`` is the step's own value at ``index``; its
 ``factors`` are the operands' elements, whose products add up to that value
 to rounding.
@@ -33,9 +33,9 @@ import dataclasses
 import re
 
 from chainrule.errors import InvalidValueError, UnknownNameError
-from chainrule.explainer.names import Names
-from chainrule.explainer.shapes import SHAPES, Operands
-from chainrule.explainer.steps import Detail, Step
+from chainrule.explainer.notation.names import Names
+from chainrule.explainer.build.shapes import SHAPES, Operands
+from chainrule.explainer.model.step import Detail, Step
 
 LEVELS = ("matrix", "element")
 #: At most this many element lines in one explanation: past it, a derivation
