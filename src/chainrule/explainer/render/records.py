@@ -233,3 +233,8 @@ class Details:
 
 
 Record = Heading | Paragraph | Contents | Diagram | Table | Equation | Details
+
+
+#: A worksheet's headings for its choices and its source's misprints.
+WORKSHEET_CHOICES = "Chosen where the seed leaves a value open"
+WORKSHEET_ERRATA = "Misprints in the seed"

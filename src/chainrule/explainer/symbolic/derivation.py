@@ -99,7 +99,7 @@ class Derivation:
 
     def pretty(self, expr, latex: bool = False) -> str:
         """``expr`` with the derivation's spelling of its symbols."""
-        from chainrule.explainer.render.derivation import show
+        from chainrule.explainer.render.symbols import show
 
         return show(self.built.pretty, expr, latex)
 
@@ -118,7 +118,7 @@ class Derivation:
         dict of str to (rows, cols) float64 array or float
             Comparable with ``net.trace(X, y)`` key by key.
         """
-        from chainrule.explainer.render.derivation import evaluate
+        from chainrule.explainer.symbolic.evaluate import evaluate
 
         return evaluate(self, net, X, y)
 
@@ -126,31 +126,33 @@ class Derivation:
     def to_text(self) -> str:
         """Plain text (Unicode): each step at matrix level, element by element,
         and SymPy's checks."""
-        from chainrule.explainer.render.derivation import to_text
+        from chainrule.explainer.render.text import derivation_to_text as to_text
 
         return to_text(self)
 
     def to_markdown(self) -> str:
         """GitHub-flavoured Markdown with ``$...$`` math."""
-        from chainrule.explainer.render.derivation import to_markdown
+        from chainrule.explainer.render.markdown import (
+            derivation_to_markdown as to_markdown,
+        )
 
         return to_markdown(self)
 
     def to_latex(self) -> str:
         """A complete LaTeX document."""
-        from chainrule.explainer.render.derivation import to_latex
+        from chainrule.explainer.render.latex import derivation_to_latex as to_latex
 
         return to_latex(self)
 
     def to_html(self) -> str:
         """One self-contained HTML page, math as MathML; needs ``latex2mathml``."""
-        from chainrule.explainer.render.derivation import to_html
+        from chainrule.explainer.render.html import derivation_to_html as to_html
 
         return to_html(self)
 
     def to_json(self) -> str:
         """Steps, expressions (SymPy's ``srepr``, text, LaTeX) and checks."""
-        from chainrule.explainer.render.derivation import to_json
+        from chainrule.explainer.render.json import derivation_to_json as to_json
 
         return to_json(self)
 
