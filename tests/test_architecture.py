@@ -263,6 +263,50 @@ def test_every_module_path_imports_as_a_module():
             assert getattr(importlib.import_module(parent), child) is module, name
 
 
+#: The explainer's own layers, bottom first: a module of
+#: ``chainrule.explainer.<sub>`` imports its own subpackage or one listed
+#: before it. ``vary`` is the path the documentation shows for
+#: ``paths.vary``; it and the explainer's ``__init__`` ("") are the top.
+EXPLAINER_ORDER = [
+    "model",
+    "notation",
+    "render",
+    "paths",
+    "build",
+    "problems",
+    "assess",
+    "symbolic",
+    "worksheets",
+    "vary",
+    "",
+]
+EXPLAINER_LAYERS = {name: i for i, name in enumerate(EXPLAINER_ORDER)}
+EXPLAINER_LAYERS[""] = EXPLAINER_LAYERS["vary"]
+
+
+def sublayer_violations(edges, package: str, layers: dict[str, int]) -> list[str]:
+    """Imports inside ``package`` that go up or sideways among its subpackages."""
+    inside = {
+        src: {dst for dst in targets if dst.startswith(package)}
+        for src, targets in edges.items()
+        if src == package or src.startswith(package + ".")
+    }
+    return layer_violations(inside, package, layers, set())
+
+
+def test_every_explainer_part_has_a_layer():
+    names = {
+        part(m, "chainrule.explainer")
+        for m in KNOWN
+        if m == "chainrule.explainer" or m.startswith("chainrule.explainer.")
+    }
+    assert names <= set(EXPLAINER_LAYERS), names - set(EXPLAINER_LAYERS)
+
+
+def test_explainer_imports_go_down_its_layers():
+    assert sublayer_violations(EDGES, "chainrule.explainer", EXPLAINER_LAYERS) == []
+
+
 # ---------------------------------------------------- the checker can fail
 def write(root: Path, files: dict[str, str]) -> dict[str, Path]:
     for rel, text in files.items():
@@ -318,6 +362,29 @@ def test_checker_finds_an_import_of_the_package_top(tmp_path):
     assert "pkg.core.forward -> pkg (the package's __init__ is the top)" in (
         layer_violations(edges, "pkg")
     )
+
+
+def test_checker_finds_an_import_up_the_layers_of_a_subpackage(tmp_path):
+    files = {
+        "__init__.py": "",
+        "explainer/__init__.py": "from pkg.explainer.build.make import make\n",
+        "explainer/model/__init__.py": "",
+        "explainer/model/step.py": "class Step:\n    pass\n",
+        "explainer/render/__init__.py": "",
+        "explainer/render/text.py": "from pkg.explainer.model.step import Step\n",
+        "explainer/build/__init__.py": "",
+        "explainer/build/make.py": "from pkg.explainer.render import text\n",
+    }
+    order = {"model": 0, "render": 1, "build": 2, "": 3}
+    edges = graph(write(tmp_path, files), "pkg")
+    assert sublayer_violations(edges, "pkg.explainer", order) == []
+    files["explainer/model/step.py"] += (
+        "def f():\n    from pkg.explainer.build import make\n"
+    )
+    edges = graph(write(tmp_path, files), "pkg")
+    assert sublayer_violations(edges, "pkg.explainer", order) == [
+        "pkg.explainer.model.step -> pkg.explainer.build.make (layer 0 -> 2)"
+    ]
 
 
 def test_checker_finds_private_imports_and_assignments(tmp_path):

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.explainer.grading import RTOL
+from chainrule.explainer.assess.grading import RTOL
 from chainrule.explainer.problems import load_example
 
 # Seed 000 question 15 (W1, W2 all ones; X = [[3, 5], [5, 1], [5, 10]]; the

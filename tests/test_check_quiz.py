@@ -9,8 +9,8 @@ import pytest
 
 import chainrule as cr
 from chainrule.cli.app import main
+from chainrule.explainer.assess.quiz import blank, draw_problem, key_toml, read_answers
 from chainrule.explainer.problems import load_example
-from chainrule.explainer.quiz import blank, draw_problem, key_toml, read_answers
 
 
 @pytest.fixture(scope="module")

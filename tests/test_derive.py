@@ -63,7 +63,7 @@ def test_element_level_is_the_tutorial_sum():
 
 
 def test_checks_are_recorded_and_would_fail(d231):
-    from chainrule.explainer import symbolic_checks as chk
+    from chainrule.explainer.symbolic import checks as chk
 
     step = d231["dJdW1"]
     kinds = [c.kind for c in step.checks]

@@ -21,7 +21,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from chainrule.explainer.symbolic_checks import numeric  # noqa: E402
+from chainrule.explainer.symbolic.checks import numeric  # noqa: E402
 
 HIDDEN = ("sigmoid", "tanh", "identity", "relu")
 OUTPUT = {  # loss -> output activations it fits

@@ -4,8 +4,8 @@
 import json
 
 from chainrule.cli.app import main
+from chainrule.explainer.paths.vary import vary
 from chainrule.explainer.problems import load_example
-from chainrule.explainer.vary import vary
 
 
 def run(capsys, *args):

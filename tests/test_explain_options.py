@@ -6,8 +6,8 @@ import pytest
 
 import chainrule as cr
 from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.explainer.paths.vary import parse_vary, vary
 from chainrule.explainer.problems import load_example
-from chainrule.explainer.vary import parse_vary, vary
 
 
 def q15():

@@ -133,7 +133,7 @@ def test_every_registered_activation_and_cost_has_one_formula():
     """The explainer's templates cover the core registries, and core prints nothing."""
     from chainrule.core.activations import ACTIVATIONS
     from chainrule.core.losses import LOSSES
-    from chainrule.explainer import formulas
+    from chainrule.explainer.notation import formulas
 
     assert set(formulas.ACTIVATION_FORMULAS) == set(ACTIVATIONS)
     assert set(formulas.COST_FORMULAS) == set(LOSSES)

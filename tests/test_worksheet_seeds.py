@@ -226,7 +226,7 @@ def test_unknown_worksheet_is_refused():
     ],
 )
 def test_every_builtin_example_lists_its_seeds_misprints(example, seed):
-    from chainrule.explainer.errata import errata
+    from chainrule.explainer.problems.errata import errata
 
     text = load_example(example).explain().to_text()
     listed = errata(seed)

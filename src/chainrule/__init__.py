@@ -24,7 +24,7 @@ from chainrule.errors import (
     UnknownNameError,
 )
 from chainrule.explainer import Explanation, Step, explain
-from chainrule.explainer.grading import CheckItem, CheckReport, check
+from chainrule.explainer.assess.grading import CheckItem, CheckReport, check
 from chainrule.explainer.symbolic import Derivation, derive
 from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck

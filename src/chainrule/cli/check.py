@@ -26,8 +26,8 @@ FORMATS = ("text", "json")
 
 def load_key(key: str, seed: int | None):
     """An answer-key table, or the explanation of a problem or an example."""
+    from chainrule.explainer.assess.quiz import draw_problem
     from chainrule.explainer.problems import list_examples, load_example, parse_problem
-    from chainrule.explainer.quiz import draw_problem
 
     path = Path(key)
     if path.is_file():
@@ -72,8 +72,8 @@ def check(
     ] = "text",
 ) -> int:
     """Grade a student's answers: per quantity right or wrong, and why; the score."""
-    from chainrule.explainer.grading import check as grade
-    from chainrule.explainer.quiz import read_answers
+    from chainrule.explainer.assess.grading import check as grade
+    from chainrule.explainer.assess.quiz import read_answers
 
     if format not in FORMATS:
         raise UnknownNameError(

@@ -18,15 +18,15 @@ import typer
 
 from chainrule.cli.common import Force, Format, Out, Precision, write_text
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
-from chainrule.explainer.derivation import one_example
-from chainrule.explainer.numbers import check_precision
+from chainrule.explainer.build.derivation import one_example
+from chainrule.explainer.notation.numbers import check_precision
+from chainrule.explainer.paths.vary import parse_vary, vary
 from chainrule.explainer.problems import (
     AmbiguousOrientationWarning,
     list_examples,
     load_example,
     load_problem,
 )
-from chainrule.explainer.vary import parse_vary, vary
 from chainrule.persist.paths import check_outputs
 from chainrule.validation import check_explain_size
 
@@ -95,7 +95,7 @@ def _chain_or_vary(p, explanation, chain, vary_, fmt: str, k: int | None) -> str
 
 def _quiz(chosen, notation, settings: dict, blank: str | None, answers, seed):
     """The explanation, drawn from ``seed``, its key written, ``blank`` hidden."""
-    from chainrule.explainer import quiz
+    from chainrule.explainer.assess import quiz
 
     names = None if blank is None else [n.strip() for n in blank.split(",")]
     if seed is not None:

@@ -12,7 +12,7 @@ import typer
 
 from chainrule.cli.common import Force, Format, Out, Precision, write_text
 from chainrule.errors import UnknownNameError
-from chainrule.explainer.numbers import check_precision
+from chainrule.explainer.notation.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
 from chainrule.persist.paths import check_outputs
 

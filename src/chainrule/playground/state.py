@@ -31,9 +31,9 @@ import numpy as np
 
 from chainrule.core.trace import NOTATIONS
 from chainrule.errors import ChainruleError, InvalidValueError
-from chainrule.explainer.derivation import explain
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.names import CONVENTIONS
+from chainrule.explainer.build.derivation import explain
+from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.notation.names import CONVENTIONS
 from chainrule.explainer.problems import Problem
 from chainrule.network import Network
 

@@ -30,8 +30,8 @@ import re
 from chainrule.core.activations import valid_names as activation_names
 from chainrule.core.losses import valid_names as loss_names
 from chainrule.errors import ConfigError, InvalidValueError
-from chainrule.explainer.explanation import Explanation
-from chainrule.explainer.numbers import substitute
+from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.notation.numbers import substitute
 from chainrule.explainer.problems import list_examples
 from chainrule.explainer.render.grid import INLINE, bmatrix
 from chainrule.persist.model import model_bytes
@@ -170,7 +170,7 @@ def grade(pg: Playground, answers: object) -> dict:
             f"answers: expected an object of symbol to typed value, got {answers!r:.60}"
         )
     try:
-        from chainrule.explainer.grading import check
+        from chainrule.explainer.assess.grading import check
     except ImportError:  # pragma: no cover - while check is not in this version
         raise ConfigError("the quiz needs chainrule.check (chainrule >= 0.2)") from None
     parsed = {str(k): parse_answer(v) for k, v in answers.items()}

@@ -83,7 +83,7 @@ def activation(
         For ``softmax``, whose derivative is a Jacobian, not a curve.
     """
     from chainrule.core.activations import get_activation
-    from chainrule.explainer.formulas import activation_formula
+    from chainrule.explainer.notation.formulas import activation_formula
 
     act = get_activation(name)
     if not act.elementwise:

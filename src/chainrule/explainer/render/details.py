@@ -1,4 +1,4 @@
-"""The lines under a step (:class:`~chainrule.explainer.steps.Detail`), formatted.
+"""The lines under a step (:class:`~chainrule.explainer.model.Detail`), formatted.
 
 A detail reads ``text = factors = products = value``: the symbolic side, the
 numbers multiplied, each product, and the sum. Formatting only: the products
@@ -6,7 +6,7 @@ shown are of the detail's own numbers.
 
 Examples
 --------
->>> from chainrule.explainer.steps import Detail
+>>> from chainrule.explainer.model import Detail
 >>> d = Detail("element", "z₁₁ = a₁₁W₁₁ + a₁₂W₂₁", "z_{11} = a_{11}W_{11} + ...",
 ...            (0, 0), ((0.5, 2.0), (-1.0, 3.0)), -2.0)
 >>> pieces(d, 6)
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 
-from chainrule.explainer.numbers import num, num_latex
-from chainrule.explainer.steps import Detail
+from chainrule.explainer.model.step import Detail
+from chainrule.explainer.notation.numbers import num, num_latex
 
 MATH_KINDS = ("shapes", "element", "examples", "cost")
 

@@ -9,7 +9,7 @@ to every unit it feeds. Formatting only.
 
 Examples
 --------
->>> from chainrule.explainer.problems import load_example
+>>> from chainrule.explainer.problems.files import load_example
 >>> from chainrule.explainer.render.walk import diagram
 >>> svg = to_svg(diagram(load_example("seed004").explain()), 6)
 >>> svg.startswith("<svg"), svg.count("<circle")
@@ -22,7 +22,7 @@ import html
 
 import numpy as np
 
-from chainrule.explainer.numbers import num
+from chainrule.explainer.notation.numbers import num
 
 LABELLED = 16  # edges between two layers beyond which weights are not written
 _COL, _ROW, _TOP, _LEFT, _R = 190, 76, 64, 60, 22

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from chainrule.explainer.numbers import is_scalar, num, num_latex, scalar
+from chainrule.explainer.notation.numbers import is_scalar, num, num_latex, scalar
 
 MAX_ROWS = 12  # beyond: the first 10 rows, ⋮, the last row
 MAX_COLS = 8  # beyond: the first 6 columns, …, the last column

@@ -17,10 +17,12 @@ from __future__ import annotations
 import html
 
 from chainrule.errors import ConfigError
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import is_math, pieces
 from chainrule.explainer.render.diagram import to_svg
 from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     Contents,
     Details,
@@ -187,3 +189,137 @@ def to_html(ex, precision: int = 6) -> str:
         "</body></html>",
     ]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------- worksheets
+WORKSHEET_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
+h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; margin-top: 2rem;
+       font-size: 1.25rem; }
+.question { break-inside: avoid-page; margin-bottom: 1.5rem; }
+.ask { font-style: italic; } .meta { color: #555; }
+.eq { padding: 0.3rem 0; max-width: 100%; }
+.detail { margin: 0.15rem 0 0.15rem 1.5rem; }
+.detail.math { display: flex; flex-wrap: wrap; gap: 0.2rem 0.5rem; }
+table { border-collapse: collapse; margin: 0.5rem 0; }
+td, th { border: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: left;
+         vertical-align: top; }
+@media print { body { margin: 0; max-width: none; } a { color: inherit; } }
+"""
+
+
+def _pieces_html(convert, d, precision: int) -> str:
+    parts = pieces(d, precision, latex=True)
+    cells = [convert(parts[0], display="inline")]
+    cells += [convert("= " + x, display="inline") for x in parts[1:]]
+    return " ".join(f"<span>{c}</span>" for c in cells)
+
+
+def _part_html(convert, p, precision: int) -> list[str]:
+    if p.kind == "number":
+        tex = f"{p.latex or p.text} = {value_bmatrix(p.value, precision)}"
+        return [f'<div class="eq">{convert(tex, display="block")}</div>']
+    if p.kind == "expression" and p.latex:
+        return [f'<div class="eq">{convert(p.latex, display="block")}</div>']
+    out = [f"<p>{html.escape(p.text)}</p>"] if p.text else []
+    for d in p.details:
+        if is_math(d):
+            out.append(
+                f'<div class="detail math">{_pieces_html(convert, d, precision)}</div>'
+            )
+        else:
+            out.append(f'<div class="detail">{html.escape(d.text)}</div>')
+    return out
+
+
+def worksheet_to_html(ws, precision: int = 6) -> str:
+    """The worksheet as one self-contained page (MathML, no script)."""
+    precision = check_precision(precision)
+    convert = converter()
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(ws.title)}</title>",
+        f"<style>{WORKSHEET_STYLE}</style></head><body>",
+        f"<h1>{html.escape(ws.title)}</h1>",
+        f'<p class="meta">{html.escape(ws.source)}</p>',
+        f"<p>{html.escape(ws.description)}</p>",
+    ]
+    if ws.choices:
+        out.append(f"<h2>{WORKSHEET_CHOICES}</h2><ul>")
+        out += [f"<li>{html.escape(c)}</li>" for c in ws.choices]
+        out.append("</ul>")
+    for q in ws.questions:
+        out.append(f'<section class="question" id="q{html.escape(q.number)}">')
+        out.append(f"<h2>Question {html.escape(q.number)}</h2>")
+        out.append(f'<p class="ask">{html.escape(q.text)}</p>')
+        for p in q.parts:
+            out += _part_html(convert, p, precision)
+        out.append("</section>")
+    if ws.errata:
+        out.append(f"<h2>{WORKSHEET_ERRATA}</h2>")
+        out.append(
+            "<table><tr><th>where</th><th>printed</th><th>correct</th><th>why</th></tr>"
+        )
+        for e in ws.errata:
+            cells = (e.where, e.printed, e.correct, e.why)
+            out.append(
+                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+            )
+        out.append("</table>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------- symbolic derivations
+def derivation_to_html(d) -> str:
+    """A symbolic derivation as one page (MathML); needs ``latex2mathml``."""
+    from chainrule.explainer.render.symbols import HEADINGS, header
+
+    convert = converter()
+    head = header(d)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(head[0])}</title>",
+        f"<style>{DERIVATION_STYLE}</style></head><body>",
+        f"<h1>{html.escape(head[0])}</h1>",
+        f'<p class="meta">{html.escape(head[2])}<br>{html.escape(head[3])}</p>',
+    ]
+    for phase in HEADINGS:
+        out.append(f"<h2>{HEADINGS[phase]}</h2>")
+        for s in (s for s in d.steps if s.phase == phase):
+            out += _html_step(d, s, convert)
+    return "\n".join([*out, "</body></html>"]) + "\n"
+
+
+DERIVATION_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.5; color: #1b1b1b; }
+h2 { border-bottom: 1px solid #ccc; margin-top: 2rem; }
+.meta, .shape { color: #555; } .note { color: #666; font-style: italic; }
+.eq { overflow-x: auto; padding: 0.2rem 0; } .ok { color: #17692f; }
+.bad { color: #b00020; font-weight: bold; } math { font-size: 1.1em; }
+"""
+
+
+def _html_step(d, s, convert) -> list[str]:
+    from chainrule.explainer.render.symbols import entries, mark, shape_words
+
+    note = f' <span class="note">{html.escape(s.note)}</span>' if s.note else ""
+    out = [
+        f'<div class="step" id="{html.escape(s.symbol)}">',
+        f'<div class="eq">{convert(s.formula_latex, display="block")}</div>',
+        f'<div class="shape">shape {shape_words(s.shape)}{note}</div>',
+    ]
+    for lhs, rhs, base in entries(d, s, True):
+        tail = f" = {base}" if base else ""
+        out.append(f'<div class="eq">{convert(f"{lhs} = {rhs}{tail}")}</div>')
+    out.append("<ul>")
+    for c in s.checks:
+        cls = "ok" if c.ok else "bad"
+        text = html.escape(f"{c.statement} ({c.method})")
+        out.append(f'<li><span class="{cls}">{mark(c.ok)}</span> {text}</li>')
+    return [*out, "</ul>", "</div>"]

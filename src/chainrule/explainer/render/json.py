@@ -45,10 +45,12 @@ from dataclasses import asdict, fields
 import numpy as np
 
 from chainrule.errors import DataFileError
-from chainrule.explainer.chain import ChainLink, ChainRow, ScalarChain
-from chainrule.explainer.steps import Detail, Step
+from chainrule.explainer.model.chain import ChainLink, ChainRow, ScalarChain
+from chainrule.explainer.model.step import Detail, Step
 
 SCHEMA = "chainrule.explain/1"
+WORKSHEET_SCHEMA = "chainrule.worksheet/1"
+DERIVATION_SCHEMA = "chainrule.derive/1"
 
 
 def _value(v):
@@ -174,3 +176,70 @@ def read_json(text: str) -> dict:
         "convention": doc.get("convention", "row"),
         "update_biases": doc.get("update_biases", True),
     }
+
+
+# ------------------------------------------------------------- worksheets
+def _jsonable(x):
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    return x
+
+
+def worksheet_to_json(ws) -> str:
+    """The worksheet as JSON (``"schema": "chainrule.worksheet/1"``)."""
+    doc = {
+        "schema": WORKSHEET_SCHEMA,
+        "name": ws.name,
+        "title": ws.title,
+        "source": ws.source,
+        "description": ws.description,
+        "choices": list(ws.choices),
+        "questions": [
+            {"number": q.number, "text": q.text, "parts": [asdict(p) for p in q.parts]}
+            for q in ws.questions
+        ],
+        "errata": [asdict(e) for e in ws.errata],
+    }
+    return json.dumps(_jsonable(doc), ensure_ascii=False, indent=1) + "\n"
+
+
+# ------------------------------------------------- symbolic derivations
+def derivation_to_json(d) -> str:
+    """A symbolic derivation as JSON (``"schema": "chainrule.derive/1"``)."""
+    from chainrule.explainer.render.symbols import grid
+
+    pretty = d.built.pretty
+    steps = []
+    for s in d.steps:
+        shape = (1, 1) if s.symbol == "J" else s.shape
+        steps.append(
+            {
+                "symbol": s.symbol,
+                "phase": s.phase,
+                "formula": s.formula,
+                "formula_latex": s.formula_latex,
+                "shape": list(s.shape),
+                "note": s.note,
+                "element": grid(s.local, shape, pretty),
+                "base": grid(s.base, shape, pretty, small_only=True),
+                "checks": [c.__dict__ for c in s.checks],
+            }
+        )
+    doc = {
+        "schema": DERIVATION_SCHEMA,
+        "title": d.title,
+        "network": d.network,
+        "ok": d.ok,
+        "symbols": {
+            k: [[str(v) for v in row] for row in m.tolist()]
+            for k, m in d.symbols.items()
+        },
+        "steps": steps,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1)

@@ -12,9 +12,11 @@ their shape (:mod:`chainrule.explainer.render.grid`). Formatting only.
 
 from __future__ import annotations
 
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     Contents,
     Details,
@@ -61,9 +63,11 @@ _TEXT = {
     "ₒ": r"$_o$",
     "ₓ": r"$\times$",
     "⊘": r"$\oslash$",
+    "✓": r"$\checkmark$",
+    "✗": r"$\times$",
 }
 # a run of subscripts (z₁₁, aᵢⱼ) is written as one: $_{11}$
-_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙᵢⱼ", "0123456789nij", strict=True))
+_SUBS = dict(zip("₀₁₂₃₄₅₆₇₈₉ₙₖᵢⱼ", "0123456789nkij", strict=True))
 _MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$^{z}$"}
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
@@ -188,3 +192,129 @@ def to_latex(ex, precision: int = 6) -> str:
     out += render(walk(ex), FORMATTERS, _fallback, precision)
     out += [r"\end{document}"]
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------- worksheets
+def escape_breaking(text: str) -> str:
+    """:func:`escape`, with a line break allowed after each slash."""
+    return escape(text).replace("/", r"/\allowbreak{}")
+
+
+def _part_tex(p, precision: int) -> list[str]:
+    if p.kind == "number":
+        lhs = p.latex or escape_breaking(p.text)
+        body = f"{lhs} = {value_bmatrix(p.value, precision)}"
+        return [r"\begin{equation*}", body, r"\end{equation*}"]
+    if p.kind == "expression" and p.latex:
+        return [r"\begin{equation*}", p.latex, r"\end{equation*}"]
+    out = [escape_breaking(p.text), ""] if p.text else []
+    for d in p.details:
+        line = (
+            f"${detail_latex(d, precision)}$" if is_math(d) else escape_breaking(d.text)
+        )
+        out.append(
+            rf"{{\noindent\small\raggedright\hangindent=2em\hspace*{{1em}}{line}\par}}"
+        )
+    return [*out, ""]
+
+
+def worksheet_to_latex(ws, precision: int = 6) -> str:
+    """The worksheet as a complete LaTeX document."""
+    precision = check_precision(precision)
+    out = [PREAMBLE, rf"\title{{{escape_breaking(ws.title)}}}", r"\date{}", ""]
+    out += [r"\begin{document}", r"\maketitle", r"\sloppy\emergencystretch=3em", ""]
+    out += [escape_breaking(ws.source), ""]
+    out += [escape_breaking(ws.description), ""]
+    if ws.choices:
+        out += [rf"\paragraph{{{WORKSHEET_CHOICES}.}}", r"\begin{itemize}"]
+        out += [rf"\item {escape_breaking(c)}" for c in ws.choices] + [r"\end{itemize}"]
+    for q in ws.questions:
+        out += [
+            rf"\subsection*{{Question {escape_breaking(q.number)}}}",
+            rf"\emph{{{escape_breaking(q.text)}}}",
+            "",
+        ]
+        for p in q.parts:
+            out += _part_tex(p, precision)
+    if ws.errata:
+        out += [rf"\section*{{{WORKSHEET_ERRATA}}}", r"\begin{itemize}"]
+        for e in ws.errata:
+            where, printed, correct, why = (
+                escape_breaking(x) for x in (e.where, e.printed, e.correct, e.why)
+            )
+            out.append(
+                rf"\item \textbf{{{where}}}: the seed prints "
+                rf"{printed}. Correct: {correct}. {why}"
+            )
+        out.append(r"\end{itemize}")
+    out += ["", r"\end{document}"]
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------- symbolic derivations
+def _tex_broken(d, expr, per_line: int = 4) -> str:
+    """LaTeX of ``expr``; a long sum is broken after every ``per_line`` terms."""
+    terms = expr.as_ordered_terms() if expr.is_Add else [expr]
+    if len(terms) <= per_line:
+        return d.pretty(expr, latex=True)
+    out = ""
+    for i, term in enumerate(terms):
+        tex = d.pretty(term, latex=True)
+        sep = "" if i == 0 else (" " if tex.startswith("-") else " + ")
+        if i and i % per_line == 0:
+            sep = r" \\ &\quad " + sep.strip()
+        out += sep + tex
+    return out
+
+
+def _tex_items(s) -> list[str]:
+    from chainrule.explainer.render.symbols import mark
+
+    items = [f"{mark(c.ok)} {c.statement} ({c.method})" for c in s.checks]
+    items += [s.note] if s.note else []
+    if not items:
+        return []
+    body = [rf"\item {escape(i)}" for i in items]
+    return [r"\begin{itemize}", *body, r"\end{itemize}"]
+
+
+def derivation_to_latex(d) -> str:
+    """A symbolic derivation as a complete LaTeX document."""
+    from chainrule.explainer.render.symbols import (
+        HEADINGS,
+        entries,
+        header,
+        shape_words,
+    )
+
+    head = header(d)
+    out = [
+        r"\documentclass{article}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\usepackage{amsmath,amssymb}",
+        r"\allowdisplaybreaks",
+        rf"\title{{{escape(head[0])}}}",
+        r"\date{}",
+        r"\begin{document}",
+        r"\maketitle",
+        escape(head[2]) + r"\\",
+        escape(head[3]),
+    ]
+    for phase in HEADINGS:
+        out.append(rf"\section*{{{HEADINGS[phase]}}}")
+        for s in (s for s in d.steps if s.phase == phase):
+            out += [
+                r"\[",
+                s.formula_latex,
+                r"\]",
+                f"shape {escape(shape_words(s.shape))}.",
+            ]
+            out.append(r"\begin{align*}")
+            rows = [
+                f"{lhs} &= {_tex_broken(d, expr)}"
+                for (lhs, _, _), expr in zip(entries(d, s, True), s.local, strict=True)
+            ]
+            out += [r" \\ ".join(rows), r"\end{align*}"]
+            out += _tex_items(s)
+    out.append(r"\end{document}")
+    return "\n".join(line for line in out if line) + "\n"

@@ -9,9 +9,11 @@ Formatting only: every number is a step's value.
 
 from __future__ import annotations
 
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
+from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.grid import INLINE, bmatrix
+from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     Contents,
     Details,
@@ -31,7 +33,7 @@ from chainrule.explainer.render.walk import (
 BUDGET = 80
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Text for a Markdown paragraph or table cell (no stray markup)."""
     for ch in "\\`*_|<>[]$":
         text = text.replace(ch, "\\" + ch)
@@ -70,16 +72,16 @@ def equation_lines(r: Equation, precision: int) -> list[str]:
 
 
 def _heading(r: Heading, precision: int) -> list[str]:
-    return ["#" * r.level + " " + _escape(r.text), ""]
+    return ["#" * r.level + " " + escape(r.text), ""]
 
 
 def _paragraph(r: Paragraph, precision: int) -> list[str]:
-    return [r.latex or _escape(r.text), ""]
+    return [r.latex or escape(r.text), ""]
 
 
 def _cell(c, precision: int) -> str:
     if isinstance(c, str):
-        return _escape(c)
+        return escape(c)
     return f"${latex(c, precision)}$"
 
 
@@ -96,7 +98,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
         return ["$$", lines[0], "$$", ""]
     head = f"**${r.name.latex[0]}$** · shape {shape_text(r.shape)}"
     if r.note:
-        head += f" · {_escape(r.note)}"
+        head += f" · {escape(r.note)}"
     body = " \\\\\n".join("& " + line for line in lines)
     return [head, "", "$$", r"\begin{aligned}", body, r"\end{aligned}", "$$", ""]
 
@@ -105,20 +107,20 @@ def _details(r: Details, precision: int) -> list[str]:
     """The lines under a step as a bullet list: math, or prose."""
     out = []
     for d in r.lines:
-        line = f"${detail_latex(d, precision)}$" if is_math(d) else _escape(d.text)
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
         out.append(f"- {line}")
     return [*out, ""]
 
 
 def _contents(r: Contents, precision: int) -> list[str]:
     return [
-        "  " * (level - 2) + f"- [{_escape(text)}](#{anchor})"
+        "  " * (level - 2) + f"- [{escape(text)}](#{anchor})"
         for level, text, anchor in r.entries
     ] + [""]
 
 
 def _fallback(lines: list[str]) -> list[str]:
-    return [*(_escape(line) + "  " for line in lines), ""]
+    return [*(escape(line) + "  " for line in lines), ""]
 
 
 FORMATTERS = {
@@ -140,3 +142,82 @@ def to_markdown(ex, precision: int = 6) -> str:
 
 
 __all__ = ["FORMATTERS", "Value", "equation_lines", "latex", "to_markdown"]
+
+
+# ------------------------------------------------------------- worksheets
+def _part_md(p, precision: int) -> list[str]:
+    if p.kind == "number":
+        return [
+            "$$",
+            f"{p.latex or p.text} = {value_bmatrix(p.value, precision)}",
+            "$$",
+            "",
+        ]
+    if p.kind == "expression" and p.latex:
+        return ["$$", p.latex, "$$", ""]
+    out = [escape(p.text), ""] if p.text else []
+    for d in p.details:
+        line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
+        out.append(f"- {line}")
+    return [*out, ""] if p.details else out
+
+
+def worksheet_to_markdown(ws, precision: int = 6) -> str:
+    """The worksheet as Markdown (``$...$`` math)."""
+    precision = check_precision(precision)
+    out = [f"# {escape(ws.title)}", "", escape(ws.source), ""]
+    out += [escape(ws.description), ""]
+    if ws.choices:
+        out += [
+            f"**{WORKSHEET_CHOICES}:**",
+            "",
+            *[f"- {escape(c)}" for c in ws.choices],
+            "",
+        ]
+    for q in ws.questions:
+        out += [f"## Question {q.number}", "", f"*{escape(q.text)}*", ""]
+        for p in q.parts:
+            out += _part_md(p, precision)
+    if ws.errata:
+        out += [
+            f"## {WORKSHEET_ERRATA}",
+            "",
+            "| where | printed | correct | why |",
+            "|---|---|---|---|",
+        ]
+        for e in ws.errata:
+            cells = (e.where, e.printed, e.correct, e.why)
+            out.append("| " + " | ".join(escape(c) for c in cells) + " |")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ------------------------------------------------- symbolic derivations
+def derivation_to_markdown(d) -> str:
+    """A symbolic derivation as Markdown (``$...$`` math)."""
+    from chainrule.explainer.render.symbols import (
+        HEADINGS,
+        entries,
+        header,
+        mark,
+        shape_words,
+    )
+
+    head = header(d)
+    lines = [f"# {head[0]}", "", head[2], "", head[3]]
+    for phase in HEADINGS:
+        lines += ["", f"## {HEADINGS[phase]}"]
+        for s in (s for s in d.steps if s.phase == phase):
+            note = f" *{s.note}*" if s.note else ""
+            lines += [
+                "",
+                f"$${s.formula_latex}$$",
+                "",
+                f"shape {shape_words(s.shape)}.{note}",
+            ]
+            lines.append("")
+            for lhs, rhs, base in entries(d, s, True):
+                tail = f" = {base}" if base else ""
+                lines.append(f"- ${lhs} = {rhs}{tail}$")
+            lines.append("")
+            lines += [f"- {mark(c.ok)} {c.statement} ({c.method})" for c in s.checks]
+    return "\n".join(lines) + "\n"

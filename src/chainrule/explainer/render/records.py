@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chainrule.explainer.numbers import is_scalar
+from chainrule.explainer.notation.numbers import is_scalar
 from chainrule.explainer.render.details import detail_text
 from chainrule.explainer.render.grid import INLINE, grid, inline_text
 
@@ -217,7 +217,7 @@ class Equation:
 
 @dataclass(frozen=True, eq=False)
 class Details:
-    """The lines under a step (:class:`~chainrule.explainer.steps.Detail`).
+    """The lines under a step (:class:`~chainrule.explainer.model.Detail`).
 
     Its product's shapes, why an operand is transposed, at element level each
     element term by term, and the rows of a cost table; each line reads
@@ -233,3 +233,8 @@ class Details:
 
 
 Record = Heading | Paragraph | Contents | Diagram | Table | Equation | Details
+
+
+#: A worksheet's headings for its choices and its source's misprints.
+WORKSHEET_CHOICES = "Chosen where the seed leaves a value open"
+WORKSHEET_ERRATA = "Misprints in the seed"

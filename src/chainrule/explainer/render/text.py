@@ -18,9 +18,10 @@ from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from chainrule.explainer.numbers import check_precision, shape_text
+from chainrule.explainer.notation.numbers import block, check_precision, shape_text
 from chainrule.explainer.render.details import detail_text
 from chainrule.explainer.render.grid import block_text, inline_text
+from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     HEADINGS,
     Contents,
@@ -183,3 +184,68 @@ def to_text(ex, precision: int = 6) -> str:
     )
     print_all(console, renderables(ex, precision))
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+# ------------------------------------------------------------- worksheets
+def _part_text(p, precision: int) -> list[str]:
+    if p.kind == "number":
+        lines = block(p.value, precision)
+        if len(lines) == 1:
+            return [f"{p.text} = {lines[0]}"]
+        pad = " " * (len(p.text) + 1)
+        mid = (len(lines) - 1) // 2
+        return [
+            (f"{p.text} = " if i == mid else pad + "  ") + line
+            for i, line in enumerate(lines)
+        ]
+    out = [p.text] if p.text else []
+    out += ["  " + detail_text(d, precision) for d in p.details]
+    return out
+
+
+def worksheet_to_text(ws, precision: int = 6) -> str:
+    """The worksheet as plain text."""
+    precision = check_precision(precision)
+    out = [ws.title, "=" * len(ws.title), ws.source, "", ws.description, ""]
+    if ws.choices:
+        out += [WORKSHEET_CHOICES + ":", *[f"- {c}" for c in ws.choices], ""]
+    for q in ws.questions:
+        out += [f"Question {q.number}. {q.text}", ""]
+        for p in q.parts:
+            out += ["    " + line for line in _part_text(p, precision)]
+        out.append("")
+    if ws.errata:
+        out += [WORKSHEET_ERRATA + ":", ""]
+        for e in ws.errata:
+            out += [
+                f"- {e.where}: the seed prints {e.printed}",
+                f"  correct: {e.correct}",
+            ]
+            out += [f"  why: {e.why}", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ------------------------------------------------- symbolic derivations
+def derivation_to_text(d) -> str:
+    """A symbolic derivation as plain text."""
+    from chainrule.explainer.render.symbols import (
+        HEADINGS,
+        entries,
+        header,
+        mark,
+        shape_words,
+    )
+
+    lines = header(d)
+    for phase in HEADINGS:
+        lines += ["", HEADINGS[phase], "-" * len(HEADINGS[phase])]
+        for s in (s for s in d.steps if s.phase == phase):
+            note = f"   [{s.note}]" if s.note else ""
+            lines += ["", f"{s.formula}   (shape {shape_words(s.shape)}){note}"]
+            for lhs, rhs, base in entries(d, s, False):
+                lines.append(
+                    f"    {lhs} = {rhs}" + (f"\n        = {base}" if base else "")
+                )
+            for c in s.checks:
+                lines.append(f"  {mark(c.ok)} {c.statement} ({c.method})")
+    return "\n".join(lines) + "\n"

@@ -39,7 +39,7 @@ then give each renderer a formatter in its ``FORMATTERS``.
 Examples
 --------
 >>> import chainrule as cr
->>> from chainrule.explainer.problems import load_example
+>>> from chainrule.explainer.problems.files import load_example
 >>> records = list(walk(load_example("seed004").explain()))
 >>> [type(r).__name__ for r in records[:5]]
 ['Heading', 'Paragraph', 'Paragraph', 'Contents', 'Diagram']
@@ -54,7 +54,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from chainrule.explainer.numbers import shape_text
+from chainrule.explainer.model.step import PLACEHOLDER, Step
+from chainrule.explainer.notation.numbers import shape_text
 from chainrule.explainer.render.records import (
     Contents,
     Details,
@@ -67,7 +68,6 @@ from chainrule.explainer.render.records import (
     Table,
     Value,
 )
-from chainrule.explainer.steps import PLACEHOLDER, Step
 
 HEADINGS = {
     "given": "Given",

@@ -23,12 +23,14 @@ Examples
 
 from __future__ import annotations
 
-from importlib import import_module
+from importlib import import_module, resources
 
 from chainrule.errors import UnknownNameError
+from chainrule.explainer.worksheets.build import from_data
 from chainrule.explainer.worksheets.model import Erratum, Part, Question, Worksheet
 
-#: Worksheet name: (module, what it covers).
+#: Worksheet name: (module, what it covers); a worksheet whose questions are
+#: in ``data/<name>.toml`` is read from there.
 WORKSHEETS = {
     "seed000": ("seed000", "Seed 000: the worksheet's questions 1 to 16"),
     "seed001": ("seed001", "Seed 001: the bracket-notation derivation, step by step"),
@@ -60,5 +62,8 @@ def worksheet(name: str) -> Worksheet:
         raise UnknownNameError(
             f"worksheet: unknown name {name!r}; expected one of {list(WORKSHEETS)}"
         )
+    data = resources.files("chainrule.explainer.worksheets") / "data" / f"{name}.toml"
+    if data.is_file():  # content as data: the questions and prose in TOML
+        return from_data(name)
     module = import_module(f"chainrule.explainer.worksheets.{WORKSHEETS[name][0]}")
     return module.build()

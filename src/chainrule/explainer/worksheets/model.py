@@ -5,7 +5,7 @@ with its :class:`Part` answers (a dimension, an expression, the products
 written out element by element, numbers, a sentence), the values that the
 seed leaves open and this worksheet chooses, and the seed's misprints
 (:class:`Erratum`). The renderings are in
-:mod:`chainrule.explainer.worksheets.render`.
+the ``worksheet_to_*`` functions of :mod:`chainrule.explainer.render`.
 
 An expression part's ``expr`` is the same equation in SymPy's syntax, for a
 computer-algebra check (``Part.sympy()``): element symbols are written
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chainrule.errors import ConfigError
-from chainrule.explainer.errata import Erratum
+from chainrule.explainer.problems.errata import Erratum
 
 __all__ = ["Erratum", "Part", "Question", "Worksheet"]
 
@@ -44,7 +44,7 @@ class Part:
         ``"number"``: the value (float or ``(rows, cols)`` array);
         ``"dimension"``: the shape, a tuple.
     details : tuple of Detail
-        ``"elements"``: the lines of :mod:`chainrule.explainer.elements`.
+        ``"elements"``: the lines of :mod:`chainrule.explainer.build.elements`.
     expr : str
         ``"expression"``: the equation's right-hand side in SymPy syntax.
     sympy_shapes : tuple of (str, int, int)
@@ -146,30 +146,32 @@ class Worksheet:
 
     def to_text(self, precision: int = 6) -> str:
         """Plain text (Unicode)."""
-        from chainrule.explainer.worksheets.render import to_text
+        from chainrule.explainer.render.text import worksheet_to_text as to_text
 
         return to_text(self, precision)
 
     def to_markdown(self, precision: int = 6) -> str:
         """Markdown with ``$...$`` math."""
-        from chainrule.explainer.worksheets.render import to_markdown
+        from chainrule.explainer.render.markdown import (
+            worksheet_to_markdown as to_markdown,
+        )
 
         return to_markdown(self, precision)
 
     def to_latex(self, precision: int = 6) -> str:
         """A complete LaTeX document."""
-        from chainrule.explainer.worksheets.render import to_latex
+        from chainrule.explainer.render.latex import worksheet_to_latex as to_latex
 
         return to_latex(self, precision)
 
     def to_html(self, precision: int = 6) -> str:
         """A self-contained page to hand out (MathML; needs ``latex2mathml``)."""
-        from chainrule.explainer.worksheets.render import to_html
+        from chainrule.explainer.render.html import worksheet_to_html as to_html
 
         return to_html(self, precision)
 
     def to_json(self) -> str:
         """Every question, part and erratum, values as nested lists."""
-        from chainrule.explainer.worksheets.render import to_json
+        from chainrule.explainer.render.json import worksheet_to_json as to_json
 
         return to_json(self)

@@ -9,7 +9,7 @@ the built-in example ``tutorial-part4``, which chooses and states them.
 
 from __future__ import annotations
 
-from chainrule.explainer.derivation import explain
+from chainrule.explainer.build.derivation import explain
 from chainrule.explainer.worksheets.build import (
     concept,
     dimension,

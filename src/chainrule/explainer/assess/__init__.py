@@ -1,0 +1,11 @@
+"""Grading a student's answers: ``check``, the report, quiz sheets and keys.
+
+- :mod:`~chainrule.explainer.assess.grading`: :func:`check` grades answers
+  against an explanation, element by element, within a tolerance.
+- :mod:`~chainrule.explainer.assess.check_report`: the report (data).
+- :mod:`~chainrule.explainer.assess.quiz`: blank sheets, answer keys, a
+  problem with weights drawn from a seed.
+
+Layer: above :mod:`chainrule.explainer.problems`. May import the problems,
+the builders and what is below them.
+"""

@@ -1,0 +1,271 @@
+"""The network in symbols: SymPy forms of the activations and costs, and every
+quantity of a forward and backward pass, one layer at a time.
+
+Each quantity has two forms:
+
+- ``local[name]``: its formula one step back, element by element, written in
+  the *quantity symbols* of the earlier steps (``a⁽²⁾₁₁``, ``δ⁽³⁾₁₁``) and
+  the base symbols (``x₁₁``, ``W⁽¹⁾₁₁``); this is what a student writes;
+- ``base[name]``: the same with every earlier quantity replaced by its own
+  base form, so that it is written in the base symbols only.
+
+The formulas are those of :mod:`chainrule.core` (the same costs, with
+``mse = Σ(y − ŷ)²/(2N)``; ReLU ``t·H(t)`` with ``f′(0) = H(0) = 0``), written
+with SymPy. This module imports SymPy; ``import chainrule`` does not import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from chainrule.explainer.notation.names import Names
+
+ELEMENTWISE = ("sigmoid", "tanh", "identity", "relu")
+ACTIVATIONS = (*ELEMENTWISE, "softmax")
+LOSSES = ("sse", "mse", "bce", "cce")
+
+
+def f_sym(name: str, t: sp.Expr) -> sp.Expr:
+    """The activation ``f(t)`` of an element-wise activation (core/activations)."""
+    if name == "sigmoid":
+        return 1 / (1 + sp.exp(-t))
+    if name == "tanh":
+        return sp.tanh(t)
+    if name == "identity":
+        return t
+    # relu: max(0, t) = t H(t); H(0) = 0. (A Piecewise is folded and its
+    # conditions simplified each time an argument is substituted: minutes.)
+    return t * sp.Heaviside(t, 0)
+
+
+def f_prime_sym(name: str, t: sp.Expr) -> sp.Expr:
+    """``f′(t)`` as the numeric code writes it (in terms of ``f``)."""
+    if name == "sigmoid":
+        s = f_sym("sigmoid", t)
+        return s * (1 - s)
+    if name == "tanh":
+        return 1 - sp.tanh(t) ** 2
+    if name == "identity":
+        return sp.Integer(1)
+    return sp.Heaviside(t, 0)  # relu: f′(0) = H(0) = 0, as relu_prime
+
+
+def softmax_row(z: list[sp.Expr]) -> list[sp.Expr]:
+    """``exp(z_k) / Σ_j exp(z_j)`` for one row."""
+    total = sp.Add(*[sp.exp(v) for v in z])
+    return [sp.exp(v) / total for v in z]
+
+
+def cost_sym(loss: str, Y: sp.Matrix, Yh: sp.Matrix) -> sp.Expr:
+    """``J`` (core/losses.py's table), summed over every entry."""
+    n = Y.rows
+    pairs = list(zip(Y, Yh, strict=True))
+    if loss == "sse":
+        return sp.Add(*[(y - h) ** 2 for y, h in pairs]) / 2
+    if loss == "mse":
+        return sp.Add(*[(y - h) ** 2 for y, h in pairs]) / (2 * n)
+    if loss == "bce":
+        terms = [y * sp.log(h) + (1 - y) * sp.log(1 - h) for y, h in pairs]
+        return -sp.Add(*terms) / n
+    return -sp.Add(*[y * sp.log(h) for y, h in pairs]) / n  # cce
+
+
+def cost_grad_sym(loss: str, y: sp.Expr, h: sp.Expr, n: int) -> sp.Expr:
+    """One entry of ``∂J/∂ŷ`` (core/losses.py's table)."""
+    if loss == "sse":
+        return -(y - h)
+    if loss == "mse":
+        return -(y - h) / n
+    if loss == "bce":
+        return (h - y) / (n * h * (1 - h))
+    return -y / (n * h)  # cce
+
+
+@dataclass
+class Network:
+    """Symbols and formulas of one small network.
+
+    Attributes
+    ----------
+    sizes, activations, loss, bias, n
+        The configuration (``n`` examples).
+    names : Names
+        Spelling of the Welch keys (Welch notation).
+    symbols : dict of str to sympy.Matrix
+        Base symbols: ``"X"``, ``"y"``, ``"W1"``, ``"b1"``, ...
+    q : dict of str to sympy.Matrix
+        Quantity symbols, one matrix per quantity (``"z2"``, ``"delta3"``).
+    local, base : dict of str to sympy.Matrix
+        See the module's docstring; ``J`` is a 1×1 matrix in both.
+    order : list of str
+        The quantities in the order of the derivation.
+    pretty : dict of sympy.Symbol to (str, str)
+        Each symbol's plain-text and LaTeX spelling.
+    """
+
+    sizes: list[int]
+    activations: list[str]
+    loss: str
+    bias: list[bool]
+    n: int
+    names: Names = field(init=False)
+    symbols: dict = field(default_factory=dict)
+    q: dict = field(default_factory=dict)
+    local: dict = field(default_factory=dict)
+    base: dict = field(default_factory=dict)
+    order: list = field(default_factory=list)
+    pretty: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.names = Names("welch", len(self.activations))
+
+    @property
+    def L(self) -> int:
+        return len(self.activations)
+
+    def matrix(self, key: str, rows: int, cols: int, stem: str = "") -> sp.Matrix:
+        """Symbols ``{stem}_{i}{j}``, spelled after the Welch key ``key``."""
+        stem = stem or key
+        text, tex = self._spell(key)
+
+        def one(i: int, j: int) -> sp.Symbol:
+            s = sp.Symbol(f"{stem}_{i + 1}{j + 1}", real=True)
+            sub = f"{i + 1}{j + 1}"
+            self.pretty[s] = (text(sub), f"{tex}_{{{sub}}}")
+            return s
+
+        return sp.Matrix(rows, cols, one)
+
+    def _spell(self, key: str):
+        low = {"X": ("x", "x"), "y": ("y", "y")}
+        if key in low:
+            t, tex = low[key]
+        elif key.startswith("fprime"):
+            z = self.names.text(f"z{key[6:]}")
+            ztex = self.names.latex(f"z{key[6:]}")
+            return (lambda s: f"f′({z}{_subscript(s)})"), f"f'({ztex})"
+        else:
+            t, tex = self.names.text(key), self.names.latex(key)
+            if key.startswith("dJd") or key == "dJdyHat":
+                t, tex = f"({t})", rf"\left({tex}\right)"
+        return (lambda s: f"{t}{_subscript(s)}"), tex
+
+    def add(self, key: str, local: sp.Matrix, symbols: bool = True) -> None:
+        """Record ``key``'s local formula, its base form and its symbols."""
+        self.local[key] = local
+        subs = {s: self.base[k][i] for k, m in self.q.items() for i, s in enumerate(m)}
+        self.base[key] = local.xreplace(subs)
+        if symbols:
+            self.q[key] = self.matrix(key, local.rows, local.cols)
+        self.order.append(key)
+
+
+def _subscript(s: str) -> str:
+    return s.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def build(
+    sizes: list[int], activations: list[str], loss: str, bias: list[bool], n: int
+) -> Network:
+    """Every quantity of one forward and backward pass, in symbols."""
+    net = Network(list(sizes), list(activations), loss, list(bias), n)
+    net.symbols["X"] = net.matrix("X", n, sizes[0], "x")
+    net.symbols["y"] = net.matrix("y", n, sizes[-1], "y")
+    for l in range(1, net.L + 1):
+        # lower-case stems: SymPy orders a product's factors by name, so
+        # a⁽²⁾₁₁·W⁽²⁾₁₁ and δ⁽³⁾₁₁·W⁽²⁾₁₁ print in the tutorial's order
+        net.symbols[f"W{l}"] = net.matrix(f"W{l}", sizes[l - 1], sizes[l], f"w{l}")
+        if bias[l - 1]:
+            net.symbols[f"b{l}"] = net.matrix(f"b{l}", 1, sizes[l])
+    forward(net)
+    backward(net)
+    return net
+
+
+def _linear(prev: sp.Matrix, W: sp.Matrix, b: sp.Matrix | None) -> sp.Matrix:
+    """``z_rj = Σ_i prev_ri W_ij (+ b_j)``, written as sums."""
+
+    def entry(r: int, j: int) -> sp.Expr:
+        s = sp.Add(*[prev[r, i] * W[i, j] for i in range(W.rows)])
+        return s + (b[0, j] if b is not None else 0)
+
+    return sp.Matrix(prev.rows, W.cols, entry)
+
+
+def _weight_grad(prev: sp.Matrix, D: sp.Matrix) -> sp.Matrix:
+    """``∂J/∂W_ij = Σ_r prev_ri δ_rj``: the sum over examples ``prevᵀ δ`` performs."""
+
+    def entry(i: int, j: int) -> sp.Expr:
+        return sp.Add(*[prev[r, i] * D[r, j] for r in range(D.rows)])
+
+    return sp.Matrix(prev.cols, D.cols, entry)
+
+
+def _bias_grad(D: sp.Matrix) -> sp.Matrix:
+    """``∂J/∂b_j = Σ_r δ_rj``."""
+    return sp.Matrix(1, D.cols, lambda _, j: sp.Add(*[D[r, j] for r in range(D.rows)]))
+
+
+def _input_grad(D: sp.Matrix, W: sp.Matrix) -> sp.Matrix:
+    """``∂J/∂a_ri = Σ_k δ_rk W_ik``: ``δ Wᵀ``."""
+
+    def entry(r: int, i: int) -> sp.Expr:
+        return sp.Add(*[D[r, k] * W[i, k] for k in range(W.cols)])
+
+    return sp.Matrix(D.rows, W.rows, entry)
+
+
+def forward(net: Network) -> None:
+    """``z{l+1} = a{l} W{l} + b{l}``, ``a{l+1} = f(z{l+1})``, then ``J``."""
+    prev = net.symbols["X"]
+    for l in range(1, net.L + 1):
+        b = net.symbols[f"b{l}"] if net.bias[l - 1] else None
+        net.add(f"z{l + 1}", _linear(prev, net.symbols[f"W{l}"], b))
+        zq, act = net.q[f"z{l + 1}"], net.activations[l - 1]
+        if act == "softmax":
+            a = sp.Matrix([softmax_row(list(zq.row(r))) for r in range(zq.rows)])
+        else:
+            a = zq.applyfunc(lambda t, act=act: f_sym(act, t))
+        key = "yHat" if l == net.L else f"a{l + 1}"
+        net.add(key, a)
+        prev = net.q[key]
+    J = cost_sym(net.loss, net.symbols["y"], net.q["yHat"])
+    net.add("J", sp.Matrix([[J]]), symbols=False)
+
+
+def backward(net: Network) -> None:
+    """``∂J/∂ŷ``, ``δ``, ``∂J/∂W``, ``∂J/∂b``, ``∂J/∂a``, layer by layer down."""
+    Y, Yh, n = net.symbols["y"], net.q["yHat"], net.n
+
+    def grad(r: int, c: int) -> sp.Expr:
+        return cost_grad_sym(net.loss, Y[r, c], Yh[r, c], n)
+
+    net.add("dJdyHat", sp.Matrix(Y.rows, Y.cols, grad))
+    _delta(net, net.L + 1, "dJdyHat")
+    for l in range(net.L, 0, -1):
+        prev = net.symbols["X"] if l == 1 else net.q[f"a{l}"]
+        D = net.q[f"delta{l + 1}"]
+        net.add(f"dJdW{l}", _weight_grad(prev, D))
+        if net.bias[l - 1]:
+            net.add(f"dJdb{l}", _bias_grad(D))
+        if l > 1:
+            net.add(f"dJda{l}", _input_grad(D, net.symbols[f"W{l}"]))
+            _delta(net, l, f"dJda{l}")
+
+
+def _delta(net: Network, l: int, upstream: str) -> None:
+    """``f′(z{l})`` and ``δ{l} = upstream ∘ f′(z{l})`` (softmax: its Jacobian)."""
+    act, z, G = net.activations[l - 2], net.q[f"z{l}"], net.q[upstream]
+    if act == "softmax":
+        # δ_k = Σ_j G_j ∂ŷ_j/∂z_k = ŷ_k (G_k − Σ_j G_j ŷ_j): diag(ŷ) − ŷᵀŷ per row
+        Yh = net.q["yHat"]
+        dot = [
+            sp.Add(*[G[r, j] * Yh[r, j] for j in range(G.cols)]) for r in range(G.rows)
+        ]
+        d = sp.Matrix(G.rows, G.cols, lambda r, k: Yh[r, k] * (G[r, k] - dot[r]))
+        net.add(f"delta{l}", d)
+        return
+    net.add(f"fprime{l}", z.applyfunc(lambda t: f_prime_sym(act, t)))
+    net.add(f"delta{l}", G.multiply_elementwise(net.q[f"fprime{l}"]))
