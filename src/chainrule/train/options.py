@@ -43,23 +43,27 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from chainrule.errors import ConfigError
 from chainrule.train.optimizers import FIRST_ORDER, QUASI_NEWTON, TABLE, carried_by
 from chainrule.train.optimizers import NAMES as OPTIMIZERS
-from chainrule.train.records import History, State, diverged
-from chainrule.train.threads import check_threads
-from chainrule.validation import (
-    check_bool,
-    check_callbacks,
-    check_non_negative,
-    check_positive,
-    check_seed,
-    check_validation_data,
+from chainrule.train.option_entry import (
+    Flag,
+    Option,
+    callback_list,
+    checkpoint_path,
+    data_pair,
+    optional,
+    positive_count,
+    positive_number,
+    seed_or_none,
+    thread_count,
 )
+from chainrule.train.records import History, State, diverged
+from chainrule.validation import check_bool, check_non_negative
 
 __all__ = [
     "FIRST_ORDER",
@@ -82,121 +86,6 @@ __all__ = [
     "unknown_option",
 ]
 
-#: ``check(name, value) -> value``: raises an error naming the option, or
-#: returns the value as the training uses it.
-Check = Callable[[str, Any], Any]
-
-
-class Flag(NamedTuple):
-    """How ``chainrule train`` offers an option (``batch_size``: ``--batch-size``).
-
-    Attributes
-    ----------
-    type : type or None
-        What the command line parses (``int``, ``float | None``, ``bool``,
-        ``Path | None``); ``None``: the option's ``annotation``.
-    decls : tuple of str
-        The flag's declarations when not the plain ``--name``: a switch
-        (``"--nesterov"``) or an on/off pair (``"--shuffle/--no-shuffle"``).
-    """
-
-    type: Any = None
-    decls: tuple[str, ...] = ()
-
-
-class Option(NamedTuple):
-    """One keyword option of ``fit``: one entry of :data:`OPTIONS`.
-
-    Attributes
-    ----------
-    name : str
-        The keyword (``batch_size``); the command line spells it
-        ``--batch-size``.
-    type : str
-        The accepted values, in words (for documentation and ``--help``).
-    default : object
-    optimizers : tuple of str
-        The optimizers that use it; a value other than the default with any
-        other optimizer is an error. A hyperparameter's are those that carry
-        it in :data:`chainrule.train.optimizers.TABLE` (``carried_by``).
-    help : str
-    check : callable or None
-        ``check(name, value)`` returns the value the training uses or raises
-        an error naming the option; ``None``: taken as given (an optimizer's
-        hyperparameters are checked by its factory).
-    annotation : type
-        The Python type in ``Network.fit``'s signature.
-    cli : Flag or None
-        ``chainrule train`` offers the option as this flag; ``None``: not
-        offered (or offered with a meaning of its own, such as ``--seed``).
-    """
-
-    name: str
-    type: str
-    default: Any
-    optimizers: tuple[str, ...]
-    help: str
-    check: Check | None = None
-    annotation: Any = Any
-    cli: Flag | None = None
-
-    @property
-    def hyper(self) -> bool:
-        """A hyperparameter of the optimizer: an optimizer object
-        (``cr.optimizers.adam(...)``) carries its own, so ``fit`` refuses it."""
-        return any(self.name in entry.hyper for entry in TABLE.values())
-
-    @property
-    def full_help(self) -> str:
-        """``help``, and which optimizers use the option when not all do."""
-        if set(self.optimizers) == set(OPTIMIZERS):
-            return self.help
-        return f"{self.help} ({', '.join(self.optimizers)} only)"
-
-
-# ------------------------------------------------------------------ checks
-def _maybe(check: Check) -> Check:
-    """``check``, with ``None`` accepted as it is."""
-
-    def checked(name: str, value: Any) -> Any:
-        return None if value is None else check(name, value)
-
-    return checked
-
-
-def _positive(name: str, value: Any) -> float:
-    return check_positive(name, value)
-
-
-def _count(name: str, value: Any) -> int:
-    return int(check_positive(name, value, integer=True))
-
-
-def _pair(name: str, value: Any) -> Any:
-    check_validation_data(value)
-    return value
-
-
-def _seed(name: str, value: Any) -> int | None:
-    return check_seed(value)
-
-
-def _callbacks(name: str, value: Any) -> list:
-    return check_callbacks(value)
-
-
-def _threads(name: str, value: Any) -> int | None:
-    return check_threads(value)
-
-
-def _checkpoint(name: str, value: Any) -> str:
-    path = os.fspath(value)
-    folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        raise ConfigError(f"{name}: the folder {folder!r} does not exist")
-    return path
-
-
 _RATES = ", ".join(
     f"{n} {e.learning_rate:g}" for n, e in TABLE.items() if e.learning_rate
 )
@@ -211,14 +100,14 @@ _OPTIONS: dict[str, Option] = _spec(
     Option("epochs", "int > 0", 200, OPTIMIZERS,
            "Epochs (gd, sgd, adam: the total, counting resumed ones) or the "
            "maximum number of iterations (bfgs, lbfgs).",
-           _count, int, Flag()),
+           positive_count, int, Flag()),
     Option("learning_rate", "float > 0 or None", None,
            carried_by("learning_rate"),
            f"Step size α; default per optimizer: {_RATES}.",
-           _maybe(_positive), float | None, Flag()),
+           optional(positive_number), float | None, Flag()),
     Option("batch_size", "int > 0 or None", None, FIRST_ORDER,
            "Minibatch size; full batch when not given.",
-           _maybe(_count), int | None, Flag()),
+           optional(positive_count), int | None, Flag()),
     Option("shuffle", "bool", True, FIRST_ORDER,
            "Shuffle the minibatches each epoch.",
            check_bool, bool, Flag(decls=("--shuffle/--no-shuffle",))),
@@ -242,24 +131,24 @@ _OPTIONS: dict[str, Option] = _spec(
            None, Mapping[str, object] | None),
     Option("validation_data", "(X_val, y_val) or None", None, OPTIMIZERS,
            "Data whose cost is recorded after each epoch.",
-           _pair, tuple | None),
+           data_pair, tuple | None),
     Option("validation_split", "float in (0, 1) or None", None, OPTIMIZERS,
            "Fraction of the rows held out for validation, drawn with seed.",
-           _maybe(_positive), float | None),
+           optional(positive_number), float | None),
     Option("early_stopping", "bool", False, FIRST_ORDER,
            "Stop when the validation cost (else the training cost) has not "
            "improved by more than tol for patience epochs; keep the best.",
            check_bool, bool, Flag(decls=("--early-stopping",))),
     Option("patience", "int > 0", 10, FIRST_ORDER,
            "Epochs to wait without improvement (early stopping).",
-           _count, int, Flag()),
+           positive_count, int, Flag()),
     Option("tol", "float >= 0", 0.0, FIRST_ORDER,
            "The improvement early stopping counts.",
            check_non_negative, float, Flag()),
     Option("seed", "int or None", None, OPTIMIZERS,
            "Seed of the shuffles and of validation_split (default: the "
            "network's seed).",
-           _seed, int | None),
+           seed_or_none, int | None),
     Option("update_biases", "bool", True, OPTIMIZERS,
            "Update the biases; frozen biases take part in the passes but keep "
            "their values.",
@@ -267,20 +156,20 @@ _OPTIONS: dict[str, Option] = _spec(
     Option("callbacks", "sequence of callables", (), OPTIMIZERS,
            "Called as callback(epoch, history, net) after each epoch; True "
            "stops training.",
-           _callbacks, Sequence[Callable[..., Any]]),
+           callback_list, Sequence[Callable[..., Any]]),
     Option("progress", "bool", False, OPTIMIZERS,
            "Show a progress bar on stderr.",
            check_bool, bool),
     Option("threads", "int > 0, -1 or None", None, OPTIMIZERS,
            "BLAS threads for this fit (-1: every core); by default chosen "
            "from the size of the step's products (see chainrule.train.threads).",
-           _threads, int | None, Flag()),
+           thread_count, int | None, Flag()),
     Option("checkpoint", "path or None", None, FIRST_ORDER,
            "Save the training state to this file.",
-           _maybe(_checkpoint), str | os.PathLike | None, Flag(Path | None)),
+           optional(checkpoint_path), str | os.PathLike | None, Flag(Path | None)),
     Option("checkpoint_every", "int > 0", 1, FIRST_ORDER,
            "Epochs between checkpoints.",
-           _count, int, Flag()),
+           positive_count, int, Flag()),
     Option("resume", "path, True or None", None, FIRST_ORDER,
            "Continue from a checkpoint (True: from checkpoint if it exists).",
            None, str | os.PathLike | bool | None),
