@@ -47,6 +47,7 @@ from chainrule.core.forward import l2_penalty
 from chainrule.core.params import flat_views
 from chainrule.errors import ChainruleError, ConfigError, ShapeError
 from chainrule.train import dask_engine as _eng
+from chainrule.train.optimizers import QUASI_NEWTON
 from chainrule.train.options import History, Settings
 
 Array = np.ndarray
@@ -229,7 +230,7 @@ def fit_dask(net, X, y, s: Settings, options: dict) -> History:
 
 
 def _run(net, data: DaskData, val, s: Settings, options: dict) -> History:
-    if s.optimizer in ("bfgs", "lbfgs"):
+    if s.optimizer in QUASI_NEWTON:
         from chainrule.train.dask_loops import fit_scipy as run
     else:
         from chainrule.train.dask_loops import fit_first_order as run
