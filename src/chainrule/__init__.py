@@ -9,6 +9,8 @@ Examples
 True
 """
 
+from chainrule.core.activations import register_activation
+from chainrule.core.losses import register_loss
 from chainrule.core.trace import Trace
 from chainrule.data import datasets
 from chainrule.errors import (
@@ -63,5 +65,7 @@ __all__ = [
     "gradcheck",
     "load",
     "optimizers",
+    "register_activation",
+    "register_loss",
     "worksheet",
 ]

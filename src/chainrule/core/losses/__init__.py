@@ -1,4 +1,4 @@
-"""Cost functions, their derivatives and the fused output deltas.
+"""Cost functions, their derivatives and the fused output deltas, in a registry.
 
 ``N`` is the number of examples; every sum runs over every example and every
 output.
@@ -15,7 +15,11 @@ name     J                                                    dJ/dyHat
 ``sse`` is the tutorial's cost (seeds 000, 002, 003), ``mse`` the one of
 seed 004, ``bce`` the cross-entropy of seed 001. ``bce`` needs a sigmoid
 output and ``cce`` a softmax output; both then use a fused delta that never
-divides by ŷ (see :func:`output_delta`).
+divides by ŷ (see :func:`fused_delta`). Each entry (a :class:`Loss`, written
+in :mod:`chainrule.core.losses.builtin`) holds its value, gradient, fused
+form, printed formula and SymPy form side by side; the registry is
+read-only, and :func:`register_loss` (``chainrule.register_loss``) adds a
+user's cost.
 
 Sample weights: with one weight ``w_i >= 0`` per example, the means
 (``mse``, ``bce``, ``cce``) become weighted means, ``Σ_i w_i ℓ_i / Σ_i w_i``,
@@ -34,34 +38,43 @@ Examples
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from types import MappingProxyType
 
 import numpy as np
-from scipy.special import log_softmax
 
+from chainrule.core import registry as _reg
+from chainrule.core.activations import canonical_name as activation_name
+from chainrule.core.losses.builtin import BUILTIN, Loss
+from chainrule.core.registry import CostFormula
 from chainrule.errors import ConfigError, UnknownNameError
 from chainrule.validation import resolve_name
 
 Array = np.ndarray
 
+__all__ = [
+    "ALIASES",
+    "LOSSES",
+    "CostFormula",
+    "Loss",
+    "canonical_name",
+    "check_pairing",
+    "cost_gradient",
+    "cost_gradient_into",
+    "cost_value",
+    "fused_delta",
+    "fused_delta_into",
+    "get_loss",
+    "is_fused",
+    "register_loss",
+    "row_scale",
+    "valid_names",
+]
 
-class Loss(NamedTuple):
-    """A cost: its name and the output activation it needs.
+_ENTRIES: dict[str, Loss] = dict(BUILTIN)
 
-    The formulas that a derivation prints are in
-    :mod:`chainrule.explainer.formulas`.
-    """
-
-    name: str
-    output: str | None  # the output activation it needs, or None for any
-
-
-LOSSES: dict[str, Loss] = {
-    "sse": Loss("sse", None),
-    "mse": Loss("mse", None),
-    "bce": Loss("bce", "sigmoid"),
-    "cce": Loss("cce", "softmax"),
-}
+#: Every cost by name: read-only; :func:`register_loss` adds to it.
+LOSSES = MappingProxyType(_ENTRIES)
 
 ALIASES = {
     "squared_error": "mse",
@@ -87,6 +100,13 @@ def get_loss(name: str) -> Loss:
     return LOSSES[canonical_name(name)]
 
 
+def _entry(loss: str) -> Loss:
+    entry = LOSSES.get(loss)
+    if entry is None:
+        raise UnknownNameError(f"loss: unknown name {loss!r}")
+    return entry
+
+
 def check_pairing(loss: str, output_activation: str) -> None:
     """Raise :class:`ConfigError` when a cost cannot follow an output activation.
 
@@ -98,15 +118,6 @@ def check_pairing(loss: str, output_activation: str) -> None:
         raise ConfigError(
             f"loss={loss!r} needs output_activation={need!r}; got {output_activation!r}"
         )
-
-
-def _clip(yhat: Array) -> Array:
-    # Guard log(0): keep ŷ a few ulps inside (0, 1).
-    tiny = np.finfo(yhat.dtype).eps
-    return np.clip(yhat, tiny, 1.0 - tiny)
-
-
-MEANS = ("mse", "bce", "cce")
 
 
 def row_scale(loss: str, weights: Array, n: int) -> Array:
@@ -127,27 +138,7 @@ def row_scale(loss: str, weights: Array, n: int) -> Array:
     [1.0, 3.0]
     """
     w = weights.reshape(-1, 1)
-    return w * (n / np.sum(w)) if loss in MEANS else w
-
-
-def _weighted_cost(loss: str, y: Array, yhat: Array, z, weights: Array) -> float:
-    """``Σ_i s_i ℓ_i``: the per-element terms of :func:`cost_value`, rows scaled."""
-    if loss in ("sse", "mse"):
-        r = y - yhat
-        t = 0.5 * r * r
-    elif loss == "bce":
-        if z is not None:
-            t = np.logaddexp(0, z) - y * z
-        else:
-            p = _clip(yhat)
-            t = -(y * np.log(p) + (1 - y) * np.log1p(-p))
-    elif loss == "cce":
-        t = -y * (log_softmax(z, axis=-1) if z is not None else np.log(_clip(yhat)))
-    else:
-        raise UnknownNameError(f"loss: unknown name {loss!r}")
-    w = weights.reshape(-1, 1)
-    total = float(np.sum(t * w))
-    return total / float(np.sum(w)) if loss in MEANS else total
+    return w * (n / np.sum(w)) if _entry(loss).mean else w
 
 
 def cost_value(
@@ -166,9 +157,10 @@ def cost_value(
     y, yhat : (n, k) array
         Targets and predictions.
     z : (n, k) array, optional
-        The output layer's pre-activation. With ``bce`` (sigmoid) and ``cce``
-        (softmax) the cost is then computed from ``z`` directly, exact even
-        where ŷ rounds to 0 or 1.
+        The output layer's pre-activation. For a cost written in the logits
+        (``Loss.logits``: ``bce`` after a sigmoid, ``cce`` after a softmax)
+        the cost is then computed from ``z`` directly, exact even where ŷ
+        rounds to 0 or 1.
     weights : (n,) array, optional
         Sample weights ``w_i >= 0`` with ``Σ w > 0``: the weighted mean (or,
         for ``sse``, sum) of this module's docstring.
@@ -184,25 +176,15 @@ def cost_value(
     >>> cost_value("mse", y, yhat, weights=np.array([3.0, 1.0]))
     0.375
     """
+    entry = _entry(loss)
+    use_z = z is not None and entry.logits is not None
+    terms = entry.logits(y, z) if use_z else entry.value(y, yhat)
     if weights is not None:
-        return _weighted_cost(loss, y, yhat, z, weights)
-    n = y.shape[0]
-    if loss == "sse":
-        r = y - yhat
-        return float(0.5 * np.sum(r * r))
-    if loss == "mse":
-        r = y - yhat
-        return float(np.sum(r * r) / (2 * n))
-    if loss == "bce":
-        if z is not None:
-            # -[y log σ(z) + (1-y) log(1-σ(z))] = log(1 + e^z) - y z
-            return float(np.sum(np.logaddexp(0, z) - y * z) / n)
-        p = _clip(yhat)
-        return float(-np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / n)
-    if loss == "cce":
-        logp = log_softmax(z, axis=-1) if z is not None else np.log(_clip(yhat))
-        return float(-np.sum(y * logp) / n)
-    raise UnknownNameError(f"loss: unknown name {loss!r}")
+        w = weights.reshape(-1, 1)
+        total = float(np.sum(terms * w))
+        return total / float(np.sum(w)) if entry.mean else total
+    total = np.sum(terms)
+    return float(total / y.shape[0] if entry.mean else total)
 
 
 def _out(y: Array, yhat: Array) -> Array:
@@ -232,24 +214,30 @@ def _scale_rows(loss: str, out: Array, weights: Array | None) -> Array:
     return out
 
 
+def _whole(entry: Loss, into, pure, y: Array, yhat: Array, out: Array) -> Array:
+    # dJ of the whole cost: the entry's in-place form, else its element-wise
+    # form divided by N for a mean
+    if into is not None:
+        return into(y, yhat, out)
+    out[...] = pure(y, yhat)
+    if entry.mean:
+        out /= y.shape[0]
+    return out
+
+
 def cost_gradient_into(
     loss: str, y: Array, yhat: Array, out: Array, weights: Array | None = None
 ) -> Array:
     """:func:`cost_gradient` written into ``out`` (shape (n, k)); returns ``out``."""
-    n = y.shape[0]
-    if loss in ("sse", "mse"):
-        # −(y − ŷ) = ŷ − y exactly (IEEE subtraction is antisymmetric)
-        np.subtract(yhat, y, out=out)
-        if loss == "mse":
-            out /= n
-    elif loss == "bce":
-        p = _clip(yhat)
-        out[...] = (p - y) / (n * p * (1 - p))
-    elif loss == "cce":
-        out[...] = -y / (n * _clip(yhat))
-    else:
-        raise UnknownNameError(f"loss: unknown name {loss!r}")
+    entry = _entry(loss)
+    _whole(entry, entry.gradient_into, entry.gradient, y, yhat, out)
     return _scale_rows(loss, out, weights)
+
+
+def is_fused(loss: str, output_activation: str) -> bool:
+    """Whether the output delta has a closed form (see :func:`fused_delta`)."""
+    entry = _entry(loss)
+    return entry.fused is not None and entry.output == output_activation
 
 
 def fused_delta(
@@ -271,16 +259,11 @@ def fused_delta(
               = \\frac{\\hat{y}_k \\sum_j y_j - y_k}{N}
 
     which is :math:`(\\hat{y}_k - y_k)/N` when each row of ``y`` sums to one
-    (one-hot labels).
+    (one-hot labels). The forms are ``Loss.fused`` of each entry.
     """
     if not is_fused(loss, output_activation):
         return None
     return fused_delta_into(loss, output_activation, y, yhat, _out(y, yhat))
-
-
-def is_fused(loss: str, output_activation: str) -> bool:
-    """Whether the output delta has a closed form (see :func:`fused_delta`)."""
-    return (loss, output_activation) in (("bce", "sigmoid"), ("cce", "softmax"))
 
 
 def fused_delta_into(
@@ -292,15 +275,110 @@ def fused_delta_into(
     weights: Array | None = None,
 ) -> Array | None:
     """:func:`fused_delta` written into ``out``; ``None`` where there is none."""
-    n = y.shape[0]
-    if (loss, output_activation) == ("bce", "sigmoid"):
-        # δ = (ŷ − y)/N: the first derivation in fused_delta; no division by ŷ.
-        np.subtract(yhat, y, out=out)
-    elif (loss, output_activation) == ("cce", "softmax"):
-        # δ = (ŷ Σ_j y_j − y)/N: the second derivation in fused_delta.
-        np.multiply(yhat, np.sum(y, axis=-1, keepdims=True), out=out)
-        out -= y
-    else:
+    if not is_fused(loss, output_activation):
         return None
-    out /= n
+    entry = LOSSES[loss]
+    _whole(entry, entry.fused_into, entry.fused, y, yhat, out)
     return _scale_rows(loss, out, weights)
+
+
+def register_loss(
+    name: str,
+    value: Callable[[Array, Array], Array],
+    gradient: Callable[[Array, Array], Array],
+    *,
+    mean: bool = True,
+    output: str | None = None,
+    logits: Callable[[Array, Array], Array] | None = None,
+    fused: Callable[[Array, Array], Array] | None = None,
+    formula: CostFormula | tuple[str, ...] | None = None,
+    sym: Callable | None = None,
+    sym_gradient: Callable | None = None,
+) -> Loss:
+    """Add a cost to the registry; returns its entry.
+
+    Parameters
+    ----------
+    name : str
+        Lower case (``"huber"``). A built-in name or alias is refused; a name
+        registered before is replaced.
+    value, gradient : callable, (y, yHat) -> (n, k) array
+        The term ``ℓ(y, ŷ)`` of each element and its derivative ``∂ℓ/∂ŷ``.
+    mean : bool, default True
+        ``J = (1/N) Σ ℓ`` (True) or ``J = Σ ℓ`` (False).
+    output : str, optional
+        The output activation the cost needs; ``logits`` and ``fused`` are
+        written for it.
+    logits, fused : callable, (y, z) and (y, yHat) -> (n, k) array, optional
+        ``ℓ`` from the pre-activation ``z``, and ``∂ℓ/∂z`` through ``output``
+        in closed form (see :class:`Loss`).
+    formula : CostFormula or tuple of 7 str, optional
+        What ``explain`` prints; without it, ``Σ name(y, ŷ)``.
+    sym, sym_gradient : callable, (y, h) -> SymPy expression, optional
+        ``ℓ`` and ``∂ℓ/∂h`` for ``derive``; without ``sym`` it refuses the cost.
+
+    Returns
+    -------
+    Loss
+
+    Raises
+    ------
+    ConfigError
+        A built-in name, a missing or non-callable ``value`` or ``gradient``,
+        a function of the wrong number of arguments or one that does not
+        return an array shaped like ``y``, an unknown ``output``, or
+        ``logits`` / ``fused`` without ``output``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> entry = register_loss("abs_error", lambda y, yhat: np.abs(y - yhat),
+    ...                       lambda y, yhat: np.sign(yhat - y))
+    >>> cost_value("abs_error", np.array([[2.0], [0.0]]), np.array([[1.0], [1.0]]))
+    1.0
+    >>> register_loss("mse", np.square, np.negative)
+    Traceback (most recent call last):
+    ...
+    chainrule.errors.ConfigError: register_loss: 'mse' is a built-in loss and \
+cannot be replaced; register yours under another name
+    """
+    name = _reg.check_new_name("loss", name, ALIASES, BUILTIN)
+    for field, fn, names in (
+        ("value", value, "y, yHat"),
+        ("gradient", gradient, "y, yHat"),
+        ("logits", logits, "y, z"),
+        ("fused", fused, "y, yHat"),
+        ("sym", sym, "y, h"),
+        ("sym_gradient", sym_gradient, "y, h"),
+    ):
+        if fn is not None or field in ("value", "gradient"):
+            _reg.check_function("loss", name, field, fn, 2, names)
+    if not isinstance(mean, bool):
+        raise ConfigError(
+            f"register_loss({name!r}): mean: expected True or False, got {mean!r}"
+        )
+    if output is not None:
+        output = activation_name(output)
+    elif logits is not None or fused is not None:
+        raise ConfigError(
+            f"register_loss({name!r}): logits and fused are written for one output "
+            "activation: expected output='<its name>', got output=None"
+        )
+    y, yhat = np.array([[0.0, 1.0, 1.0]]), np.array([[0.25, 0.5, 0.75]])
+    for field, fn in (("value", value), ("gradient", gradient), ("fused", fused)):
+        if fn is not None:
+            _reg.check_values("loss", name, field, fn, (y, yhat), y.shape)
+    entry = Loss(
+        name,
+        value,
+        gradient,
+        mean=mean,
+        output=output,
+        logits=logits,
+        fused=fused,
+        formula=_reg.check_formula("loss", name, formula, CostFormula),
+        sym=sym,
+        sym_gradient=sym_gradient,
+    )
+    _ENTRIES[name] = entry
+    return entry
