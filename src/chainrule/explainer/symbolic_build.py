@@ -25,6 +25,7 @@ from chainrule.core.activations import get_activation
 from chainrule.core.losses import get_loss
 from chainrule.explainer.names import Names
 
+
 def f_sym(name: str, t: sp.Expr) -> sp.Expr:
     """``f(t)`` of an element-wise activation: its registry entry's SymPy form."""
     return get_activation(name).sym(t)

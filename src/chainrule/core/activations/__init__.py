@@ -58,6 +58,7 @@ Array = np.ndarray
 __all__ = [
     "ACTIVATIONS",
     "ALIASES",
+    "BUILTIN",
     "LEAKY_SLOPE",
     "Activation",
     "ActivationFormula",

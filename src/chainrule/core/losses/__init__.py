@@ -54,6 +54,7 @@ Array = np.ndarray
 
 __all__ = [
     "ALIASES",
+    "BUILTIN",
     "LOSSES",
     "CostFormula",
     "Loss",
