@@ -226,8 +226,11 @@ def test_gradcheck_catches_a_wrong_gradient(data):
         activations.sigmoid,
         lambda z: 1.1 * activations.sigmoid_prime(z),
     )
-    net = cr.Network([2, 3, 1], activation="sigmoid_off10", seed=0)
-    chk = cr.gradcheck(net, X, y)
+    try:
+        net = cr.Network([2, 3, 1], activation="sigmoid_off10", seed=0)
+        chk = cr.gradcheck(net, X, y)
+    finally:
+        activations.unregister_activation("sigmoid_off10")
     assert not chk.ok
     assert chk.relative_error > 1e-3
 

@@ -132,7 +132,7 @@ def test_a_new_kind_of_record_shows_in_every_rendering():
 def test_every_built_in_activation_and_cost_carries_its_formula():
     """The explainer prints the templates of the registry entries, and a
     user's entry without templates gets the generic name(z) form."""
-    from chainrule.core.activations import ACTIVATIONS
+    from chainrule.core.activations import ACTIVATIONS, unregister_activation
     from chainrule.core.losses import LOSSES
     from chainrule.explainer import formulas
 
@@ -143,7 +143,10 @@ def test_every_built_in_activation_and_cost_carries_its_formula():
         assert formulas.cost_formula(name) is LOSSES[name].formula, name
     assert formulas.activation_formula("logistic") is ACTIVATIONS["sigmoid"].formula
     cr.register_activation("plain_square", np.square, lambda z: 2 * z)
-    form = formulas.activation_formula("plain_square")
+    try:
+        form = formulas.activation_formula("plain_square")
+    finally:
+        unregister_activation("plain_square")
     assert form.formula == "plain_square(z)"
     assert form.prime_latex == r"\operatorname{plain\_square}'(z)"
     with pytest.raises(cr.UnknownNameError, match="activation"):

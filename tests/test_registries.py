@@ -9,8 +9,18 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.core.activations import ACTIVATIONS, get_activation
-from chainrule.core.losses import LOSSES, cost_gradient, cost_value, is_fused
+from chainrule.core.activations import (
+    ACTIVATIONS,
+    get_activation,
+    unregister_activation,
+)
+from chainrule.core.losses import (
+    LOSSES,
+    cost_gradient,
+    cost_value,
+    is_fused,
+    unregister_loss,
+)
 
 
 def softplus(z):
@@ -43,25 +53,40 @@ def _sym_logcosh(y, h):
     return sympy.log(sympy.cosh(h - y))
 
 
-SOFTPLUS = cr.register_activation(
-    "t_softplus",
-    softplus,
-    softplus_prime,
-    formula=("log(1 + e^z)", "1/(1+e^(-z))", r"\log(1+e^{z})", r"\frac{1}{1+e^{-z}}"),
-    sym=_sym_softplus,
-)
-BARE = cr.register_activation("t_bare_softplus", softplus, softplus_prime)
-LOGCOSH = cr.register_loss("t_logcosh", logcosh, logcosh_gradient, sym=_sym_logcosh)
-BARE_LOSS = cr.register_loss("t_bare_logcosh", logcosh, logcosh_gradient, mean=False)
-# bce written again by a user, with its logits form and its fused delta
-MY_BCE = cr.register_loss(
-    "t_bce",
-    LOSSES["bce"].value,
-    LOSSES["bce"].gradient,
-    output="sigmoid",
-    logits=lambda y, z: np.logaddexp(0, z) - y * z,
-    fused=lambda y, yhat: yhat - y,
-)
+@pytest.fixture(scope="module", autouse=True)
+def registered():
+    """The user's entries of these tests, removed afterwards (the registries
+    are process-wide: other tests list the valid names)."""
+    cr.register_activation(
+        "t_softplus",
+        softplus,
+        softplus_prime,
+        formula=(
+            "log(1 + e^z)",
+            "1/(1+e^(-z))",
+            r"\log(1+e^{z})",
+            r"\frac{1}{1+e^{-z}}",
+        ),
+        sym=_sym_softplus,
+    )
+    cr.register_activation("t_bare_softplus", softplus, softplus_prime)
+    cr.register_loss("t_logcosh", logcosh, logcosh_gradient, sym=_sym_logcosh)
+    cr.register_loss("t_bare_logcosh", logcosh, logcosh_gradient, mean=False)
+    # bce written again by a user, with its logits form and its fused delta
+    cr.register_loss(
+        "t_bce",
+        LOSSES["bce"].value,
+        LOSSES["bce"].gradient,
+        output="sigmoid",
+        logits=lambda y, z: np.logaddexp(0, z) - y * z,
+        fused=lambda y, yhat: yhat - y,
+    )
+    yield
+    for name in ("t_softplus", "t_bare_softplus"):
+        unregister_activation(name)
+    for name in ("t_logcosh", "t_bare_logcosh", "t_bce"):
+        unregister_loss(name)
+    assert not any(k.startswith("t_") for k in [*ACTIVATIONS, *LOSSES])
 
 
 @pytest.fixture
@@ -77,8 +102,12 @@ def test_registries_are_read_only():
         ACTIVATIONS["mine"] = ACTIVATIONS["relu"]  # type: ignore[index]
     with pytest.raises(TypeError):
         LOSSES["mine"] = LOSSES["sse"]  # type: ignore[index]
-    assert "t_softplus" in ACTIVATIONS and ACTIVATIONS["t_softplus"] is SOFTPLUS
-    assert LOSSES["t_logcosh"] is LOGCOSH
+    assert ACTIVATIONS["t_softplus"].f is softplus
+    assert LOSSES["t_logcosh"].value is logcosh
+    with pytest.raises(cr.ConfigError, match="registered with register_activation"):
+        unregister_activation("relu")
+    with pytest.raises(cr.ConfigError, match="registered with register_loss"):
+        unregister_loss("t_never_registered")
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "relu", "softmax", "linear", "logistic"])
@@ -138,8 +167,9 @@ def test_a_bad_loss_entry_is_refused(kwargs, error, match):
 def test_a_user_activation_has_the_numerical_derivative():
     z = np.linspace(-6, 6, 41)
     h = 1e-6
-    numeric = (SOFTPLUS.f(z + h) - SOFTPLUS.f(z - h)) / (2 * h)
-    np.testing.assert_allclose(SOFTPLUS.f_prime(z), numeric, atol=1e-8)
+    act = get_activation("t_softplus")
+    numeric = (act.f(z + h) - act.f(z - h)) / (2 * h)
+    np.testing.assert_allclose(act.f_prime(z), numeric, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", ["t_logcosh", "t_bare_logcosh", "t_bce"])

@@ -71,6 +71,7 @@ __all__ = [
     "leaky_relu",
     "leaky_relu_prime",
     "register_activation",
+    "unregister_activation",
     "relu",
     "relu_prime",
     "sigmoid",
@@ -159,6 +160,7 @@ def register_activation(
     ...                           lambda z: 1 / (1 + np.abs(z)) ** 2)
     >>> get_activation("softsign").f(np.array([1.0]))
     array([0.5])
+    >>> unregister_activation("softsign")
     >>> register_activation("tanh", np.tanh, lambda z: 1 - np.tanh(z) ** 2)
     Traceback (most recent call last):
     ...
@@ -191,6 +193,22 @@ activation and cannot be replaced; register yours under another name
     )
     _ENTRIES[name] = entry
     return entry
+
+
+def unregister_activation(name: str) -> None:
+    """Remove an activation that :func:`register_activation` added.
+
+    Raises
+    ------
+    ConfigError
+        ``name`` is built in, or was not registered.
+    """
+    if name in BUILTIN or name in ALIASES or name not in _ENTRIES:
+        raise ConfigError(
+            f"unregister_activation: expected the name of a activation registered with "
+            f"register_activation, got {name!r}"
+        )
+    del _ENTRIES[name]
 
 
 def backprop_through(act: Activation, z: Array, a: Array, dJda: Array) -> Array:

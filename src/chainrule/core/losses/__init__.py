@@ -68,6 +68,7 @@ __all__ = [
     "get_loss",
     "is_fused",
     "register_loss",
+    "unregister_loss",
     "row_scale",
     "valid_names",
 ]
@@ -337,6 +338,7 @@ def register_loss(
     ...                       lambda y, yhat: np.sign(yhat - y))
     >>> cost_value("abs_error", np.array([[2.0], [0.0]]), np.array([[1.0], [1.0]]))
     1.0
+    >>> unregister_loss("abs_error")
     >>> register_loss("mse", np.square, np.negative)
     Traceback (most recent call last):
     ...
@@ -383,3 +385,19 @@ cannot be replaced; register yours under another name
     )
     _ENTRIES[name] = entry
     return entry
+
+
+def unregister_loss(name: str) -> None:
+    """Remove a loss that :func:`register_loss` added.
+
+    Raises
+    ------
+    ConfigError
+        ``name`` is built in, or was not registered.
+    """
+    if name in BUILTIN or name in ALIASES or name not in _ENTRIES:
+        raise ConfigError(
+            f"unregister_loss: expected the name of a loss registered with "
+            f"register_loss, got {name!r}"
+        )
+    del _ENTRIES[name]
