@@ -30,6 +30,7 @@ Seed 004: ``x = 3``, ``y = 2``, ``w1 = 0.5``, ``w2 = 0.8``, ReLU, mse.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal, overload
 
 import numpy as np
 
@@ -37,6 +38,7 @@ from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
 from chainrule.core.activations import backprop_through
 from chainrule.core.workspace import Workspace, layer_keys
+from chainrule.core.xp import namespace
 
 Array = np.ndarray
 
@@ -114,6 +116,36 @@ def output_delta_into(
     return backprop_into(activation, yhat, z, dJdyHat, out, V, top)
 
 
+@overload
+def backward(
+    params: Mapping[str, Array],
+    cache: Mapping[str, Array],
+    y: Array,
+    activations: Sequence[str],
+    loss: str,
+    l2: float = ...,
+    *,
+    return_deltas: Literal[False] = ...,
+    out: Workspace | None = ...,
+    weights: Array | None = ...,
+) -> dict[str, Array]: ...
+
+
+@overload
+def backward(
+    params: Mapping[str, Array],
+    cache: Mapping[str, Array],
+    y: Array,
+    activations: Sequence[str],
+    loss: str,
+    l2: float = ...,
+    *,
+    return_deltas: Literal[True],
+    out: Workspace | None = ...,
+    weights: Array | None = ...,
+) -> tuple[dict[str, Array], dict[str, Array]]: ...
+
+
 def backward(
     params: Mapping[str, Array],
     cache: Mapping[str, Array],
@@ -159,18 +191,38 @@ def backward(
     """
     L = len(activations)
     m = y.shape[0]
-    ws = Workspace.fresh(params, m, y.dtype) if out is None else out
-    ws.grad  # noqa: B018 (allocates the flat gradient and its views on first use)
-    V, grads = ws.at(m), ws.grads
-    delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1, weights)
+    xp = namespace(y)
     deltas: dict[str, Array] = {}
+    if xp is np:
+        ws = Workspace.fresh(params, m, y.dtype) if out is None else out
+        ws.grad  # noqa: B018 (allocates the flat gradient and its views)
+        V, grads = ws.at(m), ws.grads
+        delta = output_delta_into(cache, y, activations[-1], loss, ws, L + 1, weights)
+    else:  # another array library's arrays: its operations, no buffers
+        grads = {}
+        delta = _output_delta(cache, y, activations[-1], loss, weights)
     if return_deltas:
         yhat = cache[f"a{L + 1}"]
-        deltas["dJdyHat"] = _losses.cost_gradient(loss, y, yhat, weights)
+        deltas["dJdyHat"] = (
+            _losses.cost_gradient(loss, y, yhat, weights)
+            if xp is np
+            else _cost_gradient(loss, y, yhat, weights)
+        )
     for l, kW, kb, _, _ in reversed(layer_keys(L)):
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
         W, a = params[kW], cache[f"a{l}"]
+        if xp is not np:  # the same formulas as below, without buffers
+            grads[kW] = a.T @ delta + l2 * W if l2 else a.T @ delta
+            if kb in params:
+                grads[kb] = xp.sum(delta, axis=0, keepdims=True)
+            if l > 1:
+                dJda = delta @ W.T
+                if return_deltas:
+                    deltas[f"dJda{l}"] = dJda
+                act = _acts.ACTIVATIONS[activations[l - 2]]
+                delta = backprop_through(act, cache[f"z{l}"], a, dJda)
+            continue
         # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
         if isinstance(a, np.ndarray):
             np.dot(a.T, delta, out=grads[kW])
@@ -190,4 +242,36 @@ def backward(
             delta = backprop_into(
                 activations[l - 2], a, cache[f"z{l}"], dJda, V[f"d{l}"], V, l
             )
-    return (dict(grads), deltas) if return_deltas else dict(grads)
+    grads = {k: grads[k] for k in params}  # the parameters' order
+    return (grads, deltas) if return_deltas else grads
+
+
+def _cost_gradient(loss: str, y: Array, yhat: Array, weights) -> Array:
+    """``dJ/dyHat`` of :func:`chainrule.core.losses.cost_gradient`, with the
+    operations of ``y``'s array library."""
+    entry = _losses.LOSSES[loss]
+    g = entry.gradient(y, yhat)
+    g = g / y.shape[0] if entry.mean else g
+    return g if weights is None else g * _row_scale(loss, weights, y.shape[0])
+
+
+def _row_scale(loss: str, weights: Array, n: int) -> Array:
+    xp = namespace(weights)
+    w = xp.reshape(weights, (-1, 1))
+    return w * (n / xp.sum(w)) if _losses.LOSSES[loss].mean else w
+
+
+def _output_delta(cache, y: Array, activation: str, loss: str, weights) -> Array:
+    """:func:`output_delta_into` with the operations of ``y``'s array library:
+    the fused closed form where the pair has one, else ``dJ/dŷ · f'(z)``."""
+    top = sum(1 for k in cache if k[0] == "z") + 1
+    yhat, z = cache[f"a{top}"], cache[f"z{top}"]
+    entry = _losses.LOSSES[loss]
+    if _losses.is_fused(loss, activation) and entry.fused is not None:
+        delta = entry.fused(y, yhat)
+        delta = delta / y.shape[0] if entry.mean else delta
+        if weights is not None:
+            delta = delta * _row_scale(loss, weights, y.shape[0])
+        return delta
+    act = _acts.ACTIVATIONS[activation]
+    return backprop_through(act, z, yhat, _cost_gradient(loss, y, yhat, weights))

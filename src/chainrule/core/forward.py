@@ -33,6 +33,7 @@ import numpy as np
 from chainrule.core import activations as _acts
 from chainrule.core.losses import LOSSES, cost_value
 from chainrule.core.workspace import Workspace, layer_keys
+from chainrule.core.xp import namespace
 
 Array = np.ndarray
 
@@ -64,7 +65,10 @@ def forward(
     params : dict of str to array
         ``W{l}`` of shape (n_{l-1}, n_l), optional ``b{l}`` of shape (1, n_l).
     X : (n, n_inputs) array, or a SciPy sparse matrix (CSR or CSC)
-        A sparse ``X`` enters the first product ``z2 = X @ W1`` as it is.
+        A sparse ``X`` enters the first product ``z2 = X @ W1`` as it is. The
+        arrays of another library with the array API (``X`` and ``params``
+        alike, :mod:`chainrule.core.xp`) run the same pass with that
+        library's operations.
     activations : sequence of str, length L
         One activation name per weight layer.
     out : Workspace, optional
@@ -78,13 +82,22 @@ def forward(
         ``a1`` (= X), then ``z{l+1}`` and ``a{l+1}`` for each layer.
     """
     m = X.shape[0]
-    ws = Workspace.fresh(params, m, X.dtype) if out is None else out
-    V = ws.at(m)
+    V = None  # another array library's arrays: its operations, no buffers
+    if namespace(X) is np:
+        ws = Workspace.fresh(params, m, X.dtype) if out is None else out
+        V = ws.at(m)
     cache: dict[str, Array] = {"a1": X}
     a = X
     for (l, kW, kb, kz, ka), name in zip(
         layer_keys(len(activations)), activations, strict=True
     ):
+        if V is None:
+            z = a @ params[kW]
+            if kb in params:
+                z = z + params[kb]
+            a = _acts.ACTIVATIONS[name].f(z)
+            cache[kz], cache[ka] = z, a
+            continue
         if isinstance(a, np.ndarray):
             # np.dot: the same BLAS product as @, with less overhead per call
             z = np.dot(a, params[kW], out=V[kz])
@@ -106,7 +119,9 @@ def l2_penalty(params: Mapping[str, Array], l2: float) -> float:
     if not l2:
         return 0.0
     return float(
-        0.5 * l2 * sum(np.sum(w * w) for k, w in params.items() if k[0] == "W")
+        0.5
+        * l2
+        * sum(namespace(w).sum(w * w) for k, w in params.items() if k[0] == "W")
     )
 
 

@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 
 from chainrule.errors import ConfigError
+
+T = TypeVar("T")
 
 #: A name a user may register: lower case, a letter first (``swish``, ``huber_1``).
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -151,7 +153,7 @@ def check_values(
         )
 
 
-def check_formula(kind: str, name: str, formula: object, cls: type) -> object:
+def check_formula(kind: str, name: str, formula: object, cls: type[T]) -> T | None:
     """``formula`` as a ``cls`` (a tuple of its strings is accepted), or None."""
     if formula is None or isinstance(formula, cls):
         return formula
@@ -161,7 +163,7 @@ def check_formula(kind: str, name: str, formula: object, cls: type) -> object:
         and len(formula) == len(fields)
         and all(isinstance(s, str) for s in formula)
     ):
-        return cls(*formula)
+        return cls(*formula)  # type: ignore[call-arg]  # a NamedTuple's fields
     raise ConfigError(
         f"register_{kind}({name!r}): formula: expected {cls.__name__} or a tuple of "
         f"{len(fields)} strings ({', '.join(fields)}), got {formula!r}"

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from chainrule.core.xp import namespace
+
 Array = np.ndarray
 
 
@@ -40,6 +42,9 @@ def expit(x: Array, out: Array | None = None) -> Array:
         ``scipy.special.expit``; the overflow is expected, so it is not
         reported.
     """
+    xp = namespace(x)
+    if xp is not np:  # another array library: its own operations, no buffer
+        return 1.0 / (1.0 + xp.exp(-x))
     x = np.asarray(x)
     if out is None:
         out = np.empty_like(x, dtype=np.result_type(x, 0.5))
@@ -66,9 +71,10 @@ def softmax(x: Array, axis: int = -1) -> Array:
     (..., k) array
         Non-negative, each slice along ``axis`` summing to 1.
     """
-    x = np.asarray(x)
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    xp = namespace(x)
+    x = np.asarray(x) if xp is np else x
+    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+    return e / xp.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(x: Array, axis: int = -1) -> Array:
@@ -88,6 +94,12 @@ def log_softmax(x: Array, axis: int = -1) -> Array:
     -------
     (..., k) array
     """
+    xp = namespace(x)
+    if xp is not np:  # another array library: its own operations
+        m = xp.max(x, axis=axis, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+        shifted = x - m
+        return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
     x = np.asarray(x)
     m = np.max(x, axis=axis, keepdims=True)
     m[~np.isfinite(m)] = 0

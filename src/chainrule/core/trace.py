@@ -31,6 +31,7 @@ import functools
 import html
 import re
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ class Trace(Mapping):
 
     def __init__(
         self,
-        values: dict[str, object],
+        values: dict[str, Any],
         n_layers: int,
         activations: list[str],
         loss: str,
@@ -131,7 +132,7 @@ class Trace(Mapping):
     @property
     def J(self) -> float:
         """The cost, a Python float."""
-        return self._values["J"]
+        return float(self._values["J"])
 
     @property
     def gradients(self) -> dict[str, Array]:
@@ -144,11 +145,11 @@ class Trace(Mapping):
         """The shape of every array, in order; ``J`` is ``()``."""
         return {k: tuple(np.shape(v)) for k, v in self._values.items()}
 
-    def bracket(self) -> dict[str, object]:
+    def bracket(self) -> dict[str, Any]:
         """The same values keyed in seed 001's bracket notation."""
         return {b: self._values[k] for b, k in self._bracket.items()}
 
-    def view(self, notation: str = "welch") -> dict[str, object]:
+    def view(self, notation: str = "welch") -> dict[str, Any]:
         """``dict(self)`` for ``"welch"``, :meth:`bracket` for ``"bracket"``."""
         if notation == "welch":
             return dict(self._values)
@@ -164,7 +165,7 @@ class Trace(Mapping):
 
     # Notebook displays: plain HTML and Markdown tables built here, so that
     # core imports nothing above it (the explainer's MathML is for Explanation).
-    def _rows(self) -> Iterator[tuple[str, str, str, object]]:
+    def _rows(self) -> Iterator[tuple[str, str, str, Any]]:
         brackets = {k: b for b, k in self._bracket.items()}
         for k, v in self._values.items():
             shape = np.shape(v)
@@ -197,7 +198,7 @@ class Trace(Mapping):
 _SHOW = 8  # rows and columns a notebook table shows before "…"
 
 
-def _cells(v: object) -> list[list[str]]:
+def _cells(v: Any) -> list[list[str]]:
     """``v`` as rows of numbers (6 significant digits), cut to ``_SHOW``."""
     m = np.atleast_2d(np.asarray(v, dtype=float))
 
@@ -210,7 +211,7 @@ def _cells(v: object) -> list[list[str]]:
     ]
 
 
-def _html_matrix(v: object) -> str:
+def _html_matrix(v: Any) -> str:
     if np.ndim(v) == 0:
         return f"{float(v):.6g}"
     rows = "".join(
@@ -219,7 +220,7 @@ def _html_matrix(v: object) -> str:
     return f'<table class="cr-m">{rows}</table>'
 
 
-def _inline(v: object) -> str:
+def _inline(v: Any) -> str:
     if np.ndim(v) == 0:
         return f"{float(v):.6g}"
     rows = ("…" if set(r) == {"…"} else " ".join(r) for r in _cells(v))
@@ -261,7 +262,7 @@ def run_trace(
     grads, deltas = backward(
         params, cache, y, activations, loss, l2, return_deltas=True, weights=weights
     )
-    values: dict[str, object] = {"X": X, "y": y}
+    values: dict[str, Any] = {"X": X, "y": y}
     values.update(params)
     for l in range(1, L + 2):
         if l > 1:

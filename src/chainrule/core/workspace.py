@@ -28,7 +28,7 @@ from chainrule.core.params import flat_views
 Array = np.ndarray
 
 
-def layer_count(params: Mapping[str, Array]) -> int:
+def layer_count(params: Mapping[str, object]) -> int:
     """Number of weight layers ``L`` (keys ``W1`` .. ``WL``)."""
     return sum(1 for k in params if k.startswith("W"))
 
@@ -52,7 +52,7 @@ class _Rows(dict):
 
 
 @lru_cache(maxsize=64)
-def layer_keys(L: int) -> tuple[tuple[str, ...], ...]:
+def layer_keys(L: int) -> tuple[tuple[int, str, str, str, str], ...]:
     """``(l, "W{l}", "b{l}", "z{l+1}", "a{l+1}")`` for l = 1 .. L."""
     return tuple(
         (l, f"W{l}", f"b{l}", f"z{l + 1}", f"a{l + 1}") for l in range(1, L + 1)

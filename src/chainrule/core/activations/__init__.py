@@ -50,6 +50,7 @@ from chainrule.core.activations.builtin import (
     tanh_prime,
 )
 from chainrule.core.registry import ActivationFormula
+from chainrule.core.xp import namespace
 from chainrule.errors import ConfigError
 from chainrule.validation import resolve_name
 
@@ -237,9 +238,10 @@ def backprop_through(act: Activation, z: Array, a: Array, dJda: Array) -> Array:
     .. math:: \\frac{\\partial J}{\\partial z} = a \\circ
               \\left(g - (g \\cdot a) \\mathbf{1}\\right), \\quad g = dJ/da.
     """
-    if act.elementwise:
+    if act.elementwise and act.f_prime is not None:
         return dJda * act.f_prime(z)
-    return a * (dJda - np.sum(dJda * a, axis=-1, keepdims=True))
+    xp = namespace(a)
+    return a * (dJda - xp.sum(dJda * a, axis=-1, keepdims=True))
 
 
 def layer_activations(
@@ -256,8 +258,9 @@ def layer_activations(
     >>> layer_activations("logistic", "identity", 2)
     ['sigmoid', 'identity']
     """
+    names: list[str]
     if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
-        names = [activation] * n_layers
+        names = [activation] * n_layers  # type: ignore[list-item]  # checked below
     else:
         names = list(activation)
         if len(names) != n_layers:

@@ -18,6 +18,7 @@ import numpy as np
 from chainrule.core.registry import ActivationFormula
 from chainrule.core.special import expit
 from chainrule.core.special import softmax as _softmax
+from chainrule.core.xp import namespace
 
 Array = np.ndarray
 
@@ -88,33 +89,35 @@ def sigmoid_prime(z: Array) -> Array:
 
 def tanh(z: Array) -> Array:
     """Hyperbolic tangent."""
-    return np.tanh(z)
+    return namespace(z).tanh(z)
 
 
 def tanh_prime(z: Array) -> Array:
     """``f'(z) = 1 - tanh(z)^2``."""
-    t = np.tanh(z)
+    t = namespace(z).tanh(z)
     return 1.0 - t * t
 
 
 def relu(z: Array) -> Array:
     """Rectified linear unit ``max(0, z)``."""
-    return np.maximum(z, 0)
+    xp = namespace(z)
+    return xp.maximum(z, xp.zeros_like(z))
 
 
 def relu_prime(z: Array) -> Array:
     """``f'(z) = 1`` for ``z > 0`` and ``0`` otherwise (``f'(0) = 0``)."""
-    return (z > 0).astype(z.dtype)
+    return namespace(z).astype(z > 0, z.dtype)
 
 
 def leaky_relu(z: Array) -> Array:
     """``z`` for ``z > 0``, else ``0.01 z``."""
-    return np.where(z > 0, z, LEAKY_SLOPE * z)
+    return namespace(z).where(z > 0, z, LEAKY_SLOPE * z)
 
 
 def leaky_relu_prime(z: Array) -> Array:
     """``1`` for ``z > 0``, else ``0.01``."""
-    return np.where(z > 0, 1.0, LEAKY_SLOPE).astype(z.dtype)
+    xp = namespace(z)
+    return xp.where(z > 0, xp.ones_like(z), xp.full_like(z, LEAKY_SLOPE))
 
 
 def identity(z: Array) -> Array:
@@ -124,7 +127,7 @@ def identity(z: Array) -> Array:
 
 def identity_prime(z: Array) -> Array:
     """``f'(z) = 1``."""
-    return np.ones_like(z)
+    return namespace(z).ones_like(z)
 
 
 def softmax(z: Array) -> Array:

@@ -47,6 +47,7 @@ from chainrule.core import registry as _reg
 from chainrule.core.activations import canonical_name as activation_name
 from chainrule.core.losses.builtin import BUILTIN, Loss
 from chainrule.core.registry import CostFormula
+from chainrule.core.xp import namespace
 from chainrule.errors import ConfigError, UnknownNameError
 from chainrule.validation import resolve_name
 
@@ -179,13 +180,15 @@ def cost_value(
     0.375
     """
     entry = _entry(loss)
-    use_z = z is not None and entry.logits is not None
-    terms = entry.logits(y, z) if use_z else entry.value(y, yhat)
+    if z is not None and entry.logits is not None:
+        terms = entry.logits(y, z)
+    else:
+        terms = entry.value(y, yhat)
     if weights is not None:
         w = weights.reshape(-1, 1)
         total = float(np.sum(terms * w))
         return total / float(np.sum(w)) if entry.mean else total
-    total = np.sum(terms)
+    total = namespace(terms).sum(terms)
     return float(total / y.shape[0] if entry.mean else total)
 
 

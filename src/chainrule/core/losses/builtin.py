@@ -18,6 +18,7 @@ import numpy as np
 
 from chainrule.core.registry import CostFormula
 from chainrule.core.special import log_softmax
+from chainrule.core.xp import namespace
 
 Array = np.ndarray
 
@@ -76,8 +77,9 @@ class Loss(NamedTuple):
 
 def _clip(yhat: Array) -> Array:
     # Guard log(0) and the division by ŷ: keep ŷ a few ulps inside (0, 1).
-    tiny = np.finfo(yhat.dtype).eps
-    return np.clip(yhat, tiny, 1.0 - tiny)
+    xp = namespace(yhat)
+    tiny = float(xp.finfo(yhat.dtype).eps)
+    return xp.clip(yhat, tiny, 1.0 - tiny)
 
 
 # sse and mse: ℓ = ½ (y − ŷ)², ∂ℓ/∂ŷ = −(y − ŷ).
@@ -111,12 +113,16 @@ def _mse_gradient_into(y, yhat, out):
 def bce(y: Array, yhat: Array) -> Array:
     """``ℓ = −[y log ŷ + (1 − y) log(1 − ŷ)]``, ŷ clipped into (0, 1)."""
     p = _clip(yhat)
-    return -(y * np.log(p) + (1 - y) * np.log1p(-p))
+    xp = namespace(y, yhat)
+    return -(y * xp.log(p) + (1 - y) * xp.log1p(-p))
 
 
 def bce_logits(y: Array, z: Array) -> Array:
     """``ℓ`` from ``z``: −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z."""
-    return np.logaddexp(0, z) - y * z
+    xp = namespace(y, z)
+    if xp is np:
+        return np.logaddexp(0, z) - y * z
+    return xp.logaddexp(xp.zeros_like(z), z) - y * z
 
 
 def bce_gradient(y: Array, yhat: Array) -> Array:
@@ -150,7 +156,7 @@ def _bce_fused_into(y, yhat, out):
 
 def cce(y: Array, yhat: Array) -> Array:
     """``ℓ = −y log ŷ``, ŷ clipped into (0, 1)."""
-    return -y * np.log(_clip(yhat))
+    return -y * namespace(y, yhat).log(_clip(yhat))
 
 
 def cce_logits(y: Array, z: Array) -> Array:
@@ -173,7 +179,7 @@ def _cce_gradient_into(y, yhat, out):
 # which is (ŷ_k − y_k)/N when each row of y sums to one (one-hot labels).
 def cce_fused(y: Array, yhat: Array) -> Array:
     """``∂(Σ ℓ)/∂z = ŷ Σ_j y_j − y`` through the softmax."""
-    return yhat * np.sum(y, axis=-1, keepdims=True) - y
+    return yhat * namespace(y, yhat).sum(y, axis=-1, keepdims=True) - y
 
 
 def _cce_fused_into(y, yhat, out):
