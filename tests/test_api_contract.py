@@ -215,18 +215,22 @@ def test_gradcheck_result(data):
     assert set(chk.per_param) == {"W1", "b1", "W2", "b2"}
 
 
-def test_gradcheck_catches_a_wrong_gradient(data, monkeypatch):
+def test_gradcheck_catches_a_wrong_gradient(data):
     """The check is not vacuous: a broken derivative is reported."""
     from chainrule.core import activations
 
     X, y = data
-    net = cr.Network([2, 3, 1], seed=0)
-    # a derivative 10 % off, and no in-place form, so the passes use it
-    broken = activations.ACTIVATIONS["sigmoid"]._replace(
-        f_prime=lambda z: 1.1 * activations.sigmoid_prime(z), grad_into=None
+    # the sigmoid with a derivative 10 % off, and no in-place form
+    cr.register_activation(
+        "sigmoid_off10",
+        activations.sigmoid,
+        lambda z: 1.1 * activations.sigmoid_prime(z),
     )
-    monkeypatch.setitem(activations.ACTIVATIONS, "sigmoid", broken)
-    chk = cr.gradcheck(net, X, y)
+    try:
+        net = cr.Network([2, 3, 1], activation="sigmoid_off10", seed=0)
+        chk = cr.gradcheck(net, X, y)
+    finally:
+        activations.unregister_activation("sigmoid_off10")
     assert not chk.ok
     assert chk.relative_error > 1e-3
 

@@ -47,31 +47,33 @@ def test_workspace_passes_equal_fresh_ones(acts, loss, dtype):
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "relu"])
-def test_the_registry_is_the_source_of_f_and_f_prime(monkeypatch, name):
-    """A registry entry's f and f' are what every pass uses (an entry without
+def test_the_registry_is_the_source_of_f_and_f_prime(name):
+    """A registered entry's f and f' are what every pass uses (an entry without
     in-place forms is computed with them as they are)."""
     from chainrule.core import activations
 
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
-    net = cr.Network([2, 3, 1], activation=name, output_activation="identity")
-    g0, yh0 = net.gradients(X, y), net.forward(X)
-    act = activations.ACTIVATIONS[name]
-    monkeypatch.setitem(
-        activations.ACTIVATIONS,
-        name,
-        act._replace(
-            f=lambda z: 2 * act.f(z),
-            f_prime=lambda z: 2 * act.f_prime(z),
-            f_into=None,
-            grad_into=None,
-        ),
+    act = activations.get_activation(name)
+    cr.register_activation(
+        f"twice_{name}", lambda z: 2 * act.f(z), lambda z: 2 * act.f_prime(z)
     )
-    np.testing.assert_allclose(net.forward(X), 2 * yh0 - net.params["b2"], rtol=1e-12)
-    g = net.gradients(X, y)
-    assert not np.allclose(g["W1"], g0["W1"])
-    np.testing.assert_array_equal(net.trace(X, y)["dJdW1"], g["W1"])
-    before = net.get_flat()
-    net.fit(X, y, optimizer="gd", epochs=1, learning_rate=0.1)
-    flat = np.concatenate([g[k].ravel() for k in net.params])
-    np.testing.assert_array_equal(net.get_flat(), before + (-0.1 * flat))
+    try:
+        net = cr.Network([2, 3, 1], activation=name, output_activation="identity")
+        twice = cr.Network(
+            [2, 3, 1], activation=f"twice_{name}", output_activation="identity"
+        )
+        twice.set_params(net.params)
+        g0, yh0 = net.gradients(X, y), net.forward(X)
+        np.testing.assert_allclose(
+            twice.forward(X), 2 * yh0 - net.params["b2"], rtol=1e-12
+        )
+        g = twice.gradients(X, y)
+        assert not np.allclose(g["W1"], g0["W1"])
+        np.testing.assert_array_equal(twice.trace(X, y)["dJdW1"], g["W1"])
+        before = twice.get_flat()
+        twice.fit(X, y, optimizer="gd", epochs=1, learning_rate=0.1)
+        flat = np.concatenate([g[k].ravel() for k in twice.params])
+        np.testing.assert_array_equal(twice.get_flat(), before + (-0.1 * flat))
+    finally:
+        activations.unregister_activation(f"twice_{name}")

@@ -9,9 +9,15 @@ Examples
 True
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from chainrule import accel
+from chainrule.core.activations import register_activation
+from chainrule.core.losses import register_loss
 from chainrule.core.trace import Trace
-from chainrule.data import datasets
 from chainrule.errors import (
     ChainruleError,
     ConfigError,
@@ -23,16 +29,52 @@ from chainrule.errors import (
     ShapeError,
     UnknownNameError,
 )
-from chainrule.explainer import Explanation, Step, explain
-from chainrule.explainer.assess.grading import CheckItem, CheckReport, check
-from chainrule.explainer.symbolic import Derivation, derive
-from chainrule.explainer.worksheets import Worksheet, worksheet
 from chainrule.gradient_check import GradCheck, gradcheck
 from chainrule.loading import load
 from chainrule.network import Network
 from chainrule.train import optimizers
 from chainrule.train.options import History
 from chainrule.version import VERSION
+
+if TYPE_CHECKING:
+    from chainrule.data import datasets
+    from chainrule.explainer import Explanation, Step, explain
+    from chainrule.explainer.assess.grading import CheckItem, CheckReport, check
+    from chainrule.explainer.symbolic import Derivation, derive
+    from chainrule.explainer.worksheets import Worksheet, worksheet
+
+#: Names imported on first use (PEP 562), so that ``import chainrule`` does
+#: not load the explainer or the tables: name -> the module that defines it
+#: (``datasets`` is that module itself).
+_LAZY = {
+    "datasets": "chainrule.data.datasets",
+    "Explanation": "chainrule.explainer",
+    "Step": "chainrule.explainer",
+    "explain": "chainrule.explainer",
+    "CheckItem": "chainrule.explainer.assess.grading",
+    "CheckReport": "chainrule.explainer.assess.grading",
+    "check": "chainrule.explainer.assess.grading",
+    "Derivation": "chainrule.explainer.symbolic",
+    "derive": "chainrule.explainer.symbolic",
+    "Worksheet": "chainrule.explainer.worksheets",
+    "worksheet": "chainrule.explainer.worksheets",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+    value = importlib.import_module(module)
+    if name != "datasets":
+        value = getattr(value, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = VERSION
 
@@ -65,5 +107,7 @@ __all__ = [
     "gradcheck",
     "load",
     "optimizers",
+    "register_activation",
+    "register_loss",
     "worksheet",
 ]

@@ -22,9 +22,8 @@ from chainrule.cli.common import say
 from chainrule.data.encoding import id_like
 from chainrule.data.prepare import Prepared
 from chainrule.errors import ConfigError
-from chainrule.train.optimizers import check_name
+from chainrule.train.optimizers import FIRST_ORDER, check_name
 
-FIRST_ORDER = ("gd", "sgd", "adam")
 #: Epochs without a better validation cost before a large table's training stops
 #: (unless --early-stopping is given, with its --patience).
 AUTO_PATIENCE = 3

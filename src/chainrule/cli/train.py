@@ -1,11 +1,19 @@
 """``chainrule train``: read a table, prepare it, train, report, save.
 
 This module declares the command and its options; :mod:`chainrule.cli.train_run`
-runs them.
+runs them. The command's own options (the table, the network, the files) are
+the parameters of :func:`train_command`; the options of ``fit`` that it
+offers are made from the spec, :data:`chainrule.train.options.OPTIONS` (each
+entry with a ``Flag``): :func:`fit_parameters` turns them into Typer options
+with the same name (``--batch-size``), default and help, and :data:`train`
+is the command with both.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,9 +23,18 @@ from chainrule.cli.common import check_paths, names_option, parse_layers, sep_op
 from chainrule.cli.optional_value import dask_address
 from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
 from chainrule.errors import InvalidValueError
-from chainrule.train.options import OPTIONS
+from chainrule.train.optimizers import NAMES
+from chainrule.train.options import OPTIONS, cli_options
 
-__all__ = ["FIT_OPTIONS", "TrainOptions", "flag", "run_train", "train"]
+__all__ = [
+    "FIT_OPTIONS",
+    "TrainOptions",
+    "fit_parameters",
+    "flag",
+    "run_train",
+    "train",
+    "train_command",
+]
 
 EPILOG = (
     "Example: chainrule train scores.csv --target score --layers 8 "
@@ -25,12 +42,58 @@ EPILOG = (
 )
 
 
-def spec_option(name: str, *decls: str) -> Any:
-    """A Typer option whose help is the fit option's, from the one spec."""
-    return typer.Option(*decls, help=OPTIONS[name].full_help)
+def fit_parameters() -> list[inspect.Parameter]:
+    """A Typer option per entry of the spec with a ``Flag``, in spec order.
+
+    Each has the fit option's name (``batch_size``: ``--batch-size``, or the
+    flag's own declarations), default and help (``full_help``).
+    """
+    params = []
+    for name in cli_options():
+        o = OPTIONS[name]
+        kind = o.annotation if o.cli.type is None else o.cli.type
+        option = typer.Option(*o.cli.decls, help=o.full_help)
+        params.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=o.default,
+                annotation=Annotated[kind, option],
+            )
+        )
+    return params
 
 
-def train(
+class WithFitOptions:
+    """``command``, whose ``**fit`` takes the spec's flags, as Typer sees it.
+
+    The signature is ``command``'s own parameters with :func:`fit_parameters`
+    after the one named ``after``; it is made each time it is read (Typer
+    reads it when it builds the command), so the flags follow the spec.
+    ``name`` is the command's name.
+    """
+
+    def __init__(self, command: Callable[..., None], name: str, after: str) -> None:
+        functools.update_wrapper(self, command)
+        self.__name__ = self.__qualname__ = name
+        self.command, self.after = command, after
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        own = inspect.signature(self.command, eval_str=True)
+        params: list[inspect.Parameter] = []
+        for p in own.parameters.values():
+            if p.kind is not p.VAR_KEYWORD:
+                params.append(p.replace(kind=p.KEYWORD_ONLY))
+            if p.name == self.after:
+                params += fit_parameters()
+        return own.replace(parameters=params)
+
+    def __call__(self, **kwargs: Any) -> None:
+        return self.command(**kwargs)
+
+
+def train_command(
     data: Annotated[
         Path, typer.Argument(help="CSV (with header), Parquet, NPY or NPZ.")
     ],
@@ -47,23 +110,7 @@ def train(
         str | None,
         typer.Option(help="Cost. Default: mse, or cce for a classification."),
     ] = None,
-    optimizer: Annotated[
-        str, typer.Option(help="gd, sgd, adam, bfgs, lbfgs.")
-    ] = "adam",
-    epochs: Annotated[int, spec_option("epochs")] = OPTIONS["epochs"].default,
-    batch_size: Annotated[int | None, spec_option("batch_size")] = None,
-    learning_rate: Annotated[float | None, spec_option("learning_rate")] = None,
-    shuffle: Annotated[
-        bool, spec_option("shuffle", "--shuffle/--no-shuffle")
-    ] = OPTIONS["shuffle"].default,
-    schedule: Annotated[str, spec_option("schedule")] = OPTIONS["schedule"].default,
-    momentum: Annotated[float, spec_option("momentum")] = OPTIONS["momentum"].default,
-    nesterov: Annotated[bool, spec_option("nesterov", "--nesterov")] = OPTIONS[
-        "nesterov"
-    ].default,
-    b1: Annotated[float, spec_option("b1")] = OPTIONS["b1"].default,
-    b2: Annotated[float, spec_option("b2")] = OPTIONS["b2"].default,
-    eps: Annotated[float, spec_option("eps")] = OPTIONS["eps"].default,
+    optimizer: Annotated[str, typer.Option(help=", ".join(NAMES) + ".")] = "adam",
     l2: Annotated[float, typer.Option(help="L2 penalty λ.")] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of weights and shuffles.")] = 0,
     validation_split: Annotated[
@@ -73,14 +120,6 @@ def train(
             "Default: 0.2 from 10 rows on; 0 to train on all."
         ),
     ] = None,
-    early_stopping: Annotated[
-        bool, spec_option("early_stopping", "--early-stopping")
-    ] = OPTIONS["early_stopping"].default,
-    patience: Annotated[int, spec_option("patience")] = OPTIONS["patience"].default,
-    tol: Annotated[float, spec_option("tol")] = OPTIONS["tol"].default,
-    update_biases: Annotated[
-        bool, spec_option("update_biases", "--update-biases/--freeze-biases")
-    ] = OPTIONS["update_biases"].default,
     scale_inputs: Annotated[str, typer.Option(help="max, standard or none.")] = (
         "standard"
     ),
@@ -117,10 +156,6 @@ def train(
         "model.safetensors"
     ),
     plot: Annotated[Path | None, typer.Option(help="Write the cost curve PNG.")] = None,
-    checkpoint: Annotated[Path | None, spec_option("checkpoint")] = None,
-    checkpoint_every: Annotated[int, spec_option("checkpoint_every")] = OPTIONS[
-        "checkpoint_every"
-    ].default,
     resume: Annotated[
         bool,
         typer.Option("--resume", help="Continue from --checkpoint if it exists."),
@@ -128,7 +163,6 @@ def train(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
     ] = False,
-    threads: Annotated[int | None, spec_option("threads")] = None,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -139,6 +173,7 @@ def train(
             "starts a local cluster; --dask tcp://host:8786 uses that scheduler.",
         ),
     ] = None,
+    **fit: Any,
 ) -> None:
     """Train a network on a table of data and save it.
 
@@ -159,32 +194,15 @@ def train(
         output_activation=output_activation,
         loss=loss,
         optimizer=optimizer,
-        epochs=epochs,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
         l2=l2,
         seed=seed,
         validation_split=validation_split,
-        early_stopping=early_stopping,
-        patience=patience,
         scale_inputs=check_method("--scale-inputs", scale_inputs),
         scale_targets=check_method("--scale-targets", scale_targets),
         classify=classify,
         out=out,
         plot=plot,
-        checkpoint=checkpoint,
-        checkpoint_every=checkpoint_every,
         resume=resume,
-        shuffle=shuffle,
-        schedule=schedule,
-        momentum=momentum,
-        nesterov=nesterov,
-        b1=b1,
-        b2=b2,
-        eps=eps,
-        tol=tol,
-        update_biases=update_biases,
-        threads=threads,
         dask=dask_address(dask),
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
@@ -193,12 +211,17 @@ def train(
         regress=regress,
         sep=sep_option(sep),
         encoding=encoding,
+        fit=fit,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
     check_paths(
-        {"--out": out, "--plot": plot, "--checkpoint": checkpoint},
+        {"--out": out, "--plot": plot, "--checkpoint": opts.checkpoint},
         {"DATA": data},
         force,
     )
     run_train(opts)
+
+
+#: ``chainrule train``: :func:`train_command` with the spec's flags.
+train = WithFitOptions(train_command, "train", after="optimizer")

@@ -8,7 +8,7 @@ table, build and fit the network (in memory or on Dask), report, save.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,36 +38,27 @@ from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.network import Network
 from chainrule.train.optimizers import check_name
-from chainrule.train.options import check_given
+from chainrule.train.options import OPTIONS, check_given, cli_options
 from chainrule.validation import check_epochs
 from chainrule.version import VERSION
 
 #: The options of fit that ``chainrule train`` offers under the same names
-#: (``--batch-size`` is ``batch_size``), with the spec's help and defaults.
-FIT_OPTIONS = (
-    "epochs",
-    "learning_rate",
-    "batch_size",
-    "shuffle",
-    "schedule",
-    "momentum",
-    "nesterov",
-    "b1",
-    "b2",
-    "eps",
-    "early_stopping",
-    "patience",
-    "tol",
-    "update_biases",
-    "checkpoint",
-    "checkpoint_every",
-    "threads",
-)
+#: (``--batch-size`` is ``batch_size``), with the spec's help and defaults: those
+#: of :data:`~chainrule.train.options.OPTIONS` with a ``Flag``, as the spec is
+#: at import (:func:`~chainrule.train.options.cli_options` reads it now).
+FIT_OPTIONS = cli_options()
 
 
 @dataclass
 class TrainOptions:
-    """The options of ``chainrule train``, parsed."""
+    """The options of ``chainrule train``, parsed.
+
+    The command's own options are fields. The options of fit that it offers
+    (:func:`~chainrule.train.options.cli_options`: ``--epochs``,
+    ``--batch-size``, ...) are in ``fit``, by their fit names, and read as
+    attributes as well (``opts.batch_size``); one not in ``fit`` has the
+    spec's default.
+    """
 
     data: Path
     targets: list[str]
@@ -76,32 +67,15 @@ class TrainOptions:
     output_activation: str | None
     loss: str | None
     optimizer: str
-    epochs: int
-    batch_size: int | None
-    learning_rate: float | None
     l2: float
     seed: int
     validation_split: float | None
-    early_stopping: bool
-    patience: int
     scale_inputs: str
     scale_targets: str
     classify: bool
     out: Path
     plot: Path | None
-    checkpoint: Path | None = None
-    checkpoint_every: int = 1
     resume: bool = False
-    shuffle: bool = True
-    schedule: str = "constant"
-    momentum: float = 0.0
-    nesterov: bool = False
-    b1: float = 0.9
-    b2: float = 0.999
-    eps: float = 1e-8
-    tol: float = 0.0
-    update_biases: bool = True
-    threads: int | None = None
     dask: str | None = None
     inputs: list[str] | None = None
     drop: list[str] = field(default_factory=list)
@@ -110,6 +84,31 @@ class TrainOptions:
     regress: bool = False
     sep: str | None = None
     encoding: str | None = None
+    fit: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only for a name that is not a field: a fit option
+        option = OPTIONS.get(name)
+        if option is None or option.cli is None:
+            raise AttributeError(f"TrainOptions has no {name!r}")
+        return self.__dict__.get("fit", {}).get(name, option.default)
+
+    def replaced(self, **changes: Any) -> TrainOptions:
+        """A copy with ``changes``, to fields and fit options alike."""
+        own = {f.name for f in fields(self)}
+        fit = {k: v for k, v in changes.items() if k not in own}
+        kept = {k: v for k, v in changes.items() if k in own}
+        return replace(self, **kept, fit={**self.fit, **fit})
+
+    def record(self) -> dict[str, Any]:
+        """Every option by name (fit's included), paths as text; not the files."""
+        values = {k: v for k, v in asdict(self).items() if k != "fit"}
+        values.update({name: getattr(self, name) for name in cli_options()})
+        return {
+            k: (str(v) if isinstance(v, Path) else v)
+            for k, v in values.items()
+            if k not in ("out", "plot", "data")
+        }
 
 
 def flag(name: str) -> str:
@@ -119,7 +118,7 @@ def flag(name: str) -> str:
 
 def fit_options(opts: TrainOptions) -> dict[str, Any]:
     """The options of ``Network.fit`` that ``opts`` sets, by their fit names."""
-    given: dict[str, Any] = {name: getattr(opts, name) for name in FIT_OPTIONS}
+    given: dict[str, Any] = {name: getattr(opts, name) for name in cli_options()}
     given["early_stopping"] = bool(opts.early_stopping)
     if opts.checkpoint is not None:
         given["checkpoint"] = str(opts.checkpoint)
@@ -210,8 +209,7 @@ def run_train(opts: TrainOptions) -> Network:
     tr, va = d.train_rows, d.val_rows
     batch = default_batch(opts, len(tr))
     auto = batch is not None and opts.batch_size is None and len(va) > 0
-    opts = replace(
-        opts,
+    opts = opts.replaced(
         validation_split=split,
         batch_size=batch,
         early_stopping=opts.early_stopping or auto,
@@ -282,11 +280,7 @@ def _metrics(net, meta, train, val) -> dict:
 
 
 def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
-    record = {
-        k: (str(v) if isinstance(v, Path) else v)
-        for k, v in asdict(opts).items()
-        if k not in ("out", "plot", "data")
-    }
+    record = opts.record()
     record.update(
         data=str(opts.data),
         rows=n_rows,

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from chainrule.core import activations as _acts
-from chainrule.core.losses import cost_value
+from chainrule.core.losses import LOSSES, cost_value
 from chainrule.core.workspace import Workspace, layer_keys
 
 Array = np.ndarray
@@ -123,9 +123,12 @@ def total_cost(
 
     ``weights`` (n,), optional: sample weights; the data term is then the
     weighted mean (``sse``: the weighted sum) of
-    :mod:`chainrule.core.losses`; the L2 term is not weighted.
+    :mod:`chainrule.core.losses`; the L2 term is not weighted. A cost written
+    in the logits (``Loss.logits``) reads the output layer's ``z``.
     """
     top = len(activations) + 1
-    z = cache[f"z{top}"] if activations[-1] in ("sigmoid", "softmax") else None
+    entry = LOSSES[loss]
+    use_z = entry.needs_z and activations[-1] == entry.output
+    z = cache[f"z{top}"] if use_z else None
     J = cost_value(loss, y, cache[f"a{top}"], z, weights)
     return J + l2_penalty(params, l2)

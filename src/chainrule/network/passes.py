@@ -10,7 +10,6 @@ network's configuration and its parameters and change neither.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
@@ -21,6 +20,7 @@ from chainrule.validation import (
     check_targets_for_loss,
     check_X,
     check_y,
+    is_sparse,
 )
 
 Array = np.ndarray
@@ -41,7 +41,7 @@ class NetworkPasses:
         A SciPy sparse matrix (CSR or CSC) stays sparse, as CSR: the first
         layer's product ``X @ W1`` and ``Xᵀ delta2`` use SciPy's products.
         """
-        if sp.issparse(X):
+        if is_sparse(X):
             return check_sparse_X(X, self.n_inputs, self.dtype)
         return check_X(X, self.n_inputs, self.dtype)
 

@@ -9,14 +9,13 @@ the network's :class:`~chainrule.network.step_runner.StepRunner`) and ``fit`` (t
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from chainrule.network.step_runner import StepRunner
 from chainrule.persist import model as _model_file
 from chainrule.train import fit as _fit
-from chainrule.train.options import OPTIONS, History, suggest_options
+from chainrule.train.options import History, suggest_options
 from chainrule.validation import check_bool
 
 
@@ -83,41 +82,13 @@ class NetworkTraining:
     # ------------------------------------------------------------ training, io
     @suggest_options
     def fit(
-        self,
-        X: object,
-        y: object,
-        optimizer: object = "bfgs",
-        *,
-        epochs: int = 200,
-        learning_rate: float | None = None,
-        batch_size: int | None = None,
-        shuffle: bool = True,
-        schedule: str | Callable[[int], float] = "constant",
-        momentum: float = 0.0,
-        nesterov: bool = False,
-        b1: float = 0.9,
-        b2: float = 0.999,
-        eps: float = 1e-8,
-        scipy_options: Mapping[str, object] | None = None,
-        validation_data: tuple | None = None,
-        validation_split: float | None = None,
-        early_stopping: bool = False,
-        patience: int = 10,
-        tol: float = 0.0,
-        seed: int | None = None,
-        update_biases: bool = True,
-        callbacks: Sequence[Callable[..., Any]] = (),
-        progress: bool = False,
-        threads: int | None = None,
-        checkpoint: str | os.PathLike | None = None,
-        checkpoint_every: int = 1,
-        resume: str | os.PathLike | bool | None = None,
-        sample_weight: object = None,
+        self, X: object, y: object, optimizer: object = "bfgs", **options: Any
     ) -> History:
         """Train the network in place; returns its :class:`History`.
 
         Every option is declared once, with its default, the optimizers that
-        use it and its help, in :data:`chainrule.train.options.OPTIONS`; an
+        use it and its help, in :data:`chainrule.train.options.OPTIONS`, and
+        is a keyword-only parameter here (the signature is made from it); an
         option the optimizer would ignore (``batch_size`` with ``"lbfgs"``)
         and a misspelt one (``patiance``) are a ``ConfigError``. Everything is
         checked before training starts; a failing check leaves the parameters
@@ -146,8 +117,6 @@ class NetworkTraining:
         ...
         chainrule.errors.ConfigError: patiance: ... did you mean `patience`?
         """
-        given = locals()
-        options = {name: given[name] for name in OPTIONS}
         return _fit.fit(self, X, y, optimizer, **options)
 
     def save(self, path: str, *, metadata: Mapping[str, object] | None = None) -> None:

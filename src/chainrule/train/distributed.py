@@ -43,10 +43,13 @@ import time
 
 import numpy as np
 
+from chainrule.core import activations as _acts
+from chainrule.core import losses as _losses
 from chainrule.core.forward import l2_penalty
 from chainrule.core.params import flat_views
 from chainrule.errors import ChainruleError, ConfigError, ShapeError
 from chainrule.train import dask_engine as _eng
+from chainrule.train.optimizers import QUASI_NEWTON
 from chainrule.train.options import History, Settings
 
 Array = np.ndarray
@@ -211,9 +214,25 @@ def _penalty_mask(net) -> Array:
     return mask
 
 
+def _refuse_user_entries(net) -> None:
+    """A user's registered activation or cost lives in this process only: the
+    workers, other processes, know the built-in ones alone."""
+    mine = [("activation", a) for a in net.activations if a not in _acts.BUILTIN]
+    if net.loss not in _losses.BUILTIN:
+        mine.append(("loss", net.loss))
+    if mine:
+        kind, name = mine[0]
+        raise ConfigError(
+            f"{kind}: {name!r} is registered in this process only, and Dask's "
+            f"workers know the built-in {kind}s alone; train on in-memory arrays "
+            "(NumPy) instead of Dask arrays"
+        )
+
+
 def fit_dask(net, X, y, s: Settings, options: dict) -> History:
     """Train ``net`` on Dask collections; see :func:`chainrule.train.fit.fit`."""
     _eng.require_dask("X")
+    _refuse_user_entries(net)
     if options.get("validation_split") is not None:
         raise ConfigError(
             "validation_split: not available with Dask data; give "
@@ -229,7 +248,7 @@ def fit_dask(net, X, y, s: Settings, options: dict) -> History:
 
 
 def _run(net, data: DaskData, val, s: Settings, options: dict) -> History:
-    if s.optimizer in ("bfgs", "lbfgs"):
+    if s.optimizer in QUASI_NEWTON:
         from chainrule.train.dask_loops import fit_scipy as run
     else:
         from chainrule.train.dask_loops import fit_first_order as run

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from chainrule.accel.threads import blas_threads, check_threads
+from chainrule.accel.threads import blas_threads
 from chainrule.errors import ConfigError
 from chainrule.train import optimizers as _opt
 from chainrule.train.dask_engine import is_dask
@@ -29,14 +29,6 @@ from chainrule.train.options import (
     Settings,
     check_given,
     unknown_option,
-)
-from chainrule.validation import (
-    check_bool,
-    check_callbacks,
-    check_non_negative,
-    check_positive,
-    check_seed,
-    check_validation_data,
 )
 
 Array = np.ndarray
@@ -69,8 +61,10 @@ def split_validation(
     return X[train], y[train], (X[val], y[val], weights[val]), weights[train]
 
 
-def _check_resume_file(resume, ckpt) -> None:
-    """Read the checkpoint to resume from now, so a bad file fails before work."""
+def _check_resume(resume, ckpt: str | None) -> None:
+    """``resume`` needs a checkpoint; read it now, so a bad file fails before work."""
+    if resume is True and ckpt is None:
+        raise ConfigError("resume=True: expected a checkpoint= path to resume from")
     if resume is None or resume is False:
         return
     path = ckpt if resume is True else os.fspath(resume)
@@ -81,35 +75,28 @@ def _check_resume_file(resume, ckpt) -> None:
     read(path)
 
 
-def _check_checkpoint(o: dict) -> str | None:
-    ckpt = o["checkpoint"]
-    if ckpt is not None:
-        ckpt = os.fspath(ckpt)
-        folder = os.path.dirname(ckpt) or "."
-        if not os.path.isdir(folder):
-            raise ConfigError(f"checkpoint: the folder {folder!r} does not exist")
-    if o["resume"] is True and ckpt is None:
-        raise ConfigError("resume=True: expected a checkpoint= path to resume from")
-    _check_resume_file(o["resume"], ckpt)
-    return ckpt
+def _checked_options(optimizer: object, name: str, given: dict) -> dict:
+    """Every option of the spec, checked; defaults filled in.
 
-
-def _optional(check, name: str, value, **kw):
-    return None if value is None else check(name, value, **kw)
-
-
-def _checked_options(optimizer: object, name: str, options: dict) -> dict:
-    """Every option, defaults filled in; names, types and applicability checked."""
-    for key in options:
+    The flags' types come first (a flag that is not a bool is named as such,
+    not as an option the optimizer ignores), then the options the optimizer
+    does not use, then every other option's ``check``, in the spec's order.
+    """
+    for key in given:
         if key not in OPTIONS:
             raise unknown_option(key)
-    o = {**{k: opt.default for k, opt in OPTIONS.items()}, **options}
-    check_validation_data(o["validation_data"])
-    for flag in ("early_stopping", "progress", "shuffle", "update_biases"):
-        check_bool(flag, o[flag])
-    check_given(name, options, object_given=not isinstance(optimizer, str))
-    _optional(check_positive, "validation_split", o["validation_split"])
-    return o
+    o = {**{k: opt.default for k, opt in OPTIONS.items()}, **given}
+    checked = {
+        k: opt.check(k, o[k])
+        for k, opt in OPTIONS.items()
+        if opt.check is not None and isinstance(opt.default, bool)
+    }
+    check_given(name, given, object_given=not isinstance(optimizer, str))
+    for k, opt in OPTIONS.items():
+        if k not in checked:
+            checked[k] = o[k] if opt.check is None else opt.check(k, o[k])
+    _check_resume(checked["resume"], checked["checkpoint"])
+    return checked
 
 
 def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
@@ -117,38 +104,20 @@ def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
 
     In this order: unknown (misspelt) names, the flags' types, the options
     the optimizer does not use (:func:`~chainrule.train.options.check_given`),
-    then each value as the optimizer and the loop are made.
+    then each value (its ``check`` in the spec), then the hyperparameters, as
+    the optimizer is made (:func:`~chainrule.train.optimizers.resolve`).
     """
     name = _opt.check_name(optimizer)
     o = _checked_options(optimizer, name, options)
+    hyper = {k for k, opt in OPTIONS.items() if opt.hyper}
     opt = _opt.resolve(
         optimizer,
-        _optional(check_positive, "learning_rate", o["learning_rate"]),
-        **{k: o[k] for k in ("momentum", "nesterov", "b1", "b2", "eps")},
-        scipy_options=o["scipy_options"],
+        o["learning_rate"],
+        **{k: o[k] for k in hyper - {"learning_rate"}},
     )
-    return Settings(
-        optimizer=name,
-        opt=opt,
-        epochs=check_positive("epochs", o["epochs"], integer=True),
-        batch_size=_optional(
-            check_positive, "batch_size", o["batch_size"], integer=True
-        ),
-        early_stopping=bool(o["early_stopping"]),
-        patience=check_positive("patience", o["patience"], integer=True),
-        tol=check_non_negative("tol", o["tol"]),
-        shuffle=bool(o["shuffle"]),
-        seed=net_seed if o["seed"] is None else check_seed(o["seed"]),
-        schedule=o["schedule"],
-        callbacks=check_callbacks(o["callbacks"]),
-        update_biases=bool(o["update_biases"]),
-        checkpoint=_check_checkpoint(o),
-        checkpoint_every=check_positive(
-            "checkpoint_every", o["checkpoint_every"], integer=True
-        ),
-        resume=o["resume"],
-        threads=check_threads(o["threads"]),
-    )
+    if o["seed"] is None:
+        o["seed"] = net_seed
+    return Settings(name, opt, **{k: v for k, v in o.items() if k not in hyper})
 
 
 def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
@@ -198,7 +167,7 @@ def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
     else:
         val = None if validation_data is None else net.check_data(*validation_data)
     s.sample_weight = w
-    if s.optimizer in _opt.SCIPY_METHODS:
+    if s.optimizer in _opt.QUASI_NEWTON:
         from chainrule.train.quasi_newton import fit_scipy as run
     else:
         from chainrule.train.first_order import fit_first_order as run

@@ -28,8 +28,9 @@ array([[0.692]])
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
@@ -38,13 +39,6 @@ from chainrule.validation import check_momentum, check_non_negative, check_posit
 
 Array = np.ndarray
 Params = dict[str, Array]
-
-#: The optimizers ``Network.fit`` knows, by name.
-NAMES = ("gd", "sgd", "adam", "bfgs", "lbfgs")
-#: Those run by ``scipy.optimize.minimize`` on the flat vector.
-SCIPY_METHODS = {"bfgs": "BFGS", "lbfgs": "L-BFGS-B"}
-#: The learning rate each first-order optimizer uses when none is given.
-DEFAULT_LEARNING_RATE = {"gd": 0.5, "sgd": 0.05, "adam": 0.01}
 
 
 class Optimizer(NamedTuple):
@@ -212,12 +206,12 @@ def bfgs(**options: Any) -> QuasiNewton:
     ``options`` go to SciPy (``gtol``, ``norm``, ...); ``maxiter`` is
     ``fit``'s ``epochs``.
     """
-    return QuasiNewton("bfgs", SCIPY_METHODS["bfgs"], _scipy_options(options))
+    return QuasiNewton("bfgs", "BFGS", _scipy_options(options))
 
 
 def lbfgs(**options: Any) -> QuasiNewton:
     """L-BFGS-B through ``scipy.optimize.minimize`` (``gtol``, ``maxcor``, ...)."""
-    return QuasiNewton("lbfgs", SCIPY_METHODS["lbfgs"], _scipy_options(options))
+    return QuasiNewton("lbfgs", "L-BFGS-B", _scipy_options(options))
 
 
 def _scipy_options(options: Mapping[str, Any]) -> dict:
@@ -244,8 +238,63 @@ def restore_state(state: Any, count: int, arrays: Mapping[str, Params]) -> Any:
     return state._replace(count=count, **arrays)
 
 
-FACTORIES: dict[str, Callable[..., Optimizer]] = {"gd": gd, "sgd": sgd, "adam": adam}
-OPTIONS = {"gd": (), "sgd": ("momentum", "nesterov"), "adam": ("b1", "b2", "eps")}
+class Entry(NamedTuple):
+    """One row of :data:`TABLE`: an optimizer ``fit`` knows by name.
+
+    Attributes
+    ----------
+    factory : callable
+        Makes the optimizer object (:func:`gd`, ..., :func:`lbfgs`).
+    kind : {"first order", "quasi-Newton"}
+        First order: an :class:`Optimizer` stepped by the training loop;
+        quasi-Newton: a :class:`QuasiNewton` run by ``scipy.optimize``.
+    hyper : tuple of str
+        The options of ``fit`` that the object carries (its hyperparameters);
+        they are options of ``fit`` for this optimizer only.
+    learning_rate : float or None
+        The learning rate when none is given: the factory's default.
+    """
+
+    factory: Callable[..., Any]
+    kind: Literal["first order", "quasi-Newton"]
+    hyper: tuple[str, ...]
+    learning_rate: float | None
+
+
+def _entry(factory: Callable[..., Any], *hyper: str) -> Entry:
+    """A row of the table; the kind and default learning rate read off ``factory``."""
+    rate = inspect.signature(factory).parameters.get("learning_rate")
+    if rate is None:
+        return Entry(factory, "quasi-Newton", hyper, None)
+    return Entry(factory, "first order", ("learning_rate", *hyper), rate.default)
+
+
+#: THE optimizer table: every optimizer of ``fit``, by name. The options of
+#: ``fit`` (:data:`chainrule.train.options.OPTIONS`: which optimizers use a
+#: hyperparameter), ``fit`` itself (:func:`resolve`, the loop it runs), the
+#: command line and the scikit-learn estimators (:func:`make`) read it.
+TABLE: dict[str, Entry] = {
+    "gd": _entry(gd),
+    "sgd": _entry(sgd, "momentum", "nesterov"),
+    "adam": _entry(adam, "b1", "b2", "eps"),
+    "bfgs": _entry(bfgs, "scipy_options"),
+    "lbfgs": _entry(lbfgs, "scipy_options"),
+}
+#: The names of :data:`TABLE`; the first order ones; those run by SciPy.
+NAMES = tuple(TABLE)
+FIRST_ORDER = tuple(n for n, e in TABLE.items() if e.kind == "first order")
+QUASI_NEWTON = tuple(n for n, e in TABLE.items() if e.kind == "quasi-Newton")
+
+
+def carried_by(option: str) -> tuple[str, ...]:
+    """The optimizers whose objects carry the ``fit`` option ``option``.
+
+    Examples
+    --------
+    >>> carried_by("momentum"), carried_by("learning_rate")
+    (('sgd',), ('gd', 'sgd', 'adam'))
+    """
+    return tuple(n for n, e in TABLE.items() if option in e.hyper)
 
 
 def check_name(name: object) -> str:
@@ -274,18 +323,20 @@ def make(name: str, learning_rate: float | None = None, **options: Any) -> Optim
         An option the optimizer does not take.
     """
     name = check_name(name)
-    if name not in FACTORIES:
+    entry = TABLE[name]
+    if entry.kind != "first order":
         raise UnknownNameError(
             f"optimizer: {name!r} runs through scipy.optimize, not (init, update)"
         )
-    unknown = sorted(set(options) - set(OPTIONS[name]))
+    known = entry.hyper[1:]  # learning_rate is an argument of its own
+    unknown = sorted(set(options) - set(known))
     if unknown:
         raise ConfigError(
             f"optimizer {name!r}: unknown option(s) {unknown}; expected some of "
-            f"{list(OPTIONS[name])}"
+            f"{list(known)}"
         )
-    lr = DEFAULT_LEARNING_RATE[name] if learning_rate is None else learning_rate
-    return FACTORIES[name](learning_rate=lr, **options)
+    lr = entry.learning_rate if learning_rate is None else learning_rate
+    return entry.factory(learning_rate=lr, **options)
 
 
 def resolve(optimizer: object, learning_rate: float | None, **hyper: Any):
@@ -311,7 +362,8 @@ def resolve(optimizer: object, learning_rate: float | None, **hyper: Any):
     if isinstance(optimizer, (Optimizer, QuasiNewton)):
         return optimizer
     name = check_name(optimizer)
-    if name in SCIPY_METHODS:
-        return (bfgs if name == "bfgs" else lbfgs)(**(hyper.get("scipy_options") or {}))
-    mine = {k: hyper[k] for k in OPTIONS[name] if k in hyper}
+    entry = TABLE[name]
+    if entry.kind == "quasi-Newton":
+        return entry.factory(**(hyper.get("scipy_options") or {}))
+    mine = {k: hyper[k] for k in entry.hyper[1:] if k in hyper}
     return make(name, learning_rate, **mine)

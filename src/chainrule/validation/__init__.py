@@ -40,6 +40,7 @@ from chainrule.validation.arrays import (
     check_targets_for_loss,
     check_X,
     check_y,
+    is_sparse,
 )
 from chainrule.validation.config import (
     DEVICES,
@@ -88,6 +89,7 @@ __all__ = [
     "check_seed",
     "check_sizes",
     "check_sparse_X",
+    "is_sparse",
     "check_targets_for_loss",
     "check_validation_data",
     "check_y",

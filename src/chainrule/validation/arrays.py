@@ -19,6 +19,8 @@ chainrule.errors.InvalidValueError: X: contains NaN or infinity at row 0, column
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from chainrule.errors import InvalidTypeError, InvalidValueError, ShapeError
@@ -145,6 +147,16 @@ def check_X(X: object, n_inputs: int, dtype: np.dtype) -> Array:
             f"{n_inputs} inputs, got {a.shape}"
         )
     return a
+
+
+def is_sparse(X: object) -> bool:
+    """Whether ``X`` is a SciPy sparse matrix or array.
+
+    SciPy is not imported to find out: a sparse ``X`` exists only once its
+    user imported ``scipy.sparse``, so without that module it is not one.
+    """
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and bool(sparse.issparse(X))
 
 
 def check_sparse_X(X, n_inputs: int, dtype: np.dtype):

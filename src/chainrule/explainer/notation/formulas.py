@@ -1,10 +1,10 @@
-"""The formulas that a derivation prints, one template per activation and cost.
+"""The formulas that a derivation prints, for every activation and cost.
 
-The core registries (:mod:`chainrule.core.activations`,
-:mod:`chainrule.core.losses`) compute; this module holds what the explainer
-writes next to their values. Every registered activation and cost has exactly
-one entry here (``tests/test_explain_render.py`` checks it), in plain text and
-in LaTeX (math mode).
+The templates are part of each registry entry (:mod:`chainrule.core.activations`,
+:mod:`chainrule.core.losses`), next to the functions they describe, in plain
+text and in LaTeX (math mode). This module reads them, and writes a generic
+form for a user's entry that gives none: ``name(z)`` and ``name′(z)`` for an
+activation, ``Σ name(y, ŷ)`` (divided by N for a mean) for a cost.
 
 Placeholders in the cost templates: ``<y>`` and ``<yHat>`` stand for the names
 of y and ŷ in the chosen notation, ``⟦y⟧`` and ``⟦yHat⟧`` for their values,
@@ -24,119 +24,15 @@ Examples
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from chainrule.core.activations import get_activation
+from chainrule.core.losses import get_loss
+from chainrule.core.registry import ActivationFormula, CostFormula
 
-from chainrule.core.activations import canonical_name as activation_name
-from chainrule.core.losses import canonical_name as loss_name
-
-
-class ActivationFormula(NamedTuple):
-    """``f(z)`` and ``f′(z)`` as a derivation writes them.
-
-    Attributes
-    ----------
-    formula, latex : str
-        ``f(z)`` in plain text and in LaTeX.
-    prime_formula, prime_latex : str
-        ``f′(z)`` in plain text (``"... = ..."`` gives equivalent forms; the
-        first is printed) and in LaTeX.
-    """
-
-    formula: str
-    prime_formula: str
-    latex: str
-    prime_latex: str
+__all__ = ["ActivationFormula", "CostFormula", "activation_formula", "cost_formula"]
 
 
-class CostFormula(NamedTuple):
-    """The cost ``J`` and ``∂J/∂ŷ``: formulas and their substitutions.
-
-    Attributes
-    ----------
-    formula, latex : str
-        ``J`` in terms of ``<y>`` and ``<yHat>``.
-    substituted, substituted_latex : str
-        The same with ``⟦y⟧``, ``⟦yHat⟧`` and ``{n}``.
-    grad_formula, grad_latex, grad_substituted : str
-        ``∂J/∂ŷ``, plain and LaTeX, and its plain substitution.
-    """
-
-    formula: str
-    latex: str
-    substituted: str
-    substituted_latex: str
-    grad_formula: str
-    grad_latex: str
-    grad_substituted: str
-
-
-ACTIVATION_FORMULAS: dict[str, ActivationFormula] = {
-    "sigmoid": ActivationFormula(
-        "1/(1+e^(-z))",
-        "e^(-z)/(1+e^(-z))^2 = f(z)(1-f(z))",
-        r"\frac{1}{1+e^{-z}}",
-        r"\frac{e^{-z}}{(1+e^{-z})^2}",
-    ),
-    "tanh": ActivationFormula("tanh(z)", "1 - tanh(z)^2", r"\tanh z", r"1-\tanh^2 z"),
-    "relu": ActivationFormula(
-        "max(0, z)",
-        "1 if z > 0 else 0",
-        r"\max(0,z)",
-        r"\begin{cases}1 & z>0\\0 & z\le 0\end{cases}",
-    ),
-    "leaky_relu": ActivationFormula(
-        "z if z > 0 else 0.01 z",
-        "1 if z > 0 else 0.01",
-        r"\begin{cases}z & z>0\\0.01z & z\le 0\end{cases}",
-        r"\begin{cases}1 & z>0\\0.01 & z\le 0\end{cases}",
-    ),
-    "identity": ActivationFormula("z", "1", "z", "1"),
-    "softmax": ActivationFormula(
-        "e^(z_k)/sum_j e^(z_j)",
-        "diag(f(z)) - f(z)^T f(z)",
-        r"\frac{e^{z_k}}{\sum_j e^{z_j}}",
-        r"\operatorname{diag}(f(z)) - f(z)^\top f(z)",
-    ),
-}
-
-COST_FORMULAS: dict[str, CostFormula] = {
-    "sse": CostFormula(
-        "½ Σ (<y> − <yHat>)²",
-        r"\frac{1}{2}\sum (<y> - <yHat>)^2",
-        "½ Σ (⟦y⟧ − ⟦yHat⟧)²",
-        r"\frac{1}{2}\sum (⟦y⟧ - ⟦yHat⟧)^2",
-        "−(<y> − <yHat>)",
-        r"-(<y> - <yHat>)",
-        "−(⟦y⟧ − ⟦yHat⟧)",
-    ),
-    "mse": CostFormula(
-        "Σ (<y> − <yHat>)² / (2N)",
-        r"\frac{\sum (<y> - <yHat>)^2}{2N}",
-        "Σ (⟦y⟧ − ⟦yHat⟧)² / (2·{n})",
-        r"\frac{\sum (⟦y⟧ - ⟦yHat⟧)^2}{2 \cdot {n}}",
-        "−(<y> − <yHat>) / N",
-        r"-\frac{<y> - <yHat>}{N}",
-        "−(⟦y⟧ − ⟦yHat⟧) / {n}",
-    ),
-    "bce": CostFormula(
-        "−(1/N) Σ [<y> log <yHat> + (1 − <y>) log(1 − <yHat>)]",
-        r"-\frac{1}{N}\sum \left[<y>\log <yHat> + (1-<y>)\log(1-<yHat>)\right]",
-        "−(1/{n}) Σ [⟦y⟧ log ⟦yHat⟧ + (1 − ⟦y⟧) log(1 − ⟦yHat⟧)]",
-        r"-\frac{1}{{n}}\sum \left[⟦y⟧\log ⟦yHat⟧ + (1-⟦y⟧)\log(1-⟦yHat⟧)\right]",
-        "(<yHat> − <y>) / (N <yHat> (1 − <yHat>))",
-        r"\frac{<yHat> - <y>}{N <yHat> (1 - <yHat>)}",
-        "(⟦yHat⟧ − ⟦y⟧) / ({n} · ⟦yHat⟧ ∘ (1 − ⟦yHat⟧))",
-    ),
-    "cce": CostFormula(
-        "−(1/N) Σ <y> log <yHat>",
-        r"-\frac{1}{N}\sum <y>\log <yHat>",
-        "−(1/{n}) Σ ⟦y⟧ log ⟦yHat⟧",
-        r"-\frac{1}{{n}}\sum ⟦y⟧\log ⟦yHat⟧",
-        "−<y> / (N <yHat>)",
-        r"-\frac{<y>}{N <yHat>}",
-        "−⟦y⟧ / ({n} · ⟦yHat⟧)",
-    ),
-}
+def _tex_name(name: str) -> str:
+    return r"\operatorname{" + name.replace("_", r"\_") + "}"
 
 
 def activation_formula(name: str | None) -> ActivationFormula:
@@ -147,7 +43,13 @@ def activation_formula(name: str | None) -> ActivationFormula:
     UnknownNameError
         ``name`` is not a registered activation.
     """
-    return ACTIVATION_FORMULAS[activation_name(name)]
+    act = get_activation(name)
+    if act.formula is not None:
+        return act.formula
+    tex = _tex_name(act.name)
+    return ActivationFormula(
+        f"{act.name}(z)", f"{act.name}′(z)", tex + "(z)", tex + "'(z)"
+    )
 
 
 def cost_formula(name: str) -> CostFormula:
@@ -158,4 +60,23 @@ def cost_formula(name: str) -> CostFormula:
     UnknownNameError
         ``name`` is not a registered cost.
     """
-    return COST_FORMULAS[loss_name(name)]
+    loss = get_loss(name)
+    if loss.formula is not None:
+        return loss.formula
+    f, tex = loss.name, _tex_name(loss.name)
+    # J = (1/N) Σ ℓ(y, ŷ) for a mean, Σ ℓ(y, ŷ) for a sum; ∂J/∂ŷ = ℓ′(y, ŷ) (/N)
+    pre, pre_tex, pre_n, pre_n_tex = "Σ ", r"\sum ", "Σ ", r"\sum "
+    post, post_tex, post_n = "", "", ""
+    if loss.mean:
+        pre, pre_tex = "(1/N) Σ ", r"\frac{1}{N}\sum "
+        pre_n, pre_n_tex = "(1/{n}) Σ ", r"\frac{1}{{n}}\sum "
+        post, post_tex, post_n = " / N", r"\,/\,N", " / {n}"
+    return CostFormula(
+        f"{pre}{f}(<y>, <yHat>)",
+        f"{pre_tex}{tex}(<y>, <yHat>)",
+        f"{pre_n}{f}(⟦y⟧, ⟦yHat⟧)",
+        f"{pre_n_tex}{tex}(⟦y⟧, ⟦yHat⟧)",
+        f"{f}′(<y>, <yHat>){post}",
+        f"{tex}'(<y>, <yHat>){post_tex}",
+        f"{f}′(⟦y⟧, ⟦yHat⟧){post_n}",
+    )

@@ -9,9 +9,10 @@ Each quantity has two forms:
 - ``base[name]``: the same with every earlier quantity replaced by its own
   base form, so that it is written in the base symbols only.
 
-The formulas are those of :mod:`chainrule.core` (the same costs, with
-``mse = Σ(y − ŷ)²/(2N)``; ReLU ``t·H(t)`` with ``f′(0) = H(0) = 0``), written
-with SymPy. This module imports SymPy; ``import chainrule`` does not import it.
+The formulas are the SymPy forms of the registry entries of
+:mod:`chainrule.core` (``Activation.sym``, ``Loss.sym``: the same costs, with
+``mse = Σ(y − ŷ)²/(2N)``; ReLU ``t·H(t)`` with ``f′(0) = H(0) = 0``). This
+module imports SymPy; ``import chainrule`` does not import it.
 """
 
 from __future__ import annotations
@@ -20,67 +21,49 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from chainrule.core.activations import get_activation
+from chainrule.core.losses import get_loss
 from chainrule.explainer.notation.names import Names
-
-ELEMENTWISE = ("sigmoid", "tanh", "identity", "relu")
-ACTIVATIONS = (*ELEMENTWISE, "softmax")
-LOSSES = ("sse", "mse", "bce", "cce")
 
 
 def f_sym(name: str, t: sp.Expr) -> sp.Expr:
-    """The activation ``f(t)`` of an element-wise activation (core/activations)."""
-    if name == "sigmoid":
-        return 1 / (1 + sp.exp(-t))
-    if name == "tanh":
-        return sp.tanh(t)
-    if name == "identity":
-        return t
-    # relu: max(0, t) = t H(t); H(0) = 0. (A Piecewise is folded and its
-    # conditions simplified each time an argument is substituted: minutes.)
-    return t * sp.Heaviside(t, 0)
+    """``f(t)`` of an element-wise activation: its registry entry's SymPy form."""
+    return get_activation(name).sym(t)
 
 
 def f_prime_sym(name: str, t: sp.Expr) -> sp.Expr:
-    """``f′(t)`` as the numeric code writes it (in terms of ``f``)."""
-    if name == "sigmoid":
-        s = f_sym("sigmoid", t)
-        return s * (1 - s)
-    if name == "tanh":
-        return 1 - sp.tanh(t) ** 2
-    if name == "identity":
-        return sp.Integer(1)
-    return sp.Heaviside(t, 0)  # relu: f′(0) = H(0) = 0, as relu_prime
+    """``f′(t)`` as the numeric code writes it (the entry's ``sym_prime``), else
+    SymPy's derivative of ``f``."""
+    act = get_activation(name)
+    if act.sym_prime is not None:
+        return act.sym_prime(t)
+    s = sp.Dummy("s", real=True)
+    return sp.diff(act.sym(s), s).subs(s, t)
 
 
 def softmax_row(z: list[sp.Expr]) -> list[sp.Expr]:
     """``exp(z_k) / Σ_j exp(z_j)`` for one row."""
-    total = sp.Add(*[sp.exp(v) for v in z])
-    return [sp.exp(v) / total for v in z]
+    return get_activation("softmax").sym(z)
 
 
 def cost_sym(loss: str, Y: sp.Matrix, Yh: sp.Matrix) -> sp.Expr:
-    """``J`` (core/losses.py's table), summed over every entry."""
-    n = Y.rows
-    pairs = list(zip(Y, Yh, strict=True))
-    if loss == "sse":
-        return sp.Add(*[(y - h) ** 2 for y, h in pairs]) / 2
-    if loss == "mse":
-        return sp.Add(*[(y - h) ** 2 for y, h in pairs]) / (2 * n)
-    if loss == "bce":
-        terms = [y * sp.log(h) + (1 - y) * sp.log(1 - h) for y, h in pairs]
-        return -sp.Add(*terms) / n
-    return -sp.Add(*[y * sp.log(h) for y, h in pairs]) / n  # cce
+    """``J = Σ ℓ`` (``/ N`` for a mean), summed over every entry, with the
+    registry entry's SymPy term ``ℓ``."""
+    entry = get_loss(loss)
+    total = sp.Add(*[entry.sym(y, h) for y, h in zip(Y, Yh, strict=True)])
+    return total / Y.rows if entry.mean else total
 
 
 def cost_grad_sym(loss: str, y: sp.Expr, h: sp.Expr, n: int) -> sp.Expr:
-    """One entry of ``∂J/∂ŷ`` (core/losses.py's table)."""
-    if loss == "sse":
-        return -(y - h)
-    if loss == "mse":
-        return -(y - h) / n
-    if loss == "bce":
-        return (h - y) / (n * h * (1 - h))
-    return -y / (n * h)  # cce
+    """One entry of ``∂J/∂ŷ``: the entry's ``sym_gradient`` (else SymPy's
+    derivative of ``ℓ``), divided by ``N`` for a mean."""
+    entry = get_loss(loss)
+    if entry.sym_gradient is not None:
+        g = entry.sym_gradient(y, h)
+    else:
+        s = sp.Dummy("h", real=True)
+        g = sp.diff(entry.sym(y, s), s).subs(s, h)
+    return g / n if entry.mean else g
 
 
 @dataclass
@@ -224,8 +207,9 @@ def forward(net: Network) -> None:
         b = net.symbols[f"b{l}"] if net.bias[l - 1] else None
         net.add(f"z{l + 1}", _linear(prev, net.symbols[f"W{l}"], b))
         zq, act = net.q[f"z{l + 1}"], net.activations[l - 1]
-        if act == "softmax":
-            a = sp.Matrix([softmax_row(list(zq.row(r))) for r in range(zq.rows)])
+        if not get_activation(act).elementwise:  # softmax: row by row
+            f = get_activation(act).sym
+            a = sp.Matrix([f(list(zq.row(r))) for r in range(zq.rows)])
         else:
             a = zq.applyfunc(lambda t, act=act: f_sym(act, t))
         key = "yHat" if l == net.L else f"a{l + 1}"
@@ -258,7 +242,7 @@ def backward(net: Network) -> None:
 def _delta(net: Network, l: int, upstream: str) -> None:
     """``f′(z{l})`` and ``δ{l} = upstream ∘ f′(z{l})`` (softmax: its Jacobian)."""
     act, z, G = net.activations[l - 2], net.q[f"z{l}"], net.q[upstream]
-    if act == "softmax":
+    if not get_activation(act).elementwise:
         # δ_k = Σ_j G_j ∂ŷ_j/∂z_k = ŷ_k (G_k − Σ_j G_j ŷ_j): diag(ŷ) − ŷᵀŷ per row
         Yh = net.q["yHat"]
         dot = [

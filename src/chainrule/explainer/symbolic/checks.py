@@ -235,4 +235,8 @@ def _apply(expr: sp.Expr, args: list):
         sp.Not: lambda a: not a,
         sp.ITE: lambda c, a, b: a if c else b,
     }
-    return table[expr.func](*args)
+    # a user's SymPy form may use any elementary function: mpmath's of that name
+    fn = table.get(expr.func) or getattr(mpmath, expr.func.__name__.lower(), None)
+    if fn is None:
+        raise ValueError(f"no numeric value for SymPy's {expr.func.__name__}")
+    return fn(*args)

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import numbers
 
+from chainrule.core.activations import get_activation
 from chainrule.core.losses import get_loss
 from chainrule.errors import ConfigError, InvalidTypeError, InvalidValueError
 from chainrule.explainer.symbolic.step import SymStep
 from chainrule.network import Network
 
 MAX_UNITS, MAX_LAYERS, MAX_EXAMPLES = 4, 3, 3
-SUPPORTED = ("sigmoid", "tanh", "identity", "relu", "softmax")
 
 
 class Derivation:
@@ -51,7 +51,7 @@ class Derivation:
     network : dict
         ``sizes``, ``activation`` (one per layer), ``loss``, ``bias``, ``examples``.
     title : str
-    built : chainrule.explainer.symbolic_build.Network
+    built : chainrule.explainer.symbolic.build.Network
         Everything built: the quantity symbols ``built.q`` (``a⁽²⁾₁₁`` ...),
         the element formulas ``built.local`` and the spelling of each symbol.
     """
@@ -210,8 +210,9 @@ def derive(
         Units per layer, inputs first: at most 4 a layer and 3 weight layers.
     activation : str or list of str, default "sigmoid"
         ``"sigmoid"``, ``"tanh"``, ``"identity"``, ``"relu"`` (a
-        ``t·Heaviside(t, 0)``, so ``f′(0) = 0`` as the numeric code); one name
-        or one per weight layer.
+        ``t·Heaviside(t, 0)``, so ``f′(0) = 0`` as the numeric code), or any
+        registered activation with a SymPy form; one name or one per weight
+        layer.
     output_activation : str, optional
         The last layer's activation, e.g. ``"softmax"``.
     loss : {"sse", "mse", "bce", "cce"}, default "sse"
@@ -228,7 +229,7 @@ def derive(
     ------
     ConfigError
         A network too large for a symbolic derivation (the message says why),
-        an activation without a symbolic form, or a cost that does not fit
+        an activation or a cost without a SymPy form, or a cost that does not fit
         the output (``bce`` needs sigmoid, ``cce`` softmax).
     UnknownNameError, InvalidTypeError, InvalidValueError
         A bad name, size, bias or ``examples``.
@@ -244,11 +245,16 @@ def derive(
     n = _count("examples", examples, MAX_EXAMPLES)
     net = Network(sizes, activation, output_activation, loss, bias)
     _check_size(net.sizes, net.n_layers, n)
-    unsupported = [a for a in net.activations if a not in SUPPORTED]
+    unsupported = [a for a in net.activations if get_activation(a).sym is None]
     if unsupported:
         raise ConfigError(
-            f"activation: {unsupported[0]!r} has no symbolic form here; expected "
-            f"one of {list(SUPPORTED)}"
+            f"activation: {unsupported[0]!r} has no symbolic form: its registry "
+            "entry gives no SymPy form (sym), so derive cannot write it"
+        )
+    if get_loss(net.loss).sym is None:
+        raise ConfigError(
+            f"loss: {net.loss!r} has no symbolic form: its registry entry gives "
+            "no SymPy form (sym), so derive cannot write it"
         )
     from chainrule.explainer.symbolic.steps import derivation_steps
 

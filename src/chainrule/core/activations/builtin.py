@@ -1,34 +1,23 @@
-"""Activation functions and their derivatives, in a registry.
+"""The built-in activations: f, f′, their in-place forms, formulas and SymPy forms.
 
-Each entry pairs ``f(z)`` with ``f'(z)`` written in terms of ``z``, so that a
-derivation can evaluate ``f'(z3)`` just as the tutorial writes
-``sigmoidPrime(self.z3)`` (the formulas it prints are in
-:mod:`chainrule.explainer.formulas`). Both work element-wise on arrays of any shape,
-except :func:`softmax`, which works on rows and whose derivative is a
-Jacobian per row: use :func:`backprop_through` to multiply by it.
-
-Examples
---------
->>> import numpy as np
->>> from chainrule.core.activations import get_activation
->>> act = get_activation("sigmoid")
->>> act.f(np.array([0.0]))
-array([0.5])
->>> act.f_prime(np.array([0.0]))
-array([0.25])
+Each entry of :data:`BUILTIN` holds, side by side, ``f(z)`` and ``f′(z)``
+written in terms of ``z`` (so that a derivation can evaluate ``f′(z3)``
+just as the tutorial writes ``sigmoidPrime(self.z3)``), their in-place
+kernels for the training hot path, the formulas a derivation prints and
+their SymPy forms. :mod:`chainrule.core.activations` is the registry that
+reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import expit
-from scipy.special import softmax as _softmax
 
-from chainrule.errors import ConfigError
-from chainrule.validation import resolve_name
+from chainrule.core.registry import ActivationFormula
+from chainrule.core.special import expit
+from chainrule.core.special import softmax as _softmax
 
 Array = np.ndarray
 
@@ -58,6 +47,16 @@ class Activation(NamedTuple):
         ``f_prime``. ``scratch[f"t{l}"]`` and ``scratch[f"m{l}"]`` are float
         and boolean buffers shaped like ``z``. Without it the backward pass
         uses ``f_prime`` (see :func:`backprop_through`).
+    formula : ActivationFormula, optional
+        ``f(z)`` and ``f′(z)`` as the explainer prints them; without it, the
+        generic ``name(z)`` and ``name′(z)``.
+    sym : callable, optional
+        ``f`` in SymPy: ``sym(t)`` for a SymPy expression ``t`` (softmax:
+        a row, a list of expressions, to a list). Without it ``derive``
+        refuses the activation.
+    sym_prime : callable, optional
+        ``f′(t)`` in SymPy, as the numeric code writes it; without it,
+        SymPy's derivative of ``sym``.
     """
 
     name: str
@@ -66,13 +65,17 @@ class Activation(NamedTuple):
     elementwise: bool = True
     f_into: Callable[..., Array] | None = None
     grad_into: Callable[..., Array] | None = None
+    formula: ActivationFormula | None = None
+    sym: Callable | None = None
+    sym_prime: Callable | None = None
 
 
 def sigmoid(z: Array) -> Array:
     """Logistic sigmoid ``1 / (1 + exp(-z))``, stable for any ``z``.
 
-    ``scipy.special.expit`` never overflows: ``sigmoid(-1000)`` is 0 and
-    ``sigmoid(1000)`` is 1, without a warning.
+    :func:`chainrule.core.special.expit` says nothing of its expected
+    overflow: ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1, without a
+    warning.
     """
     return expit(z)
 
@@ -195,13 +198,39 @@ def _softmax_into(z, out, scratch, l):
     return out
 
 
-ACTIVATIONS: dict[str, Activation] = {
+def _sympy():
+    import sympy  # only a derivation needs it: never at import time
+
+    return sympy
+
+
+def _sigmoid_sym(t):
+    return 1 / (1 + _sympy().exp(-t))
+
+
+def _softmax_sym(row: list) -> list:
+    # exp(z_k) / Σ_j exp(z_j) for one row of expressions
+    total = _sympy().Add(*[_sympy().exp(v) for v in row])
+    return [_sympy().exp(v) / total for v in row]
+
+
+#: The built-in entries, by name (read through ``ACTIVATIONS``).
+BUILTIN = {
     "sigmoid": Activation(
         "sigmoid",
         sigmoid,
         sigmoid_prime,
         f_into=_sigmoid_into,
         grad_into=_sigmoid_grad_into,
+        formula=ActivationFormula(
+            "1/(1+e^(-z))",
+            "e^(-z)/(1+e^(-z))^2 = f(z)(1-f(z))",
+            r"\frac{1}{1+e^{-z}}",
+            r"\frac{e^{-z}}{(1+e^{-z})^2}",
+        ),
+        sym=_sigmoid_sym,
+        # f′ = f(1 − f), as sigmoid_prime computes it
+        sym_prime=lambda t: _sigmoid_sym(t) * (1 - _sigmoid_sym(t)),
     ),
     "tanh": Activation(
         "tanh",
@@ -209,6 +238,11 @@ ACTIVATIONS: dict[str, Activation] = {
         tanh_prime,
         f_into=_tanh_into,
         grad_into=_tanh_grad_into,
+        formula=ActivationFormula(
+            "tanh(z)", "1 - tanh(z)^2", r"\tanh z", r"1-\tanh^2 z"
+        ),
+        sym=lambda t: _sympy().tanh(t),
+        sym_prime=lambda t: 1 - _sympy().tanh(t) ** 2,
     ),
     "relu": Activation(
         "relu",
@@ -216,6 +250,17 @@ ACTIVATIONS: dict[str, Activation] = {
         relu_prime,
         f_into=_relu_into,
         grad_into=_relu_grad_into,
+        formula=ActivationFormula(
+            "max(0, z)",
+            "1 if z > 0 else 0",
+            r"\max(0,z)",
+            r"\begin{cases}1 & z>0\\0 & z\le 0\end{cases}",
+        ),
+        # max(0, t) = t H(t) with H(0) = 0, so f′(0) = H(0) = 0 as relu_prime.
+        # (A Piecewise is folded and its conditions simplified each time an
+        # argument is substituted: minutes.)
+        sym=lambda t: t * _sympy().Heaviside(t, 0),
+        sym_prime=lambda t: _sympy().Heaviside(t, 0),
     ),
     "leaky_relu": Activation(
         "leaky_relu",
@@ -223,6 +268,12 @@ ACTIVATIONS: dict[str, Activation] = {
         leaky_relu_prime,
         f_into=_leaky_relu_into,
         grad_into=_leaky_relu_grad_into,
+        formula=ActivationFormula(
+            "z if z > 0 else 0.01 z",
+            "1 if z > 0 else 0.01",
+            r"\begin{cases}z & z>0\\0.01z & z\le 0\end{cases}",
+            r"\begin{cases}1 & z>0\\0.01 & z\le 0\end{cases}",
+        ),
     ),
     "identity": Activation(
         "identity",
@@ -230,6 +281,9 @@ ACTIVATIONS: dict[str, Activation] = {
         identity_prime,
         f_into=_identity_into,
         grad_into=_identity_grad_into,
+        formula=ActivationFormula("z", "1", "z", "1"),
+        sym=lambda t: t,
+        sym_prime=lambda t: _sympy().Integer(1),
     ),
     "softmax": Activation(
         "softmax",
@@ -237,95 +291,12 @@ ACTIVATIONS: dict[str, Activation] = {
         None,
         elementwise=False,
         f_into=_softmax_into,
+        formula=ActivationFormula(
+            "e^(z_k)/sum_j e^(z_j)",
+            "diag(f(z)) - f(z)^T f(z)",
+            r"\frac{e^{z_k}}{\sum_j e^{z_j}}",
+            r"\operatorname{diag}(f(z)) - f(z)^\top f(z)",
+        ),
+        sym=_softmax_sym,
     ),
 }
-
-ALIASES = {"linear": "identity", "logistic": "sigmoid", "none": "identity"}
-
-
-def canonical_name(name: str | None) -> str:
-    """Return the registry name for ``name`` (``None`` and aliases resolved).
-
-    Raises
-    ------
-    UnknownNameError
-        If ``name`` is not a known activation; the message lists them.
-    """
-    if name is None:
-        return "identity"
-    return resolve_name("activation", name, ACTIVATIONS, ALIASES)
-
-
-def valid_names() -> list[str]:
-    """Every accepted activation name, aliases included."""
-    return sorted([*ACTIVATIONS, *ALIASES])
-
-
-def get_activation(name: str | None) -> Activation:
-    """Look up an activation by name (aliases ``linear``, ``logistic``)."""
-    return ACTIVATIONS[canonical_name(name)]
-
-
-def backprop_through(act: Activation, z: Array, a: Array, dJda: Array) -> Array:
-    """Multiply the upstream gradient ``dJ/da`` by ``da/dz``.
-
-    Parameters
-    ----------
-    act : Activation
-    z : (n, k) array
-        Pre-activation.
-    a : (n, k) array
-        ``act.f(z)``.
-    dJda : (n, k) array
-        Gradient of the cost with respect to ``a``.
-
-    Returns
-    -------
-    (n, k) array
-        ``dJ/dz``.
-
-    Notes
-    -----
-    Element-wise activations give ``dJ/da * f'(z)`` (Hadamard product). For
-    softmax the Jacobian of one row is ``diag(a) - a^T a``, so
-
-    .. math:: \\frac{\\partial J}{\\partial z} = a \\circ
-              \\left(g - (g \\cdot a) \\mathbf{1}\\right), \\quad g = dJ/da.
-    """
-    if act.elementwise:
-        return dJda * act.f_prime(z)
-    return a * (dJda - np.sum(dJda * a, axis=-1, keepdims=True))
-
-
-def layer_activations(
-    activation: str | Sequence[str], output_activation: str | None, n_layers: int
-) -> list[str]:
-    """One canonical activation name per weight layer.
-
-    ``activation`` is one name for every layer or a list of ``n_layers``
-    names; ``output_activation`` overrides the last. ``softmax`` is refused
-    below the output layer.
-
-    Examples
-    --------
-    >>> layer_activations("logistic", "identity", 2)
-    ['sigmoid', 'identity']
-    """
-    if isinstance(activation, (str, bytes)) or not hasattr(activation, "__len__"):
-        names = [activation] * n_layers
-    else:
-        names = list(activation)
-        if len(names) != n_layers:
-            raise ConfigError(
-                f"activation: expected one name or a list of {n_layers} names (one "
-                f"per weight layer), got {len(names)}"
-            )
-    names = [canonical_name(n) for n in names]
-    if output_activation is not None:
-        names[-1] = canonical_name(output_activation)
-    if "softmax" in names[:-1]:
-        raise ConfigError(
-            "activation: 'softmax' is only valid for the output layer "
-            "(use output_activation='softmax')"
-        )
-    return names
