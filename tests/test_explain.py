@@ -186,6 +186,49 @@ def test_no_scalar_chain_for_matrices_or_l2():
     assert cr.explain(net, [[3.0]], [[2.0]]).scalar_chain is None
 
 
+def _headings(ex):
+    c = ex.scalar_chain
+    return c.table_title, c.rule_title, c.mapping.split(":")[0]
+
+
+def test_scalar_chain_headings_are_generic_unless_the_problem_words_them():
+    _, ex = seed004()  # a 1-1-1 network of one's own: nothing names a seed
+    assert _headings(ex) == (
+        "Elementary functions and their derivatives",
+        "The chain rule, link by link",
+        "The table numbers the layers from the first hidden unit",
+    )
+    assert not re.search(r"seed \d", ex.to_text(), re.IGNORECASE)
+    own = load_example("seed004").explain()  # the example words them as the seed
+    assert _headings(own) == (
+        "Elementary functions and their derivatives (seed 004, problem 3)",
+        "The chain rule, link by link (seed 004, problem 4)",
+        "Seed 004 numbers the layers from the first hidden unit",
+    )
+    text = own.to_text()
+    assert "(seed 004, problem 3)" in text and "(seed 004, problem 4)" in text
+    back = cr.Explanation.from_json(own.to_json())
+    assert _headings(back) == _headings(own)
+    words = {"rule_title": "Problem 4"}
+    net, _ = seed004()
+    mine = cr.explain(net, [[3.0]], [[2.0]], chain_wording=words)
+    assert _headings(mine)[1:] == ("Problem 4", _headings(ex)[2])
+
+
+@pytest.mark.parametrize(
+    ("wording", "error", "match"),
+    [
+        ({"title": "x"}, cr.UnknownNameError, r"chain_wording: unknown key 'title'"),
+        ({"rule_title": 3}, cr.InvalidTypeError, r"chain_wording\.rule_title: .* 3"),
+        ("Problem 3", cr.InvalidTypeError, r"chain_wording: expected a dict"),
+    ],
+)
+def test_chain_wording_is_checked(wording, error, match):
+    net, _ = seed004()
+    with pytest.raises(error, match=match):
+        cr.explain(net, [[3.0]], [[2.0]], chain_wording=wording)
+
+
 def test_without_learning_rate_there_is_no_update():
     net, ex = seed004(learning_rate=None)
     assert ex.phases == ["given", "forward", "backward"]

@@ -118,6 +118,14 @@ def replace(old, new):
             r"data\.dataset: unknown name 'iris'",
         ),
         ("[network]\nsizes = [1, 1]\n", r"data: missing table \[data\]"),
+        (
+            GOOD + "[chain_wording]\ntitle = 'x'\n",
+            r"chain_wording\.title: unknown key; expected one of \['mapping_lead'",
+        ),
+        (
+            GOOD + "[chain_wording]\nrule_title = 4\n",
+            r"chain_wording\.rule_title: expected a string: 4",
+        ),
     ],
 )
 def test_errors_name_the_key(text, message):

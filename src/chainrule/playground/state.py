@@ -107,6 +107,9 @@ class Playground:
         ``False`` freezes the biases in :meth:`step` and :meth:`train` and in
         the explanation's update, as a problem file may say (classic-2-2-2).
     title, description : str
+    chain_wording : dict of str
+        A scalar chain's headings as the problem's source words them
+        (:func:`chainrule.explain`'s ``chain_wording``).
     costs : list of float
         ``J`` before each update since the last reset or reconfiguration.
     """
@@ -120,6 +123,7 @@ class Playground:
     update_biases: bool = True
     title: str = ""
     description: str = ""
+    chain_wording: dict = field(default_factory=dict)
     costs: list[float] = field(default_factory=list)
     reset_point: tuple | None = field(default=None, repr=False)
 
@@ -137,6 +141,7 @@ class Playground:
             p.update_biases,
             p.title,
             p.description,
+            dict(p.chain_wording),
         )
         pg.reset_point = (pg.net.copy(), pg.X.copy(), pg.y.copy(), pg.learning_rate)
         return pg
@@ -158,6 +163,7 @@ class Playground:
             update_biases=self.biases_updated,
             title=self.title or None,
             description=self.description,
+            chain_wording=self.chain_wording,
         )
 
     @property

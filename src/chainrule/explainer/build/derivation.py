@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.errors import ConfigError, InvalidValueError
-from chainrule.explainer.paths.scalar_chain import scalar_chain
+from chainrule.explainer.paths.scalar_chain import check_wording, scalar_chain
 from chainrule.explainer.build.descent import check_descent, descent_step
 from chainrule.explainer.build.elements import annotate, check_level, check_size
 from chainrule.explainer.build.explanation import Explanation
@@ -51,6 +51,7 @@ def explain(
     uphill: bool = False,
     title: str | None = None,
     description: str = "",
+    chain_wording: dict[str, str] | None = None,
 ) -> Explanation:
     """Every step of one forward and backward pass, with values and shapes.
 
@@ -93,6 +94,12 @@ def explain(
         show that ``J`` rises.
     title, description : str, optional
         Shown at the top of every rendering.
+    chain_wording : dict of str, optional
+        For a scalar chain (one example, one unit per layer): its source's
+        own headings of the elementary table and of the chain-rule products,
+        and the first words of the line that maps the table's names
+        (keys ``"table_title"``, ``"rule_title"``, ``"mapping_lead"``, each
+        optional); generic wording otherwise.
 
     Returns
     -------
@@ -101,12 +108,15 @@ def explain(
     Raises
     ------
     UnknownNameError
-        ``notation`` or ``convention`` is not one of the two.
+        ``notation`` or ``convention`` is not one of the two; ``chain_wording``
+        has a key other than the three.
     InvalidValueError, ShapeError
         Bad ``X``, ``y``, ``learning_rate``, ``update_biases``,
         ``example_index``, ``steps``, ``uphill`` or ``level`` (checked before
         any work); ``level="element"`` for a network and data too large to
         write out (more than ``elements.MAX_ELEMENTS`` lines).
+    InvalidTypeError
+        ``chain_wording`` is not a dict, or one of its values not a string.
     ConfigError
         ``update_biases=False`` without a learning rate or without biases:
         it would change nothing; ``level="element"`` with the column
@@ -136,6 +146,7 @@ def explain(
         raise InvalidValueError(f"net: expected a chainrule.Network, got {net!r}")
     names = Names(check_notation(notation), net.n_layers, check_convention(convention))
     level = check_level(level)
+    chain_wording = check_wording(chain_wording)
     learning_rate, n_steps = check_descent(learning_rate, steps, uphill)
     _check_update_biases(update_biases, learning_rate, net)
     check_explain_size(net.sizes, 0)  # the network first, before any pass
@@ -176,7 +187,7 @@ def explain(
         network=net.config(),
         title=title or _title(net),
         description=description,
-        chain=scalar_chain(net, names, steps),
+        chain=scalar_chain(net, names, steps, chain_wording),
         convention=names.convention,
         update_biases=update_biases,
     )

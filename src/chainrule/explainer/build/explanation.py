@@ -30,8 +30,9 @@ class Explanation:
     network : dict
         :meth:`chainrule.Network.config` of the explained network.
     title, description : str
-    chain : ScalarChain or None
-        Seed 004's elementary table and products, for a scalar chain.
+    scalar_chain : ScalarChain or None
+        The elementary table and products, for a scalar chain (its headings
+        and mapping worded by ``explain``'s ``chain_wording``).
 
     Examples
     --------

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The headings of a scalar chain's table and products, unless a problem's
+#: source words them its own way (a problem file's ``[chain_wording]``).
+TABLE_TITLE = "Elementary functions and their derivatives"
+RULE_TITLE = "The chain rule, link by link"
+
 
 @dataclass(frozen=True)
 class ChainRow:
@@ -35,9 +40,22 @@ class ChainLink:
 
 @dataclass(frozen=True)
 class ScalarChain:
-    """The table of seed 004 problem 3 and the products of problem 4."""
+    """The elementary table of a scalar chain and its chain-rule products.
+
+    Attributes
+    ----------
+    rows : tuple of ChainRow
+    products : tuple of (str, tuple of ChainLink)
+        For each weight (and bias), the links from ``J`` down to it.
+    mapping, mapping_latex : str
+        Which Welch (or bracket) name each of the table's names is.
+    table_title, rule_title : str
+        The headings of the table and of the products.
+    """
 
     rows: tuple
     products: tuple  # ((weight name, (ChainLink, ...)), ...)
     mapping: str
     mapping_latex: str
+    table_title: str = TABLE_TITLE
+    rule_title: str = RULE_TITLE

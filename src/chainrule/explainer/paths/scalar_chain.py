@@ -1,14 +1,17 @@
-"""Seed 004's elementary table and chain-rule products, for a scalar chain.
+"""The elementary table and chain-rule products of a scalar chain.
 
 When every layer is one unit wide and there is one example, the derivation
 can be written with scalars, as seed 004 does (problems 3 and 4): a table of
 the elementary functions and their local derivatives, then, for each weight,
 the product of local derivatives from ``J`` down to that weight.
 
-Seed 004 numbers the layers from the first hidden unit (``x``, ``z1``,
-``a1``, ``z2``, ``ŷ``, weights ``w1``, ``w2``); the table uses those names and
+The table numbers the layers from the first hidden unit (``x``, ``z1``,
+``a1``, ``z2``, ``ŷ``, weights ``w1``, ``w2``) and
 :attr:`ScalarChain.mapping` says which Welch (or bracket) name each one is.
 Every value is the value of an existing step (``symbol``), never recomputed.
+The headings and the mapping's first words are generic unless the caller
+words them (``chain_wording``: a problem file's ``[chain_wording]`` table
+gives its source's own, see :data:`WORDING`).
 """
 
 from __future__ import annotations
@@ -16,10 +19,52 @@ from __future__ import annotations
 import re
 
 from chainrule.core.activations import get_activation
-from chainrule.explainer.model.chain import ChainLink, ChainRow, ScalarChain
+from chainrule.errors import InvalidTypeError, UnknownNameError
+from chainrule.explainer.model.chain import (
+    RULE_TITLE,
+    TABLE_TITLE,
+    ChainLink,
+    ChainRow,
+    ScalarChain,
+)
 from chainrule.explainer.notation.forms import cost_templates, gradient_templates
 from chainrule.explainer.notation.formulas import activation_formula
 from chainrule.explainer.notation.names import Names
+
+#: What ``chain_wording`` may set, and the generic wording of each.
+WORDING = {
+    "table_title": TABLE_TITLE,
+    "rule_title": RULE_TITLE,
+    "mapping_lead": "The table numbers the layers from the first hidden unit",
+}
+
+
+def check_wording(wording: object, name: str = "chain_wording") -> dict[str, str]:
+    """``wording`` (a mapping of some :data:`WORDING` keys to strings), completed.
+
+    Examples
+    --------
+    >>> check_wording({"rule_title": "Problem 4"})["rule_title"]
+    'Problem 4'
+    >>> check_wording({"title": "x"})
+    Traceback (most recent call last):
+    ...
+    chainrule.errors.UnknownNameError: chain_wording: unknown key 'title'; ...
+    """
+    if wording is None:
+        return dict(WORDING)
+    if not isinstance(wording, dict):
+        raise InvalidTypeError(
+            f"{name}: expected a dict of strings, got {type(wording).__name__}"
+        )
+    for key, text in wording.items():
+        if key not in WORDING:
+            raise UnknownNameError(
+                f"{name}: unknown key {key!r}; expected one of {list(WORDING)}"
+            )
+        if not isinstance(text, str):
+            raise InvalidTypeError(f"{name}.{key}: expected a string, got {text!r}")
+    return {**WORDING, **wording}
 
 
 def _tex(name: str) -> str:
@@ -35,7 +80,7 @@ def _d(top: str, bottom: str) -> tuple[str, str]:
 
 
 def _a(k: int, L: int) -> str:
-    """Seed 004's name of the activation of layer ``k`` (``a0`` is ``x``)."""
+    """The table's name of the activation of layer ``k`` (``a0`` is ``x``)."""
     return "x" if k == 0 else "ŷ" if k == L else f"a{k}"
 
 
@@ -66,7 +111,7 @@ def _cost_row(loss: str, value) -> ChainRow:
 
 
 def _layer_rows(net, k: int, value) -> list[ChainRow]:
-    """Layer ``k`` (seed 004's numbering): ``da/dz``, ``dz/dw``, ``dz/da``."""
+    """Layer ``k`` (the table's numbering): ``da/dz``, ``dz/dw``, ``dz/da``."""
     L = net.n_layers
     a, prev, z, w = _a(k, L), _a(k - 1, L), f"z{k}", f"w{k}"
     act = get_activation(net.activations[k - 1])
@@ -148,7 +193,7 @@ def _products(net, value) -> list:
     return out
 
 
-def _mapping(net, names: Names) -> tuple[str, str]:
+def _mapping(net, names: Names, lead: str) -> tuple[str, str]:
     L = net.n_layers
     pairs = [("x", "X")]
     for k in range(1, L + 1):
@@ -162,14 +207,20 @@ def _mapping(net, names: Names) -> tuple[str, str]:
         return names.latex(key) if latex else names.text(key)
 
     pairs = [(s, k) for s, k in pairs if s != spell(k, False)]
-    head = "Seed 004 numbers the layers from the first hidden unit: "
+    head = f"{lead}: "
     text = head + ", ".join(f"{s} = {spell(k, False)}" for s, k in pairs)
     tex = head + ", ".join(f"${_tex(s)} = {spell(k, True)}$" for s, k in pairs)
     return text, tex
 
 
-def scalar_chain(net, names: Names, steps: list) -> ScalarChain | None:
-    """The table and products when ``net`` on these steps is a scalar chain."""
+def scalar_chain(
+    net, names: Names, steps: list, wording: dict | None = None
+) -> ScalarChain | None:
+    """The table and products when ``net`` on these steps is a scalar chain.
+
+    ``wording``: the headings and the mapping's lead (:func:`check_wording`).
+    """
+    wording = check_wording(wording)
     by_symbol = {s.symbol: s for s in steps}
     if not is_scalar_chain(net, by_symbol["X"].shape[0]):
         return None
@@ -177,7 +228,12 @@ def scalar_chain(net, names: Names, steps: list) -> ScalarChain | None:
     def value(symbol: str) -> float:
         return float(by_symbol[symbol].value.reshape(()))
 
-    mapping, mapping_tex = _mapping(net, names)
+    mapping, mapping_tex = _mapping(net, names, wording["mapping_lead"])
     return ScalarChain(
-        tuple(_rows(net, value)), tuple(_products(net, value)), mapping, mapping_tex
+        tuple(_rows(net, value)),
+        tuple(_products(net, value)),
+        mapping,
+        mapping_tex,
+        wording["table_title"],
+        wording["rule_title"],
     )

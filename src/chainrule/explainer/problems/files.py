@@ -23,6 +23,10 @@ A problem file is what a textbook exercise states::
     X = [[3]]
     y = [[2]]                    # or: dataset = "test_scores"
 
+    [chain_wording]              # optional: the source's own headings of a
+    table_title = "Problem 3"    # scalar chain's table (also rule_title,
+                                 # mapping_lead; see explain's chain_wording)
+
 Every mistake is a :class:`~chainrule.errors.DataFileError` that names the
 file, the key and what was expected.
 
@@ -43,7 +47,7 @@ from __future__ import annotations
 
 import tomllib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -55,12 +59,13 @@ from chainrule.errors import ChainruleError, DataFileError, UnknownNameError
 from chainrule.explainer.build.derivation import explain
 from chainrule.explainer.build.explanation import Explanation
 from chainrule.explainer.notation.names import CONVENTIONS
+from chainrule.explainer.paths.scalar_chain import WORDING
 from chainrule.explainer.problems.errata import describe as describe_errata
 from chainrule.explainer.problems.errata import seeds as errata_seeds
 from chainrule.network import Network
 
 TOP_KEYS = {"title", "description", "learning_rate", "notation", "network", "errata"}
-TOP_KEYS |= {"weights", "data", "convention", "update_biases"}
+TOP_KEYS |= {"weights", "data", "convention", "update_biases", "chain_wording"}
 NETWORK_KEYS = {"sizes", "activation", "output_activation", "loss", "bias", "l2"}
 NETWORK_KEYS |= {"seed", "init", "dtype"}
 DATASETS = {"test_scores": datasets.test_scores}
@@ -84,6 +89,7 @@ class Problem:
     source: str = "<string>"
     convention: str = "row"
     update_biases: bool = True
+    chain_wording: dict = field(default_factory=dict)
 
     def explain(
         self,
@@ -120,6 +126,7 @@ class Problem:
             example_index=example_index,
             title=self.title or None,
             description=self.description,
+            chain_wording=self.chain_wording,
         )
 
 
@@ -341,9 +348,12 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
     X, y = _data(net, data, source, column)
     if convention is None:
         _warn_square(net, weights, source)
-    return Problem(
-        net, X, y, title, description, lr, notation, source, convention or "row", update
-    )
+    wording = _table(doc, "chain_wording", set(WORDING), source, False)
+    for key, text in wording.items():
+        if not isinstance(text, str):
+            raise _fail(source, f"chain_wording.{key}", f"expected a string: {text!r}")
+    settings = (lr, notation, source, convention or "row", update, wording)
+    return Problem(net, X, y, title, description, *settings)
 
 
 def load_problem(path: str | Path) -> Problem:

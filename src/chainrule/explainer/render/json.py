@@ -23,6 +23,7 @@ Schema (``"schema": "chainrule.explain/1"``)::
       ],
       "chain": null | {
         "mapping": str, "mapping_latex": str,
+        "table_title": str, "rule_title": str,
         "rows": [{"function", "function_latex", "derivative",
                   "derivative_latex", "symbol": str, "value": float}],
         "products": [{"target": str, "links": [{"name", "name_latex",
@@ -45,7 +46,13 @@ from dataclasses import asdict, fields
 import numpy as np
 
 from chainrule.errors import DataFileError
-from chainrule.explainer.model.chain import ChainLink, ChainRow, ScalarChain
+from chainrule.explainer.model.chain import (
+    RULE_TITLE,
+    TABLE_TITLE,
+    ChainLink,
+    ChainRow,
+    ScalarChain,
+)
 from chainrule.explainer.model.step import Detail, Step
 
 SCHEMA = "chainrule.explain/1"
@@ -79,6 +86,8 @@ def to_json(ex) -> str:
         chain = {
             "mapping": ex.scalar_chain.mapping,
             "mapping_latex": ex.scalar_chain.mapping_latex,
+            "table_title": ex.scalar_chain.table_title,
+            "rule_title": ex.scalar_chain.rule_title,
             "rows": [asdict(r) for r in ex.scalar_chain.rows],
             "products": [
                 {"target": t, "links": [asdict(k) for k in links]}
@@ -164,6 +173,9 @@ def read_json(text: str) -> dict:
             ),
             c["mapping"],
             c["mapping_latex"],
+            # files written before the headings were data: the generic ones
+            c.get("table_title", TABLE_TITLE),
+            c.get("rule_title", RULE_TITLE),
         )
     return {
         "steps": [_read_step(d, dtype) for d in doc["steps"]],

@@ -10,7 +10,7 @@ with a table ``FORMATTERS`` from record type to a function. The records:
 ``Contents``   the table of contents (the headings of level 2 and 3)
 ``Diagram``    the network: weights on the edges, values on the units
 ``Table``      columns of cells (``str`` or :class:`Math`): the given values,
-               seed 004's elementary functions
+               a scalar chain's elementary functions
 ``Equation``   one step: ``formula``, ``= substitution``, ``= value``
 ``Details``    the lines under a step: its product's shapes, why an operand
                is transposed, each element term by term (``level="element"``),
@@ -78,8 +78,6 @@ HEADINGS = {
     "descent": "Several steps of gradient descent",
 }
 DIAGRAM_UNITS = 16  # wider layers are not drawn (the diagram would not be read)
-CHAIN_TABLE = "Elementary functions and their derivatives (seed 004, problem 3)"
-CHAIN_RULE = "The chain rule, link by link (seed 004, problem 4)"
 
 
 def resolve(ex, text: str, latex: str) -> Math | None:
@@ -153,8 +151,8 @@ def _steps(ex, phase: str) -> Iterator[Record]:
 
 
 def _chain(chain) -> Iterator[Record]:
-    """Seed 004's table of elementary functions, then the chain products."""
-    yield Heading(3, CHAIN_TABLE, "chain-table")
+    """A scalar chain's table of elementary functions, then its products."""
+    yield Heading(3, chain.table_title, "chain-table")
     yield Paragraph(chain.mapping, "meta", chain.mapping_latex)
     rows = tuple(
         (
@@ -165,7 +163,7 @@ def _chain(chain) -> Iterator[Record]:
         for r in chain.rows
     )
     yield Table(("function", "derivative", "value"), rows, "chain-functions")
-    yield Heading(3, CHAIN_RULE, "chain-rule")
+    yield Heading(3, chain.rule_title, "chain-rule")
     for target, links in chain.products:
         yield Heading(4, f"dJ/d{target}", f"chain-{target}")
         for k in links:
@@ -207,8 +205,8 @@ def walk(ex) -> Iterator[Record]:
     if ex.scalar_chain is not None:
         at = ex.phases.index("backward") + 1
         entries[at:at] = [
-            (3, CHAIN_TABLE, "chain-table"),
-            (3, CHAIN_RULE, "chain-rule"),
+            (3, ex.scalar_chain.table_title, "chain-table"),
+            (3, ex.scalar_chain.rule_title, "chain-rule"),
         ]
     yield Contents(tuple(entries))
     if max(ex.network["sizes"]) <= DIAGRAM_UNITS:
