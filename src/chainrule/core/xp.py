@@ -25,6 +25,8 @@ from types import ModuleType
 
 import numpy as np
 
+from chainrule.validation import is_sparse
+
 
 def _numpy_like(a: object) -> bool:
     """NumPy arrays and scalars, Python numbers, ``None`` and SciPy sparse
@@ -32,7 +34,7 @@ def _numpy_like(a: object) -> bool:
     return (
         a is None
         or isinstance(a, np.ndarray | np.generic | int | float)
-        or type(a).__module__.startswith("scipy.sparse")
+        or is_sparse(a)
     )
 
 
