@@ -57,11 +57,14 @@ def demo(
     out: Annotated[
         Path, typer.Option(help="Folder for the PNG plots (created if missing).")
     ] = Path("chainrule-demo"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace read-only plots.")
+    ] = False,
 ) -> None:
     """The tutorial's 2-3-1 network on the test-score data, end to end."""
     from chainrule.cli.demo import run_demo
 
-    run_demo(out=out)
+    run_demo(out=out, force=force)
 
 
 class _PipeClosedError(Exception):

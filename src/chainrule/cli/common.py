@@ -29,7 +29,7 @@ from chainrule.errors import (
 from chainrule.loading import load_with_metadata
 from chainrule.persist.atomic import atomic_write_bytes
 from chainrule.persist.model import model_bytes
-from chainrule.persist.paths import check_outputs
+from chainrule.persist.paths import check_outputs, check_target
 
 
 class ExitCode(IntEnum):
@@ -205,6 +205,10 @@ def save_model(net, out: Path, meta: dict, *, trimmed: tuple = ("training",)) ->
             return out
     metas = [meta, {k: v for k, v in meta.items() if k not in trimmed}, {}]
     for path in _fallbacks(out):
+        try:  # the gate of every output: no link, no special file, not read-only
+            check_target("--out", path, probe=False)
+        except ConfigError:
+            continue
         for i, m in enumerate(metas):
             try:
                 net.save(str(path), metadata=m)
