@@ -8,8 +8,6 @@ labels reach a terminal escaped, and LaTeX compiles for any title.
 """
 
 import os
-import shutil
-import subprocess
 
 import pytest
 

@@ -72,7 +72,16 @@ def playground(
     target: Annotated[
         str | None, typer.Option("--target", help="The target column of --data.")
     ] = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback unless --host-any).")
+    ] = "127.0.0.1",
+    host_any: Annotated[
+        bool,
+        typer.Option(
+            "--host-any",
+            help="Allow a --host that other machines can reach (with a warning).",
+        ),
+    ] = False,
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 0,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Only print the address.")
@@ -92,10 +101,17 @@ def playground(
             "chainrule playground needs Starlette and uvicorn: "
             "pip install 'chainrule[playground]'"
         ) from None
-    from chainrule.playground.server import make_server
+    from chainrule.playground.server import listen_address, make_server
 
+    if not listen_address(host, host_any).is_loopback:
+        print(
+            f"chainrule playground: warning: --host {host} can be reached from "
+            "other machines; anyone who can reach it can use the playground",
+            file=sys.stderr,
+            flush=True,
+        )
     pg = _load(problem, example, data, target)
-    server, sock, url = make_server(pg, host, port)
+    server, sock, url = make_server(pg, host, port, host_any)
     print(url, flush=True)
     print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
     if not no_browser:
