@@ -8,6 +8,8 @@ labels reach a terminal escaped, and LaTeX compiles for any title.
 """
 
 import os
+import shutil
+import subprocess
 
 import pytest
 
@@ -119,3 +121,133 @@ def test_a_read_only_interrupted_file_needs_force(capsys, scores, tmp_path):
     assert beside.read_bytes() == b"kept"
     code, _, err = run(capsys, *argv, "--force")
     assert code == 0, err
+
+
+# -- point 3: terminal text ----------------------------------------------------
+
+HOSTILE_TITLE = "\x1b[2J\x1b]0;pwned\x07 x \u202eevil\u2066 \x9b"
+PROBLEM = """title = {title}
+learning_rate = 0.1
+[network]
+sizes = [1, 1, 1]
+activation = "relu"
+loss = "mse"
+bias = false
+[weights]
+W1 = [[0.5]]
+W2 = [[0.8]]
+[data]
+X = [[3]]
+y = [[2]]
+"""
+
+
+def toml_string(text):
+    return (
+        '"'
+        + "".join(
+            f"\\u{ord(c):04x}" if ord(c) > 126 or ord(c) < 32 else c
+            for c in text.replace("\\", "\\\\").replace('"', '\\"')
+        )
+        + '"'
+    )
+
+
+def assert_no_controls(text):
+    raw = [c for c in text if c in "\x1b\x07\x9b\u202e\u2066"]
+    assert not raw, [hex(ord(c)) for c in raw]
+
+
+@pytest.fixture
+def hostile_problem(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(PROBLEM.format(title=toml_string(HOSTILE_TITLE)), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json"])
+def test_explain_shows_a_hostile_title_escaped(capsys, hostile_problem, fmt):
+    code, out, err = run(capsys, "explain", hostile_problem, "--format", fmt)
+    assert code == 0, err
+    assert_no_controls(out)
+    assert ("\\u001b" if fmt == "json" else "\\x1b") in out
+    if fmt == "json":
+        import json
+
+        assert json.loads(out)["title"] == HOSTILE_TITLE  # the same text, escaped
+
+
+def test_the_rich_console_escapes_text_but_keeps_its_styles():
+    import io
+
+    from rich.text import Text
+
+    from chainrule.cli.common import SafeConsole
+
+    con = SafeConsole(
+        file=io.StringIO(), force_terminal=True, width=200, highlight=False
+    )
+    con.print(Text(HOSTILE_TITLE, style="bold"))
+    con.print(HOSTILE_TITLE)
+    out = con.file.getvalue()
+    assert "\x1b[1m" in out  # Rich's bold
+    assert "\x1b[2J" not in out and "\x1b]0;" not in out and "\u202e" not in out
+    assert out.count("\\x1b[2J") == 2
+
+
+@pytest.fixture
+def ansi_labels(tmp_path):
+    red, blue = "\x1b[31mred", "blue\u202e"
+    rows = ["a,kind"] + [f"{i},{red if i % 2 else blue}" for i in range(12)]
+    path = tmp_path / "labels.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    return path
+
+
+def test_labels_reach_train_info_and_predict_escaped(capsys, ansi_labels, tmp_path):
+    model = tmp_path / "c.safetensors"
+    code, out, err = run(
+        capsys, "train", ansi_labels, "--target", "kind", "--epochs", "5",
+        "--out", model,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Confusion matrix" in out and "\\x1b[31mred" in out
+    assert_no_controls(out + err)
+    code, out, err = run(capsys, "info", model)
+    assert code == 0, err
+    assert "\\x1b[31mred" in out
+    assert_no_controls(out + err)
+    code, out, err = run(capsys, "predict", model, ansi_labels)
+    assert code == 0, err
+    assert "\\x1b[31mred" in out or "blue\\u202e" in out
+    assert_no_controls(out + err)
+
+
+def test_an_error_message_is_escaped(capsys, tmp_path):
+    code, _, err = run(capsys, "explain", tmp_path / "no\x1b[2Jsuch.toml")
+    assert code != 0
+    assert_no_controls(err)
+
+
+# -- point 11: LaTeX for any title ---------------------------------------------
+
+ANY_TITLE = "ω 中文 😀 \u202e e\u0301 \x1b\x07 Ωα ς"
+
+
+def test_latex_takes_any_unicode_title(capsys, tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(PROBLEM.format(title=toml_string(ANY_TITLE)), "utf-8")
+    tex = tmp_path / "d.tex"
+    code, _, err = run(capsys, "explain", path, "--format", "latex", "--out", tex)
+    assert code == 0, err
+    text = tex.read_text("utf-8")
+    assert r"$\omega$" in text and r"\textbackslash{}u4e2d" in text
+    # what pdflatex with T1 cannot typeset is not in the document
+    assert all(ord(c) < 0x100 and (c in "\n\t" or ord(c) >= 0x20) for c in text)
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "d.tex"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:]

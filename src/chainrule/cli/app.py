@@ -35,6 +35,7 @@ from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
 from chainrule.cli.optional_value import OptionalValueCommand
 from chainrule.errors import ChainruleError
+from chainrule.validation import terminal_text
 
 app = typer.Typer(
     name="chainrule",
@@ -90,7 +91,8 @@ app.command(epilog=_gradcheck.EPILOG)(_pipe_safe(_gradcheck.gradcheck))
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """A message on one line, control characters escaped."""
+    return terminal_text(" ".join(str(text).split()))
 
 
 app.command("explain")(_pipe_safe(explain_command))

@@ -111,11 +111,10 @@ def _quiz(chosen, notation, settings: dict, blank: str | None, answers, seed):
 def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | None:
     """The rendering as text, or ``None`` after printing it in colour."""
     if fmt == "text" and to_terminal:
-        from rich.console import Console
-
+        from chainrule.cli.common import SafeConsole
         from chainrule.explainer.render.text import print_all, renderables
 
-        console = Console(highlight=False, emoji=False, markup=False)
+        console = SafeConsole(highlight=False, emoji=False, markup=False)
         print_all(console, renderables(explanation, precision))
         return None
     method = getattr(explanation, _METHODS[fmt])
@@ -255,4 +254,4 @@ def explain_command(
         text = _render(explanation, format, precision, terminal)
     if text is None:
         return
-    write_text(out, text)
+    write_text(out, text, json=format == "json")
