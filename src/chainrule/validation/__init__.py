@@ -9,8 +9,8 @@ against the cost), :mod:`~chainrule.validation.scalars` (numbers, booleans,
 seeds) and :mod:`~chainrule.validation.config` (layer sizes, biases, dtype,
 device, registry names, fit's structured options);
 :mod:`~chainrule.validation.text` shows control characters escaped in what is
-printed to a terminal. The limits on what a run may ask for are set here: ``chainrule.validation.MAX_EPOCHS`` and
-``chainrule.validation.MAX_EXPLAIN_...``.
+printed to a terminal. The limits on what a run may ask for are set here:
+``chainrule.validation.MAX_EPOCHS`` and ``chainrule.validation.MAX_EXPLAIN_...``.
 
 Layer: the lowest, with :mod:`chainrule.errors` (the only module it imports).
 
