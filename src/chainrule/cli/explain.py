@@ -42,12 +42,13 @@ _METHODS = {
 
 def _check_problem_size(problem: Path) -> None:
     """The declared network's size, before the problem builds it."""
-    import tomllib
+    from chainrule.persist.text_files import load_toml, read_text_file
 
+    text = read_text_file(problem, "problem file")
+    doc = load_toml(text, str(problem), "problem file")
     try:
-        doc = tomllib.loads(problem.read_text(encoding="utf-8"))
         sizes = doc["network"]["sizes"]
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+    except (KeyError, TypeError):
         return  # load_problem says what is wrong
     if (
         isinstance(sizes, list)

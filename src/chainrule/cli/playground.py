@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.errors import ConfigError, DataFileError
+from chainrule.errors import ConfigError
 
 EPILOG = (
     "Example: chainrule playground --example seed004; "
@@ -39,24 +39,11 @@ def _load(problem: Path | None, example: str | None, data: Path | None, target):
 
 
 def _read_csv(path: Path) -> str:
+    from chainrule.persist.text_files import read_text_file
     from chainrule.playground.sources import MAX_UPLOAD_BYTES
 
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_UPLOAD_BYTES + 1)
-    except OSError as exc:
-        raise DataFileError(f"--data: cannot read {str(path)!r}: {exc}") from None
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ConfigError(
-            f"--data: expected a CSV file of at most {MAX_UPLOAD_BYTES} bytes for "
-            "the playground; it is larger"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            f"--data: {str(path)!r} is not UTF-8 ({exc.reason})"
-        ) from None
+    text = read_text_file(path, "CSV table (--data)", MAX_UPLOAD_BYTES)
+    return text.removeprefix("\ufeff")
 
 
 def playground(

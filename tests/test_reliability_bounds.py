@@ -1,0 +1,112 @@
+"""Bounded reads and work (Reliability 3, points 7 and 10).
+
+Problem, answers, key and ``--data`` files are read only when they are
+regular files and only up to a size; TOML is refused before ``tomllib``
+when its keys are dotted or nested too deep or too many.
+"""
+
+import os
+
+import pytest
+
+from chainrule.cli.app import main
+from chainrule.errors import DataFileError
+from chainrule.persist.text_files import (
+    MAX_TEXT_BYTES,
+    MAX_TOML_DEPTH,
+    MAX_TOML_KEYS,
+    load_toml,
+)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_error(err, *words):
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("chainrule: error: "), err
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    path = tmp_path / "pipe.toml"
+    os.mkfifo(path)  # nobody writes: a read would wait for ever
+    return path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explain", "{f}"],
+        ["check", "seed004", "{f}"],
+        ["check", "{f}", "{f}"],
+        ["playground", "{f}", "--no-browser"],
+        ["playground", "--data", "{f}", "--target", "y", "--no-browser"],
+    ],
+)
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_devices_and_fifos_are_refused_before_reading(capsys, fifo, argv, special):
+    if special == "fifo":
+        path = str(fifo)
+    elif os.path.exists(special):
+        path = special
+    else:
+        pytest.skip(f"{special} does not exist here")
+    if argv[0] == "playground":
+        pytest.importorskip("uvicorn")
+    code, _, err = run(capsys, *[a.format(f=path) for a in argv])
+    assert code == 2, err
+    one_error(err, path, "device" if special != "fifo" else "FIFO")
+
+
+def test_a_problem_file_larger_than_the_limit_is_refused(capsys, tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text("# " + "x" * MAX_TEXT_BYTES + "\n")
+    code, _, err = run(capsys, "explain", path)
+    assert code == 2
+    one_error(err, "big.toml", str(MAX_TEXT_BYTES))
+
+
+@pytest.mark.parametrize("command", ["explain", "check"])
+def test_a_deep_dotted_key_is_refused_before_tomllib(capsys, tmp_path, command):
+    path = tmp_path / "deep.toml"
+    path.write_text("a" + ".a" * 40_000 + " = 1\n")  # 80 KB: 37 s in tomllib
+    argv = [command, path] if command == "explain" else [command, "seed004", path]
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    one_error(err, "deep.toml", "too deeply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = " + "[" * (MAX_TOML_DEPTH + 1) + "]" * (MAX_TOML_DEPTH + 1),
+        "x = " + "{a=" * (MAX_TOML_DEPTH + 1) + "1" + "}" * (MAX_TOML_DEPTH + 1),
+        "[" + ".".join(["t"] * (MAX_TOML_DEPTH + 1)) + "]\n",
+        '"a" . "b"' + ' . "c"' * MAX_TOML_DEPTH + " = 1",
+    ],
+)
+def test_toml_nested_beyond_the_depth_is_refused(text):
+    with pytest.raises(DataFileError, match="too deeply"):
+        load_toml(text, "t.toml")
+
+
+def test_toml_with_too_many_keys_is_refused():
+    text = "\n".join(f"k{i} = {i}" for i in range(MAX_TOML_KEYS + 1))
+    with pytest.raises(DataFileError, match="keys"):
+        load_toml(text, "t.toml")
+
+
+def test_strings_comments_and_floats_do_not_count_as_depth():
+    deep_text = "a." * 100
+    doc = load_toml(
+        f'title = "{deep_text}"  # {"[" * 100}\n'
+        f"x = [1.5, 2.5, 3.5]\nd = '''{'{' * 50}'''\n[t.u.v]\nw = 1\n",
+        "t.toml",
+    )
+    assert doc["title"] == deep_text and doc["t"]["u"]["v"]["w"] == 1
