@@ -9,6 +9,13 @@ Examples
 True
 """
 
+# First, before the imports that take time: in the ``chainrule`` command,
+# Ctrl-C during them exits 130 quietly (see chainrule.interrupt).
+from chainrule import interrupt
+
+interrupt.guard_startup()
+
+# isort: split
 from chainrule.core.trace import Trace
 from chainrule.data import datasets
 from chainrule.errors import (

@@ -22,6 +22,7 @@ try:  # Typer >= 0.29 vendors Click
 except ImportError:  # pragma: no cover - Typer with Click as a dependency
     from click.exceptions import ClickException, NoArgsIsHelpError
 
+from chainrule import interrupt
 from chainrule.cli import check as _check
 from chainrule.cli import derive as _derive
 from chainrule.cli import evaluate as _evaluate
@@ -72,6 +73,11 @@ class _PipeClosedError(Exception):
     """stdout's reader went away; not an OSError, which Click turns into exit 1."""
 
 
+class _InterruptedError(Exception):
+    """Ctrl-C in a command; not a KeyboardInterrupt, which Typer turns into a
+    silent exit 130."""
+
+
 def _pipe_safe(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -79,6 +85,8 @@ def _pipe_safe(command):
             return command(*args, **kwargs)
         except BrokenPipeError:
             raise _PipeClosedError from None
+        except KeyboardInterrupt:
+            raise _InterruptedError from None
 
     return wrapper
 
@@ -111,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     stderr with exit code 2; other errors exit with 1. ``--debug`` shows the
     traceback instead.
     """
+    interrupt.catching()  # Ctrl-C from here on: KeyboardInterrupt, exit 130
     code = int(_run(sys.argv[1:] if argv is None else argv))
     try:
         sys.stdout.flush()
@@ -175,7 +184,7 @@ def _invoke(args: list[str], debug: bool) -> int:
             raise
         print(f"chainrule: error: {_one_line(exc)}", file=sys.stderr)
         return ExitCode.USAGE if isinstance(exc, ValueError) else ExitCode.ERROR
-    except (KeyboardInterrupt, typer.Abort):
+    except (KeyboardInterrupt, typer.Abort, _InterruptedError):
         print("chainrule: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except MemoryError:

@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 
+from chainrule import interrupt
 from chainrule.cli.common import (
     ExitCode,
     check_saveable,
@@ -155,6 +156,7 @@ def _check_options(opts: TrainOptions) -> None:
 
 
 def _fit(net: Network, opts: TrainOptions, train, val):
+    interrupt.raise_if_pending()  # a Ctrl-C that a library's import swallowed
     return net.fit(
         *train,
         optimizer=opts.optimizer,
