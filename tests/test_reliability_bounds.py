@@ -110,3 +110,68 @@ def test_strings_comments_and_floats_do_not_count_as_depth():
         "t.toml",
     )
     assert doc["title"] == deep_text and doc["t"]["u"]["v"]["w"] == 1
+
+
+# -- work and memory refused up front -----------------------------------------
+
+
+def test_gradcheck_refuses_more_parameters_than_its_limit():
+    import numpy as np
+
+    import chainrule as cr
+
+    net = cr.Network([5, 200, 200, 1], seed=0)  # 41,601 parameters
+    X, y = np.zeros((2, 5)), np.zeros((2, 1))
+    with pytest.raises(cr.ConfigError, match="max_params.*41,601 parameters"):
+        cr.gradcheck(net, X, y)
+    small = cr.Network([2, 3, 1], seed=0)
+    with pytest.raises(cr.ConfigError, match="max_params"):
+        cr.gradcheck(small, np.zeros((2, 2)), np.zeros((2, 1)), max_params=5)
+    assert cr.gradcheck(small, np.ones((2, 2)), np.ones((2, 1)), max_params=None).ok
+
+
+def test_gradcheck_command_has_max_params(capsys, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,y\n1,2,3\n2,1,0\n3,3,1\n")
+    model = tmp_path / "m.safetensors"
+    assert main(["train", str(data), "--target", "y", "--epochs", "2", "--out",
+                 str(model)]) == 0  # fmt: skip
+    capsys.readouterr()
+    code, _, err = run(capsys, "gradcheck", model, data, "--max-params", "3")
+    assert code == 2
+    one_error(err, "max_params", "parameters")
+
+
+@pytest.mark.parametrize("sizes", [[2, 10**20, 1], [10**5, 10**5, 1]])
+def test_a_network_beyond_the_machines_memory_is_refused(sizes):
+    import chainrule as cr
+
+    with pytest.raises(cr.ConfigError, match="GiB of memory"):
+        cr.Network(sizes)
+
+
+def test_train_layers_beyond_memory_are_refused_before_training(
+    capsys, monkeypatch, tmp_path
+):
+    from chainrule.validation import config
+
+    monkeypatch.setattr(config, "memory_total", lambda: 2**30)  # a 1 GiB machine
+    data = tmp_path / "d.csv"
+    data.write_text("a,y\n1,2\n2,3\n3,4\n")
+    argv = ["train", data, "--target", "y", "--layers", "6000,6000"]
+    code, out, err = run(capsys, *argv, "--out", tmp_path / "m.safetensors")
+    assert code == 2 and "fit" not in out
+    one_error(err, "sizes", "times 6", "GiB of memory")
+
+
+def test_an_npz_of_hugely_compressed_members_is_refused(tmp_path):
+    import numpy as np
+
+    import chainrule as cr
+    from chainrule.data.tables import load_table
+
+    path = tmp_path / "zeros.npz"
+    np.savez_compressed(path, X=np.zeros((2**24, 1)), y=np.zeros(2**24))  # 256 MiB
+    assert path.stat().st_size < 2**20
+    with pytest.raises(cr.DataFileError, match="times"):
+        load_table(path)

@@ -41,7 +41,12 @@ from chainrule.network import Network
 from chainrule.train.optimizers import check_name
 from chainrule.train.options import check_given
 from chainrule.validation import check_epochs
+from chainrule.validation.config import check_memory
 from chainrule.version import VERSION
+
+#: Copies of the parameters that training holds: θ, the gradient, two Adam
+#: moments, the best epoch's θ and a step's workspace.
+TRAINING_COPIES = 6
 
 #: The options of fit that ``chainrule train`` offers under the same names
 #: (``--batch-size`` is ``batch_size``), with the spec's help and defaults.
@@ -131,8 +136,10 @@ def fit_options(opts: TrainOptions) -> dict[str, Any]:
 def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
     classify = d.classes is not None
     default_out = "softmax" if classify else "identity"
+    sizes = [d.X.shape[1], *opts.hidden, d.y.shape[1]]
+    check_memory(sizes, copies=TRAINING_COPIES)  # --layers beyond the machine
     return Network(
-        [d.X.shape[1], *opts.hidden, d.y.shape[1]],
+        sizes,
         activation=opts.activation,
         output_activation=opts.output_activation or default_out,
         loss=opts.loss or ("cce" if classify else "mse"),
