@@ -175,3 +175,44 @@ def test_an_npz_of_hugely_compressed_members_is_refused(tmp_path):
     assert path.stat().st_size < 2**20
     with pytest.raises(cr.DataFileError, match="times"):
         load_table(path)
+
+
+# -- point 10: internal errors that are now the family's -----------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["evil://x:1", "http://h:1", "inproc://x", "tcp://[::1", "tcp://h:notaport"]
+    + ["tls://h:1", "tcp://:8786"],
+)
+def test_a_dask_address_that_is_not_a_tcp_scheduler_is_a_usage_error(
+    capsys, tmp_path, address
+):
+    data = tmp_path / "d.parquet"
+    data.write_bytes(b"")
+    code, _, err = run(capsys, "train", data, "--target", "y", f"--dask={address}")
+    assert code == 2, err
+    one_error(err, "--dask", "tcp://host:8786")
+
+
+def test_a_nul_in_a_save_path_is_a_config_error(tmp_path):
+    import chainrule as cr
+
+    with pytest.raises(cr.ConfigError, match="cannot be examined"):
+        cr.Network([1, 1]).save(str(tmp_path / "a\x00b"))
+
+
+def test_a_closed_stdout_is_one_error_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import chainrule
+
+    env = {**os.environ, "PYTHONPATH": str(Path(chainrule.__file__).parents[1])}
+    done = subprocess.run(
+        f"'{sys.executable}' -m chainrule info nothing.safetensors >&-",
+        shell=True, capture_output=True, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip() == "chainrule: error: standard output is closed"

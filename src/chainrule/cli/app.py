@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     traceback instead.
     """
     interrupt.catching()  # Ctrl-C from here on: KeyboardInterrupt, exit 130
+    if sys.stdout is None or sys.stderr is None:  # started with 1>&- or 2>&-
+        return _closed_stream()
     code = int(_run(sys.argv[1:] if argv is None else argv))
     try:
         sys.stdout.flush()
@@ -128,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError):
         pass
     return code
+
+
+def _closed_stream() -> int:
+    """stdout or stderr was closed by the shell: say so where possible, exit 1."""
+    if sys.stderr is not None:
+        print("chainrule: error: standard output is closed", file=sys.stderr)
+    return ExitCode.ERROR
 
 
 def _run(argv: list[str]) -> int:
