@@ -19,7 +19,7 @@ import pytest
 import chainrule
 
 #: Seconds after Python has started at which Ctrl-C is sent, one run each.
-OFFSETS = (0.05, 0.15, 0.3, 0.6, 1.0, 1.5, 2.2, 3.0)
+OFFSETS = (0.1, 0.2, 0.3, 0.6, 1.0, 1.5, 2.2, 3.0)
 # Python's own start-up (before any chainrule code) is not chainrule's: the
 # run says "up" once the interpreter runs, then does what the installed
 # ``chainrule`` script does.

@@ -27,7 +27,7 @@ import sys
 
 #: Exit code of an interrupted command (128 + SIGINT, as shells report it).
 INTERRUPTED = 130
-_state = {"pending": False}
+_state = {"pending": False, "told": False}
 
 
 def command_line() -> bool:
@@ -63,7 +63,7 @@ def catching() -> None:
     Only from the main thread (where signal handlers can be set); forgets
     an earlier Ctrl-C.
     """
-    _state["pending"] = False
+    _state["pending"] = _state["told"] = False
     ours = (signal.default_int_handler, _exit_now, _raise)
     try:
         if signal.getsignal(signal.SIGINT) in ours:  # never a program's own
@@ -80,10 +80,22 @@ def raise_if_pending() -> None:
         raise KeyboardInterrupt
 
 
+def tell() -> None:
+    """Note that the command has told the user about the interruption."""
+    _state["told"] = True
+
+
+def told() -> bool:
+    """Whether :func:`tell` was called since :func:`catching`."""
+    return _state["told"]
+
+
 __all__ = [
     "INTERRUPTED",
     "catching",
     "command_line",
     "guard_startup",
     "raise_if_pending",
+    "tell",
+    "told",
 ]

@@ -210,4 +210,7 @@ def _invoke(args: list[str], debug: bool) -> int:
             file=sys.stderr,
         )
         return ExitCode.ERROR
+    if rv == ExitCode.INTERRUPTED and not interrupt.told():
+        # Ctrl-C while Click parsed: Typer returns 130 and says nothing
+        print("chainrule: interrupted", file=sys.stderr)
     return int(rv) if isinstance(rv, int) else ExitCode.OK

@@ -263,6 +263,7 @@ def _save_and_plot(net, opts: TrainOptions, meta: dict, hist, con) -> None:
 def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
     """Ctrl-C: never replace --out; save beside it, say where, exit 130."""
     path = interrupted_path(opts.out)
+    interrupt.tell()  # the lines below say it
     try:
         where = save_model(net, path, meta)
     except FileWriteError as exc:
