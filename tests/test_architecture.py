@@ -37,6 +37,7 @@ LAYERS = {
     "errors": 0,
     "validation": 0,
     "version": 0,
+    "interrupt": 0,
     "core": 1,
     "accel": 1,
     "train": 2,

@@ -85,9 +85,7 @@ def test_the_passes_agree_with_numpy(library, case):
     Xo, yo = _to(library, X), _to(library, y)
     yhat_o, cache_o = forward(other, Xo, acts)
     J_o = total_cost(other, cache_o, yo, acts, loss, l2)
-    grads_o, deltas_o = backward(
-        other, cache_o, yo, acts, loss, l2, return_deltas=True
-    )
+    grads_o, deltas_o = backward(other, cache_o, yo, acts, loss, l2, return_deltas=True)
     assert type(yhat_o) is type(Xo)  # computed by that library, not NumPy
     assert J_o == pytest.approx(J, rel=1e-12, abs=1e-300)
     for name in cache:

@@ -224,18 +224,21 @@ def test_a_killed_worker_does_not_change_the_result(client):
     Xd, yd = da.from_array(X, chunks=(100, 4)), da.from_array(y, chunks=(100, 2))
     ref, _ = _fit(Xd, yd, "gd", epochs=8)
     killed = []
+    # its own cluster: a killed worker never touches the module's, whose
+    # teardown it once made fail (a KeyError in LocalCluster.close)
+    with _cluster() as cluster, Client(cluster) as own, own.as_current():
 
-    def kill_one(epoch, hist, net):
-        if epoch == 3:
-            pid = next(iter(client.run(os.getpid).values()))
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+        def kill_one(epoch, hist, net):
+            if epoch == 3:
+                pid = next(iter(own.run(os.getpid).values()))
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
 
-    theta, hist = _fit(Xd, yd, "gd", epochs=8, callbacks=[kill_one])
-    assert killed and _gone(killed[0])  # the worker was killed mid-fit
+        theta, hist = _fit(Xd, yd, "gd", epochs=8, callbacks=[kill_one])
+        assert killed and _gone(killed[0])  # the worker was killed mid-fit
+        own.wait_for_workers(2, timeout=60)
     assert np.array_equal(theta, ref)
     assert len(hist.cost) == 8
-    client.wait_for_workers(2, timeout=60)
 
 
 def _gone(pid: int) -> bool:

@@ -11,6 +11,14 @@ True
 
 from __future__ import annotations
 
+# First, before the imports that take time: in the ``chainrule`` command,
+# Ctrl-C during them exits 130 quietly (see chainrule.interrupt).
+from chainrule import interrupt
+
+interrupt.guard_startup()
+
+# isort: split
+
 import importlib
 from typing import TYPE_CHECKING
 

@@ -22,7 +22,7 @@ import numpy as np
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import flatten, unflatten
 from chainrule.core.trace import run_trace
-from chainrule.errors import InvalidTypeError, UnknownNameError
+from chainrule.errors import ConfigError, InvalidTypeError, UnknownNameError
 from chainrule.validation import check_positive
 
 Array = np.ndarray
@@ -143,6 +143,31 @@ def numerical_gradient(
     return unflatten(num, shapes, np.float64)
 
 
+#: The most parameters :func:`gradcheck` checks unless told otherwise.
+MAX_PARAMS = 20_000
+
+
+def check_work(n_params: int, max_params: int | None, method: str = "central"):
+    """Refuse a check of more than ``max_params`` parameters, saying its work.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``max_params``, the network's parameters and the passes.
+    """
+    if max_params is None:
+        return
+    limit = check_positive("max_params", max_params, integer=True)
+    if n_params > limit:
+        passes = n_params * (4 if method == "richardson" else 2)
+        raise ConfigError(
+            f"max_params: the network has {n_params:,} parameters; the check "
+            f"would make {passes:,} passes over the data, expected at most "
+            f"{limit:,} parameters: check a smaller network, or raise max_params "
+            "(--max-params) knowing it takes that long"
+        )
+
+
 def gradcheck(
     net,
     X,
@@ -151,6 +176,7 @@ def gradcheck(
     tolerance: float | None = None,
     method: str = "central",
     sample_weight: object = None,
+    max_params: int | None = MAX_PARAMS,
 ) -> GradCheck:
     """Compare backpropagation's gradient with central differences.
 
@@ -170,6 +196,10 @@ def gradcheck(
         :func:`numerical_gradient`.
     sample_weight : (n,) array_like, optional
         Check the gradient of the weighted cost (see :meth:`Network.cost`).
+    max_params : int or None
+        Refuse a network with more parameters (the check makes two passes
+        over ``X`` per parameter, ``method="richardson"`` four): by default
+        :data:`MAX_PARAMS`; ``None`` for no limit.
 
     Returns
     -------
@@ -181,6 +211,8 @@ def gradcheck(
         ``net`` is not a Network, or ``eps``/``tolerance`` is not a number.
     InvalidValueError, ShapeError
         ``eps`` or ``tolerance`` is not > 0, or ``X``/``y`` do not fit ``net``.
+    ConfigError
+        The network has more than ``max_params`` parameters.
 
     Notes
     -----
@@ -197,6 +229,7 @@ def gradcheck(
     if tolerance is not None:
         tolerance = check_positive("tolerance", tolerance)
     _check_method(method)
+    check_work(net.n_params, max_params, method)
     Xa, ya = net.check_data(X, y)
     w = net.check_sample_weight(sample_weight, Xa.shape[0])
     t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2, w)

@@ -22,6 +22,7 @@ try:  # Typer >= 0.29 vendors Click
 except ImportError:  # pragma: no cover - Typer with Click as a dependency
     from click.exceptions import ClickException, NoArgsIsHelpError
 
+from chainrule import interrupt
 from chainrule.cli import check as _check
 from chainrule.cli import derive as _derive
 from chainrule.cli import evaluate as _evaluate
@@ -35,6 +36,7 @@ from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
 from chainrule.cli.optional_value import OptionalValueCommand
 from chainrule.errors import ChainruleError
+from chainrule.validation import terminal_text
 
 app = typer.Typer(
     name="chainrule",
@@ -57,15 +59,23 @@ def demo(
     out: Annotated[
         Path, typer.Option(help="Folder for the PNG plots (created if missing).")
     ] = Path("chainrule-demo"),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace read-only plots.")
+    ] = False,
 ) -> None:
     """The tutorial's 2-3-1 network on the test-score data, end to end."""
     from chainrule.cli.demo import run_demo
 
-    run_demo(out=out)
+    run_demo(out=out, force=force)
 
 
 class _PipeClosedError(Exception):
     """stdout's reader went away; not an OSError, which Click turns into exit 1."""
+
+
+class _InterruptedError(Exception):
+    """Ctrl-C in a command; not a KeyboardInterrupt, which Typer turns into a
+    silent exit 130."""
 
 
 def _pipe_safe(command):
@@ -75,6 +85,8 @@ def _pipe_safe(command):
             return command(*args, **kwargs)
         except BrokenPipeError:
             raise _PipeClosedError from None
+        except KeyboardInterrupt:
+            raise _InterruptedError from None
 
     return wrapper
 
@@ -87,7 +99,8 @@ app.command(epilog=_gradcheck.EPILOG)(_pipe_safe(_gradcheck.gradcheck))
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """A message on one line, control characters escaped."""
+    return terminal_text(" ".join(str(text).split()))
 
 
 app.command("explain")(_pipe_safe(explain_command))
@@ -106,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     stderr with exit code 2; other errors exit with 1. ``--debug`` shows the
     traceback instead.
     """
+    interrupt.catching()  # Ctrl-C from here on: KeyboardInterrupt, exit 130
+    if sys.stdout is None or sys.stderr is None:  # started with 1>&- or 2>&-
+        return _closed_stream()
     code = int(_run(sys.argv[1:] if argv is None else argv))
     try:
         sys.stdout.flush()
@@ -114,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError):
         pass
     return code
+
+
+def _closed_stream() -> int:
+    """stdout or stderr was closed by the shell: say so where possible, exit 1."""
+    if sys.stderr is not None:
+        print("chainrule: error: standard output is closed", file=sys.stderr)
+    return ExitCode.ERROR
 
 
 def _run(argv: list[str]) -> int:
@@ -170,7 +193,7 @@ def _invoke(args: list[str], debug: bool) -> int:
             raise
         print(f"chainrule: error: {_one_line(exc)}", file=sys.stderr)
         return ExitCode.USAGE if isinstance(exc, ValueError) else ExitCode.ERROR
-    except (KeyboardInterrupt, typer.Abort):
+    except (KeyboardInterrupt, typer.Abort, _InterruptedError):
         print("chainrule: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except MemoryError:
@@ -187,4 +210,7 @@ def _invoke(args: list[str], debug: bool) -> int:
             file=sys.stderr,
         )
         return ExitCode.ERROR
+    if rv == ExitCode.INTERRUPTED and not interrupt.told():
+        # Ctrl-C while Click parsed: Typer returns 130 and says nothing
+        print("chainrule: interrupted", file=sys.stderr)
     return int(rv) if isinstance(rv, int) else ExitCode.OK

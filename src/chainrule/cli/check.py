@@ -8,14 +8,14 @@ sheet). Exit code 0 when every answer is right, 1 otherwise.
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chainrule.cli.common import ExitCode
-from chainrule.errors import ConfigError, DataFileError, UnknownNameError
+from chainrule.errors import ConfigError, UnknownNameError
+from chainrule.persist.text_files import load_toml, read_text_file
 
 EPILOG = (
     "Example: chainrule explain -e seed004 --seed 7 --blank dJdW1 --answers "
@@ -30,16 +30,9 @@ def load_key(key: str, seed: int | None):
     from chainrule.explainer.problems import list_examples, load_example, parse_problem
 
     path = Path(key)
-    if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-            doc = tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise DataFileError(f"{path}: cannot read the key: {exc}") from None
-        except RecursionError:  # tomllib parses nested arrays recursively
-            raise DataFileError(
-                f"{path}: cannot read the key: arrays or tables nested too deeply"
-            ) from None
+    if path.exists():  # a FIFO or a device too: refused by read_text_file
+        text = read_text_file(path, "key")
+        doc = load_toml(text, str(path), "key")
         if "answers" in doc:
             if seed is not None:
                 raise ConfigError("--seed: an answer key has its numbers already")

@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
 from rich.table import Table as RichTable
 
 from chainrule.data import prepare as tabular
@@ -29,7 +30,8 @@ from chainrule.errors import (
 from chainrule.loading import load_with_metadata
 from chainrule.persist.atomic import atomic_write_bytes
 from chainrule.persist.model import model_bytes
-from chainrule.persist.paths import check_outputs
+from chainrule.persist.paths import check_outputs, check_target
+from chainrule.validation import TerminalStream, terminal_text
 
 
 class ExitCode(IntEnum):
@@ -57,16 +59,38 @@ Precision = Annotated[
 ]
 
 
-def write_text(path: Path | None, text: str) -> None:
-    """``text`` to stdout, or atomically to ``path`` (UTF-8), said on stderr."""
+def write_text(path: Path | None, text: str, json: bool = False) -> None:
+    """``text`` to stdout, or atomically to ``path`` (UTF-8), said on stderr.
+
+    On stdout, control characters are escaped
+    (:func:`chainrule.validation.terminal_text`; ``json``: as ``\\u001b``).
+    """
     if path is None:
-        sys.stdout.write(text)
+        TerminalStream(sys.stdout, json=json).write(text)
         return
     atomic_write_bytes(path, text.encode("utf-8"))
-    typer.echo(f"wrote {path}", err=True)
+    typer.echo(terminal_text(f"wrote {path}"), err=True)
 
 
-class _Console(Console):
+class SafeConsole(Console):
+    """A Rich console that shows control characters in text escaped.
+
+    Strings (table cells, titles) are escaped before they are measured; any
+    other text when it is rendered; Rich's own style codes are kept.
+    """
+
+    def render_str(self, text: str, **kwargs):
+        """Rich's :meth:`~rich.console.Console.render_str` of the escaped text."""
+        return super().render_str(terminal_text(text), **kwargs)
+
+    def render(self, renderable, options=None):
+        """Rich's segments, each one's text escaped."""
+        for seg in super().render(renderable, options):
+            if seg.control or not seg.text:
+                yield seg
+            else:
+                yield Segment(terminal_text(seg.text), seg.style, seg.control)
+
     def on_broken_pipe(self) -> None:
         """Rich exits 1 on a closed pipe; let the command line exit 141."""
         raise BrokenPipeError
@@ -76,9 +100,10 @@ def console(stderr: bool = False) -> Console:
     """Standard output through Rich; long lines stay whole (for grep and scripts).
 
     Markup and emoji codes are off: column names, labels and paths are
-    printed as written (``x[/b]`` or ``[red]`` in a name is text, not style).
+    printed as written (``x[/b]`` or ``[red]`` in a name is text, not style),
+    control characters escaped (:class:`SafeConsole`).
     """
-    return _Console(
+    return SafeConsole(
         highlight=False, soft_wrap=True, markup=False, emoji=False, stderr=stderr
     )
 
@@ -205,6 +230,10 @@ def save_model(net, out: Path, meta: dict, *, trimmed: tuple = ("training",)) ->
             return out
     metas = [meta, {k: v for k, v in meta.items() if k not in trimmed}, {}]
     for path in _fallbacks(out):
+        try:  # the gate of every output: no link, no special file, not read-only
+            check_target("--out", path, probe=False)
+        except ConfigError:
+            continue
         for i, m in enumerate(metas):
             try:
                 net.save(str(path), metadata=m)
@@ -239,7 +268,7 @@ def check_saveable(net, meta: dict) -> None:
 
 def say(text: str) -> None:
     """One line on stderr, prefixed ``chainrule:``."""
-    print(f"chainrule: {text}", file=sys.stderr)
+    print(terminal_text(f"chainrule: {text}"), file=sys.stderr)
 
 
 def model_and_data(

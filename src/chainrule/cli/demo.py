@@ -31,6 +31,7 @@ from chainrule.errors import ConfigError
 from chainrule.explainer import explain
 from chainrule.gradient_check import gradcheck
 from chainrule.network import Network
+from chainrule.persist.paths import check_outputs
 from chainrule.train.options import History
 from chainrule.train.progress import ProgressBar
 
@@ -138,11 +139,32 @@ def _predictions(net: Network, Xr: Array, yr: Array, X: Array) -> Table:
     return t
 
 
-def _plots(out: Path, net0, net, hist, X, y, data) -> list[Path]:
+#: The plots ``demo`` writes into its folder.
+PLOTS = ("cost.png", "sigmoid.png", "network.png", "surface.png")
+
+
+def plot_files(out: Path, force: bool = False) -> list[Path]:
+    """The plots' paths in ``out``, created if missing, checked before any work.
+
+    Each file passes :func:`chainrule.persist.paths.check_outputs`: not a
+    link, not a special file, not read-only (unless ``force``).
+    """
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out: {str(out)!r} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"--out: cannot create the folder {str(out)!r} ({exc.strerror or exc})"
+        ) from None
+    files = [out / n for n in PLOTS]
+    check_outputs({f"--out ({f.name})": f for f in files}, force=force)
+    return files
+
+
+def _plots(files: list[Path], net0, net, hist, X, y, data) -> list[Path]:
     from chainrule import plot
 
-    out.mkdir(parents=True, exist_ok=True)
-    files = [out / n for n in ("cost.png", "sigmoid.png", "network.png", "surface.png")]
     plot.cost_curve(hist, path=files[0])
     plot.activation("sigmoid", path=files[1])
     plot.network(net0, net0.trace(X, y), path=files[2])
@@ -151,7 +173,9 @@ def _plots(out: Path, net0, net, hist, X, y, data) -> list[Path]:
 
 
 def run_demo(
-    out: str | os.PathLike = "chainrule-demo", console: Console | None = None
+    out: str | os.PathLike = "chainrule-demo",
+    console: Console | None = None,
+    force: bool = False,
 ) -> Network:
     """Tell the tutorial's story and write its plots to ``out``; return the network.
 
@@ -162,11 +186,18 @@ def run_demo(
         ``surface.png`` (created if missing).
     console : rich.console.Console, optional
         Where to print; standard output by default.
+    force : bool
+        Replace read-only plots.
+
+    Raises
+    ------
+    ConfigError
+        ``out`` is not a folder, or a plot's path is a link, a special file
+        or read-only (before any work).
     """
     console = console or Console(highlight=False, soft_wrap=True)
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out: {str(out)!r} exists and is not a folder")
+    files = plot_files(out, force)
     X, y = datasets.test_scores()
     Xr, yr = datasets.test_scores(raw=True)
     console.rule("chainrule demo: Neural Networks Demystified, end to end")
@@ -183,7 +214,7 @@ def run_demo(
     console.print(_predictions(net, Xr, yr, X))
     console.print("Back to the initial weights, to see where the gradient comes from:")
     explain_step(net0, X, y, console)
-    files = _plots(out, net0, net, hist, X, y, (Xr, yr))
+    _plots(files, net0, net, hist, X, y, (Xr, yr))
     console.rule("Plots")
     for f in files:
         console.print(f"  {f}")

@@ -65,5 +65,5 @@ def derive(
 
     d = derive_(parse_sizes(sizes), acts, output_activation, loss, bias, examples)
     text = getattr(d, f"to_{format}")()
-    write_text(out, text)
+    write_text(out, text, json=format == "json")
     return ExitCode.OK if d.ok else ExitCode.ERROR

@@ -42,12 +42,13 @@ _METHODS = {
 
 def _check_problem_size(problem: Path) -> None:
     """The declared network's size, before the problem builds it."""
-    import tomllib
+    from chainrule.persist.text_files import load_toml, read_text_file
 
+    text = read_text_file(problem, "problem file")
+    doc = load_toml(text, str(problem), "problem file")
     try:
-        doc = tomllib.loads(problem.read_text(encoding="utf-8"))
         sizes = doc["network"]["sizes"]
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+    except (KeyError, TypeError):
         return  # load_problem says what is wrong
     if (
         isinstance(sizes, list)
@@ -111,11 +112,10 @@ def _quiz(chosen, notation, settings: dict, blank: str | None, answers, seed):
 def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | None:
     """The rendering as text, or ``None`` after printing it in colour."""
     if fmt == "text" and to_terminal:
-        from rich.console import Console
-
+        from chainrule.cli.common import SafeConsole
         from chainrule.explainer.render.text import print_all, renderables
 
-        console = Console(highlight=False, emoji=False, markup=False)
+        console = SafeConsole(highlight=False, emoji=False, markup=False)
         print_all(console, renderables(explanation, precision))
         return None
     method = getattr(explanation, _METHODS[fmt])
@@ -255,4 +255,4 @@ def explain_command(
         text = _render(explanation, format, precision, terminal)
     if text is None:
         return
-    write_text(out, text)
+    write_text(out, text, json=format == "json")

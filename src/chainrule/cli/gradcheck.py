@@ -10,6 +10,7 @@ import typer
 from rich.table import Table as RichTable
 
 from chainrule.cli.common import ExitCode, console, model_and_data
+from chainrule.gradient_check import MAX_PARAMS, check_work
 from chainrule.gradient_check import gradcheck as check_gradients
 from chainrule.network import Network
 from chainrule.validation import check_positive
@@ -30,6 +31,7 @@ def run_gradcheck(
     eps: float,
     rows: int,
     at_init: bool = False,
+    max_params: int = MAX_PARAMS,
 ) -> bool:
     """Print the gradient check of a model on (the first rows of) a table.
 
@@ -37,11 +39,13 @@ def run_gradcheck(
     """
     check_positive("--rows", rows, integer=True)
     check_positive("--eps", eps)
+    check_positive("--max-params", max_params, integer=True)
     net, _, _, d = model_and_data(model, data, targets, with_y=True)
+    check_work(net.n_params, max_params)
     if at_init:
         net = Network(**net.config())
     X, y = d.X[:rows], d.y[:rows]
-    chk = check_gradients(net, X, y, eps=eps)
+    chk = check_gradients(net, X, y, eps=eps, max_params=None)
     con = console()
     where = "a fresh initialisation" if at_init else "the saved weights"
     t = RichTable(title=f"Gradient check at {where}, {len(X)} rows (ε = {eps:g})")
@@ -81,6 +85,13 @@ def gradcheck(
     at_init: Annotated[
         bool, typer.Option("--at-init", help="Check a fresh initialisation.")
     ] = False,
+    max_params: Annotated[
+        int,
+        typer.Option(
+            "--max-params",
+            help="Refuse a model with more parameters (2 passes over the rows each).",
+        ),
+    ] = MAX_PARAMS,
 ) -> None:
     """Compare backpropagation's gradient with central differences.
 
@@ -90,5 +101,5 @@ def gradcheck(
     """
 
     targets = None if target is None else [t.strip() for t in target.split(",")]
-    if not run_gradcheck(model, data, targets, eps, rows, at_init):
+    if not run_gradcheck(model, data, targets, eps, rows, at_init, max_params):
         raise typer.Exit(ExitCode.ERROR)

@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import typer.core
 
@@ -48,12 +49,29 @@ def dask_address(value: str | None) -> str | None:
     InvalidValueError
         A value that is not a scheduler address (``--dask=data.parquet``).
     """
-    if value is None or value == "local" or is_address(value):
+    if value is None or value == "local":
         return value
-    raise InvalidValueError(
-        f"--dask: expected a scheduler address such as tcp://host:8786, or "
-        f"nothing for a local cluster; got {value!r}"
+    expected = (
+        "--dask: expected a scheduler address such as tcp://host:8786 (or "
+        "host:8786), or nothing for a local cluster; got"
     )
+    if not is_address(value):
+        raise InvalidValueError(f"{expected} {value!r:.100}")
+    url = value if "://" in value else f"tcp://{value}"
+    scheme = url.split("://", 1)[0].lower()
+    if scheme != "tcp":
+        raise InvalidValueError(
+            f"{expected} {value!r:.100}: the scheme {scheme!r:.20} is not "
+            "supported (only tcp://)"
+        )
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidValueError(f"{expected} {value!r:.100} ({exc})") from None
+    if not parts.hostname or port is None or parts.path not in ("", "/"):
+        raise InvalidValueError(f"{expected} {value!r:.100}: give a host and a port")
+    return value
 
 
 def fill_optional(args: list[str]) -> list[str]:

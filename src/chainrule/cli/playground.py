@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.errors import ConfigError, DataFileError
+from chainrule.errors import ConfigError
 
 EPILOG = (
     "Example: chainrule playground --example seed004; "
@@ -39,24 +39,11 @@ def _load(problem: Path | None, example: str | None, data: Path | None, target):
 
 
 def _read_csv(path: Path) -> str:
+    from chainrule.persist.text_files import read_text_file
     from chainrule.playground.sources import MAX_UPLOAD_BYTES
 
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_UPLOAD_BYTES + 1)
-    except OSError as exc:
-        raise DataFileError(f"--data: cannot read {str(path)!r}: {exc}") from None
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ConfigError(
-            f"--data: expected a CSV file of at most {MAX_UPLOAD_BYTES} bytes for "
-            "the playground; it is larger"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            f"--data: {str(path)!r} is not UTF-8 ({exc.reason})"
-        ) from None
+    text = read_text_file(path, "CSV table (--data)", MAX_UPLOAD_BYTES)
+    return text.removeprefix("\ufeff")
 
 
 def playground(
@@ -72,7 +59,16 @@ def playground(
     target: Annotated[
         str | None, typer.Option("--target", help="The target column of --data.")
     ] = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (loopback unless --host-any).")
+    ] = "127.0.0.1",
+    host_any: Annotated[
+        bool,
+        typer.Option(
+            "--host-any",
+            help="Allow a --host that other machines can reach (with a warning).",
+        ),
+    ] = False,
     port: Annotated[int, typer.Option(help="Port; 0 picks a free one.")] = 0,
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Only print the address.")
@@ -92,10 +88,17 @@ def playground(
             "chainrule playground needs Starlette and uvicorn: "
             "pip install 'chainrule[playground]'"
         ) from None
-    from chainrule.playground.server import make_server
+    from chainrule.playground.server import listen_address, make_server
 
+    if not listen_address(host, host_any).is_loopback:
+        print(
+            f"chainrule playground: warning: --host {host} can be reached from "
+            "other machines; anyone who can reach it can use the playground",
+            file=sys.stderr,
+            flush=True,
+        )
     pg = _load(problem, example, data, target)
-    server, sock, url = make_server(pg, host, port)
+    server, sock, url = make_server(pg, host, port, host_any)
     print(url, flush=True)
     print("Press Ctrl-C to stop.", file=sys.stderr, flush=True)
     if not no_browser:

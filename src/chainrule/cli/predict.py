@@ -35,6 +35,7 @@ from chainrule.data.numbers import csv_safe
 from chainrule.data.scaling import Scaler
 from chainrule.loading import load_with_metadata
 from chainrule.persist.atomic import atomic_open
+from chainrule.validation import TerminalStream
 
 EPILOG = "Example: chainrule predict model.safetensors new.csv --out preds.csv"
 
@@ -159,7 +160,11 @@ def run_predict(
     encoding: str | None = None,
 ) -> None:
     """Write one row of predictions per row of ``data`` as CSV."""
-    target = nullcontext(sys.stdout) if out is None else atomic_open(out, newline="")
+    target = (  # on stdout, control characters in labels shown escaped
+        nullcontext(TerminalStream(sys.stdout))
+        if out is None
+        else atomic_open(out, newline="")
+    )
     tally = Tally()
     with target as fh:
         predict_rows(

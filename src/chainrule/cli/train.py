@@ -19,7 +19,13 @@ from typing import Annotated, Any
 
 import typer
 
-from chainrule.cli.common import check_paths, names_option, parse_layers, sep_option
+from chainrule.cli.common import (
+    check_paths,
+    interrupted_path,
+    names_option,
+    parse_layers,
+    sep_option,
+)
 from chainrule.cli.optional_value import dask_address
 from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
 from chainrule.errors import InvalidValueError
@@ -216,7 +222,12 @@ def train_command(
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
     check_paths(
-        {"--out": out, "--plot": plot, "--checkpoint": opts.checkpoint},
+        {
+            "--out": out,
+            "--plot": plot,
+            "--checkpoint": opts.checkpoint,
+            "the file an interrupted run saves": interrupted_path(out),
+        },
         {"DATA": data},
         force,
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 import typer
 
+from chainrule import interrupt
 from chainrule.cli.common import (
     ExitCode,
     check_saveable,
@@ -40,7 +41,12 @@ from chainrule.network import Network
 from chainrule.train.optimizers import check_name
 from chainrule.train.options import OPTIONS, check_given, cli_options
 from chainrule.validation import check_epochs
+from chainrule.validation.config import check_memory
 from chainrule.version import VERSION
+
+#: Copies of the parameters that training holds: θ, the gradient, two Adam
+#: moments, the best epoch's θ and a step's workspace.
+TRAINING_COPIES = 6
 
 #: The options of fit that ``chainrule train`` offers under the same names
 #: (``--batch-size`` is ``batch_size``), with the spec's help and defaults: those
@@ -129,8 +135,10 @@ def fit_options(opts: TrainOptions) -> dict[str, Any]:
 def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
     classify = d.classes is not None
     default_out = "softmax" if classify else "identity"
+    sizes = [d.X.shape[1], *opts.hidden, d.y.shape[1]]
+    check_memory(sizes, copies=TRAINING_COPIES)  # --layers beyond the machine
     return Network(
-        [d.X.shape[1], *opts.hidden, d.y.shape[1]],
+        sizes,
         activation=opts.activation,
         output_activation=opts.output_activation or default_out,
         loss=opts.loss or ("cce" if classify else "mse"),
@@ -154,6 +162,7 @@ def _check_options(opts: TrainOptions) -> None:
 
 
 def _fit(net: Network, opts: TrainOptions, train, val):
+    interrupt.raise_if_pending()  # a Ctrl-C that a library's import swallowed
     return net.fit(
         *train,
         optimizer=opts.optimizer,
@@ -252,6 +261,7 @@ def _save_and_plot(net, opts: TrainOptions, meta: dict, hist, con) -> None:
 def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
     """Ctrl-C: never replace --out; save beside it, say where, exit 130."""
     path = interrupted_path(opts.out)
+    interrupt.tell()  # the lines below say it
     try:
         where = save_model(net, path, meta)
     except FileWriteError as exc:

@@ -52,4 +52,4 @@ def worksheet_command(
     check_outputs({"--out": out}, force=force)
     ws = worksheet(name)
     text = ws.to_json() if format == "json" else getattr(ws, f"to_{format}")(precision)
-    write_text(out, text)
+    write_text(out, text, json=format == "json")

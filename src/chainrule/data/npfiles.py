@@ -37,6 +37,11 @@ from chainrule.errors import DataFileError
 #: The most bytes the arrays of one NPY or NPZ file may declare (2 GiB);
 #: raise it in Python (``chainrule.data.npfiles.MAX_ARRAY_BYTES = ...``).
 MAX_ARRAY_BYTES = 2**31
+#: An NPZ member larger than :data:`LARGE_MEMBER_BYTES` may be at most this
+#: many times larger than its compressed bytes: real data compresses a few
+#: times; 512 MiB of zeros in half a megabyte is a bomb, not a table.
+MAX_COMPRESSION_RATIO = 100
+LARGE_MEMBER_BYTES = 2**26
 _HEADER_READERS = {
     (1, 0): npformat.read_array_header_1_0,
     (2, 0): npformat.read_array_header_2_0,
@@ -100,6 +105,14 @@ def _check_npz(path: Path, src: str) -> dict:
             what = f"array {key!r:.80}"
             if info.file_size > MAX_ARRAY_BYTES + 2**16:  # before decompressing
                 _check_fits(src, what, info.file_size, info.file_size)
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > LARGE_MEMBER_BYTES and ratio > MAX_COMPRESSION_RATIO:
+                raise DataFileError(
+                    f"{src}: {what} declares {info.file_size:,} bytes from "
+                    f"{info.compress_size:,} compressed ({ratio:,.0f} times); expected "
+                    f"at most {MAX_COMPRESSION_RATIO} times for an array over "
+                    f"{LARGE_MEMBER_BYTES:,} bytes (a zip bomb?)"
+                )
             with zf.open(info) as fh:
                 shape, dtype = _header(fh, src, what)
                 room = info.file_size - fh.tell()
@@ -137,4 +150,9 @@ def check_numpy_file(path: str | os.PathLike) -> dict:
         raise DataFileError(f"{src}: not a readable NumPy file ({exc})") from None
 
 
-__all__ = ["MAX_ARRAY_BYTES", "check_numpy_file"]
+__all__ = [
+    "LARGE_MEMBER_BYTES",
+    "MAX_ARRAY_BYTES",
+    "MAX_COMPRESSION_RATIO",
+    "check_numpy_file",
+]

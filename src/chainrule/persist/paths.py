@@ -121,7 +121,7 @@ def check_target(
         st = path.lstat()
     except FileNotFoundError:
         st = None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
         raise ConfigError(f"{option}: {shown} cannot be examined ({exc})") from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):

@@ -9,6 +9,8 @@ browser opens):
   is another site, or whose ``Sec-Fetch-Site`` is ``cross-site``, gets 403,
   and one that is not ``application/json`` gets 415 (so a plain form of
   another page cannot post);
+- a connection that has not sent a request's headers within
+  ``HEADER_TIMEOUT`` seconds is closed (a slow client holds nothing);
 - request bodies are capped (413); the network and the data are capped by
   :mod:`chainrule.playground.state`; nothing is written to disk: downloads
   are built in memory.
@@ -23,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import threading
@@ -47,6 +50,8 @@ from chainrule.playground import sources, views
 from chainrule.playground.state import Playground
 
 MAX_BODY_BYTES = sources.MAX_UPLOAD_BYTES + 16 * 1024
+#: Seconds a connection may take to send a request's headers.
+HEADER_TIMEOUT = 10.0
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/static/diagram.js": ("diagram.js", "text/javascript; charset=utf-8"),
@@ -122,8 +127,10 @@ async def _json(request: Request) -> dict:
         return {}
     try:
         doc = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidValueError(f"body: expected JSON, got an error: {exc}") from None
+    except (ValueError, RecursionError) as exc:  # also 5,000 digits, deep nesting
+        raise InvalidValueError(
+            f"body: expected JSON, got an error: {str(exc) or 'nested too deep':.200}"
+        ) from None
     if not isinstance(doc, dict):
         raise InvalidValueError(f"body: expected a JSON object, got {doc!r:.40}")
     return doc
@@ -171,18 +178,37 @@ def actions(pg: Playground) -> dict:
 
 
 def _post(pg: Playground, fn):
+    """A POST endpoint: the change, then the new state; on any failure the
+    state before the request is restored and the answer is a 4xx."""
+
     async def endpoint(request: Request) -> Response:
         try:
             body = await _json(request)
-            extra = fn(body) or {}
-            doc = {**views.state_payload(pg), **extra}
         except BodyTooLargeError:
             return PlainTextResponse("request body too large", 413)
         except ChainruleError as exc:
-            return JSONResponse({"error": str(exc)}, 400, headers=HEADERS)
-        return JSONResponse(doc, headers=HEADERS)
+            return _refused(exc)
+        before = pg.snapshot()
+        try:
+            extra = fn(body) or {}
+            return JSONResponse({**views.state_payload(pg), **extra}, headers=HEADERS)
+        except ChainruleError as exc:
+            pg.replace(before)
+            return _refused(exc)
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            pg.replace(before)  # JSON of inf, a 5,000-digit int, deep nesting
+            return _refused(
+                InvalidValueError(
+                    f"body: this change cannot be shown ({type(exc).__name__}: "
+                    f"{str(exc):.120}); the state before it is kept"
+                )
+            )
 
     return endpoint
+
+
+def _refused(exc: Exception) -> Response:
+    return JSONResponse({"error": str(exc)}, 400, headers=HEADERS)
 
 
 def _gets(pg: Playground) -> list[Route]:
@@ -222,38 +248,114 @@ def create_app(pg: Playground, hosts: list[str]) -> Starlette:
     return app
 
 
-def bind(host: str = "127.0.0.1", port: int = 0) -> tuple[socket.socket, str, list]:
-    """A listening socket, the page's URL and the Host values it answers."""
-    if host in ("", "0.0.0.0", "::"):
+def listen_address(host: str, any_address: bool = False):
+    """``--host`` as an :mod:`ipaddress` address: loopback unless ``any_address``.
+
+    ``localhost`` is ``127.0.0.1``. An address that is not an IP address in
+    standard notation (``0``, ``0x0``, ``000.000.000.000``, a host name) is
+    refused, as is an unspecified one (``0.0.0.0``, ``::``, ``::0``) even with
+    ``any_address``: the Host check needs the one address the page is served at.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``--host``, what is expected and what was given.
+
+    Examples
+    --------
+    >>> listen_address("localhost"), listen_address("::1")
+    (IPv4Address('127.0.0.1'), IPv6Address('::1'))
+    >>> listen_address("0")
+    Traceback (most recent call last):
+        ...
+    chainrule.errors.ConfigError: --host: expected an IP address such as 127.0.0.1 or ::1 (or localhost), got '0'
+    """  # noqa: E501
+    text = host.strip()
+    if text.lower() == "localhost":
+        text = "127.0.0.1"
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        raise ConfigError(
+            "--host: expected an IP address such as 127.0.0.1 or ::1 (or "
+            f"localhost), got {host!r:.80}"
+        ) from None
+    if ip.is_unspecified:
         raise ConfigError(
             f"--host: expected one address to serve (such as 127.0.0.1), got "
             f"{host!r}: the playground answers only requests for its own address"
         )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if not ip.is_loopback and not any_address:
+        raise ConfigError(
+            f"--host: {host!r:.80} is not a loopback address, so other machines "
+            "could reach the playground; add --host-any to allow it"
+        )
+    return ip
+
+
+def bind(
+    host: str = "127.0.0.1", port: int = 0, any_address: bool = False
+) -> tuple[socket.socket, str, list]:
+    """A listening socket, the page's URL and the Host values it answers.
+
+    ``host`` is checked by :func:`listen_address`.
+    """
+    ip = listen_address(host, any_address)
+    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
     try:
-        sock = socket.create_server((host, port), family=family)
+        sock = socket.create_server((str(ip), port), family=family)
     except OSError as exc:
         raise ConfigError(
-            f"--host/--port: cannot listen on {host}:{port}: {exc}"
+            f"--host/--port: cannot listen on {ip}:{port}: {exc}"
         ) from None
     port = sock.getsockname()[1]
-    name = f"[{host}]" if family == socket.AF_INET6 else host
+    name = f"[{ip}]" if ip.version == 6 else str(ip)
     hosts = [f"{name}:{port}"]
-    if host in ("127.0.0.1", "::1"):
+    if ip.is_loopback:
         hosts.append(f"localhost:{port}")
-    if host == "localhost":
-        hosts.append(f"127.0.0.1:{port}")
     return sock, f"http://{name}:{port}/", hosts
 
 
-def make_server(pg: Playground, host: str = "127.0.0.1", port: int = 0):
+def header_timeout_protocol(seconds: float):
+    """uvicorn's h11 protocol, closing a connection that has not sent a whole
+    request's headers ``seconds`` after it opened or after its last request."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeout(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self.header_deadline(None)
+
+        def header_deadline(self, seen) -> None:
+            if self.transport.is_closing():
+                return
+            idle = self.conn.their_state is h11.IDLE  # no new request's headers
+            if idle and seen is not None and self.scope is seen[0]:
+                self.transport.close()
+                return
+            self.loop.call_later(seconds, self.header_deadline, (self.scope,))
+
+    return HeaderTimeout
+
+
+def make_server(
+    pg: Playground,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    any_address: bool = False,
+    header_timeout: float = HEADER_TIMEOUT,
+):
     """A uvicorn server for ``pg``, its socket and URL; ``server.run(sockets=[sock])``
     serves."""
     import uvicorn
 
-    sock, url, hosts = bind(host, port)
+    sock, url, hosts = bind(host, port, any_address)
     config = uvicorn.Config(
         create_app(pg, hosts),
+        http=header_timeout_protocol(header_timeout),
         log_level="warning",
         lifespan="off",
         server_header=False,
@@ -263,13 +365,18 @@ def make_server(pg: Playground, host: str = "127.0.0.1", port: int = 0):
 
 
 @contextmanager
-def running(pg: Playground, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def running(
+    pg: Playground,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    header_timeout: float = HEADER_TIMEOUT,
+) -> Iterator[str]:
     """Serve ``pg`` from a thread while the block runs; yields the page's URL.
 
     For tests and scripts; the command line serves from the main thread so
     that Ctrl-C stops it.
     """
-    server, sock, url = make_server(pg, host, port)
+    server, sock, url = make_server(pg, host, port, header_timeout=header_timeout)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
     thread.start()
     try:

@@ -48,10 +48,14 @@ MAX_ABS = 1e6  # largest number a cell may be set to
 def _number(name: str, value: object, limit: float = MAX_ABS) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidValueError(f"{name}: expected a number, got {value!r}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an integer of thousands of digits
+        x = math.inf
     if not math.isfinite(x) or abs(x) > limit:
         raise InvalidValueError(
-            f"{name}: expected a finite number of size at most {limit:g}, got {value!r}"
+            f"{name}: expected a finite number of size at most {limit:g}, "
+            f"got {value!r:.40}"
         )
     return x
 
@@ -150,6 +154,13 @@ class Playground:
         """Take over ``other``'s network, data, settings and reset point."""
         self.__dict__.update(other.__dict__)
 
+    def snapshot(self) -> Playground:
+        """A copy of the state, to :meth:`replace` this one with on a failure."""
+        copy = Playground(**self.__dict__)
+        copy.net, copy.X, copy.y = self.net.copy(), self.X.copy(), self.y.copy()
+        copy.costs = list(self.costs)
+        return copy
+
     # ------------------------------------------------------------------ views
     def explanation(self) -> Explanation:
         """:func:`chainrule.explain` of the current network, data and settings."""
@@ -188,7 +199,7 @@ class Playground:
     def set_param(self, name: str, index: object, value: object) -> None:
         """Set one element of the parameter ``name`` (``"W1"``, ``"b2"``)."""
         params = self.net.params
-        if name not in params:
+        if not isinstance(name, str) or name not in params:
             raise InvalidValueError(
                 f"name: expected one of {list(params)}, got {name!r}"
             )
@@ -199,7 +210,7 @@ class Playground:
 
     def set_data(self, name: str, index: object, value: object) -> None:
         """Set one cell of the inputs ``X`` or the targets ``y``."""
-        if name not in ("X", "y"):
+        if not isinstance(name, str) or name not in ("X", "y"):
             raise InvalidValueError(f"name: expected 'X' or 'y', got {name!r}")
         X, y = self.X.copy(), self.y.copy()
         target = X if name == "X" else y
@@ -266,13 +277,31 @@ class Playground:
         )
 
     def step(self) -> tuple[float, float]:
-        """One gradient-descent update; ``J`` before and after it."""
+        """One gradient-descent update; ``J`` before and after it.
+
+        Raises
+        ------
+        InvalidValueError
+            The update diverged (see :meth:`train`); nothing was changed.
+        """
+        before = self.snapshot()
         J = self.net.step(self.X, self.y, self.learning_rate, self.biases_updated)
+        after = self.net.cost(self.X, self.y)
+        self._check_bounded(before, [J, after])
         self._record([J])
-        return J, self.net.cost(self.X, self.y)
+        return J, after
 
     def train(self, steps: object) -> list[float]:
-        """``steps`` updates; the cost before each (one :meth:`step` each)."""
+        """``steps`` updates; the cost before each (one :meth:`step` each).
+
+        Raises
+        ------
+        InvalidValueError
+            ``steps`` is not an integer from 1 to ``MAX_TRAIN_STEPS``, or the
+            updates diverged: a weight beyond ``MAX_ABS`` (the largest number
+            a cell may be set to) or a cost that is not finite. The state is
+            then the one before the request.
+        """
         if (
             isinstance(steps, bool)
             or not isinstance(steps, int)
@@ -281,6 +310,7 @@ class Playground:
             raise InvalidValueError(
                 f"steps: expected an integer from 1 to {MAX_TRAIN_STEPS}, got {steps!r}"
             )
+        before = self.snapshot()
         costs = []
         try:
             for _ in range(steps):
@@ -292,8 +322,21 @@ class Playground:
         except ChainruleError:
             if not costs:
                 raise
+        self._check_bounded(before, costs + [self.net.cost(self.X, self.y)])
         self._record(costs)
         return costs
+
+    def _check_bounded(self, before: Playground, costs: list[float]) -> None:
+        """Roll back to ``before`` and refuse when an update diverged."""
+        largest = max(float(np.max(np.abs(p))) for p in self.net.params.values())
+        if largest <= MAX_ABS and all(math.isfinite(J) for J in costs):
+            return
+        self.replace(before)
+        raise InvalidValueError(
+            f"learning_rate: training diverged at {self.learning_rate:g} (a weight "
+            f"beyond {MAX_ABS:g} or a cost that is not finite); the state before "
+            "this request is kept: lower the learning rate"
+        )
 
     def _record(self, costs: list[float]) -> None:
         self.costs = (self.costs + costs)[-MAX_COSTS:]

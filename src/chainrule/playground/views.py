@@ -157,7 +157,7 @@ def parse_answer(text: object) -> float | list[list[float]]:
             rows = [r.replace(",", " ").split() for r in t.split(";")]
             return [[_finite(float(x), t) for x in row] for row in rows]
         return _finite(float(t), t)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError, RecursionError):
         raise InvalidValueError(
             f"answer: expected a number, [[rows]] or '1 2; 3 4', got {t!r:.40}"
         ) from None

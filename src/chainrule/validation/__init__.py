@@ -7,9 +7,10 @@ The checks are in three modules, all importable from here:
 :mod:`~chainrule.validation.arrays` (``X``, ``y``, sample weights, targets
 against the cost), :mod:`~chainrule.validation.scalars` (numbers, booleans,
 seeds) and :mod:`~chainrule.validation.config` (layer sizes, biases, dtype,
-device, registry names, fit's structured options). The limits on what a run
-may ask for are set here: ``chainrule.validation.MAX_EPOCHS`` and
-``chainrule.validation.MAX_EXPLAIN_...``.
+device, registry names, fit's structured options);
+:mod:`~chainrule.validation.text` shows control characters escaped in what is
+printed to a terminal. The limits on what a run may ask for are set here:
+``chainrule.validation.MAX_EPOCHS`` and ``chainrule.validation.MAX_EXPLAIN_...``.
 
 Layer: the lowest, with :mod:`chainrule.errors` (the only module it imports).
 
@@ -62,9 +63,12 @@ from chainrule.validation.scalars import (
     check_seed,
     checked_schedule,
 )
+from chainrule.validation.text import TerminalStream, terminal_text
 
 __all__ = [
     "DEVICES",
+    "TerminalStream",
+    "terminal_text",
     "DTYPES",
     "MAX_EPOCHS",
     "MAX_EXPLAIN_ROWS",

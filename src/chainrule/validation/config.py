@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib.util
 import numbers
+import os
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -72,7 +73,43 @@ def check_sizes(sizes: object) -> list[int]:
             "sizes: expected a list of at least two positive integers (inputs, "
             f"..., outputs), got {sizes!r}"
         )
-    return [int(s) for s in sizes]
+    sizes = [int(s) for s in sizes]
+    check_memory(sizes)
+    return sizes
+
+
+def memory_total() -> int | None:
+    """Bytes of memory of this machine (``None`` where it cannot be read)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_memory(sizes: list[int], itemsize: int = 8, copies: int = 1) -> None:
+    """Refuse, before allocating, a network whose parameters (weights and
+    biases, ``itemsize`` bytes each, ``copies`` times) would not fit in this
+    machine's memory.
+
+    Building a network needs one copy; training several (parameters,
+    gradient, optimizer state, the best epoch's parameters).
+
+    Raises
+    ------
+    ConfigError
+        Naming ``sizes``, the parameters, the bytes and the memory.
+    """
+    n_params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+    need = n_params * itemsize * copies
+    total = memory_total()
+    if total is not None and need > total:
+        times = f" times {copies}" if copies > 1 else ""
+        raise ConfigError(
+            f"sizes: {sizes!r:.80} has {n_params:,} parameters, "
+            f"{need / 2**30:,.1f} GiB at {itemsize} bytes each{times}; this "
+            f"machine has {total / 2**30:,.1f} GiB of memory: expected a smaller "
+            "network"
+        )
 
 
 def check_bias(bias: object, n_layers: int) -> list[bool]:

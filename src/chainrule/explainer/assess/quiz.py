@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from chainrule.errors import DataFileError, InvalidValueError
 from chainrule.explainer.assess.grading import aliases_of, resolve_quantity
 from chainrule.explainer.build.explanation import Explanation
 from chainrule.explainer.problems.files import Problem
+from chainrule.persist.text_files import load_toml, read_text_file
 from chainrule.validation import check_seed
 
 
@@ -120,16 +120,7 @@ def _rows(value: np.ndarray) -> str:
 def read_answers(path: str | Path) -> dict[str, object]:
     """A TOML file of answers: an ``[answers]`` table, or top-level keys."""
     p = Path(path)
-    try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{p}: cannot read the answers: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{p}: not valid TOML: {exc}") from None
-    except RecursionError:  # tomllib parses nested arrays recursively
-        raise DataFileError(
-            f"{p}: cannot read the answers: arrays or tables nested too deeply"
-        ) from None
+    doc = load_toml(read_text_file(p, "answers"), str(p), "answers")
     table = doc.get("answers", doc)
     if not isinstance(table, dict) or not table:
         raise DataFileError(

@@ -63,6 +63,7 @@ from chainrule.explainer.paths.scalar_chain import WORDING
 from chainrule.explainer.problems.errata import describe as describe_errata
 from chainrule.explainer.problems.errata import seeds as errata_seeds
 from chainrule.network import Network
+from chainrule.persist.text_files import check_toml_bounds, read_text_file
 
 TOP_KEYS = {"title", "description", "learning_rate", "notation", "network", "errata"}
 TOP_KEYS |= {"weights", "data", "convention", "update_biases", "chain_wording"}
@@ -324,6 +325,9 @@ def _with_errata(doc: dict, description: str, src: str) -> str:
 
 def parse_problem(text: str, source: str = "<string>") -> Problem:
     """Read a problem from TOML text; ``source`` names it in error messages."""
+    check_toml_bounds(
+        text, source, "problem file"
+    )  # depth and key count, before tomllib
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -359,11 +363,7 @@ def parse_problem(text: str, source: str = "<string>") -> Problem:
 def load_problem(path: str | Path) -> Problem:
     """Read a problem file (TOML); every error names the file and the key."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{p}: cannot read the problem file: {exc}") from None
-    return parse_problem(text, str(p))
+    return parse_problem(read_text_file(p, "problem file"), str(p))
 
 
 def _examples():

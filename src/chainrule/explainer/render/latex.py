@@ -12,6 +12,8 @@ their shape (:mod:`chainrule.explainer.render.grid`). Formatting only.
 
 from __future__ import annotations
 
+import unicodedata
+
 from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
 from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
@@ -72,8 +74,84 @@ _MATH = {"⁻ᶻ": "$^{-z}$", "ℝ": r"$\mathbb{R}$", "∈": r"$\in$", "ᶻ": "$
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 
 
+# characters that escape() maps after its first pass
+_LATER = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻ᶻℝ∈")
+# the Greek letters LaTeX has as math symbols, and the capitals it writes as
+# Latin letters
+_GREEK = {
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "pi",
+    "rho",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+}
+_CAPITALS = {"GAMMA", "DELTA", "THETA", "LAMBDA", "XI", "PI", "SIGMA", "UPSILON"}
+_CAPITALS |= {"PHI", "PSI", "OMEGA"}
+_LATIN = dict(ALPHA="A", BETA="B", EPSILON="E", ZETA="Z", ETA="H", IOTA="I")
+_LATIN.update(KAPPA="K", MU="M", NU="N", OMICRON="O", RHO="P", TAU="T", CHI="X")
+
+
+def _greek(name: str) -> str | None:
+    letter = name.split(" LETTER ", 1)[1]
+    if name.startswith("GREEK SMALL"):
+        if letter == "FINAL SIGMA":
+            return r"$\varsigma$"
+        if letter == "OMICRON":
+            return "o"
+        return f"$\\{letter.lower()}$" if letter.lower() in _GREEK else None
+    if letter in _CAPITALS:
+        return f"$\\{letter.capitalize()}$"
+    return _LATIN.get(letter)
+
+
+def any_character(ch: str) -> str:
+    r"""One character that pdflatex can typeset, whatever it is.
+
+    Printable ASCII and Latin-1 letters as they are (T1 has them); a Greek
+    letter as its math symbol (ω: ``$\omega$``); any other character (a
+    control character, U+202E, a combining mark, CJK, an emoji) as its code
+    in typewriter type, as a terminal shows it: ``\texttt{\textbackslash{}u202e}``.
+
+    Examples
+    --------
+    >>> any_character("ω"), any_character("é"), any_character("\x1b")
+    ('$\\omega$', 'é', '\\texttt{\\textbackslash{}x1b}')
+    """
+    code = ord(ch)
+    if 0x20 <= code < 0x7F or ch in "\n\t" or 0xA0 <= code <= 0xFF:
+        return ch
+    name = unicodedata.name(ch, "")
+    if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
+        greek = _greek(name)
+        if greek is not None:
+            return greek
+    shown = f"x{code:02x}" if code < 0x100 else f"u{code:04x}"
+    if code > 0xFFFF:
+        shown = f"U{code:08x}"
+    return rf"\texttt{{\textbackslash{{}}{shown}}}"
+
+
 def escape(text: str) -> str:
-    """Plain text for a LaTeX paragraph: specials escaped, symbols as math."""
+    """Plain text for a LaTeX paragraph: specials escaped, symbols as math,
+    any other character as :func:`any_character` writes it."""
     out, run = [], ""
     for ch in text + " ":
         if ch in _SUBS:
@@ -82,7 +160,10 @@ def escape(text: str) -> str:
         if run:
             out.append(f"$_{{{run}}}$")
             run = ""
-        out.append(_TEXT.get(ch, ch))
+        if ch in _TEXT:
+            out.append(_TEXT[ch])
+        else:
+            out.append(ch if ch in _LATER else any_character(ch))
     out.pop()
     # superscript digits and parentheses, as in z⁽²⁾: write them as ^{(2)}
     joined = "".join(out)
