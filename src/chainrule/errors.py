@@ -30,6 +30,8 @@ class                     also a                      raised for
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ChainruleError(Exception):
     """Base class of every error chainrule raises on purpose."""
@@ -62,6 +64,10 @@ class ConfigError(ChainruleError, ValueError):
 
 class DivergenceError(ChainruleError, ArithmeticError):
     """Training produced a non-finite cost; the last finite parameters are kept."""
+
+    #: The fit's :class:`~chainrule.History` up to the divergence, set by the
+    #: fit that raises it (``Network.fit``; the estimators' errors have none).
+    history: Any
 
     def __init__(self, message: str, *, epoch: int | None = None) -> None:
         super().__init__(message)

@@ -32,42 +32,57 @@ another order); the tests compare them within a few ulps of the dtype.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
 
 import numpy as np
 from scipy.linalg import blas as _blas
 
 from chainrule.accel import threads as _threads
+from chainrule.accel.protocol import NetworkLike
 
 Array = np.ndarray
+#: The parameters by name, updated in place (``params[k] -= ...``).
+Params = dict[str, Array]
+#: A compiled element-wise pass over a block of rows, ``kernel(*arrays, lo, hi)``.
+RowKernel = Callable[..., None]
 
 #: Fewest elements of an element-wise pass split among threads: below it, the
 #: hand-over costs more than the half of the pass saves.
 SPLIT_MIN = 1 << 17
 
 
-def split_rows(pool, kernel, parts: int, *arrays) -> None:
-    """``kernel(*arrays, lo, hi)`` over the rows of ``arrays[0]``, in ``parts``
+def split_rows(
+    pool: ThreadPoolExecutor | None,
+    kernel: RowKernel,
+    parts: int,
+    rows: Array,
+    *args: object,
+) -> None:
+    """``kernel(rows, *args, lo, hi)`` over the rows of ``rows``, in ``parts``
     blocks run at once on ``pool`` (the calling thread takes the first).
 
     The kernels release the GIL (numba's ``nogil``) and write disjoint rows,
     so the blocks need no lock; the results do not depend on ``parts``.
     """
-    m = arrays[0].shape[0]
-    if parts < 2 or pool is None or arrays[0].size < SPLIT_MIN:
-        kernel(*arrays, 0, m)
+    m = rows.shape[0]
+    if parts < 2 or pool is None or rows.size < SPLIT_MIN:
+        kernel(rows, *args, 0, m)
         return
     bounds = [m * i // parts for i in range(parts + 1)]
     rest = [
-        pool.submit(kernel, *arrays, lo, hi)
+        pool.submit(kernel, rows, *args, lo, hi)
         for lo, hi in zip(bounds[1:-1], bounds[2:], strict=True)
     ]
-    kernel(*arrays, bounds[0], bounds[1])
+    kernel(rows, *args, bounds[0], bounds[1])
     for done in rest:
         done.result()
 
 
-def descend_weights(gemm, W: Array, a: Array, delta: Array, lr: float, l2: float):
+def descend_weights(
+    gemm: Callable[..., Array], W: Array, a: Array, delta: Array, lr: float, l2: float
+) -> None:
     """``W := W − lr (aᵀ δ + λ W)`` in one BLAS call, in place.
 
     Parameters
@@ -136,7 +151,13 @@ class FusedSGD:
     """
 
     def __init__(
-        self, net, X: Array, y: Array, batch: int, shuffle: bool, kernels=None
+        self,
+        net: NetworkLike,
+        X: Array,
+        y: Array,
+        batch: int,
+        shuffle: bool,
+        kernels: ModuleType | None = None,
     ) -> None:
         self.X, self.y, self.batch, self.shuffle = X, y, batch, shuffle
         self.sizes, self.l2 = list(net.sizes), float(net.l2)
@@ -156,10 +177,12 @@ class FusedSGD:
         self.layers = [(f"W{l}", f"b{l}" if net.bias[l - 1] else None) for l in
                        range(1, L + 1)]  # fmt: skip
         # numba's element-wise passes for wide layers, or None
-        self.ew = None if kernels is None else kernels.ELEMENTWISE
+        self.ew: tuple[RowKernel, RowKernel] | None = (
+            None if kernels is None else kernels.ELEMENTWISE
+        )
         # as many blocks of rows as the fit has BLAS threads
         self.parts = _threads.current() if self.ew is not None else 1
-        self.pool = (
+        self.pool: ThreadPoolExecutor | None = (
             ThreadPoolExecutor(self.parts - 1, thread_name_prefix="chainrule-rows")
             if self.parts > 1
             else None
@@ -175,10 +198,10 @@ class FusedSGD:
     def __enter__(self) -> FusedSGD:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run_epoch(self, params, rng, lr: float) -> float:
+    def run_epoch(self, params: Params, rng: np.random.Generator, lr: float) -> float:
         """One epoch over the minibatches (``Batches``' order); the mean cost."""
         n, size, total = self.X.shape[0], self.batch, 0.0
         order = rng.permutation(n) if self.shuffle else None
@@ -196,7 +219,7 @@ class FusedSGD:
             total += J * Xb.shape[0]
         return total / n
 
-    def step(self, params, X: Array, y: Array, lr: float) -> float:
+    def step(self, params: Params, X: Array, y: Array, lr: float) -> float:
         """Forward, cost, backward and update for one minibatch; ``J`` before it.
 
         The parameters are left unchanged when ``J`` is not finite.
@@ -208,7 +231,7 @@ class FusedSGD:
             self._backward(params, X, lr, m)
         return J
 
-    def _forward(self, params, X: Array) -> Array:
+    def _forward(self, params: Params, X: Array) -> Array:
         a, m, L = X, X.shape[0], len(self.layers)
         for l, (kW, kb) in enumerate(self.layers):
             z = self.a[l][:m]
@@ -228,7 +251,7 @@ class FusedSGD:
             a = z
         return a
 
-    def _cost_and_delta(self, params, z: Array, y: Array) -> float:
+    def _cost_and_delta(self, params: Params, z: Array, y: Array) -> float:
         """Softmax and ``cce`` on the logits ``z``, which become the delta."""
         m = z.shape[0]
         z -= np.max(z, axis=1, keepdims=True)  # shifted logits s
@@ -248,7 +271,7 @@ class FusedSGD:
         z /= m
         return J
 
-    def _backward(self, params, X: Array, lr: float, m: int) -> None:
+    def _backward(self, params: Params, X: Array, lr: float, m: int) -> None:
         for l in range(len(self.layers) - 1, -1, -1):
             kW, kb = self.layers[l]
             W, d = params[kW], self.a[l][:m]

@@ -24,12 +24,16 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 from numba import njit
 from numba.core.errors import NumbaPerformanceWarning
 
+from chainrule.accel.protocol import NetworkLike
 from chainrule.core.activations import LEAKY_SLOPE
+
+Array = np.ndarray
 
 _SLOPE = LEAKY_SLOPE
 
@@ -44,7 +48,7 @@ _BLOCK = 128
 
 
 @njit(cache=True)
-def blocked_sum(v, lo, n):  # pragma: no cover (compiled)
+def blocked_sum(v: Array, lo: int, n: int) -> float:  # pragma: no cover (compiled)
     """``Σ v[lo:lo+n]``: sequential sums of blocks of 128, then their sum
     (a rounding error that grows with ``n / 128``, not with ``n``)."""
     total = 0.0
@@ -57,7 +61,10 @@ def blocked_sum(v, lo, n):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def _blas(A, ao, at, B, bo, bt, C, co, m, K, n):  # pragma: no cover (compiled)
+def _blas(
+    A: Array, ao: int, at: bool, B: Array, bo: int, bt: bool, C: Array, co: int,
+    m: int, K: int, n: int
+) -> None:  # pragma: no cover (compiled)  # fmt: skip
     """:func:`product` by ``np.dot`` (BLAS) on reshaped views."""
     Cv = C[co : co + m * n].reshape(m, n)
     Ac, Bc = A[ao : ao + m * K], B[bo : bo + K * n]
@@ -67,7 +74,10 @@ def _blas(A, ao, at, B, bo, bt, C, co, m, K, n):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def product(A, ao, at, B, bo, bt, C, co, m, K, n):  # pragma: no cover (compiled)
+def product(
+    A: Array, ao: int, at: bool, B: Array, bo: int, bt: bool, C: Array, co: int,
+    m: int, K: int, n: int
+) -> None:  # pragma: no cover (compiled)  # fmt: skip
     """``C = op(A) @ op(B)`` on flat arrays.
 
     ``op(A)`` is (m, K): the C-order block of ``A`` at ``ao``, or, when ``at``,
@@ -88,7 +98,9 @@ def product(A, ao, at, B, bo, bt, C, co, m, K, n):  # pragma: no cover (compiled
 
 
 @njit(cache=True)
-def activate(code, Z, A, o, size):  # pragma: no cover (compiled)
+def activate(
+    code: int, Z: Array, A: Array, o: int, size: int
+) -> None:  # pragma: no cover (compiled)
     """``A[o:o+size] = f(Z[o:o+size])`` element-wise (the registry's ``f``)."""
     for i in range(o, o + size):
         x = Z[i]
@@ -103,7 +115,9 @@ def activate(code, Z, A, o, size):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def backprop(code, A, Z, G, D, o, size):  # pragma: no cover (compiled)
+def backprop(
+    code: int, A: Array, Z: Array, G: Array, D: Array, o: int, size: int
+) -> None:  # pragma: no cover (compiled)
     """``D = G · f'(Z)`` on ``[o, o+size)`` (``G`` is dJ/da)."""
     for i in range(o, o + size):
         if code == 1:
@@ -117,7 +131,7 @@ def backprop(code, A, Z, G, D, o, size):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def logaddexp0(z):  # pragma: no cover (compiled)
+def logaddexp0(z: float) -> float:  # pragma: no cover (compiled)
     """``log(1 + e^z)`` without overflow."""
     if z > 0.0:
         return z + math.log1p(math.exp(-z))
@@ -125,7 +139,9 @@ def logaddexp0(z):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def data_cost(loss, y, P, Z, o, n, scratch):  # pragma: no cover (compiled)
+def data_cost(
+    loss: int, y: Array, P: Array, Z: Array, o: int, n: int, scratch: Array
+) -> float:  # pragma: no cover (compiled)
     """The data term of :func:`chainrule.core.losses.cost_value` for ``n``
     examples: targets ``y`` (flat), outputs ``P[o:]`` and their ``Z[o:]``."""
     size = y.size
@@ -144,14 +160,17 @@ def data_cost(loss, y, P, Z, o, n, scratch):  # pragma: no cover (compiled)
 
 
 @njit(cache=True)
-def _unpack(meta):  # pragma: no cover (compiled)
+def _unpack(meta: Array) -> tuple[Array, Array, Array]:  # pragma: no cover (compiled)
     """``(sizes, acts, offs)`` of a :func:`plan`."""
     L = meta.shape[1] - 1
     return meta[0], meta[1, :L], meta[2:, :L]
 
 
 @njit(cache=True)
-def _forward(theta, X, m, sizes, acts, offs, Z, A):  # pragma: no cover (compiled)
+def _forward(
+    theta: Array, X: Array, m: int, sizes: Array, acts: Array, offs: Array,
+    Z: Array, A: Array
+) -> None:  # pragma: no cover (compiled)  # fmt: skip
     """``z{l+1} = a{l} W{l} + b{l}``, ``a{l+1} = f(z{l+1})`` into ``Z`` and ``A``.
 
     ``X`` is the flat input (``m`` rows); layer ``l``'s output is the C-order
@@ -173,8 +192,9 @@ def _forward(theta, X, m, sizes, acts, offs, Z, A):  # pragma: no cover (compile
 
 @njit(cache=True)
 def _total_cost(
-    theta, y, m, sizes, acts, offs, loss, l2, Z, A, scratch
-):  # pragma: no cover (compiled)
+    theta: Array, y: Array, m: int, sizes: Array, acts: Array, offs: Array,
+    loss: int, l2: float, Z: Array, A: Array, scratch: Array
+) -> float:  # pragma: no cover (compiled)  # fmt: skip
     """:func:`chainrule.core.forward.total_cost` of the pass in ``Z`` and ``A``."""
     o = m * offs[2, acts.size - 1]
     J = data_cost(loss, y, A, Z, o, m, scratch)
@@ -190,8 +210,10 @@ def _total_cost(
 
 @njit(cache=True)
 def _backward(
-    theta, X, y, m, sizes, acts, offs, loss, l2, Z, A, D, G, grad
-):  # pragma: no cover (compiled)
+    theta: Array, X: Array, y: Array, m: int, sizes: Array, acts: Array,
+    offs: Array, loss: int, l2: float, Z: Array, A: Array, D: Array, G: Array,
+    grad: Array
+) -> None:  # pragma: no cover (compiled)  # fmt: skip
     """Every gradient into ``grad`` (laid out as θ), as backward().
 
     ``D`` receives each layer's delta and ``G`` its dJ/da, in the blocks of
@@ -235,14 +257,19 @@ def _backward(
 
 
 @njit(cache=True)
-def descend(theta, grad, lr):  # pragma: no cover (compiled)
+def descend(
+    theta: Array, grad: Array, lr: float
+) -> None:  # pragma: no cover (compiled)
     """``θ := θ − α ∇J`` (the update of :func:`chainrule.train.optimizers.gd`)."""
     for i in range(theta.size):
         theta[i] -= lr * grad[i]
 
 
 @njit(cache=True)
-def step(theta, X, y, meta, loss, l2, lr, work, grad):  # pragma: no cover (compiled)
+def step(
+    theta: Array, X: Array, y: Array, meta: Array, loss: int, l2: float, lr: float,
+    work: Array, grad: Array
+) -> tuple[float, bool]:  # pragma: no cover (compiled)  # fmt: skip
     """One step ``θ := θ − α ∂J/∂θ`` in place; returns ``(J, updated)``.
 
     ``J`` is the cost before the step. θ is updated only when ``J`` and the
@@ -280,8 +307,9 @@ def step(theta, X, y, meta, loss, l2, lr, work, grad):  # pragma: no cover (comp
 
 @njit(cache=True)
 def fit_gd(
-    theta, X, y, meta, loss, l2, lrs, costs, work, grad, prev
-):  # pragma: no cover (compiled)
+    theta: Array, X: Array, y: Array, meta: Array, loss: int, l2: float,
+    lrs: Array, costs: Array, work: Array, grad: Array, prev: Array
+) -> int:  # pragma: no cover (compiled)  # fmt: skip
     """Full-batch gradient descent for ``lrs.size`` epochs; returns the count.
 
     ``costs[e]`` receives the cost after epoch ``e``'s update (as
@@ -322,7 +350,9 @@ def fit_gd(
 
 
 @njit(cache=True, nogil=True)
-def bias_relu(z, b, relu, lo, hi):  # pragma: no cover (compiled)
+def bias_relu(
+    z: Array, b: Array, relu: bool, lo: int, hi: int
+) -> None:  # pragma: no cover (compiled)
     """Rows ``lo:hi`` of ``z := z + b`` (b: one row, or none if empty), then
     ``max(z, 0)`` if ``relu``; NaN stays NaN, as with ``np.maximum``."""
     n = z.shape[1]
@@ -336,7 +366,9 @@ def bias_relu(z, b, relu, lo, hi):  # pragma: no cover (compiled)
 
 
 @njit(cache=True, nogil=True)
-def relu_delta(g, a, out, lo, hi):  # pragma: no cover (compiled)
+def relu_delta(
+    g: Array, a: Array, out: Array, lo: int, hi: int
+) -> None:  # pragma: no cover (compiled)
     """Rows ``lo:hi`` of ``out = g · relu'(z)``, the mask from ``a = relu(z)``
     (``a > 0`` exactly where ``z > 0``)."""
     n = g.shape[1]
@@ -351,7 +383,9 @@ ELEMENTWISE = (bias_relu, relu_delta)
 KERNELS = (step, fit_gd, bias_relu, relu_delta)
 
 
-def plan(sizes, activations, bias) -> np.ndarray:
+def plan(
+    sizes: Sequence[int], activations: Sequence[str], bias: Sequence[bool]
+) -> Array:
     """The ``meta`` array of :func:`step` and :func:`fit_gd`: one int64 array,
     as each array argument costs a compiled call some 50 ns to unpack.
 
@@ -366,7 +400,7 @@ def plan(sizes, activations, bias) -> np.ndarray:
     return meta
 
 
-def layout(sizes, bias) -> np.ndarray:
+def layout(sizes: Sequence[int], bias: Sequence[bool]) -> Array:
     """The offsets of a :func:`plan`: for each layer ``l``, where ``W{l}`` and
     ``b{l}`` (−1: none) start in θ, and the number of units before its output."""
     L = len(sizes) - 1
@@ -382,7 +416,7 @@ def layout(sizes, bias) -> np.ndarray:
     return offs
 
 
-def work_shape(sizes, m: int) -> tuple[int, int]:
+def work_shape(sizes: Sequence[int], m: int) -> tuple[int, int]:
     """The shape of :func:`step`'s ``work`` for ``m`` examples."""
     return 4, max(
         m * sum(sizes[1:]),
@@ -421,8 +455,8 @@ def cache_misses() -> int:
     return sum(sum(k.stats.cache_misses.values()) for k in KERNELS)
 
 
-def cache_dir() -> str:
-    """Where numba keeps the compiled kernels."""
+def cache_dir() -> str | None:
+    """Where numba keeps the compiled kernels (``None``: numba keeps none)."""
     return step.stats.cache_path
 
 
@@ -440,7 +474,7 @@ class FullBatchGD:
     #: Epochs per compiled call: Ctrl-C and the history are seen between calls.
     CHUNK = 256
 
-    def __init__(self, net, X: np.ndarray, y: np.ndarray) -> None:
+    def __init__(self, net: NetworkLike, X: Array, y: Array) -> None:
         self.X, self.y = X, y
         self.args = (
             plan(net.sizes, net.activations, net.bias),
@@ -451,7 +485,7 @@ class FullBatchGD:
         self.grad = np.empty(net.n_params)
         self.prev = np.empty(net.n_params)
 
-    def run(self, theta: np.ndarray, lrs: np.ndarray, costs: np.ndarray) -> int:
+    def run(self, theta: Array, lrs: Array, costs: Array) -> int:
         """Epochs with the learning rates ``lrs``; their costs into ``costs``.
 
         Returns the number of finite epochs; when it is less than

@@ -47,6 +47,7 @@ from types import ModuleType
 import numpy as np
 
 from chainrule.accel import loader
+from chainrule.accel.protocol import NetworkLike
 
 #: Largest ``m · n_params`` (examples × parameters) of the compiled path:
 #: above it both paths spend their time in the same BLAS products
@@ -115,12 +116,12 @@ class Path:
     """
 
     name: str
-    kinds: frozenset
-    hidden: frozenset | None
-    output: frozenset | None
-    losses: frozenset | None
-    dtypes: tuple
-    optimizers: frozenset
+    kinds: frozenset[str]
+    hidden: frozenset[str] | None
+    output: frozenset[str] | None
+    losses: frozenset[str] | None
+    dtypes: tuple[type[np.floating], ...]
+    optimizers: frozenset[str]
     batches: str = "any"
     momentum: bool = True
     weighted: bool = True
@@ -194,7 +195,7 @@ class Plan:
     kernels: ModuleType | None = None
 
 
-def supports(path: Path, net, call: Call) -> str | None:
+def supports(path: Path, net: NetworkLike, call: Call) -> str | None:
     """``None`` when ``path`` supports the call, else what it lacks (a phrase)."""
     acts = list(net.activations)
     work = call.m * net.n_params
@@ -221,14 +222,14 @@ def supports(path: Path, net, call: Call) -> str | None:
     return None
 
 
-def step_saving(net, call: Call) -> float:
+def step_saving(net: NetworkLike, call: Call) -> float:
     """Seconds the compiled kernels save over NumPy per step of this call."""
     if call.kind == "step" or call.kind == "fit" and call.m >= call.n:
         return NUMPY_CALL_SECONDS + NUMPY_LAYER_SECONDS * net.n_layers
     return ELEMENT_SECONDS * 2 * call.m * sum(net.sizes[1:-1])
 
 
-def repays(net, call: Call, steps: int) -> tuple[bool, str]:
+def repays(net: NetworkLike, call: Call, steps: int) -> tuple[bool, str]:
     """Whether making the kernels ready repays itself over ``steps`` steps."""
     cost = loader.cost_estimate()
     if cost == 0.0:
@@ -247,7 +248,7 @@ def repays(net, call: Call, steps: int) -> tuple[bool, str]:
     )
 
 
-def plan(net, call: Call) -> Plan:
+def plan(net: NetworkLike, call: Call) -> Plan:
     """The path that runs ``call`` on ``net``: the first row of :data:`PATHS`
     that supports it and, if it needs the compiled kernels, whose kernels are
     ready or repaid (see the module).
@@ -282,7 +283,7 @@ def plan(net, call: Call) -> Plan:
     raise AssertionError("the numpy row supports every call")  # pragma: no cover
 
 
-def _fused(net, call: Call) -> Plan:
+def _fused(net: NetworkLike, call: Call) -> Plan:
     """The fused path, with the compiled element-wise passes when the hidden
     layers are wide and the kernels ready or repaid."""
     wide = call.m * max(net.sizes[1:-1], default=1)

@@ -29,8 +29,12 @@ import functools
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING
 
 from chainrule.errors import ConfigError
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
 
 #: Matrix-product flops of one step per BLAS thread. A rule of thumb (about a
 #: millisecond of one core's work per thread and step), not yet measured on
@@ -52,21 +56,22 @@ def auto_threads(sizes: Sequence[int], batch: int, available: int) -> int:
 
 def check_threads(threads: object) -> int | None:
     """``None``, a positive number of threads, or ``-1`` for every core."""
-    ok = threads is None or (
+    if threads is None:
+        return None
+    if (
         isinstance(threads, int)
         and not isinstance(threads, bool)
         and (threads >= 1 or threads == -1)
+    ):
+        return threads
+    raise ConfigError(
+        "threads: expected None (chosen per fit), a positive integer or -1 "
+        f"(every core), got {threads!r}"
     )
-    if not ok:
-        raise ConfigError(
-            "threads: expected None (chosen per fit), a positive integer or -1 "
-            f"(every core), got {threads!r}"
-        )
-    return threads
 
 
 @functools.cache
-def _pool():
+def _pool() -> ThreadpoolController:
     """threadpoolctl's view of the loaded BLAS libraries (made once: it scans
     the process's shared libraries)."""
     from threadpoolctl import ThreadpoolController
@@ -81,7 +86,9 @@ def current() -> int:
 
 
 @contextmanager
-def blas_threads(threads: int | None, sizes: Sequence[int], batch: int) -> Iterator:
+def blas_threads(
+    threads: int | None, sizes: Sequence[int], batch: int
+) -> Iterator[None]:
     """Run the block with the fit's number of BLAS threads (see the module)."""
     if threads is None:
         n = None  # a small step's products are too small for BLAS to split

@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from safetensors.numpy import load as _st_load
@@ -48,7 +50,9 @@ from chainrule.persist.atomic import atomic_write_bytes
 from chainrule.persist.model import MAX_FILE_BYTES
 from chainrule.persist.safetensors import parse_header, strict_json
 from chainrule.train import optimizers as _opt
-from chainrule.train.options import History, State
+from chainrule.train.optimizers import Optimizer, OptState
+from chainrule.train.options import History, Settings, State
+from chainrule.train.protocol import TrainableNetwork
 
 FORMAT = "chainrule.checkpoint"
 VERSION = 1
@@ -57,7 +61,7 @@ ARCHITECTURE = ("sizes", "activation", "loss", "bias", "l2", "dtype")
 HISTORY = ("cost", "val_cost", "time", "learning_rate")
 
 
-def _arrays(opt_state) -> dict[str, np.ndarray]:
+def _arrays(opt_state: OptState) -> dict[str, np.ndarray]:
     """The optimizer state's arrays over the flat vector, by field name."""
     return {
         f"optimizer.{f}": arrays["theta"]
@@ -65,7 +69,13 @@ def _arrays(opt_state) -> dict[str, np.ndarray]:
     }
 
 
-def save_state(path, net, opt, s, st) -> None:
+def save_state(
+    path: str | os.PathLike[str],
+    net: TrainableNetwork,
+    opt: Optimizer,
+    s: Settings,
+    st: State,
+) -> None:
     """Write the training state ``st`` of ``net`` to ``path`` atomically."""
     tensors = {k: np.ascontiguousarray(v) for k, v in net.params.items()}
     tensors.update(_arrays(st.opt_state))
@@ -99,7 +109,7 @@ def save_state(path, net, opt, s, st) -> None:
     atomic_write_bytes(path, data)
 
 
-def read(path) -> tuple[dict, dict[str, np.ndarray]]:
+def read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The JSON document and the tensors of a checkpoint file.
 
     Raises
@@ -135,7 +145,13 @@ def read(path) -> tuple[dict, dict[str, np.ndarray]]:
     return doc, tensors
 
 
-def _check_match(path, doc, net, opt, s) -> None:
+def _check_match(
+    path: str,
+    doc: Mapping[str, Any],
+    net: TrainableNetwork,
+    opt: Optimizer,
+    s: Settings,
+) -> None:
     cfg, mine = doc.get("config") or {}, net.config()
     for key in ARCHITECTURE:
         if cfg.get(key) != mine[key]:
@@ -174,7 +190,13 @@ def _check_match(path, doc, net, opt, s) -> None:
         )
 
 
-def _tensor(path, tensors, name, shape, dtype) -> np.ndarray:
+def _tensor(
+    path: str,
+    tensors: Mapping[str, np.ndarray],
+    name: str,
+    shape: tuple[int, ...],
+    dtype: np.dtype,
+) -> np.ndarray:
     t = tensors.get(name)
     if t is None or t.shape != tuple(shape) or t.dtype != dtype:
         found = "missing" if t is None else f"{t.shape} {t.dtype.name}"
@@ -187,7 +209,9 @@ def _tensor(path, tensors, name, shape, dtype) -> np.ndarray:
     return t
 
 
-def resume_state(net, opt, rng, s):
+def resume_state(
+    net: TrainableNetwork, opt: Optimizer, rng: np.random.Generator, s: Settings
+) -> State | None:
     """The :class:`~chainrule.train.options.State` saved at ``s.resume``.
 
     ``None`` when ``s.resume`` is ``True`` and ``s.checkpoint`` does not
@@ -216,10 +240,9 @@ def resume_state(net, opt, rng, s):
         }
         state = _opt.restore_state(state, int(doc["optimizer"]["count"]), arrays)
         rng.bit_generator.state = doc["rng"]
-        hist = History(
-            optimizer=s.optimizer,
-            **{k: [float(v) for v in doc["history"][k]] for k in HISTORY},
-        )
+        hist = History(optimizer=s.optimizer)
+        for k in HISTORY:  # the lists of History, each a list of float
+            getattr(hist, k).extend(float(v) for v in doc["history"][k])
         es = doc["early_stopping"]
         hist.best_epoch = es["best_epoch"]
         best = tensors.get("best")

@@ -35,6 +35,7 @@ import contextlib
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -44,7 +45,14 @@ from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
 from chainrule.errors import ChainruleError, ConfigError
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 Array = np.ndarray
+#: A chunk's share of a batch: ``(chunk index, rows or None for all)``.
+Piece = tuple[int, Array | None]
+#: What :func:`tree_sum` adds: costs or gradients.
+Summable = TypeVar("Summable", float, Array)
 
 #: The loss a chunk runs, and whether its results are means over the chunk.
 SUM_FORM = {"sse": ("sse", False), "mse": ("sse", False), "bce": ("bce", True)}
@@ -64,8 +72,8 @@ class Spec:
     A dataclass, not a tuple: Dask passes it to a task as it is.
     """
 
-    shapes: dict
-    activations: tuple
+    shapes: dict[str, tuple[int, ...]]
+    activations: tuple[str, ...]
     loss: str
     dtype: str
 
@@ -137,7 +145,9 @@ def release_buffers() -> int:
     return count
 
 
-def chunk_sums(theta: Array, X: Array, y: Array, spec: Spec, rows=None):
+def chunk_sums(
+    theta: Array, X: Array, y: Array, spec: Spec, rows: Array | None = None
+) -> tuple[float, Array, int]:
     """``(cost sum, gradient sums, rows)`` of one chunk, with no L2 term.
 
     The passes write into this thread's :class:`Buffers` (no array of the
@@ -182,7 +192,7 @@ def chunk_sums(theta: Array, X: Array, y: Array, spec: Spec, rows=None):
     return J, g, n
 
 
-def tree_sum(parts: Sequence):
+def tree_sum(parts: Sequence[Summable]) -> Summable:
     """Sum ``parts`` pairwise, in a binary tree fixed by their order."""
     parts = list(parts)
     while len(parts) > 1:
@@ -192,16 +202,20 @@ def tree_sum(parts: Sequence):
     return parts[0]
 
 
-def epoch_batches(sizes, batch_size: int, shuffle: bool, rng):
+def epoch_batches(
+    sizes: Sequence[int], batch_size: int, shuffle: bool, rng: np.random.Generator
+) -> Iterator[list[tuple[int, Array]]]:
     """The batches of one epoch: lists of ``(chunk, rows)``, in order.
 
     Examples
     --------
-    >>> [[(c, r.tolist()) for c, r in b] for b in epoch_batches([2, 3], 2, False, None)]
+    >>> rng = np.random.default_rng(0)
+    >>> [[(c, r.tolist()) for c, r in b] for b in epoch_batches([2, 3], 2, False, rng)]
     [[(0, [0, 1])], [(1, [0, 1])], [(1, [2])]]
     """
     order = rng.permutation(len(sizes)) if shuffle else range(len(sizes))
-    batch, filled = [], 0
+    batch: list[tuple[int, Array]] = []
+    filled = 0
     for c in order:
         size = int(sizes[c])
         rows = rng.permutation(size) if shuffle else np.arange(size)
@@ -235,7 +249,9 @@ def check_chunk(X: Array, y: Array, n_inputs: int, n_outputs: int, loss: str) ->
 
 
 @contextlib.contextmanager
-def connect(address: str | None = None, n_workers: int | None = None) -> Iterator:
+def connect(
+    address: str | None = None, n_workers: int | None = None
+) -> Iterator[Client]:
     """The Dask client to train on, closed on exit if made here.
 
     ``address`` given: a client of that scheduler. Otherwise the current

@@ -11,6 +11,8 @@ the cluster.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -26,19 +28,51 @@ from chainrule.train.first_order import (
     train_epochs,
 )
 from chainrule.train.options import History, Settings, State
+from chainrule.train.protocol import TrainableNetwork, Validation
 from chainrule.train.quasi_newton import minimize_flat
 
 Array = np.ndarray
 
 
-def _vws(net, val):
+class ChunkedData(Protocol):
+    """What the loops use of :class:`~chainrule.train.distributed.DaskData`."""
+
+    @property
+    def n(self) -> int:
+        """Rows in all."""
+        ...
+
+    @property
+    def sizes(self) -> Sequence[int]:
+        """Rows of each chunk, in order."""
+        ...
+
+    def objective(
+        self,
+        theta: Array,
+        pieces: Sequence[_eng.Piece] | None = None,
+        frozen: Sequence[str] = (),
+    ) -> tuple[float, Array]:
+        """``J`` and ``∇J`` of the rows of ``pieces`` (all when ``None``)."""
+        ...
+
+
+def _vws(net: TrainableNetwork, val: Validation | None) -> Workspace | None:
     return None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
 
 
-def run_epoch(net, st: State, data, s: Settings, lr: float, frozen) -> float:
+def run_epoch(
+    net: TrainableNetwork,
+    st: State,
+    data: ChunkedData,
+    s: Settings,
+    lr: float,
+    frozen: Sequence[str],
+) -> float:
     """One epoch; returns its cost as :func:`chainrule.train.first_order.run_epoch`."""
     own_params(net, st)
-    G, P = {"theta": None}, {"theta": st.theta}
+    G: dict[str, Array | None] = {"theta": None}
+    P = {"theta": st.theta}
     if s.batch_size is None or s.batch_size >= data.n:
         # full batch: the evaluation after a step gives the epoch's cost and
         # the next step's gradient, as in memory
@@ -60,11 +94,15 @@ def run_epoch(net, st: State, data, s: Settings, lr: float, frozen) -> float:
     return total / data.n
 
 
-def data_batches(data, s: Settings, rng):
+def data_batches(
+    data: ChunkedData, s: Settings, rng: np.random.Generator
+) -> Iterator[list[tuple[int, Array]]]:
     return _eng.epoch_batches(data.sizes, s.batch_size, s.shuffle, rng)
 
 
-def fit_first_order(net, data, val, s: Settings) -> History:
+def fit_first_order(
+    net: TrainableNetwork, data: ChunkedData, val: Validation | None, s: Settings
+) -> History:
     """``gd``, ``sgd``, ``adam`` on a :class:`DaskData`: the in-memory loop
     (:func:`~chainrule.train.first_order.train_epochs`), its epochs evaluated
     on the cluster."""
@@ -77,7 +115,9 @@ def fit_first_order(net, data, val, s: Settings) -> History:
     return train_epochs(net, st, s, epochs, val, _vws(net, val))
 
 
-def fit_scipy(net, data, val, s: Settings) -> History:
+def fit_scipy(
+    net: TrainableNetwork, data: ChunkedData, val: Validation | None, s: Settings
+) -> History:
     """``bfgs``, ``lbfgs`` on a :class:`DaskData` (as :mod:`quasi_newton`)."""
     theta = net.get_flat()
     net.adopt_params(flat_views(theta, net.shapes))

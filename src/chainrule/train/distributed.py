@@ -40,6 +40,8 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -51,6 +53,11 @@ from chainrule.errors import ChainruleError, ConfigError, ShapeError
 from chainrule.train import dask_engine as _eng
 from chainrule.train.optimizers import QUASI_NEWTON
 from chainrule.train.options import History, Settings
+from chainrule.train.protocol import TrainableNetwork, Validation
+
+if TYPE_CHECKING:
+    import dask.array as da
+    from distributed import Client, Future
 
 Array = np.ndarray
 
@@ -62,22 +69,24 @@ RETRIES = 5
 INLINE_BYTES = 64 * 2**10
 
 
-def _as_dask(name: str, obj: object, rows=None):
+def _as_dask(name: str, obj: object, rows: tuple[float, ...] | None = None) -> da.Array:
     import dask.array as da
 
     if hasattr(obj, "to_dask_array"):  # a Dask DataFrame or Series
         obj = obj.to_dask_array()
-    if not isinstance(obj, da.Array):
+    if isinstance(obj, da.Array):
+        arr = obj
+    else:
         if rows is None or any(math.isnan(c) for c in rows):
             raise ConfigError(
                 f"{name}: expected a Dask array like X, got {type(obj).__name__}"
             )
-        obj = da.from_array(np.asarray(obj), chunks=(rows, -1))
-    if obj.ndim == 1:
-        obj = obj[:, None]
-    if obj.ndim != 2:
-        raise ShapeError(f"{name}: expected a 2-D Dask array, got {obj.ndim}-D")
-    return obj.rechunk({1: -1}) if obj.numblocks[1] != 1 else obj
+        arr = da.from_array(np.asarray(obj), chunks=(rows, -1))
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ShapeError(f"{name}: expected a 2-D Dask array, got {arr.ndim}-D")
+    return arr.rechunk({1: -1}) if arr.numblocks[1] != 1 else arr
 
 
 class DaskData:
@@ -87,21 +96,25 @@ class DaskData:
     that fit the loss) and counts their rows before any training.
     """
 
-    def __init__(self, client, X, y, net):
+    def __init__(
+        self, client: Client, X: object, y: object, net: TrainableNetwork
+    ) -> None:
         from dask import delayed
 
-        X = _as_dask("X", X)
-        y = _as_dask("y", y, X.chunks[0])
-        known = not any(math.isnan(c) for c in X.chunks[0] + y.chunks[0])
-        if known and y.chunks[0] != X.chunks[0]:
-            y = y.rechunk((X.chunks[0], -1))
+        Xd = _as_dask("X", X)
+        yd = _as_dask("y", y, Xd.chunks[0])
+        known = not any(math.isnan(c) for c in Xd.chunks[0] + yd.chunks[0])
+        if known and yd.chunks[0] != Xd.chunks[0]:
+            yd = yd.rechunk((Xd.chunks[0], -1))
         self.client, self.net = client, net
-        self.persisted = known and self._fits_in_memory(X.nbytes + y.nbytes)
+        self.persisted = known and self._fits_in_memory(Xd.nbytes + yd.nbytes)
+        self.xs: list[Any]  # a future (persisted) or a delayed chunk of rows
+        self.ys: list[Any]
         if self.persisted:
-            self.xs, self.ys = _chunk_futures(client, X, y)
+            self.xs, self.ys = _chunk_futures(client, Xd, yd)
         else:
-            self.xs = X.to_delayed().ravel().tolist()
-            self.ys = y.to_delayed().ravel().tolist()
+            self.xs = Xd.to_delayed().ravel().tolist()
+            self.ys = yd.to_delayed().ravel().tolist()
         if len(self.xs) != len(self.ys):
             raise ShapeError(
                 f"y: expected its rows in {len(self.xs)} chunks like X, "
@@ -120,7 +133,7 @@ class DaskData:
         self.spec = spec  # a few names and shapes: sent with each task
         self.l2 = _penalty_mask(net) * net.l2
 
-    def _fits_in_memory(self, nbytes: int) -> bool:
+    def _fits_in_memory(self, nbytes: float) -> bool:
         """``nbytes`` is at most half the memory the workers have left.
 
         Left: a worker's memory limit (none: no bound) less the memory its
@@ -133,7 +146,7 @@ class DaskData:
             free += (w.get("memory_limit") or math.inf) - used
         return nbytes <= 0.5 * free
 
-    def _run(self, futures) -> list:
+    def _run(self, futures: Any) -> list[Any]:
         from distributed import CancelledError
 
         try:
@@ -146,7 +159,9 @@ class DaskData:
                 f"{str(exc).splitlines()[0] if str(exc) else ''})"
             ) from None
 
-    def sums(self, theta: Array, pieces) -> tuple[float, Array, int]:
+    def sums(
+        self, theta: Array, pieces: Sequence[_eng.Piece]
+    ) -> tuple[float, Array, int]:
         """Cost and gradient sums over ``pieces``: ``(chunk, rows or None)``.
 
         A round that loses a worker (its parameters, a task, a chunk) is run
@@ -162,10 +177,13 @@ class DaskData:
                 time.sleep(0.5 * (attempt + 1))  # the scheduler sees the loss
         raise AssertionError("unreachable")
 
-    def _round(self, theta: Array, pieces) -> tuple[float, Array, int]:
+    def _round(
+        self, theta: Array, pieces: Sequence[_eng.Piece]
+    ) -> tuple[float, Array, int]:
         from dask import delayed
 
-        theta_f = theta  # small: sent with each task, one message less a round
+        # small: sent with each task, one message less a round
+        theta_f: Array | Future = theta
         if theta.nbytes > INLINE_BYTES:
             try:
                 theta_f = self.client.scatter(theta, broadcast=True, hash=False)
@@ -181,7 +199,12 @@ class DaskData:
         J = _eng.tree_sum([o[0] for o in out])
         return J, _eng.tree_sum([o[1] for o in out]), sum(o[2] for o in out)
 
-    def objective(self, theta: Array, pieces=None, frozen=()) -> tuple[float, Array]:
+    def objective(
+        self,
+        theta: Array,
+        pieces: Sequence[_eng.Piece] | None = None,
+        frozen: Sequence[str] = (),
+    ) -> tuple[float, Array]:
         """``J`` and ``∇J`` (with the L2 term) of the rows of ``pieces`` (all)."""
         pieces = [(c, None) for c in range(len(self.xs))] if pieces is None else pieces
         J, g, n = self.sums(theta, pieces)
@@ -197,16 +220,21 @@ class DaskData:
         return float(J), g
 
 
-def _chunk_futures(client, X, y) -> tuple[list, list]:
+def _chunk_futures(
+    client: Client, X: da.Array, y: da.Array
+) -> tuple[list[Future], list[Future]]:
     """``X`` and ``y`` persisted on the cluster: a future per row chunk, in order."""
     from distributed import futures_of
 
     X, y = client.persist([X, y])
     by_key = {f.key: f for f in futures_of([X, y])}
-    return tuple([by_key[row[0]] for row in A.__dask_keys__()] for A in (X, y))
+    # a 2-D array's keys: a list per row of chunks (one chunk wide: X, y)
+    keys = [cast("list[list[Any]]", A.__dask_keys__()) for A in (X, y)]
+    xs, ys = ([by_key[row[0]] for row in rows] for rows in keys)
+    return xs, ys
 
 
-def _penalty_mask(net) -> Array:
+def _penalty_mask(net: TrainableNetwork) -> Array:
     """1 on the weights' entries of the flat vector, 0 on the biases'."""
     mask = np.zeros(net.n_params, dtype=net.dtype)
     for k, v in flat_views(mask, net.shapes).items():
@@ -214,7 +242,7 @@ def _penalty_mask(net) -> Array:
     return mask
 
 
-def _refuse_user_entries(net) -> None:
+def _refuse_user_entries(net: TrainableNetwork) -> None:
     """A user's registered activation or cost lives in this process only: the
     workers, other processes, know the built-in ones alone."""
     mine = [("activation", a) for a in net.activations if a not in _acts.BUILTIN]
@@ -229,7 +257,9 @@ def _refuse_user_entries(net) -> None:
         )
 
 
-def fit_dask(net, X, y, s: Settings, options: dict) -> History:
+def fit_dask(
+    net: TrainableNetwork, X: object, y: object, s: Settings, options: dict[str, Any]
+) -> History:
     """Train ``net`` on Dask collections; see :func:`chainrule.train.fit.fit`."""
     _eng.require_dask("X")
     _refuse_user_entries(net)
@@ -247,7 +277,13 @@ def fit_dask(net, X, y, s: Settings, options: dict) -> History:
             _release(client)
 
 
-def _run(net, data: DaskData, val, s: Settings, options: dict) -> History:
+def _run(
+    net: TrainableNetwork,
+    data: DaskData,
+    val: Validation | None,
+    s: Settings,
+    options: dict[str, Any],
+) -> History:
     if s.optimizer in QUASI_NEWTON:
         from chainrule.train.dask_loops import fit_scipy as run
     else:
@@ -261,7 +297,7 @@ def _run(net, data: DaskData, val, s: Settings, options: dict) -> History:
         return run(net, data, val, s)
 
 
-def _release(client) -> None:
+def _release(client: Client) -> None:
     """The workers drop the fit's reused buffers (a long-lived cluster)."""
     # a cluster that lost a worker or closed: its buffers went with it, and
     # the fit's own result or error is what the caller must see

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -31,9 +32,15 @@ from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
 from chainrule.train import schedules as _sched
+from chainrule.train.optimizers import Optimizer
 from chainrule.train.options import History, Settings, State, diverged
+from chainrule.train.protocol import TrainableNetwork, Validation
 
 Array = np.ndarray
+#: One epoch of a path: ``epoch(state, learning_rate) -> J``.
+EpochFn = Callable[[State, float], float]
+#: Many epochs of a compiled path: ``run(theta, lrs, costs) -> finite epochs``.
+RunFn = Callable[[Array, Array, Array], int]
 
 
 class Batches:
@@ -51,7 +58,7 @@ class Batches:
         batch_size: int | None,
         shuffle: bool,
         w: Array | None = None,
-    ):
+    ) -> None:
         self.X, self.y, self.w, self.n = X, y, w, X.shape[0]
         self.size = self.n if batch_size is None else min(batch_size, self.n)
         self.shuffle = shuffle and self.size < self.n
@@ -61,13 +68,13 @@ class Batches:
                 self.Xb = np.empty((self.size, X.shape[1]), X.dtype)
             self.yb = np.empty((self.size, y.shape[1]), y.dtype)
 
-    def __call__(self, rng: np.random.Generator):
+    def __call__(self, rng: np.random.Generator) -> Iterable[tuple[Array, ...]]:
         """Minibatch views for one epoch (the permutation from ``rng``)."""
         if self.size == self.n:
             return ((self.X, self.y) if self.w is None else (self.X, self.y, self.w),)
         return self._minibatches(rng)
 
-    def _gather(self, idx: Array):
+    def _gather(self, idx: Array) -> tuple[Array, ...]:
         m = idx.shape[0]
         Xb = (
             np.take(self.X, idx, axis=0, out=self.Xb[:m]) if self.dense else self.X[idx]
@@ -75,7 +82,7 @@ class Batches:
         yb = np.take(self.y, idx, axis=0, out=self.yb[:m])
         return (Xb, yb) if self.w is None else (Xb, yb, self.w[idx])
 
-    def _minibatches(self, rng: np.random.Generator):
+    def _minibatches(self, rng: np.random.Generator) -> Iterator[tuple[Array, ...]]:
         if not self.shuffle:
             for lo in range(0, self.n, self.size):
                 part = slice(lo, lo + self.size)
@@ -89,17 +96,24 @@ class Batches:
             yield self._gather(order[lo : lo + self.size])
 
 
-def _cost(net, params, ws, X, y, w=None) -> float:
+def _cost(
+    net: TrainableNetwork,
+    params: Mapping[str, Array],
+    ws: Workspace | None,
+    X: Array,
+    y: Array,
+    w: Array | None = None,
+) -> float:
     _, cache = forward(params, X, net.activations, out=ws)
     return total_cost(params, cache, y, net.activations, net.loss, net.l2, w)
 
 
-def frozen_params(net, s: Settings) -> list[str]:
+def frozen_params(net: TrainableNetwork, s: Settings) -> list[str]:
     """The parameters a fit keeps: the biases, with ``update_biases=False``."""
     return [] if s.update_biases else [k for k in net.shapes if k[0] == "b"]
 
 
-def overflowed(cache, n_layers: int) -> bool:
+def overflowed(cache: Mapping[str, Array], n_layers: int) -> bool:
     """Whether some layer's ``z`` is not finite.
 
     An overflowed ``z`` can still give a finite cost (ReLU maps −inf to 0),
@@ -110,7 +124,7 @@ def overflowed(cache, n_layers: int) -> bool:
     return not all(np.isfinite(cache[f"z{l}"]).all() for l in range(2, n_layers + 2))
 
 
-def own_params(net, st: State) -> dict[str, Array]:
+def own_params(net: TrainableNetwork, st: State) -> dict[str, Array]:
     """The views of ``st.theta`` that ``net`` trains with.
 
     The network adopts them (:meth:`~chainrule.Network.adopt_params`). A
@@ -118,7 +132,7 @@ def own_params(net, st: State) -> dict[str, Array]:
     ``params_version`` has then moved on, so those are copied into
     ``st.theta``, adopted again, and the cached pass is dropped.
     """
-    if net.params_version != st.version:
+    if net.params_version != st.version or st.views is None:
         if st.views is not None:
             st.theta[...] = net.get_flat()
         st.views = flat_views(st.theta, net.shapes)
@@ -128,7 +142,15 @@ def own_params(net, st: State) -> dict[str, Array]:
     return st.views
 
 
-def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -> float:
+def run_epoch(
+    net: TrainableNetwork,
+    st: State,
+    batches: Batches,
+    ws: Workspace,
+    opt: Optimizer,
+    lr: float,
+    frozen: Sequence[str] = (),
+) -> float:
     """One pass over the data; returns the epoch's cost (see ``History.cost``).
 
     The gradients named in ``frozen`` (the biases, with ``update_biases=False``)
@@ -168,7 +190,9 @@ def run_epoch(net, st: State, batches: Batches, ws, opt, lr: float, frozen=()) -
     return total / (batches.n if batches.w is None else float(np.sum(batches.w)))
 
 
-def new_state(net, opt, rng, optimizer: str) -> State:
+def new_state(
+    net: TrainableNetwork, opt: Optimizer, rng: np.random.Generator, optimizer: str
+) -> State:
     """The state before the first epoch (parameters copied into a flat vector)."""
     theta = net.get_flat()
     return State(
@@ -177,13 +201,21 @@ def new_state(net, opt, rng, optimizer: str) -> State:
 
 
 def record_epoch(
-    net, st: State, s: Settings, J: float, lr: float, val, vws, elapsed: float
-):
+    net: TrainableNetwork,
+    st: State,
+    s: Settings,
+    J: float,
+    lr: float,
+    val: Validation | None,
+    vws: Workspace | None,
+    elapsed: float,
+) -> None:
     """Append epoch ``st.epoch`` to the history; track the best parameters."""
     hist = st.hist
     hist.cost.append(float(J))
     hist.learning_rate.append(lr)
     if val is not None:
+        assert st.views is not None  # own_params ran before the first epoch
         hist.val_cost.append(_cost(net, st.views, vws, *val))
     hist.time.append(float(elapsed))
     if s.early_stopping:
@@ -195,7 +227,7 @@ def record_epoch(
             st.waited += 1
 
 
-def should_stop(net, st: State, s: Settings) -> bool:
+def should_stop(net: TrainableNetwork, st: State, s: Settings) -> bool:
     """Run the callbacks and early stopping; ``True`` ends training."""
     hist = st.hist
     if s.callbacks and any([cb(st.epoch, hist, net) for cb in s.callbacks]):
@@ -212,7 +244,13 @@ def should_stop(net, st: State, s: Settings) -> bool:
     return False
 
 
-def fit_call(net, X, s: Settings, val, batches: Batches) -> Call:
+def fit_call(
+    net: TrainableNetwork,
+    X: Array,
+    s: Settings,
+    val: Validation | None,
+    batches: Batches,
+) -> Call:
     """What this fit does, for :func:`chainrule.accel.paths`."""
     steps_per_epoch = -(-batches.n // batches.size)
     return Call(
@@ -244,15 +282,23 @@ class Epochs:
     last finite epoch itself (``restores``).
     """
 
-    def __init__(self, epoch=None, run=None, chunk: int = 1, close=None) -> None:
+    def __init__(
+        self,
+        epoch: EpochFn | None = None,
+        run: RunFn | None = None,
+        chunk: int = 1,
+        close: Callable[[], None] | None = None,
+    ) -> None:
         self.epoch, self.chunk, self.restores = epoch, chunk, run is not None
+        self.whole = run
         self.close = close or (lambda: None)
-        if run is not None:
-            self.run = lambda st, lrs, costs: run(st.theta, lrs, costs)
 
     def run(self, st: State, lrs: Array, costs: Array) -> int:
         """Epochs with the learning rates ``lrs``, their costs into ``costs``;
         returns how many were finite (cost and parameters)."""
+        if self.whole is not None:
+            return self.whole(st.theta, lrs, costs)
+        assert self.epoch is not None  # one of epoch and run is given
         for i, lr in enumerate(lrs.tolist()):
             J = self.epoch(st, lr)
             if not (math.isfinite(J) and math.isfinite(np.add.reduce(st.theta))):
@@ -261,10 +307,19 @@ class Epochs:
         return lrs.size
 
 
-def epochs_for(net, X, y, s: Settings, val, batches: Batches, ws) -> Epochs:
+def epochs_for(
+    net: TrainableNetwork,
+    X: Array,
+    y: Array,
+    s: Settings,
+    val: Validation | None,
+    batches: Batches,
+    ws: Workspace,
+) -> Epochs:
     """The :class:`Epochs` of the path :func:`chainrule.accel.paths` chooses."""
     p = plan(net, fit_call(net, X, s, val, batches))
     if p.path == "compiled":
+        assert p.kernels is not None  # the compiled path comes with its kernels
         gd = p.kernels.FullBatchGD(net, X, y)
         return Epochs(run=gd.run, chunk=gd.CHUNK)
     if p.path == "fused":
@@ -277,7 +332,14 @@ def epochs_for(net, X, y, s: Settings, val, batches: Batches, ws) -> Epochs:
     return Epochs(lambda st, lr: run_epoch(net, st, batches, ws, s.opt, lr, frozen))
 
 
-def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
+def fit_first_order(
+    net: TrainableNetwork,
+    X: Array,
+    y: Array,
+    val: Validation | None,
+    s: Settings,
+    rng: np.random.Generator,
+) -> History:
     """Train with ``gd``, ``sgd`` or ``adam``; see :func:`chainrule.train.fit.fit`."""
     from chainrule.train import checkpoint as _ckpt
 
@@ -295,14 +357,21 @@ def fit_first_order(net, X, y, val, s: Settings, rng) -> History:
         epochs.close()
 
 
-def _rates(s: Settings, schedule, lo: int, hi: int) -> Array:
+def _rates(s: Settings, schedule: Callable[[int], float], lo: int, hi: int) -> Array:
     """The learning rates of epochs ``lo .. hi−1``."""
     if s.schedule == "constant":
         return np.full(hi - lo, float(schedule(lo)))
     return np.array([float(schedule(e)) for e in range(lo, hi)])
 
 
-def train_epochs(net, st: State, s: Settings, epochs: Epochs, val, vws) -> History:
+def train_epochs(
+    net: TrainableNetwork,
+    st: State,
+    s: Settings,
+    epochs: Epochs,
+    val: Validation | None,
+    vws: Workspace | None,
+) -> History:
     """The epochs of a first-order fit, from ``st.epoch`` to ``s.epochs``.
 
     After each run of epochs: the history, the validation cost and the best

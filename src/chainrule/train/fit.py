@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -30,13 +31,23 @@ from chainrule.train.options import (
     check_given,
     unknown_option,
 )
+from chainrule.train.protocol import TrainableNetwork, Validation
 
 Array = np.ndarray
+#: A training loop: ``loop(net, X, y, val, settings, rng) -> History``.
+Loop = Callable[
+    [TrainableNetwork, Array, Array, Validation | None, Settings, np.random.Generator],
+    History,
+]
 
 
 def split_validation(
-    X: Array, y: Array, fraction: float, rng, weights: Array | None = None
-) -> tuple:
+    X: Array,
+    y: Array,
+    fraction: float,
+    rng: np.random.Generator,
+    weights: Array | None = None,
+) -> tuple[Any, ...]:
     """Hold out ``fraction`` of the rows, drawn by ``rng``, for validation.
 
     Returns ``(X_train, y_train, val)`` with ``val = (X_val, y_val)``, and
@@ -61,21 +72,28 @@ def split_validation(
     return X[train], y[train], (X[val], y[val], weights[val]), weights[train]
 
 
-def _check_resume(resume, ckpt: str | None) -> None:
+def _check_resume(
+    resume: str | os.PathLike[str] | bool | None, ckpt: str | None
+) -> None:
     """``resume`` needs a checkpoint; read it now, so a bad file fails before work."""
-    if resume is True and ckpt is None:
-        raise ConfigError("resume=True: expected a checkpoint= path to resume from")
     if resume is None or resume is False:
         return
-    path = ckpt if resume is True else os.fspath(resume)
-    if resume is True and not os.path.exists(path):
-        return  # resume=True with no checkpoint yet: a fresh start
+    if resume is True:
+        if ckpt is None:
+            raise ConfigError("resume=True: expected a checkpoint= path to resume from")
+        if not os.path.exists(ckpt):
+            return  # resume=True with no checkpoint yet: a fresh start
+        path = ckpt
+    else:
+        path = os.fspath(resume)
     from chainrule.train.checkpoint import read
 
     read(path)
 
 
-def _checked_options(optimizer: object, name: str, given: dict) -> dict:
+def _checked_options(
+    optimizer: object, name: str, given: dict[str, Any]
+) -> dict[str, Any]:
     """Every option of the spec, checked; defaults filled in.
 
     The flags' types come first (a flag that is not a bool is named as such,
@@ -99,7 +117,9 @@ def _checked_options(optimizer: object, name: str, given: dict) -> dict:
     return checked
 
 
-def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
+def settings(
+    optimizer: object, options: dict[str, Any], net_seed: int | None
+) -> Settings:
     """Check every option against :data:`~chainrule.train.options.OPTIONS`.
 
     In this order: unknown (misspelt) names, the flags' types, the options
@@ -120,7 +140,13 @@ def settings(optimizer: object, options: dict[str, Any], net_seed) -> Settings:
     return Settings(name, opt, **{k: v for k, v in o.items() if k not in hyper})
 
 
-def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
+def fit(
+    net: TrainableNetwork,
+    X: object,
+    y: object,
+    optimizer: object = "bfgs",
+    **options: Any,
+) -> History:
     """Train ``net`` in place and return its :class:`History`.
 
     Parameters
@@ -167,6 +193,7 @@ def fit(net, X, y, optimizer: object = "bfgs", **options: Any) -> History:
     else:
         val = None if validation_data is None else net.check_data(*validation_data)
     s.sample_weight = w
+    run: Loop
     if s.optimizer in _opt.QUASI_NEWTON:
         from chainrule.train.quasi_newton import fit_scipy as run
     else:

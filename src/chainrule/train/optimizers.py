@@ -29,7 +29,7 @@ array([[0.692]])
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
@@ -48,11 +48,11 @@ class Optimizer(NamedTuple):
     with; ``name`` is the ``fit`` shortcut that makes the same optimizer.
     """
 
-    init: Callable[[Mapping[str, Array]], Any]
-    update: Callable[..., tuple[Params, Any]]
-    step: Callable[..., Any]
+    init: Callable[[Mapping[str, Array]], OptState]
+    update: Callable[..., tuple[Params, OptState]]
+    step: Callable[..., OptState]
     learning_rate: float
-    hyper: dict
+    hyper: dict[str, Any]
     name: str = ""
 
 
@@ -61,13 +61,14 @@ class QuasiNewton(NamedTuple):
 
     name: str
     method: str
-    options: dict
+    options: dict[str, Any]
 
 
 class SGDState(NamedTuple):
     """``count`` steps taken; ``velocity`` (empty without momentum)."""
 
-    count: int
+    # a field named as tuple.count (optax's name for it), which a NamedTuple allows
+    count: int  # type: ignore[assignment]
     velocity: Params
     scratch: Params
 
@@ -75,10 +76,14 @@ class SGDState(NamedTuple):
 class AdamState(NamedTuple):
     """``m`` and ``v``: first and second moment estimates of each parameter."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # as SGDState.count
     m: Params
     v: Params
     scratch: Params
+
+
+#: The state of a first-order optimizer.
+OptState = SGDState | AdamState
 
 
 def apply_updates(params: Mapping[str, Array], updates: Mapping[str, Array]) -> Params:
@@ -90,14 +95,20 @@ def _zeros(params: Mapping[str, Array]) -> Params:
     return {k: np.zeros_like(p) for k, p in params.items()}
 
 
-def _pure_update(step: Callable, lr: float) -> Callable:
+def _pure_update(
+    step: Callable[..., OptState], lr: float
+) -> Callable[..., tuple[Params, OptState]]:
     """``update`` from ``step``: run it on copies, return ``new − old``...
 
     ...except that ``new − old`` would round; ``step`` leaves the exact
     update ``Δθ`` in ``state.scratch``, and that is what is returned.
     """
 
-    def update(grads, state, params=None):
+    def update(
+        grads: Mapping[str, Array],
+        state: OptState,
+        params: Mapping[str, Array] | None = None,
+    ) -> tuple[Params, OptState]:
         copied = type(state)(
             state.count,
             *({k: v.copy() for k, v in d.items()} for d in state[1:]),
@@ -135,10 +146,15 @@ def sgd(
     lr = check_positive("learning_rate", learning_rate)
     mu = check_momentum(momentum)
 
-    def init(params):
+    def init(params: Mapping[str, Array]) -> SGDState:
         return SGDState(0, _zeros(params) if mu else {}, _zeros(params))
 
-    def step(grads, state, params, learning_rate=lr):
+    def step(
+        grads: Mapping[str, Array],
+        state: SGDState,
+        params: MutableMapping[str, Array],
+        learning_rate: float = lr,
+    ) -> SGDState:
         for k, g in grads.items():
             d = state.scratch[k]
             np.multiply(g, -learning_rate, out=d)  # d = −α g
@@ -175,10 +191,15 @@ def adam(
             raise ConfigError(f"{name}: expected a value in [0, 1), got {b!r}")
     eps = check_positive("eps", eps)
 
-    def init(params):
+    def init(params: Mapping[str, Array]) -> AdamState:
         return AdamState(0, _zeros(params), _zeros(params), _zeros(params))
 
-    def step(grads, state, params, learning_rate=lr):
+    def step(
+        grads: Mapping[str, Array],
+        state: AdamState,
+        params: MutableMapping[str, Array],
+        learning_rate: float = lr,
+    ) -> AdamState:
         t = state.count + 1
         for k, g in grads.items():
             m, v, d = state.m[k], state.v[k], state.scratch[k]
@@ -214,7 +235,7 @@ def lbfgs(**options: Any) -> QuasiNewton:
     return QuasiNewton("lbfgs", "L-BFGS-B", _scipy_options(options))
 
 
-def _scipy_options(options: Mapping[str, Any]) -> dict:
+def _scipy_options(options: Mapping[str, Any]) -> dict[str, Any]:
     if "maxiter" in options:
         raise ConfigError("maxiter: give fit(epochs=...) instead")
     return dict(options)
@@ -339,7 +360,9 @@ def make(name: str, learning_rate: float | None = None, **options: Any) -> Optim
     return entry.factory(learning_rate=lr, **options)
 
 
-def resolve(optimizer: object, learning_rate: float | None, **hyper: Any):
+def resolve(
+    optimizer: object, learning_rate: float | None, **hyper: Any
+) -> Optimizer | QuasiNewton:
     """The optimizer object for ``fit``: a shortcut made, or an object as is.
 
     Parameters

@@ -40,7 +40,7 @@ import difflib
 import functools
 import inspect
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -203,7 +203,9 @@ def _is_default(value: object, default: object) -> bool:
     return bool(value == default)
 
 
-def unknown_option(name: str, known=OPTIONS, where: str = "fit") -> ConfigError:
+def unknown_option(
+    name: str, known: Iterable[str] = OPTIONS, where: str = "fit"
+) -> ConfigError:
     """The error for a misspelt option, with the closest known name."""
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     hint = (
@@ -313,6 +315,11 @@ class Settings:
             "chainrule.train.options.OPTIONS that are not hyperparameters"
         )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # the attributes are made from the spec, so they are set by name (and
+        # fit replaces sample_weight by the checked weights)
+        object.__setattr__(self, name, value)
+
     def __repr__(self) -> str:
         items = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
         return f"Settings({items})"
@@ -338,7 +345,7 @@ def spec_parameters() -> list[inspect.Parameter]:
     ]
 
 
-def suggest_options(method: Callable) -> Callable:
+def suggest_options(method: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate ``fit(self, X, y, optimizer, **options)`` with the spec.
 
     The decorated function's signature is the method's own parameters
@@ -354,7 +361,7 @@ def suggest_options(method: Callable) -> Callable:
     template = method.__doc__ or ""
 
     @functools.wraps(method)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         for name in kwargs:
             if name not in OPTIONS and name not in own.parameters:
                 known = {p.name for p in head} - {"self"} | set(OPTIONS)

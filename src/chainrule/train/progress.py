@@ -13,6 +13,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -21,6 +23,9 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+
+if TYPE_CHECKING:
+    from chainrule.train.records import History
 
 
 class ProgressBar:
@@ -66,10 +71,10 @@ class ProgressBar:
         self._progress.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._progress.stop()
 
-    def __call__(self, epoch: int, history, net) -> bool:
+    def __call__(self, epoch: int, history: History, net: object) -> bool:
         """Advance to ``epoch``; never asks training to stop."""
         self.completed = epoch
         val = f"val={history.val_cost[-1]:.4g}" if history.val_cost else ""

@@ -18,9 +18,10 @@ Examples
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 
 from chainrule.core.backward import backward
 from chainrule.core.forward import forward, total_cost
@@ -28,15 +29,25 @@ from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
 from chainrule.train.first_order import frozen_params
 from chainrule.train.options import History, Settings, diverged
+from chainrule.train.protocol import TrainableNetwork, Validation
 
 Array = np.ndarray
+#: ``objective(v) -> (J, dJ/dθ)`` for a float64 vector ``v``.
+Objective = Callable[[Array], tuple[float, Array]]
 
 
 class _DivergedError(Exception):
     pass
 
 
-def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
+def fit_scipy(
+    net: TrainableNetwork,
+    X: Array,
+    y: Array,
+    val: Validation | None,
+    s: Settings,
+    rng: np.random.Generator | None = None,
+) -> History:
     """Train with ``bfgs`` or ``lbfgs``; see :func:`chainrule.train.fit.fit`."""
     theta = net.get_flat()
     params = flat_views(theta, net.shapes)
@@ -45,7 +56,14 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
     acts, ws = net.activations, Workspace(net.shapes, X.shape[0], net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
 
-    def cost(wsc, Xc, yc, wc=None, grad=False):
+    def cost(
+        wsc: Workspace | None,
+        Xc: Array,
+        yc: Array,
+        wc: Array | None = None,
+        *,
+        grad: bool = False,
+    ) -> float:
         _, cache = forward(params, Xc, acts, out=wsc)
         J = total_cost(params, cache, yc, acts, net.loss, net.l2, wc)
         if grad:
@@ -63,7 +81,13 @@ def fit_scipy(net, X, y, val, s: Settings, rng=None) -> History:
     return minimize_flat(net, theta, objective, s, val_cost)
 
 
-def minimize_flat(net, theta: Array, objective, s: Settings, val_cost=None) -> History:
+def minimize_flat(
+    net: TrainableNetwork,
+    theta: Array,
+    objective: Objective,
+    s: Settings,
+    val_cost: Callable[[], float] | None = None,
+) -> History:
     """Run ``scipy.optimize.minimize`` on ``theta``, the network's flat parameters.
 
     Parameters
@@ -92,7 +116,7 @@ def minimize_flat(net, theta: Array, objective, s: Settings, val_cost=None) -> H
     last_good = theta.astype(np.float64)
     start = time.perf_counter()
 
-    def callback(intermediate_result) -> None:
+    def callback(intermediate_result: OptimizeResult) -> None:
         J, x = float(intermediate_result.fun), intermediate_result.x
         if not (np.isfinite(J) and np.all(np.isfinite(x))):
             raise _DivergedError
@@ -124,12 +148,6 @@ def minimize_flat(net, theta: Array, objective, s: Settings, val_cost=None) -> H
         hist.interrupted = True
         hist.message = f"interrupted at iteration {len(hist.cost) + 1}"
         return hist
-    if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
-        theta[...] = last_good
-        raise diverged(hist, len(hist.cost) + 1, None)
-    theta[...] = res.x
-    hist.message = hist.message or str(res.message)
-    return hist
     if not (np.isfinite(res.fun) and np.all(np.isfinite(res.x))):
         theta[...] = last_good
         raise diverged(hist, len(hist.cost) + 1, None)

@@ -7,10 +7,12 @@ Data only; :mod:`chainrule.train.options` re-exports both, with the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from chainrule.errors import DivergenceError
+from chainrule.train.optimizers import OptState
 
 Array = np.ndarray
 
@@ -63,20 +65,26 @@ class History:
 
 @dataclass
 class State:
-    """Everything a checkpoint holds: training resumes from exactly this."""
+    """Everything a checkpoint holds: training resumes from exactly this.
+
+    ``views`` (the network's parameters as views of ``theta``), ``version``
+    and ``cache`` are the loop's own and not saved; ``cache`` is the last
+    evaluation, reused by the next full-batch step: a forward pass's cache
+    (in memory) or the pair ``(J, ∇J)`` (Dask).
+    """
 
     epoch: int
     theta: Array
-    opt_state: object
+    opt_state: OptState
     rng: np.random.Generator
     hist: History
     best: Array | None = None
     best_cost: float = np.inf
     waited: int = 0
     elapsed: float = 0.0
-    views: dict | None = None
+    views: dict[str, Array] | None = None
     version: int = -1
-    cache: dict | None = None
+    cache: Any = None
 
 
 def diverged(hist: History, epoch: int, lr: float | None) -> DivergenceError:

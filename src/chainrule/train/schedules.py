@@ -59,14 +59,14 @@ def step(learning_rate: float, drop: float = 0.5, every: int = 10) -> Schedule:
     lr = check_positive("learning_rate", learning_rate)
     if not 0 < drop <= 1:
         raise ConfigError(f"drop: expected a value in (0, 1], got {drop!r}")
-    every = check_positive("every", every, integer=True)
+    every = int(check_positive("every", every, integer=True))
     return lambda epoch: lr * drop ** (epoch // every)
 
 
 def cosine(learning_rate: float, epochs: int, min_lr: float = 0.0) -> Schedule:
     """Cosine annealing from ``α`` at epoch 0 to ``min_lr`` at epoch ``epochs``."""
     lr = check_positive("learning_rate", learning_rate)
-    epochs = check_positive("epochs", epochs, integer=True)
+    epochs = int(check_positive("epochs", epochs, integer=True))
     lo = check_non_negative("min_lr", min_lr)
     if lo > lr:
         raise ConfigError(f"min_lr: expected at most learning_rate={lr}, got {lo}")
@@ -117,7 +117,9 @@ class Reducible:
     (True, 0.02)
     """
 
-    def __init__(self, learning_rate: float, factor: float = 5.0, floor=1e-6):
+    def __init__(
+        self, learning_rate: float, factor: float = 5.0, floor: float = 1e-6
+    ) -> None:
         self.learning_rate = check_positive("learning_rate", learning_rate)
         self.factor, self.floor = factor, floor
 
