@@ -21,9 +21,9 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from chainrule.explainer.quiz import read_answers
 
 from chainrule.errors import ChainruleError
+from chainrule.explainer.assess.quiz import read_answers
 from chainrule.explainer.problems import parse_problem
 from chainrule.validation import terminal_text
 from chainrule.validation.text import CONTROL

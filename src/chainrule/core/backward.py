@@ -44,7 +44,13 @@ Array = np.ndarray
 
 
 def backprop_into(
-    name: str, a: Array, z: Array, dJda: Array, out: Array, scratch, l: int
+    name: str,
+    a: Array,
+    z: Array,
+    dJda: Array,
+    out: Array,
+    scratch: Mapping[str, Array],
+    l: int,
 ) -> Array:
     """``dJ/dz = dJ/da * f'(z)`` of layer ``l`` into ``out``; returns the array used.
 
@@ -246,7 +252,7 @@ def backward(
     return (grads, deltas) if return_deltas else grads
 
 
-def _cost_gradient(loss: str, y: Array, yhat: Array, weights) -> Array:
+def _cost_gradient(loss: str, y: Array, yhat: Array, weights: Array | None) -> Array:
     """``dJ/dyHat`` of :func:`chainrule.core.losses.cost_gradient`, with the
     operations of ``y``'s array library."""
     entry = _losses.LOSSES[loss]
@@ -261,7 +267,13 @@ def _row_scale(loss: str, weights: Array, n: int) -> Array:
     return w * (n / xp.sum(w)) if _losses.LOSSES[loss].mean else w
 
 
-def _output_delta(cache, y: Array, activation: str, loss: str, weights) -> Array:
+def _output_delta(
+    cache: Mapping[str, Array],
+    y: Array,
+    activation: str,
+    loss: str,
+    weights: Array | None,
+) -> Array:
     """:func:`output_delta_into` with the operations of ``y``'s array library:
     the fused closed form where the pair has one, else ``dJ/dŷ · f'(z)``."""
     top = sum(1 for k in cache if k[0] == "z") + 1

@@ -38,7 +38,9 @@ from chainrule.core.xp import namespace
 Array = np.ndarray
 
 
-def activate(name: str, z: Array, out: Array, scratch, l: int) -> Array:
+def activate(
+    name: str, z: Array, out: Array, scratch: Mapping[str, Array], l: int
+) -> Array:
     """``f(z)`` of layer ``l`` written into ``out``; returns the activation array.
 
     The registry entry's in-place form (``Activation.f_into``) where it has

@@ -77,7 +77,9 @@ class CostFormula(NamedTuple):
     grad_substituted: str
 
 
-def check_new_name(kind: str, name: object, taken: Iterable[str], builtin) -> str:
+def check_new_name(
+    kind: str, name: object, taken: Iterable[str], builtin: Iterable[str]
+) -> str:
     """``name`` if a user may register it as a ``kind``; else :class:`ConfigError`.
 
     A built-in name or alias is refused (the fast paths recognise the built-in
@@ -163,7 +165,7 @@ def check_formula(kind: str, name: str, formula: object, cls: type[T]) -> T | No
         and len(formula) == len(fields)
         and all(isinstance(s, str) for s in formula)
     ):
-        return cls(*formula)  # type: ignore[call-arg]  # a NamedTuple's fields
+        return cls(*formula)
     raise ConfigError(
         f"register_{kind}({name!r}): formula: expected {cls.__name__} or a tuple of "
         f"{len(fields)} strings ({', '.join(fields)}), got {formula!r}"

@@ -116,7 +116,7 @@ class Trace(Mapping):
                 names[b] = k
         return names
 
-    def __getitem__(self, key: str):
+    def __getitem__(self, key: str) -> Any:
         if key in self._values:
             return self._values[key]
         if key in self._bracket:

@@ -9,6 +9,7 @@ views are the gradients by name. :func:`~chainrule.core.forward.forward` and
 Examples
 --------
 >>> import numpy as np
+from numpy.typing import DTypeLike
 >>> from chainrule.core.workspace import Workspace
 >>> ws = Workspace({"W1": (2, 3), "b1": (1, 3)}, n=4, dtype=np.float64)
 >>> ws.rows("z2", 2).shape, ws.grad.shape, ws.grads["b1"].shape
@@ -22,6 +23,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from chainrule.core.params import flat_views
 
@@ -85,7 +87,7 @@ class Workspace:
     (array([[10.]]), True)
     """
 
-    def __init__(self, shapes: Mapping[str, tuple], n: int, dtype) -> None:
+    def __init__(self, shapes: Mapping[str, tuple], n: int, dtype: DTypeLike) -> None:
         self.n, self.dtype = n, np.dtype(dtype)
         self.shapes = dict(shapes)
         L = layer_count(shapes)
@@ -134,7 +136,7 @@ class Workspace:
         return self._grad
 
     @classmethod
-    def fresh(cls, params: Mapping[str, Array], n: int, dtype) -> Workspace:
+    def fresh(cls, params: Mapping[str, Array], n: int, dtype: DTypeLike) -> Workspace:
         """A new workspace for ``params`` and ``n`` examples.
 
         Its dtype is that of ``dtype`` and the parameters promoted together,

@@ -10,8 +10,8 @@ reads them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from chainrule.core.special import softmax as _softmax
 from chainrule.core.xp import namespace
 
 Array = np.ndarray
+#: the buffers of a pass, by name (``t{l}``: floats, ``m{l}``: booleans)
+Scratch = Mapping[str, np.ndarray]
 
 LEAKY_SLOPE = 0.01
 
@@ -139,11 +141,13 @@ def softmax(z: Array) -> Array:
 # performs the same operations as its pure twin, so the values are identical.
 
 
-def _sigmoid_into(z, out, scratch, l):
+def _sigmoid_into(z: Array, out: Array, scratch: Scratch, l: int) -> Array:
     return expit(z, out=out)
 
 
-def _sigmoid_grad_into(a, z, dJda, out, scratch, l):
+def _sigmoid_grad_into(
+    a: Array, z: Array, dJda: Array, out: Array, scratch: Scratch, l: int
+) -> Array:
     # f'(z) = f(z)(1 − f(z)) = a (1 − a)
     t = scratch[f"t{l}"]
     np.subtract(1.0, a, out=t)
@@ -151,11 +155,13 @@ def _sigmoid_grad_into(a, z, dJda, out, scratch, l):
     return np.multiply(dJda, t, out=out)
 
 
-def _tanh_into(z, out, scratch, l):
+def _tanh_into(z: Array, out: Array, scratch: Scratch, l: int) -> Array:
     return np.tanh(z, out=out)
 
 
-def _tanh_grad_into(a, z, dJda, out, scratch, l):
+def _tanh_grad_into(
+    a: Array, z: Array, dJda: Array, out: Array, scratch: Scratch, l: int
+) -> Array:
     # f'(z) = 1 − tanh(z)² = 1 − a·a
     t = scratch[f"t{l}"]
     np.multiply(a, a, out=t)
@@ -163,37 +169,43 @@ def _tanh_grad_into(a, z, dJda, out, scratch, l):
     return np.multiply(dJda, t, out=out)
 
 
-def _relu_into(z, out, scratch, l):
+def _relu_into(z: Array, out: Array, scratch: Scratch, l: int) -> Array:
     return np.maximum(z, 0, out=out)
 
 
-def _relu_grad_into(a, z, dJda, out, scratch, l):
+def _relu_grad_into(
+    a: Array, z: Array, dJda: Array, out: Array, scratch: Scratch, l: int
+) -> Array:
     mask = np.greater(z, 0, out=scratch[f"m{l}"])
     return np.multiply(dJda, mask, out=out)
 
 
-def _leaky_relu_into(z, out, scratch, l):
+def _leaky_relu_into(z: Array, out: Array, scratch: Scratch, l: int) -> Array:
     np.multiply(z, LEAKY_SLOPE, out=out)
     np.copyto(out, z, where=np.greater(z, 0, out=scratch[f"m{l}"]))
     return out
 
 
-def _leaky_relu_grad_into(a, z, dJda, out, scratch, l):
+def _leaky_relu_grad_into(
+    a: Array, z: Array, dJda: Array, out: Array, scratch: Scratch, l: int
+) -> Array:
     mask = np.greater(z, 0, out=scratch[f"m{l}"])
     np.multiply(dJda, LEAKY_SLOPE, out=out)
     np.copyto(out, dJda, where=mask)
     return out
 
 
-def _identity_into(z, out, scratch, l):
+def _identity_into(z: Array, out: Array, scratch: Scratch, l: int) -> Array:
     return z
 
 
-def _identity_grad_into(a, z, dJda, out, scratch, l):
+def _identity_grad_into(
+    a: Array, z: Array, dJda: Array, out: Array, scratch: Scratch, l: int
+) -> Array:
     return dJda
 
 
-def _softmax_into(z, out, scratch, l):
+def _softmax_into(z: Array, out: Array, scratch: Scratch, l: int) -> Array:
     # exp(z − max z) / Σ exp(z − max z), row by row: the max keeps exp ≤ 1
     np.subtract(z, np.max(z, axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
@@ -201,13 +213,13 @@ def _softmax_into(z, out, scratch, l):
     return out
 
 
-def _sympy():
+def _sympy() -> Any:
     import sympy  # only a derivation needs it: never at import time
 
     return sympy
 
 
-def _sigmoid_sym(t):
+def _sigmoid_sym(t: Any) -> Any:
     return 1 / (1 + _sympy().exp(-t))
 
 

@@ -219,7 +219,14 @@ def _scale_rows(loss: str, out: Array, weights: Array | None) -> Array:
     return out
 
 
-def _whole(entry: Loss, into, pure, y: Array, yhat: Array, out: Array) -> Array:
+def _whole(
+    entry: Loss,
+    into: Callable[[Array, Array, Array], Array] | None,
+    pure: Callable[[Array, Array], Array],
+    y: Array,
+    yhat: Array,
+    out: Array,
+) -> Array:
     # dJ of the whole cost: the entry's in-place form, else its element-wise
     # form divided by N for a mean
     if into is not None:
@@ -280,9 +287,9 @@ def fused_delta_into(
     weights: Array | None = None,
 ) -> Array | None:
     """:func:`fused_delta` written into ``out``; ``None`` where there is none."""
-    if not is_fused(loss, output_activation):
-        return None
     entry = LOSSES[loss]
+    if not is_fused(loss, output_activation) or entry.fused is None:
+        return None
     _whole(entry, entry.fused_into, entry.fused, y, yhat, out)
     return _scale_rows(loss, out, weights)
 

@@ -12,7 +12,7 @@ exact, the formulas a derivation prints and the SymPy forms of ``ℓ`` and
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -97,11 +97,11 @@ def residual(y: Array, yhat: Array) -> Array:
     return yhat - y
 
 
-def _sse_gradient_into(y, yhat, out):
+def _sse_gradient_into(y: Array, yhat: Array, out: Array) -> Array:
     return np.subtract(yhat, y, out=out)
 
 
-def _mse_gradient_into(y, yhat, out):
+def _mse_gradient_into(y: Array, yhat: Array, out: Array) -> Array:
     np.subtract(yhat, y, out=out)
     out /= y.shape[0]
     return out
@@ -131,7 +131,7 @@ def bce_gradient(y: Array, yhat: Array) -> Array:
     return (p - y) / (p * (1 - p))
 
 
-def _bce_gradient_into(y, yhat, out):
+def _bce_gradient_into(y: Array, yhat: Array, out: Array) -> Array:
     p = _clip(yhat)
     out[...] = (p - y) / (y.shape[0] * p * (1 - p))
     return out
@@ -145,7 +145,7 @@ def bce_fused(y: Array, yhat: Array) -> Array:
     return yhat - y
 
 
-def _bce_fused_into(y, yhat, out):
+def _bce_fused_into(y: Array, yhat: Array, out: Array) -> Array:
     np.subtract(yhat, y, out=out)
     out /= y.shape[0]
     return out
@@ -169,7 +169,7 @@ def cce_gradient(y: Array, yhat: Array) -> Array:
     return -y / _clip(yhat)
 
 
-def _cce_gradient_into(y, yhat, out):
+def _cce_gradient_into(y: Array, yhat: Array, out: Array) -> Array:
     out[...] = -y / (y.shape[0] * _clip(yhat))
     return out
 
@@ -182,20 +182,20 @@ def cce_fused(y: Array, yhat: Array) -> Array:
     return yhat * namespace(y, yhat).sum(y, axis=-1, keepdims=True) - y
 
 
-def _cce_fused_into(y, yhat, out):
+def _cce_fused_into(y: Array, yhat: Array, out: Array) -> Array:
     np.multiply(yhat, np.sum(y, axis=-1, keepdims=True), out=out)
     out -= y
     out /= y.shape[0]
     return out
 
 
-def _sympy():
+def _sympy() -> Any:
     import sympy  # only a derivation needs it: never at import time
 
     return sympy
 
 
-def _log(x):
+def _log(x: Any) -> Any:
     return _sympy().log(x)
 
 

@@ -40,7 +40,7 @@ def check_precision(precision: object) -> int:
 
 def num(x: float, precision: int) -> str:
     """``x`` with ``precision`` significant digits, no ``-0``; NaN, a value
-    hidden for a quiz (:func:`chainrule.explainer.quiz.blank`), is ``?``."""
+    hidden for a quiz (:func:`chainrule.explainer.assess.quiz.blank`), is ``?``."""
     if np.isnan(x):
         return "?"
     s = f"{float(x):.{precision}g}"
