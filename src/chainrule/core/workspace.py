@@ -9,7 +9,6 @@ views are the gradients by name. :func:`~chainrule.core.forward.forward` and
 Examples
 --------
 >>> import numpy as np
-from numpy.typing import DTypeLike
 >>> from chainrule.core.workspace import Workspace
 >>> ws = Workspace({"W1": (2, 3), "b1": (1, 3)}, n=4, dtype=np.float64)
 >>> ws.rows("z2", 2).shape, ws.grad.shape, ws.grads["b1"].shape
