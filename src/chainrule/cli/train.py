@@ -21,6 +21,7 @@ import typer
 
 from chainrule.cli.common import check_paths, names_option, parse_layers, sep_option
 from chainrule.cli.optional_value import dask_address
+from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
 from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
 from chainrule.errors import InvalidValueError
 from chainrule.train.optimizers import NAMES
@@ -46,18 +47,24 @@ def fit_parameters() -> list[inspect.Parameter]:
     """A Typer option per entry of the spec with a ``Flag``, in spec order.
 
     Each has the fit option's name (``batch_size``: ``--batch-size``, or the
-    flag's own declarations), default and help (``full_help``).
+    flag's own declarations), default and help (``full_help``); those of
+    :data:`~chainrule.cli.table_defaults.CHOSEN_BY_TABLE` default to ``None``
+    (chosen from the table) and their help says how.
     """
     params = []
     for name in cli_options():
         o = OPTIONS[name]
         kind = o.annotation if o.cli.type is None else o.cli.type
-        option = typer.Option(*o.cli.decls, help=o.full_help)
+        default, help_text = o.default, o.full_help
+        note = CHOSEN_BY_TABLE.get(name)
+        if note is not None:  # not given: None, chosen from the table
+            kind, default, help_text = kind | None, None, f"{help_text} {note}"
+        option = typer.Option(*o.cli.decls, help=help_text)
         params.append(
             inspect.Parameter(
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
-                default=o.default,
+                default=default,
                 annotation=Annotated[kind, option],
             )
         )
