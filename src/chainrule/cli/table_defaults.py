@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from chainrule.cli.common import say
 from chainrule.data.encoding import id_like
+from chainrule.data.judge import shell
 from chainrule.data.prepare import Prepared
 from chainrule.errors import ConfigError
 from chainrule.train.optimizers import FIRST_ORDER, TABLE, check_name
@@ -164,18 +165,27 @@ def default_batch(opts, n_train: int) -> int | None:
     return 200 if n_train >= LARGE else None
 
 
-def tell(table, d: Prepared) -> None:
-    """Warnings on stderr: skipped rows, columns that look like IDs, fills."""
+def tell(table, d: Prepared, keep=()) -> None:
+    """Warnings on stderr: skipped rows, identifiers left out or used, fills."""
     if table.skipped:
         say(
             f"warning: {table.skipped} empty rows skipped (every cell empty); "
             "row numbers in messages do not count them"
         )
-    for name in id_like(table, [c["name"] for c in d.columns or []]):
+    for name in d.left_out:
+        q = shell(name)
+        say(
+            f"column {name!r} looks like an index or identifier (a different "
+            f"value in every row): left out of the inputs; use it as an input "
+            f"with --keep {q}, or keep it beside predictions with --id {q}"
+        )
+    used = [c["name"] for c in d.columns or [] if c["name"] not in keep]
+    for name in id_like(table, used):
+        q = shell(name)
         say(
             f"warning: column {name!r} looks like an index or identifier (a "
-            f"different value in every row); leave it out with --drop {name}, "
-            f"or keep it beside predictions with --id {name}"
+            f"different value in every row); leave it out with --drop {q}, "
+            f"or keep it beside predictions with --id {q}"
         )
     for name, r in d.report.items():
         if r.missing:

@@ -150,6 +150,21 @@ def train_command(
         str | None,
         typer.Option("--id", help="Row identifier: not an input; kept by predict."),
     ] = None,
+    keep: Annotated[
+        str | None,
+        typer.Option(
+            help="Columns that look like identifiers (a different value in "
+            "every row, pandas' index) but are inputs, comma-separated; "
+            "identifiers are left out by default."
+        ),
+    ] = None,
+    categorical: Annotated[
+        str | None,
+        typer.Option(
+            help="Columns taken as categories (one-hot), comma-separated: "
+            "numeric codes, or text with many different values."
+        ),
+    ] = None,
     missing: Annotated[
         str, typer.Option(help="Missing input cells: impute (default) or error.")
     ] = "impute",
@@ -214,6 +229,8 @@ def train_command(
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
         id=id_column,
+        keep=names_option("--keep", keep) or [],
+        categorical=names_option("--categorical", categorical) or [],
         missing=missing,
         regress=regress,
         sep=sep_option(sep),

@@ -87,6 +87,8 @@ class TrainOptions:
     regress: bool = False
     sep: str | None = None
     encoding: str | None = None
+    keep: list[str] = field(default_factory=list)
+    categorical: list[str] = field(default_factory=list)
     fit: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
@@ -211,6 +213,7 @@ def run_train(opts: TrainOptions) -> Network:
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
         regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
         missing=opts.missing, validation_split=split, seed=opts.seed,
+        judge_columns=True, keep=opts.keep, categorical=opts.categorical,
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
     batch = default_batch(opts, len(tr))
@@ -234,7 +237,7 @@ def run_train(opts: TrainOptions) -> Network:
     hist = _fit(net, opts, train, val)
     if opts.early_stopping and hist.best_epoch == hist.epochs and hist.epochs:
         hist.message += "; the last epoch was the best, kept"
-    tell(table, d)  # after fit: an error there stays the only line on stderr
+    tell(table, d, opts.keep)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
