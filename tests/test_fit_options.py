@@ -261,16 +261,22 @@ def test_cli_train_options_come_from_the_spec():
     import typer
 
     from chainrule.cli.app import app
+    from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
     from chainrule.cli.train import FIT_OPTIONS, flag
 
     command = typer.main.get_command(app).commands["train"]
     params = {p.name: p for p in command.params}
+    assert set(CHOSEN_BY_TABLE) <= set(FIT_OPTIONS)
     for name in FIT_OPTIONS:
         p = params[name]
-        assert p.help == OPTIONS[name].full_help, name
         assert p.help.startswith(OPTIONS[name].help), name
         assert flag(name) in p.opts, name
-        assert p.default == OPTIONS[name].default, name
+        if name in CHOSEN_BY_TABLE:  # chosen from the table when not given
+            assert p.help == f"{OPTIONS[name].full_help} {CHOSEN_BY_TABLE[name]}"
+            assert p.default is None, name
+        else:
+            assert p.help == OPTIONS[name].full_help, name
+            assert p.default == OPTIONS[name].default, name
 
 
 @pytest.mark.parametrize(

@@ -164,19 +164,27 @@ def test_booleans_dates_and_missing_of_every_kind_are_read_as_such(tmp_path):
     assert t.column("cat").tolist() == ["a", "", "", "b"]
 
 
-def test_pandas_index_columns_are_named_in_a_warning(capsys, tmp_path):
+def test_pandas_index_columns_are_left_out_and_said(capsys, tmp_path):
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(1)
     df = pd.DataFrame({"x": rng.normal(size=40), "y": rng.normal(size=40)})
     df.index = rng.permutation(40) + 100
     df.to_parquet(tmp_path / "d.parquet")
     df.to_csv(tmp_path / "d.csv")
-    for name, col in (("d.parquet", "__index_level_0__"), ("d.csv", "Unnamed: 0")):
+    cases = (
+        ("d.parquet", "__index_level_0__", "__index_level_0__"),
+        ("d.csv", "Unnamed: 0", "'Unnamed: 0'"),  # quoted for the shell
+    )
+    for name, col, quoted in cases:
         argv = ["train", tmp_path / name, "--target", "y", "--epochs", "2"]
-        code, _, err = run(capsys, *argv, "--out", tmp_path / "m")
+        code, out, err = run(capsys, *argv, "--out", tmp_path / "m")
         assert code == 0, err
         assert f"column {col!r} looks like an index" in err
-        assert f"--drop {col}" in err
+        assert "left out of the inputs" in err and f"--keep {quoted}" in err
+        assert "columns ['x'] (1 inputs)" in out
+        code, out, err = run(capsys, *argv, "--out", tmp_path / "m", "--keep", col)
+        assert code == 0, err
+        assert "(2 inputs)" in out and "left out" not in err
 
 
 def test_statistics_come_from_the_training_rows_only(tmp_path):

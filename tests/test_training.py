@@ -151,6 +151,32 @@ def test_early_stopping_restores_the_best_parameters():
     assert net.cost(Xv, yv) == pytest.approx(min(hist.val_cost))
 
 
+def test_early_stopping_keeps_the_best_epoch_when_the_epochs_run_out():
+    X, y = data(n=60)
+    Xv, yv = data(n=20, seed=5)
+    yv = 1 - yv  # the best validation cost comes early
+    net = net3(seed=0)
+    snapshots = {}
+    hist = net.fit(
+        X,
+        y,
+        optimizer="adam",
+        epochs=40,
+        learning_rate=0.05,
+        validation_data=(Xv, yv),
+        early_stopping=True,
+        patience=1000,  # never reached: the epochs end first
+        callbacks=[lambda e, h, n: snapshots.update({e: n.get_flat()})],
+    )
+    best = int(np.argmin(hist.val_cost)) + 1
+    assert not hist.stopped_early and len(hist.cost) == 40 and best < 40
+    assert hist.best_epoch == best
+    assert hist.message == (
+        f"completed 40 epochs; kept epoch {best} (cost {min(hist.val_cost):.6g})"
+    )
+    np.testing.assert_array_equal(net.get_flat(), snapshots[best])
+
+
 def test_a_callback_stops_training():
     net, X, y = tutorial()
     hist = net.fit(

@@ -27,6 +27,7 @@ from chainrule.cli.common import (
     sep_option,
 )
 from chainrule.cli.optional_value import dask_address
+from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
 from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
 from chainrule.errors import InvalidValueError
 from chainrule.train.optimizers import NAMES
@@ -52,18 +53,24 @@ def fit_parameters() -> list[inspect.Parameter]:
     """A Typer option per entry of the spec with a ``Flag``, in spec order.
 
     Each has the fit option's name (``batch_size``: ``--batch-size``, or the
-    flag's own declarations), default and help (``full_help``).
+    flag's own declarations), default and help (``full_help``); those of
+    :data:`~chainrule.cli.table_defaults.CHOSEN_BY_TABLE` default to ``None``
+    (chosen from the table) and their help says how.
     """
     params = []
     for name in cli_options():
         o = OPTIONS[name]
         kind = o.annotation if o.cli.type is None else o.cli.type
-        option = typer.Option(*o.cli.decls, help=o.full_help)
+        default, help_text = o.default, o.full_help
+        note = CHOSEN_BY_TABLE.get(name)
+        if note is not None:  # not given: None, chosen from the table
+            kind, default, help_text = kind | None, None, f"{help_text} {note}"
+        option = typer.Option(*o.cli.decls, help=help_text)
         params.append(
             inspect.Parameter(
                 name,
                 inspect.Parameter.KEYWORD_ONLY,
-                default=o.default,
+                default=default,
                 annotation=Annotated[kind, option],
             )
         )
@@ -149,6 +156,21 @@ def train_command(
         str | None,
         typer.Option("--id", help="Row identifier: not an input; kept by predict."),
     ] = None,
+    keep: Annotated[
+        str | None,
+        typer.Option(
+            help="Columns that look like identifiers (a different value in "
+            "every row, pandas' index) but are inputs, comma-separated; "
+            "identifiers are left out by default."
+        ),
+    ] = None,
+    categorical: Annotated[
+        str | None,
+        typer.Option(
+            help="Columns taken as categories (one-hot), comma-separated: "
+            "numeric codes, or text with many different values."
+        ),
+    ] = None,
     missing: Annotated[
         str, typer.Option(help="Missing input cells: impute (default) or error.")
     ] = "impute",
@@ -213,6 +235,8 @@ def train_command(
         inputs=names_option("--inputs", inputs),
         drop=names_option("--drop", drop) or [],
         id=id_column,
+        keep=names_option("--keep", keep) or [],
+        categorical=names_option("--categorical", categorical) or [],
         missing=missing,
         regress=regress,
         sep=sep_option(sep),

@@ -27,11 +27,13 @@ from chainrule.cli.common import (
     say,
 )
 from chainrule.cli.table_defaults import (
-    AUTO_PATIENCE,
+    CHOSEN_BY_TABLE,
     batching_text,
     columns_text,
     default_batch,
+    default_rate,
     default_split,
+    stopping,
     tell,
 )
 from chainrule.data import prepare as tabular
@@ -63,7 +65,8 @@ class TrainOptions:
     (:func:`~chainrule.train.options.cli_options`: ``--epochs``,
     ``--batch-size``, ...) are in ``fit``, by their fit names, and read as
     attributes as well (``opts.batch_size``); one not in ``fit`` has the
-    spec's default.
+    spec's default, or ``None`` for those chosen from the table
+    (:data:`~chainrule.cli.table_defaults.CHOSEN_BY_TABLE`).
     """
 
     data: Path
@@ -90,6 +93,8 @@ class TrainOptions:
     regress: bool = False
     sep: str | None = None
     encoding: str | None = None
+    keep: list[str] = field(default_factory=list)
+    categorical: list[str] = field(default_factory=list)
     fit: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
@@ -97,7 +102,8 @@ class TrainOptions:
         option = OPTIONS.get(name)
         if option is None or option.cli is None:
             raise AttributeError(f"TrainOptions has no {name!r}")
-        return self.__dict__.get("fit", {}).get(name, option.default)
+        default = None if name in CHOSEN_BY_TABLE else option.default
+        return self.__dict__.get("fit", {}).get(name, default)
 
     def replaced(self, **changes: Any) -> TrainOptions:
         """A copy with ``changes``, to fields and fit options alike."""
@@ -125,7 +131,9 @@ def flag(name: str) -> str:
 def fit_options(opts: TrainOptions) -> dict[str, Any]:
     """The options of ``Network.fit`` that ``opts`` sets, by their fit names."""
     given: dict[str, Any] = {name: getattr(opts, name) for name in cli_options()}
-    given["early_stopping"] = bool(opts.early_stopping)
+    for name in CHOSEN_BY_TABLE:  # not chosen yet: the spec's default
+        if given[name] is None:
+            given[name] = OPTIONS[name].default
     if opts.checkpoint is not None:
         given["checkpoint"] = str(opts.checkpoint)
     given["resume"] = True if opts.resume else None
@@ -214,15 +222,15 @@ def run_train(opts: TrainOptions) -> Network:
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
         regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
         missing=opts.missing, validation_split=split, seed=opts.seed,
+        judge_columns=True, keep=opts.keep, categorical=opts.categorical,
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
     batch = default_batch(opts, len(tr))
-    auto = batch is not None and opts.batch_size is None and len(va) > 0
     opts = opts.replaced(
         validation_split=split,
         batch_size=batch,
-        early_stopping=opts.early_stopping or auto,
-        patience=opts.patience if opts.early_stopping or not auto else AUTO_PATIENCE,
+        learning_rate=default_rate(opts, batch, len(tr)),
+        **stopping(opts, len(va)),
     )
     net = _build(opts, d)
     train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
@@ -236,7 +244,9 @@ def run_train(opts: TrainOptions) -> Network:
         "parameters" + batching_text(opts, len(va), table.n_rows)
     )
     hist = _fit(net, opts, train, val)
-    tell(table, d)  # after fit: an error there stays the only line on stderr
+    if opts.early_stopping and hist.best_epoch == hist.epochs and hist.epochs:
+        hist.message += "; the last epoch was the best, kept"
+    tell(table, d, opts.keep)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
     meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics

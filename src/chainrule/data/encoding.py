@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,8 @@ Array = np.ndarray
 MAX_CATEGORIES = 1000
 #: Names pandas gives its index when it writes a table (Parquet, CSV).
 _COMMA = re.compile(r"^[+-]?[0-9]*,[0-9]+$")
+#: Text that may be a number written with a unit, separators or a comma.
+_NUMBER_LIKE = re.compile(r"^[^A-Za-z]*[0-9][^A-Za-z]*$")
 _INDEX = re.compile(r"^(__index_level_\d+__|Unnamed: \d+|index)$")
 
 
@@ -104,20 +107,26 @@ def choose_inputs(
 def id_like(table: Table, inputs: list[str]) -> list[str]:
     """Inputs that look like identifiers: pandas' index names, or a value per row.
 
-    A text column with a different value in every row, or an integer column
-    whose values are all different and consecutive once sorted (``0 ... n-1``
-    or ``1001 ... 1000+n``), from 10 rows on.
+    From 10 rows on: a text column with a different value in every row (not
+    numbers written as text), or an integer column whose values are all
+    different and either consecutive once sorted (``0 ... n-1`` or ``1001 ...
+    1000+n``) or increasing down the file (``respondent`` numbers).
     """
     out = []
     for name in inputs:
         col = table.columns[name]
         if _INDEX.match(name):
             out.append(name)
-        elif table.n_rows >= 10 and col.dtype.kind == "f":
+        elif table.n_rows < 10 or len(np.unique(col)) != len(col):
+            continue
+        elif col.dtype.kind == "f":
             ok = np.isfinite(col).all() and np.all(col == np.round(col))
-            if ok and len(np.unique(col)) == len(col) == col.max() - col.min() + 1:
+            span = col.max() - col.min() + 1 if ok else 0
+            if ok and (len(col) == span or np.all(np.diff(col) > 0)):
                 out.append(name)
-        elif table.n_rows >= 10 and len(np.unique(col)) == len(col):
+        elif sum(_NUMBER_LIKE.match(v) is not None for v in col[:50]) * 2 < min(
+            50, len(col)
+        ):
             out.append(name)
     return out
 
@@ -128,7 +137,8 @@ def _date_error(table: Table, name: str) -> DataFileError:
     return DataFileError(
         f"{table.source}: column {name!r} holds dates (e.g. {example!r:.40}); a "
         "network needs numbers: add columns such as the year, month, day of week "
-        f"or days since a start date, and leave this one out with --drop {name}"
+        "or days since a start date, and leave this one out with --drop "
+        + shlex.quote(name)
     )
 
 
@@ -150,7 +160,11 @@ def _check_finite(table: Table, name: str, values: Array) -> None:
 
 
 def fit_columns(
-    table: Table, inputs: list[str], rows: Array, missing: str = "impute"
+    table: Table,
+    inputs: list[str],
+    rows: Array,
+    missing: str = "impute",
+    categorical: list[str] | tuple = (),
 ) -> list[dict]:
     """The encoding of each input column, fitted on ``rows`` of ``table``.
 
@@ -162,6 +176,9 @@ def fit_columns(
         The training rows: fills and categories come from them alone.
     missing : {"impute", "error"}
         Whether a missing cell (in any row) is filled or an error.
+    categorical : list of str
+        Columns whose values are categories even when they are numbers
+        (codes such as ``1, 2, 3``): one-hot inputs, as written.
 
     Raises
     ------
@@ -176,6 +193,8 @@ def fit_columns(
         col, kind = table.columns[name], table.kinds.get(name)
         if kind == "date":
             raise _date_error(table, name)
+        if name in categorical:
+            col = column_text(table, name)
         numeric = col.dtype.kind == "f"
         miss = np.isnan(col) if numeric else col == ""
         if missing == "error" and miss.any():
@@ -184,14 +203,15 @@ def fit_columns(
         if not present.any():
             raise DataFileError(
                 f"{table.source}: column {name!r} has no value in the training "
-                f"rows; leave it out with --drop {name}"
+                f"rows; leave it out with --drop {shlex.quote(name)}"
             )
         if numeric:
             _check_finite(table, name, col)
             spec.append({"name": name, "kind": "number",
                          "fill": float(np.median(part[present]))})  # fmt: skip
         else:
-            spec.append(_fit_category(table, name, part[present]))
+            forced = name in categorical
+            spec.append(_fit_category(table, name, part[present], forced))
     return spec
 
 
@@ -203,7 +223,7 @@ def _numbers_as_text(table: Table, name: str, values: Array) -> None:
         raise DataFileError(
             f"{table.source}: column {name!r} holds numbers written with a "
             f"decimal comma (e.g. {str(values[commas][0])!r}); numbers need a '.': "
-            f"convert the file, or leave the column out with --drop {name}"
+            f"convert the file, or leave the column out with --drop {shlex.quote(name)}"
         )
     if 2 * numbers.sum() >= len(values):
         i = table.first_non_number(name)
@@ -211,18 +231,19 @@ def _numbers_as_text(table: Table, name: str, values: Array) -> None:
             f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
             f"got {str(table.columns[name][i])!r:.80}; the column's other cells "
             f"are numbers. Fix the cell (a missing value may be left empty or NA), "
-            f"or leave the column out with --drop {name}"
+            f"or leave the column out with --drop {shlex.quote(name)}"
         )
 
 
-def _fit_category(table: Table, name: str, values: Array) -> dict:
-    _numbers_as_text(table, name, values)
+def _fit_category(table: Table, name: str, values: Array, forced: bool) -> dict:
+    if not forced:
+        _numbers_as_text(table, name, values)
     cats, counts = np.unique(values, return_counts=True)
     if len(cats) > MAX_CATEGORIES:
         raise DataFileError(
             f"{table.source}: column {name!r} has {len(cats)} categories, more "
             f"than {MAX_CATEGORIES} one-hot inputs; is it an identifier? Leave it "
-            f"out with --drop {name}"
+            f"out with --drop {shlex.quote(name)}"
         )
     fill = str(cats[int(np.argmax(counts))])
     return {"name": name, "kind": "category", "fill": fill,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from chainrule.data import judge
 from chainrule.data.encoding import (
     check_spec,
     choose_inputs,
@@ -70,6 +71,8 @@ class Prepared:
         The problem type and why, in words.
     report : dict of str to ColumnReport
         Missing cells filled and unseen categories per column.
+    left_out : list of str
+        Identifier-like columns left out of the inputs (``judge_columns``).
     """
 
     X: Array
@@ -85,6 +88,7 @@ class Prepared:
     id_column: str | None = None
     problem: str = ""
     report: dict = field(default_factory=dict)
+    left_out: list = field(default_factory=list)
 
     @property
     def task(self) -> str:
@@ -106,6 +110,9 @@ def prepare_training(
     missing: str = "impute",
     validation_split: float = 0.0,
     seed: int | None = 0,
+    judge_columns: bool = False,
+    keep: list[str] | tuple = (),
+    categorical: list[str] | tuple = (),
 ) -> Prepared:
     """Split a table into scaled inputs and targets, and training/validation rows.
 
@@ -127,6 +134,14 @@ def prepare_training(
     validation_split : float
         Fraction held out (stratified for a classification), in [0, 1).
     seed : int
+    judge_columns : bool
+        Leave out the identifiers not in ``keep`` (unless ``inputs`` names
+        the columns) and refuse free-text columns not in ``categorical``
+        (:mod:`chainrule.data.judge`); ``chainrule train`` does.
+    keep : list of str
+        Identifier-like columns used as inputs all the same.
+    categorical : list of str
+        Columns taken as categories, numbers included (numeric codes).
 
     Raises
     ------
@@ -141,13 +156,19 @@ def prepare_training(
     if twice:
         raise ConfigError(f"--target: column {twice[0]!r} is named twice")
     names = choose_inputs(table, targets, inputs, drop, id_column)
+    judge.check_names(table, "--categorical", categorical)
+    left_out: list[str] = []
+    if judge_columns:
+        if inputs is None:
+            names, left_out = judge.leave_out_ids(table, names, keep)
+        judge.check_free_text(table, names, categorical)
     _, why = problem_of(table, targets, classify, regress)
     y, classes = targets_of(table, targets, classify, regress)
     kind = f"classification of {len(classes)} labels" if classes else "regression"
     problem = f"{kind} ({why})"
     labels = None if classes is None else y.argmax(axis=1)
     tr, va = split_rows(table.n_rows, validation_split, seed, labels)
-    spec = fit_columns(table, names, tr, missing)
+    spec = fit_columns(table, names, tr, missing, categorical)
     X, report = encode(table, spec)
     x_scaler = Scaler.fit(scale_inputs, X[tr])
     y_scaler = Scaler.fit("none" if classes else scale_targets, y[tr])
@@ -155,6 +176,7 @@ def prepare_training(
                  targets, classes, x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
     d.id_column, d.problem, d.report = id_column, problem, report
+    d.left_out = left_out
     return d
 
 

@@ -244,6 +244,17 @@ def should_stop(net: TrainableNetwork, st: State, s: Settings) -> bool:
     return False
 
 
+def keep_best(st: State, s: Settings) -> str:
+    """At the last epoch, early stopping keeps the best epoch's parameters too
+    (as scikit-learn's ``early_stopping`` and Keras' ``restore_best_weights``):
+    restores them when an earlier epoch was better and says which it kept."""
+    hist = st.hist
+    if not s.early_stopping or st.best is None or hist.best_epoch == st.epoch:
+        return ""
+    st.theta[...] = st.best
+    return f"; kept epoch {hist.best_epoch} (cost {st.best_cost:.6g})"
+
+
 def fit_call(
     net: TrainableNetwork,
     X: Array,
@@ -414,7 +425,7 @@ def train_epochs(
                 stop_early = hist.stopped_early
                 break
         else:
-            hist.message = f"completed {st.epoch} epochs"
+            hist.message = f"completed {st.epoch} epochs" + keep_best(st, s)
     except KeyboardInterrupt:
         hist.interrupted = True
         if epochs.restores or not np.isfinite(np.add.reduce(st.theta)):

@@ -138,7 +138,8 @@ _OPTIONS: dict[str, Option] = _spec(
     Option("early_stopping", "bool", False, FIRST_ORDER,
            "Stop when the validation cost (else the training cost) has not "
            "improved by more than tol for patience epochs; keep the best.",
-           check_bool, bool, Flag(decls=("--early-stopping",))),
+           check_bool, bool,
+           Flag(decls=("--early-stopping/--no-early-stopping",))),
     Option("patience", "int > 0", 10, FIRST_ORDER,
            "Epochs to wait without improvement (early stopping).",
            positive_count, int, Flag()),

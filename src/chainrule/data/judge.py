@@ -1,0 +1,116 @@
+"""Judging a table's columns before they become inputs (``chainrule train``).
+
+- identifiers (:func:`~chainrule.data.encoding.id_like`: pandas' index
+  columns, a different text or a sequence number in every row) are left out
+  of the inputs unless kept (``--keep``);
+- a text column with more than :data:`FREE_TEXT_VALUES` different values that
+  are also more than :data:`FREE_TEXT_SHARE` of its cells is free text
+  (names, comments): refused, as its one-hot inputs would let the network
+  memorise the rows, unless forced to categories (``--categorical``);
+- every command a message suggests quotes the column's name for the shell
+  (:func:`shell`).
+
+Examples
+--------
+>>> import numpy as np
+>>> from chainrule.data.frame import Table
+>>> names = np.array([f"name {i % 80}" for i in range(100)])
+>>> t = Table(["Unnamed: 0", "name", "x"], {
+...     "Unnamed: 0": np.arange(100.0), "name": names, "x": np.ones(100)})
+>>> leave_out_ids(t, ["Unnamed: 0", "name", "x"], keep=[])
+(['name', 'x'], ['Unnamed: 0'])
+>>> try:
+...     check_free_text(t, ["name", "x"], categorical=[])
+... except DataFileError as exc:
+...     print(str(exc)[:65])
+...     print(str(exc)[-75:])
+table: column 'name' looks like free text (80 different values in
+with --drop name, or take its values as categories with --categorical name
+>>> shell("Unnamed: 0")
+"'Unnamed: 0'"
+"""
+
+from __future__ import annotations
+
+import shlex
+
+import numpy as np
+
+from chainrule.data.encoding import id_like
+from chainrule.data.frame import Table
+from chainrule.data.numbers import parse_number
+from chainrule.errors import ConfigError, DataFileError
+
+#: A text column with more different values than this, and ...
+FREE_TEXT_VALUES = 50
+#: ... more than this share of its present cells, is free text.
+FREE_TEXT_SHARE = 0.5
+
+
+def shell(name: str) -> str:
+    """``name`` as one word of a shell command (``'Unnamed: 0'``)."""
+    return shlex.quote(name)
+
+
+def check_names(table: Table, flag: str, names: list[str] | tuple) -> None:
+    """Each of ``names`` is a column of ``table``; else a ``ConfigError``."""
+    for name in names:
+        if name not in table.columns and name not in table.groups:
+            raise ConfigError(f"{flag}: no column {name!r}; columns are {table.names}")
+
+
+def leave_out_ids(
+    table: Table, inputs: list[str], keep: list[str] | tuple
+) -> tuple[list[str], list[str]]:
+    """The inputs without the identifiers not in ``keep``, and those left out.
+
+    When every input looks like an identifier (a table whose one input is a
+    step number), none is left out: the caller warns instead.
+
+    Raises
+    ------
+    ConfigError
+        A ``keep`` name is not a column.
+    """
+    check_names(table, "--keep", keep)
+    ids = [n for n in id_like(table, inputs) if n not in keep]
+    kept = [n for n in inputs if n not in ids]
+    return (kept, ids) if kept else (inputs, [])
+
+
+def check_free_text(table: Table, inputs: list[str], categorical) -> None:
+    """Refuse a free-text input column (see the module's docstring).
+
+    Raises
+    ------
+    DataFileError
+        Naming the column and both fixes (``--drop``, ``--categorical``).
+    """
+    for name in inputs:
+        col = table.columns[name]
+        if col.dtype.kind == "f" or name in categorical:
+            continue
+        values = np.unique(col[col != ""])
+        share = len(values) / max(1, int((col != "").sum()))
+        if len(values) <= FREE_TEXT_VALUES or share <= FREE_TEXT_SHARE:
+            continue
+        if 2 * sum(parse_number(v) is not None for v in values[:50]) >= 50:
+            continue  # numbers written as text: the encoding says what to do
+        q = shell(name)
+        raise DataFileError(
+            f"{table.source}: column {name!r} looks like free text "
+            f"({len(values)} different values in {int((col != '').sum())} cells); "
+            "its one-hot inputs would let the network memorise rows: leave it "
+            f"out with --drop {q}, or take its values as categories with "
+            f"--categorical {q}"
+        )
+
+
+__all__ = [
+    "FREE_TEXT_SHARE",
+    "FREE_TEXT_VALUES",
+    "check_free_text",
+    "check_names",
+    "leave_out_ids",
+    "shell",
+]
