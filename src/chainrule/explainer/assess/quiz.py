@@ -20,6 +20,10 @@ True
 # answer key: chainrule check KEY ANSWERS grades against it
 [answers]
 dJdW1 = [[-1.92]]
+<BLANKLINE>
+[sheet]
+examples = 1
+convention = "row"
 """
 
 from __future__ import annotations
@@ -154,7 +158,9 @@ def key_toml(ex: Explanation, names: Iterable[str] | None = None) -> str:
     """The answer key of ``names`` (default: every step but the given values).
 
     Floats are written with Python's shortest round-trip ``repr``, so the key
-    holds the explanation's numbers bit for bit.
+    holds the explanation's numbers bit for bit. A ``[sheet]`` table gives
+    the number of examples and the convention, which name the factor of the
+    verdict "off by a factor" (N, or m in the column convention).
     """
     if names is None:
         chosen = [s.symbol for s in ex.steps if s.phase != "given"]
@@ -165,6 +171,9 @@ def key_toml(ex: Explanation, names: Iterable[str] | None = None) -> str:
         value = ex[symbol].value
         text = repr(float(value)) if np.ndim(value) == 0 else _rows(value)
         lines.append(f"{_key(symbol)} = {text}")
+    if "X" in ex:  # the sheet: N (or m) for the verdict "off by a factor"
+        n = ex["X"].shape[ex.convention == "column"]
+        lines += ["", "[sheet]", f"examples = {n}", f'convention = "{ex.convention}"']
     return "\n".join(lines) + "\n"
 
 
