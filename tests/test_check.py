@@ -245,3 +245,40 @@ def test_symbolic_answers_against_a_derivation():
     assert verdicts == ["transposed", "right", "wrong sign", "wrong shape", "right"]
     assert not cr.check(d, {"J": "(y_11 - yHat_11)**2"}).ok
     assert cr.check(d, {"J": "nonsense_symbol"}).items[0].verdict == "not numbers"
+
+
+def test_cs230_names_and_the_factor_hint():
+    # CS230 writes dZ[2] = A[2] − Y; chainrule's column convention puts the
+    # mean's 1/m into dZ: the answer is named in the course's symbols and
+    # graded "off by a factor of m", a hint rather than a bare "wrong value"
+    net = cr.Network([2, 2, 1], activation="sigmoid", loss="bce", seed=0)
+    X, y = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]], [[1.0], [0.0], [1.0]]
+    col = cr.explain(net, X, y, convention="column")
+    m = 3
+    a_minus_y = col["yHat"].value - col["y"].value
+    answers = {
+        "dZ2": a_minus_y.tolist(),
+        "dW[1]": col["dJdW1"].value.tolist(),
+        "db1": col["dJdb1"].value.tolist(),
+        "dA1": col["dJda2"].value.tolist(),
+        "A2": col["yHat"].value.tolist(),
+        "Z1": col["z2"].value.tolist(),
+    }
+    rep = cr.check(col, answers)
+    assert [i.symbol for i in rep.items] == [
+        "delta3",
+        "dJdW1",
+        "dJdb1",
+        "dJda2",
+        "yHat",
+        "z2",
+    ]
+    assert not rep.unknown
+    first = rep.items[0]
+    assert first.verdict == "off by a factor"
+    assert f"factor of m = {m}: the answer is {m} times" in first.reason
+    assert all(i.ok for i in rep.items[1:])
+    # a quiz blanks by the course's names too
+    from chainrule.explainer.assess.quiz import blank
+
+    assert np.isnan(blank(col, ["dZ[2]", "dW1"])["delta3"].value).all()

@@ -6,8 +6,8 @@
   likely is (rounded too coarsely, off by the number of examples).
 - :mod:`~chainrule.explainer.assess.check_report`: the report (data).
 - :mod:`~chainrule.explainer.assess.grade_sheet`: a class's reports as CSV.
-- :mod:`~chainrule.explainer.assess.quiz`: blank sheets that do not leak, answer keys, a
-  problem with weights drawn from a seed.
+- :mod:`~chainrule.explainer.assess.quiz`: blank sheets that do not leak,
+  answer keys, a problem with weights drawn from a seed.
 
 Layer: above :mod:`chainrule.explainer.problems`. May import the problems,
 the builders and what is below them.

@@ -53,6 +53,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -96,15 +97,45 @@ def key_values(key: object) -> tuple[dict[str, object], dict[str, str]]:
 
 
 def aliases_of(names: list[str]) -> dict[str, str]:
-    """Bracket-notation names (``"g[1W]"``) of the Welch keys present."""
+    """Other names of the Welch keys present: seed 001's bracket names
+    (``"g[1W]"``) and CS230's column-convention names, with or without
+    brackets (``"dZ2"``, ``"dZ[2]"``, ``"dW1"``, ``"db1"``, ``"dA1"``,
+    ``"Z1"``, ``"A1"``; ``"A2"``/``"dA2"`` for ``ŷ`` and ``∂J/∂ŷ`` of a
+    two-layer network), layers numbered from the input layer 0.
+
+    Examples
+    --------
+    >>> a = aliases_of(["W1", "W2", "delta3", "dJdW1", "dJda2", "yHat", "z2"])
+    >>> a["dZ2"], a["dZ[2]"], a["dW1"], a["dA1"], a["A2"], a["Z1"], a["g[2z]"]
+    ('delta3', 'delta3', 'dJdW1', 'dJda2', 'yHat', 'z2', 'delta3')
+    """
     layers = [int(k[1:]) for k in names if k[:1] == "W" and k[1:].isdigit()]
     L = max(layers, default=0)
     out = {}
     for k in names:
-        b = welch_to_bracket(k.rstrip("'"), L) if L else None
+        bare, prime = k.rstrip("'"), k[len(k.rstrip("'")) :]
+        b = welch_to_bracket(bare, L) if L else None
         if b is not None and b != k:
-            out[b + k[len(k.rstrip("'")) :]] = k
+            out[b + prime] = k
+        for c in _column_names(bare, L):
+            out.setdefault(c + prime, k)
     return out
+
+
+_COLUMN = {"delta": ("dZ", -1), "dJda": ("dA", -1), "dJdW": ("dW", 0)}
+_COLUMN |= {"dJdb": ("db", 0), "z": ("Z", -1), "a": ("A", -1)}
+
+
+def _column_names(key: str, L: int) -> list[str]:
+    """CS230's names of the Welch key ``key`` (``L`` layers; 0: unknown)."""
+    if L and key in ("yHat", "dJdyHat"):
+        key = {"yHat": f"a{L + 1}", "dJdyHat": f"dJda{L + 1}"}[key]
+    m = re.fullmatch(r"(delta|dJda|dJdW|dJdb|z|a)(\d+)", key)
+    if m is None:
+        return []
+    prefix, shift = _COLUMN[m.group(1)]
+    i = int(m.group(2)) + shift
+    return [f"{prefix}{i}", f"{prefix}[{i}]"]
 
 
 def resolve_quantity(name: object, values: dict, aliases: dict) -> str:
