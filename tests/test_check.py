@@ -46,11 +46,15 @@ def test_rounded_answers_of_q15_are_right(q15):
 
 
 def test_three_figures_pass_two_figures_fail(q15):
-    # 0.0162 is 0.0161741 to 3 figures (0.16 % off); 0.016 is 1.1 % off.
+    # 0.0162 is 0.0161741 to 3 figures (0.16 % off); 0.016 is 1.1 % off:
+    # right to the two figures given, too coarse for the tolerance
     assert cr.check(q15, {"dJdW2": [[0.0162]] * 3}).ok
     rep = cr.check(q15, {"dJdW2": [[0.016]] * 3})
+    assert rep.items[0].verdict == "rounded" and not rep.ok
+    assert "give 3 significant digits" in rep.items[0].reason
+    rep = cr.check(q15, {"dJdW2": [[0.017]] * 3})  # not a rounding of it
     assert rep.items[0].verdict == "wrong value"
-    assert "expected 0.0161741, got 0.016" in rep.items[0].reason
+    assert "expected 0.0161741, got 0.017" in rep.items[0].reason
 
 
 def test_rtol_is_the_worst_case_of_rounding_to_three_figures():
@@ -133,11 +137,54 @@ def test_bracket_names_are_accepted(seed004):
     assert [i.symbol for i in rep.items] == ["dJdW1", "delta3"] and rep.ok
 
 
-def test_unknown_name_suggests(q15):
-    with pytest.raises(cr.UnknownNameError, match=r"'dJdw1'.*did you mean 'dJdW1'"):
-        cr.check(q15, {"dJdw1": [[0]]})
-    with pytest.raises(cr.UnknownNameError, match=r"did you mean 'delta3'"):
-        cr.check(q15, {"delta33": [[0]]})
+def test_unknown_names_are_listed_and_the_rest_graded(q15):
+    rep = cr.check(q15, {"dJdw1": [[0]], "dJdW2": Q15_ROUNDED["dJdW2"], "delta33": 1})
+    assert [i.symbol for i in rep.items] == ["dJdW2"] and rep.ok
+    assert "did you mean 'dJdW1'" in rep.unknown["dJdw1"]
+    assert "did you mean 'delta3'" in rep.unknown["delta33"]
+    text = rep.to_text()
+    assert "? dJdw1" in text and "not graded" in text
+    assert json.loads(rep.to_json())["unknown"][0]["name"] == "dJdw1"
+
+
+def test_missing_answers_count_as_wrong(seed004):
+    rep = cr.check(seed004, {"dJdW1": [[-1.92]]}, required=["dJdW1", "delta2"])
+    assert [i.verdict for i in rep.items] == ["right", "missing"]
+    assert rep.score == 0.5 and not rep.ok
+    assert "missing: no answer given" in rep.to_text()
+    with pytest.raises(cr.UnknownNameError, match="did you mean 'delta2'"):
+        cr.check(seed004, {"J": 0.32}, required=["delta22"])
+
+
+def test_rounded_says_the_digits_needed(q15):
+    # seed 000 q15's delta3, [0.00916, 0.00601, 0.00102], to one figure
+    item = cr.check(q15, {"delta3": [[0.009], [0.006], [0.001]]}).items[0]
+    assert item.verdict == "rounded" and not item.ok
+    assert item.reason.endswith("give 3 significant digits")
+    # 0 for 8e-5 gives no digit of it: wrong, not rounded
+    zero = cr.check(q15, {"dJdW1": [[0, 0, 0], [0, 0, 0]]}).items[0]
+    assert zero.verdict == "wrong value"
+    # 0.2 for 0.26 is no rounding of it (half a unit is 0.05)
+    assert cr.check({"v": 0.26}, {"v": 0.2}).items[0].verdict == "wrong value"
+
+
+def test_off_by_the_conventions_factor(q15):
+    dw2 = q15["dJdW2"].value
+    item = cr.check(q15, {"dJdW2": (3 * dw2).tolist()}).items[0]
+    assert item.verdict == "off by a factor"
+    assert "factor of N = 3: the answer is 3 times the right one" in item.reason
+    col = load_example("seed000-q15").explain(convention="column")
+    item = cr.check(col, {"dJdW2": (col["dJdW2"].value / 3).tolist()}).items[0]
+    assert "factor of m = 3: the answer is 1/3 of the right one" in item.reason
+    # one example: no factor to be off by
+    item = cr.check({"v": 2.0}, {"v": 6.0}, examples=3).items[0]
+    assert item.verdict == "off by a factor"
+    assert cr.check({"v": 2.0}, {"v": 6.0}).items[0].verdict == "wrong value"
+
+
+def test_a_scalar_wrong_value_says_it_once(seed004):
+    item = cr.check(seed004, {"J": 0.5}).items[0]
+    assert item.reason == "wrong value: expected 0.32, got 0.5"
 
 
 @pytest.mark.parametrize(
@@ -198,3 +245,40 @@ def test_symbolic_answers_against_a_derivation():
     assert verdicts == ["transposed", "right", "wrong sign", "wrong shape", "right"]
     assert not cr.check(d, {"J": "(y_11 - yHat_11)**2"}).ok
     assert cr.check(d, {"J": "nonsense_symbol"}).items[0].verdict == "not numbers"
+
+
+def test_cs230_names_and_the_factor_hint():
+    # CS230 writes dZ[2] = A[2] − Y; chainrule's column convention puts the
+    # mean's 1/m into dZ: the answer is named in the course's symbols and
+    # graded "off by a factor of m", a hint rather than a bare "wrong value"
+    net = cr.Network([2, 2, 1], activation="sigmoid", loss="bce", seed=0)
+    X, y = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]], [[1.0], [0.0], [1.0]]
+    col = cr.explain(net, X, y, convention="column")
+    m = 3
+    a_minus_y = col["yHat"].value - col["y"].value
+    answers = {
+        "dZ2": a_minus_y.tolist(),
+        "dW[1]": col["dJdW1"].value.tolist(),
+        "db1": col["dJdb1"].value.tolist(),
+        "dA1": col["dJda2"].value.tolist(),
+        "A2": col["yHat"].value.tolist(),
+        "Z1": col["z2"].value.tolist(),
+    }
+    rep = cr.check(col, answers)
+    assert [i.symbol for i in rep.items] == [
+        "delta3",
+        "dJdW1",
+        "dJdb1",
+        "dJda2",
+        "yHat",
+        "z2",
+    ]
+    assert not rep.unknown
+    first = rep.items[0]
+    assert first.verdict == "off by a factor"
+    assert f"factor of m = {m}: the answer is {m} times" in first.reason
+    assert all(i.ok for i in rep.items[1:])
+    # a quiz blanks by the course's names too
+    from chainrule.explainer.assess.quiz import blank
+
+    assert np.isnan(blank(col, ["dZ[2]", "dW1"])["delta3"].value).all()

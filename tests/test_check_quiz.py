@@ -135,8 +135,8 @@ def test_cli_quiz_key_and_check(capsys, tmp_path):
 def test_cli_check_errors(capsys, tmp_path):
     ans = tmp_path / "a.toml"
     ans.write_text("dJdw1 = [[1]]\n")
-    code, _, err = run(capsys, "check", "seed004", str(ans))
-    assert code == 2 and "did you mean 'dJdW1'" in err
+    code, out, _ = run(capsys, "check", "seed004", str(ans))
+    assert code == 1 and "did you mean 'dJdW1'" in out  # listed, not fatal
     code, _, err = run(capsys, "check", "nope", str(ans))
     assert code == 2 and "neither a file nor a built-in example" in err
     ans.write_text("not toml [")
@@ -153,3 +153,58 @@ def test_cli_check_errors(capsys, tmp_path):
     assert code == 2 and "cannot read the key" in err and "nested too deeply" in err
     code, _, err = run(capsys, "explain", "-e", "seed004", "--blank", "dJdWx")
     assert code == 2 and "did you mean" in err
+
+
+def test_cli_grades_a_class_into_a_csv_sheet(capsys, tmp_path):
+    key = tmp_path / "key.toml"
+    args = ["explain", "-e", "seed000-q15", "--blank", "delta3,dJdW2"]
+    assert run(capsys, *args, "--answers", str(key))[0] == 0
+    assert 'convention = "row"' in key.read_text(encoding="utf-8")
+    files = {
+        "right.toml": "delta3 = [[0.00916], [0.00601], [0.00102]]\n"
+        "dJdW2 = [[0.0162], [0.0162], [0.0162]]\n",
+        "rounded.toml": "delta3 = [[0.009], [0.006], [0.001]]\n"
+        "dJdW2 = [[0.0486], [0.0486], [0.0485]]\n",
+        "transposed.toml": "delta3 = [[0.00916, 0.00601, 0.00102]]\ndJdw2 = 1\n",
+        "broken.toml": "not toml [",
+    }
+    paths = []
+    for name, text in files.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    sheet = tmp_path / "grades.csv"
+    code, out, err = run(
+        capsys, "check", str(key), *map(str, paths), "--csv", str(sheet)
+    )
+    assert code == 1
+    assert "broken.toml: not graded" in err and f"wrote {sheet}" in err
+    assert "── " in out and "off by a factor of N = 3" in out
+    rows = sheet.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "file,score,right,graded,delta3,dJdW2,unknown"
+    cells = [r.split(",") for r in rows[1:]]
+    assert [c[0].rsplit("/", 1)[-1] for c in cells] == list(files)
+    assert cells[0][1:] == ["1.000", "2", "2", "right", "right", ""]
+    assert cells[1][1:] == ["0.000", "0", "2", "rounded", "off by a factor", ""]
+    assert cells[2][1:] == ["0.000", "0", "2", "transposed", "missing", "dJdw2"]
+    assert cells[3][4:6] == ["unreadable", "unreadable"]
+    # the sheet never replaces an answer file
+    code, _, err = run(capsys, "check", str(key), str(paths[0]), "--csv", str(paths[0]))
+    assert code == 2 and "--csv" in err
+
+
+def test_cli_check_counts_a_missing_answer(capsys, tmp_path):
+    key = tmp_path / "key.toml"
+    run(
+        capsys,
+        "explain",
+        "-e",
+        "seed004",
+        "--blank",
+        "dJdW1,delta2",
+        "--answers",
+        str(key),
+    )
+    only = tmp_path / "only.toml"
+    only.write_text("dJdW1 = [[-1.92]]\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(key), str(only))
+    assert code == 1 and "score: 1/2 = 50%" in out and "missing" in out

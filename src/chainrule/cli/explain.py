@@ -104,6 +104,14 @@ def _quiz(chosen, notation, settings: dict, blank: str | None, answers, seed):
     explanation = chosen.explain(notation, **settings)
     if names is not None:
         blanked = quiz.blank(explanation, names)  # checks the names first
+        extra = quiz.leaks(explanation, names)
+        if extra:
+            shown = ", ".join(f"{explanation[k].name} ({k})" for k in extra)
+            typer.echo(
+                "--blank: also hidden, since each gives a blank away by one "
+                f"printed formula: {shown}",
+                err=True,
+            )
     if answers is not None:
         write_text(answers, quiz.key_toml(explanation, names))
     return explanation if names is None else blanked

@@ -14,7 +14,7 @@ RTOL = 5e-3  # see chainrule.explainer.assess.grading for the reasoning
 ATOL = 1e-12
 SCHEMA = "chainrule.check/1"
 VERDICTS = ("right", "not numbers", "wrong shape", "transposed", "wrong sign")
-VERDICTS += ("wrong value",)
+VERDICTS += ("rounded", "off by a factor", "wrong value", "missing")
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,13 @@ class CheckItem:
     ok : bool
     verdict : str
         One of ``VERDICTS``: ``"right"``, ``"not numbers"``, ``"wrong shape"``,
-        ``"transposed"``, ``"wrong sign"``, ``"wrong value"``.
+        ``"transposed"``, ``"wrong sign"``, ``"rounded"`` (right to the digits
+        given, too coarse), ``"off by a factor"`` (of N, or m), ``"wrong
+        value"``, ``"missing"`` (no answer to a quantity asked for).
     reason : str
         One sentence for the student.
     expected_shape, given_shape : tuple of int
-        ``given_shape`` is ``None`` when the answer is not numbers.
+        ``given_shape`` is ``None`` when the answer is not numbers or missing.
     expected : (rows, cols) array or float
     given : (rows, cols) array, float, or the answer as given when not numbers
     """
@@ -59,11 +61,15 @@ class CheckReport:
     items : list of CheckItem
     rtol, atol : float
         The tolerance used (see the module's notes).
+    unknown : dict of str to str
+        Each answer's name that the key does not have, and why (with a
+        suggestion); not graded, not counted.
     """
 
     items: list[CheckItem] = field(default_factory=list)
     rtol: float = RTOL
     atol: float = ATOL
+    unknown: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_right(self) -> int:
@@ -90,10 +96,13 @@ class CheckReport:
         return f"CheckReport({self.n_right}/{len(self.items)} right)"
 
     def to_text(self) -> str:
-        """One line per answer, then the score."""
-        width = max(len(i.name) for i in self.items)
+        """One line per answer, one per unknown name, then the score."""
+        width = max([len(i.name) for i in self.items] + [len(n) for n in self.unknown])
         lines = [
             f"{'✓' if i.ok else '✗'} {i.name:<{width}}  {i.reason}" for i in self.items
+        ]
+        lines += [
+            f"? {n:<{width}}  {why}, not graded" for n, why in self.unknown.items()
         ]
         lines.append(
             f"score: {self.n_right}/{len(self.items)} = {self.score:.0%} "
@@ -111,6 +120,7 @@ class CheckReport:
             "rtol": self.rtol,
             "atol": self.atol,
             "items": [_item_dict(i) for i in self.items],
+            "unknown": [{"name": n, "reason": r} for n, r in self.unknown.items()],
         }
 
     def to_json(self) -> str:

@@ -10,7 +10,16 @@ reported:
    transpose is right, is "transposed"; any other shape is "wrong shape");
 3. the values within the tolerance: "right";
 4. otherwise, if the negated answer is right: "wrong sign" (or the entries
-   whose sign alone is wrong); else "wrong value", naming the first entry.
+   whose sign alone is wrong);
+5. if every entry is a correct rounding to the digits the student gave, but
+   coarser than the tolerance: "rounded" (with the digits needed);
+6. if the answer is N times, or 1/N of, the right one (N examples; m in the
+   column convention): "off by a factor";
+7. else "wrong value", naming the first entry that differs.
+
+A quantity that ``required`` names and the answers lack is "missing" (and
+counted wrong); an answer naming no quantity of the key is listed in the
+report's ``unknown``, with a suggestion, and the others are still graded.
 
 The tolerance
 -------------
@@ -34,7 +43,9 @@ Examples
 >>> ex = cr.explain(net, [[3.0]], [[2.0]])
 >>> rep = cr.check(ex, {"dJdW1": [[-1.92]], "dJdW2": [[1.2]], "J": 0.3})
 >>> [(i.symbol, i.verdict) for i in rep.items]
-[('dJdW1', 'right'), ('dJdW2', 'wrong sign'), ('J', 'wrong value')]
+[('dJdW1', 'right'), ('dJdW2', 'wrong sign'), ('J', 'rounded')]
+>>> rep["J"].reason
+'rounded: right to the digits given, but too coarse: give 2 significant digits'
 >>> rep.score
 0.3333333333333333
 """
@@ -42,13 +53,15 @@ Examples
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 from chainrule.core.trace import welch_to_bracket
 from chainrule.errors import InvalidTypeError, InvalidValueError, UnknownNameError
 from chainrule.explainer.assess.check_report import ATOL, RTOL, CheckItem, CheckReport
+from chainrule.explainer.assess.diagnosis import digits_needed, factor_off, half_units
 from chainrule.explainer.build.explanation import Explanation
 from chainrule.validation import check_non_negative
 
@@ -84,15 +97,45 @@ def key_values(key: object) -> tuple[dict[str, object], dict[str, str]]:
 
 
 def aliases_of(names: list[str]) -> dict[str, str]:
-    """Bracket-notation names (``"g[1W]"``) of the Welch keys present."""
+    """Other names of the Welch keys present: seed 001's bracket names
+    (``"g[1W]"``) and CS230's column-convention names, with or without
+    brackets (``"dZ2"``, ``"dZ[2]"``, ``"dW1"``, ``"db1"``, ``"dA1"``,
+    ``"Z1"``, ``"A1"``; ``"A2"``/``"dA2"`` for ``ŷ`` and ``∂J/∂ŷ`` of a
+    two-layer network), layers numbered from the input layer 0.
+
+    Examples
+    --------
+    >>> a = aliases_of(["W1", "W2", "delta3", "dJdW1", "dJda2", "yHat", "z2"])
+    >>> a["dZ2"], a["dZ[2]"], a["dW1"], a["dA1"], a["A2"], a["Z1"], a["g[2z]"]
+    ('delta3', 'delta3', 'dJdW1', 'dJda2', 'yHat', 'z2', 'delta3')
+    """
     layers = [int(k[1:]) for k in names if k[:1] == "W" and k[1:].isdigit()]
     L = max(layers, default=0)
     out = {}
     for k in names:
-        b = welch_to_bracket(k.rstrip("'"), L) if L else None
+        bare, prime = k.rstrip("'"), k[len(k.rstrip("'")) :]
+        b = welch_to_bracket(bare, L) if L else None
         if b is not None and b != k:
-            out[b + k[len(k.rstrip("'")) :]] = k
+            out[b + prime] = k
+        for c in _column_names(bare, L):
+            out.setdefault(c + prime, k)
     return out
+
+
+_COLUMN = {"delta": ("dZ", -1), "dJda": ("dA", -1), "dJdW": ("dW", 0)}
+_COLUMN |= {"dJdb": ("db", 0), "z": ("Z", -1), "a": ("A", -1)}
+
+
+def _column_names(key: str, L: int) -> list[str]:
+    """CS230's names of the Welch key ``key`` (``L`` layers; 0: unknown)."""
+    if L and key in ("yHat", "dJdyHat"):
+        key = {"yHat": f"a{L + 1}", "dJdyHat": f"dJda{L + 1}"}[key]
+    m = re.fullmatch(r"(delta|dJda|dJdW|dJdb|z|a)(\d+)", key)
+    if m is None:
+        return []
+    prefix, shift = _COLUMN[m.group(1)]
+    i = int(m.group(2)) + shift
+    return [f"{prefix}{i}", f"{prefix}[{i}]"]
 
 
 def resolve_quantity(name: object, values: dict, aliases: dict) -> str:
@@ -139,13 +182,25 @@ def _shape_text(shape: tuple) -> str:
 
 
 def _entry(idx: tuple) -> str:
-    return f"row {idx[0] + 1}, column {idx[1] + 1}" if len(idx) == 2 else "the value"
+    if len(idx) == 1:
+        return f"entry {idx[0] + 1}"
+    return f"row {idx[0] + 1}, column {idx[1] + 1}"
 
 
 def grade_one(
-    symbol: str, name: str, expected: object, answer: object, rtol: float, atol: float
+    symbol: str,
+    name: str,
+    expected: object,
+    answer: object,
+    rtol: float,
+    atol: float,
+    examples: tuple[int, str] = (1, "N"),
 ) -> CheckItem:
-    """The verdict on one answer (see the module's notes for the order)."""
+    """The verdict on one answer (see the module's notes for the order).
+
+    ``examples`` is the number of examples and its letter in the
+    convention (``"N"`` in the seeds' rows, ``"m"`` in CS230's columns).
+    """
     e = np.asarray(expected, dtype=np.float64)
 
     def item(ok, verdict, reason, given_shape, given):
@@ -157,8 +212,9 @@ def grade_one(
     if g is None:
         return item(False, "not numbers", f"not numbers: {answer!r:.60}", None, answer)
     given = float(g) if g.ndim == 0 else g
+    units = half_units(answer)
     if g.size == 1 and e.size == 1:
-        g = g.reshape(e.shape)
+        g, units = g.reshape(e.shape), units.reshape(e.shape)
     if g.shape != e.shape:
         verdict, why = _shape_verdict(e, g, rtol, atol)
         return item(False, verdict, why, g.shape, given)
@@ -166,7 +222,28 @@ def grade_one(
     if close.all():
         return item(True, "right", "right", g.shape, given)
     verdict, why = _value_verdict(e, g, close, rtol, atol)
+    if verdict == "wrong value":
+        verdict, why = _diagnose(e, g, units, rtol, atol, examples) or (verdict, why)
     return item(False, verdict, why, g.shape, given)
+
+
+def _diagnose(e, g, units, rtol, atol, examples) -> tuple[str, str] | None:
+    """ "rounded" or "off by a factor", when the answer is one of those."""
+    wrong = ~np.isclose(g, e, rtol=rtol, atol=atol)
+    near = np.abs(g - e) <= units * (1 + 1e-9) + atol
+    # at least one significant digit given: 0 for 8e-5 is not a rounding
+    if np.all(near[wrong] & (2 * units[wrong] <= np.abs(e[wrong]))):
+        d = digits_needed(e, rtol, atol)
+        return "rounded", (
+            "rounded: right to the digits given, but too coarse: give "
+            f"{d} significant digit{'s' * (d != 1)}"
+        )
+    n, letter = examples
+    side = factor_off(e, g, n, rtol, atol)
+    if side is None:
+        return None
+    how = f"{n} times the right one" if side == "larger" else f"1/{n} of the right one"
+    return "off by a factor", f"off by a factor of {letter} = {n}: the answer is {how}"
 
 
 def _shape_verdict(e: np.ndarray, g: np.ndarray, rtol: float, atol: float):
@@ -190,13 +267,31 @@ def _value_verdict(e, g, close, rtol: float, atol: float) -> tuple[str, str]:
         return "wrong sign", f"wrong sign at {where}; the other entries are right"
     idx = tuple(int(i) for i in np.argwhere(wrong)[0])
     n = f"{int(wrong.sum())} of {e.size} entries differ; " if e.size > 1 else ""
+    at = f"{_entry(idx)}: " if idx else ""
     return "wrong value", (
-        f"wrong value: {n}{_entry(idx)}: expected {e[idx]:.6g}, got {g[idx]:.6g}"
+        f"wrong value: {n}{at}expected {e[idx]:.6g}, got {g[idx]:.6g}"
     )
 
 
+def _examples(key: object, examples: int | None, convention: str | None):
+    """The number of examples and its letter (N in rows, m in columns)."""
+    if isinstance(key, Explanation):
+        convention = convention or key.convention
+        if examples is None and "X" in key:
+            examples = key["X"].shape[convention == "column"]
+    letter = "m" if convention == "column" else "N"
+    return (int(examples or 1), letter)
+
+
 def check(
-    key: object, answers: Mapping, *, rtol: float = RTOL, atol: float = ATOL
+    key: object,
+    answers: Mapping,
+    *,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+    required: Iterable[str] | None = None,
+    examples: int | None = None,
+    convention: str | None = None,
 ) -> CheckReport:
     """Grade a student's answers against an answer key.
 
@@ -220,17 +315,27 @@ def check(
         passes (see the module's notes for the reasoning).
     atol : float, default 1e-12
         Absolute tolerance, for quantities whose exact value is 0.
+    required : iterable of str, optional
+        The quantities the sheet asks for: each one the answers lack is
+        graded "missing" (wrong). Default: only the answers given are graded.
+    examples : int, optional
+        The number of examples, for the verdict "off by a factor" (N, or m
+        in the column convention); default: from an Explanation's X, else 1.
+    convention : {"row", "column"}, optional
+        Which letter names that factor; default: the Explanation's, else row.
 
     Returns
     -------
     CheckReport
-        One :class:`CheckItem` per answer, in the answers' order, and
-        ``score``, the fraction right.
+        One :class:`CheckItem` per answer, in the answers' order, then one
+        per missing quantity; ``unknown``, the names the key does not have
+        (each with a suggestion), which are not graded; ``score``, the
+        fraction right.
 
     Raises
     ------
     UnknownNameError
-        An answer names a quantity the key does not have (with a suggestion).
+        ``required`` names a quantity the key does not have.
     InvalidTypeError, InvalidValueError
         ``key`` or ``answers`` is not a mapping, ``answers`` is empty, or a
         tolerance is negative or not finite. A student's answer that is not
@@ -263,9 +368,28 @@ def check(
         return key.grade_answers(answers)
     values, names = key_values(key)
     aliases = aliases_of(list(values))
-    symbols = [resolve_quantity(k, values, aliases) for k in answers]
-    items = [
-        grade_one(s, names[s], values[s], a, rtol, atol)
-        for s, a in zip(symbols, answers.values(), strict=True)
-    ]
-    return CheckReport(items, rtol, atol)
+    sheet = _examples(key, examples, convention)
+    items, unknown, answered = [], {}, set()
+    for k, a in answers.items():
+        try:
+            s = resolve_quantity(k, values, aliases)
+        except UnknownNameError as exc:
+            unknown[str(k)] = (
+                str(exc).split("; the key has")[0].removeprefix("answers: ")
+            )
+            continue
+        answered.add(s)
+        items.append(grade_one(s, names[s], values[s], a, rtol, atol, sheet))
+    for s in dict.fromkeys(required or ()):
+        s = resolve_quantity(s, values, aliases)
+        if s not in answered:
+            items.append(_missing(s, names[s], values[s]))
+    return CheckReport(items, rtol, atol, unknown)
+
+
+def _missing(symbol: str, name: str, expected: object) -> CheckItem:
+    shape = np.shape(expected)
+    reason = "missing: no answer given"
+    return CheckItem(
+        symbol, name, False, "missing", reason, shape, None, expected, None
+    )

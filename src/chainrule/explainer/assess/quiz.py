@@ -20,6 +20,10 @@ True
 # answer key: chainrule check KEY ANSWERS grades against it
 [answers]
 dJdW1 = [[-1.92]]
+<BLANKLINE>
+[sheet]
+examples = 1
+convention = "row"
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import numpy as np
 from chainrule.errors import DataFileError, InvalidValueError
 from chainrule.explainer.assess.grading import aliases_of, resolve_quantity
 from chainrule.explainer.build.explanation import Explanation
+from chainrule.explainer.model.step import PLACEHOLDER, Step
 from chainrule.explainer.problems.files import Problem
 from chainrule.persist.text_files import load_toml, read_text_file
 from chainrule.validation import check_seed
@@ -51,8 +56,46 @@ def _symbols(ex: Explanation, names: Iterable[str], argument: str) -> list[str]:
         raise InvalidValueError(f"{argument}: {exc}") from None
 
 
+def leaks(ex: Explanation, names: Iterable[str]) -> tuple[str, ...]:
+    """The shown steps that would give away a blank of ``names``.
+
+    A step gives a blank away when its printed formula reads the blank
+    (:attr:`~chainrule.explainer.model.Step.uses`) and its value is shown:
+    with the formula's other operands on the sheet, one operation recovers
+    the blank. That is a step after it (``W := W − α · ?``, ``∂J/∂a = δ Wᵀ``,
+    ``∂J/∂ŷ`` revealing ``ŷ``, a product whose other factor is shown) or a
+    line printed before it that reads it (a path's sum, the cost table).
+
+    Parameters
+    ----------
+    ex : Explanation
+    names : iterable of str
+        The quantities to blank, as :func:`blank` takes them.
+
+    Returns
+    -------
+    tuple of str
+        The symbols of those steps, in the explanation's order; the blanks
+        themselves are not among them.
+
+    Examples
+    --------
+    >>> from chainrule.explainer.problems.files import load_example
+    >>> leaks(load_example("seed004").explain(), ["dJdW1"])
+    ("W1'",)
+    """
+    chosen = set(_symbols(ex, names, "blank"))
+    return tuple(
+        s.symbol for s in ex.steps if s.symbol not in chosen and chosen & set(s.uses)
+    )
+
+
 def blank(ex: Explanation, names: Iterable[str]) -> Explanation:
     """A copy of ``ex`` with the values of the steps ``names`` hidden.
+
+    Every step that would give a blank away (:func:`leaks`) is hidden too, so
+    that no value on the sheet lets a blank be recovered by one printed
+    formula.
 
     Parameters
     ----------
@@ -63,37 +106,61 @@ def blank(ex: Explanation, names: Iterable[str]) -> Explanation:
     Returns
     -------
     Explanation
-        The same steps; the chosen ones hold NaN (printed ``?``) and the
-        scalar chain's table, whose products would give them away, is left out.
+        The same steps; the chosen ones and their leaks hold NaN (printed
+        ``?``) with no element-by-element lines; a step that reads a hidden
+        value shows ``?`` for it, and its own element lines (which would
+        print the hidden numbers) are left out. The scalar chain's table,
+        whose products would give the blanks away, is left out.
 
     Raises
     ------
     UnknownNameError
         A name that is not a step of ``ex`` (with a suggestion).
     """
-    chosen = set(_symbols(ex, names, "blank"))
-    steps = []
-    for s in ex.steps:
-        if s.symbol in chosen:
-            hidden = np.full(np.shape(s.value), np.nan)
-            s = dataclasses.replace(s, value=float("nan") if s.shape == () else hidden)
-        steps.append(s)
+    hidden = set(_symbols(ex, names, "blank")) | set(leaks(ex, names))
     return Explanation(
-        steps,
+        [_hide(s, hidden) for s in ex.steps],
         notation=ex.notation,
         learning_rate=ex.learning_rate,
         network=ex.network,
         title=ex.title,
         description=ex.description,
         chain=None,
+        convention=ex.convention,
+        update_biases=ex.update_biases,
     )
+
+
+_NUMBER_DETAILS = ("element", "examples", "cost")
+
+
+def _hide(s: Step, hidden: set[str]) -> Step:
+    """``s`` with its value hidden if it is in ``hidden``, and no line under
+    it that prints a hidden number."""
+    reads_hidden = bool(hidden & set(s.uses))
+    if s.symbol not in hidden and not reads_hidden:
+        return s
+    changes: dict[str, object] = {
+        "details": tuple(d for d in s.details if d.kind not in _NUMBER_DETAILS)
+    }
+    if not PLACEHOLDER.search(s.substitution):
+        # numbers written into the text (a path's sum): nothing to fill with ?
+        changes.update(substitution="", substitution_latex="")
+    if s.symbol in hidden:
+        nan = np.full(np.shape(s.value), np.nan)
+        changes["value"] = float("nan") if s.shape == () else nan
+        if s.phase == "descent":
+            changes["note"] = ""  # the sentence quotes the costs
+    return dataclasses.replace(s, **changes)
 
 
 def key_toml(ex: Explanation, names: Iterable[str] | None = None) -> str:
     """The answer key of ``names`` (default: every step but the given values).
 
     Floats are written with Python's shortest round-trip ``repr``, so the key
-    holds the explanation's numbers bit for bit.
+    holds the explanation's numbers bit for bit. A ``[sheet]`` table gives
+    the number of examples and the convention, which name the factor of the
+    verdict "off by a factor" (N, or m in the column convention).
     """
     if names is None:
         chosen = [s.symbol for s in ex.steps if s.phase != "given"]
@@ -104,6 +171,9 @@ def key_toml(ex: Explanation, names: Iterable[str] | None = None) -> str:
         value = ex[symbol].value
         text = repr(float(value)) if np.ndim(value) == 0 else _rows(value)
         lines.append(f"{_key(symbol)} = {text}")
+    if "X" in ex:  # the sheet: N (or m) for the verdict "off by a factor"
+        n = ex["X"].shape[ex.convention == "column"]
+        lines += ["", "[sheet]", f"examples = {n}", f'convention = "{ex.convention}"']
     return "\n".join(lines) + "\n"
 
 

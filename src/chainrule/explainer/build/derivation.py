@@ -12,6 +12,8 @@ update by :mod:`chainrule.explainer.build.gradient_steps`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from chainrule.errors import ConfigError, InvalidValueError
@@ -151,8 +153,11 @@ def explain(
     _check_update_biases(update_biases, learning_rate, net)
     check_explain_size(net.sizes, 0)  # the network first, before any pass
     X, y = net.check_data(X, y)
+    which = ""
     if example_index is not None:
+        n_all = X.shape[0]
         X, y = one_example(X, y, example_index)
+        which = f"example {example_index + 1} of {n_all} (index {example_index})"
     check_explain_size(net.sizes, X.shape[0])
     if level == "element":
         if names.convention == "column":
@@ -180,12 +185,17 @@ def explain(
             steps.append(descent_step(net, X, y, learning_rate, n_steps, update_biases))
     if names.convention == "row":
         steps = annotate(steps, names, level)
+    if which:  # said in the title and, on X and y, in the Given block
+        steps = [
+            dataclasses.replace(s, note=which) if s.symbol in ("X", "y") else s
+            for s in steps
+        ]
     return Explanation(
         steps,
         notation=names.notation,
         learning_rate=learning_rate,
         network=net.config(),
-        title=title or _title(net),
+        title=(title or _title(net)) + (f": {which}" if which else ""),
         description=description,
         chain=scalar_chain(net, names, steps, chain_wording),
         convention=names.convention,

@@ -145,6 +145,7 @@ def descent_step(
         name="J",
         name_latex="J",
         formula_latex=rf"J_k,\ k = 0, \dots, {n}",
+        uses=("J", "J'"),  # its first two costs are those steps' values
         phase="descent",
         note=sentence(values),
         details=tuple(rows),

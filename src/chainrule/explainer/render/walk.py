@@ -143,6 +143,9 @@ def _given(ex) -> Iterator[Record]:
         for s in ex.phase("given")
     )
     yield Table(("symbol", "shape", "value"), rows, "given-values")
+    notes = dict.fromkeys(s.note for s in ex.phase("given") if s.note)
+    for note in notes:  # which example of a batch is explained
+        yield Paragraph(f"X and y: {note}", "meta")
 
 
 def _steps(ex, phase: str) -> Iterator[Record]:
@@ -189,9 +192,16 @@ def diagram(ex, example: int = 0) -> Diagram:
         ex[f"b{l}"].value if f"b{l}" in ex else None for l in range(1, L + 1)
     )
     keys = ["X", *(f"a{l}" for l in range(2, L + 1)), "yHat"]
-    units = tuple(np.atleast_2d(ex[k].value)[example] for k in keys)
-    deltas = (None, *(ex[f"delta{l}"].value[example] for l in range(2, L + 2)))
-    n = ex["X"].shape[0]
+    # one example per row: the column convention's matrices turned back
+    rows = (
+        (lambda v: np.atleast_2d(v).T) if ex.convention == "column" else np.atleast_2d
+    )
+    if ex.convention == "column":
+        weights = tuple(w.T for w in weights)
+        biases = tuple(None if b is None else b.T for b in biases)
+    units = tuple(rows(ex[k].value)[example] for k in keys)
+    deltas = (None, *(rows(ex[f"delta{l}"].value)[example] for l in range(2, L + 2)))
+    n = rows(ex["X"].value).shape[0]
     return Diagram(sizes, weights, biases, units, deltas, example, n)
 
 
