@@ -5,4 +5,7 @@ try:
 except ImportError:
     # the compiled kernels' modules import numba: without it they are not
     # collected for doctests (tests/test_accel.py skips and says why)
-    collect_ignore = ["src/chainrule/accel/kernels.py"]
+    collect_ignore = [
+        "src/chainrule/accel/kernels.py",
+        "src/chainrule/accel/compiled.py",
+    ]

@@ -229,6 +229,8 @@ def test_products_agree_with_np_dot(kernels, m, k, n, a_t, b_t, seed):
     offsets, as the kernels use them."""
     from numba.core.errors import NumbaPerformanceWarning
 
+    from chainrule.accel import kernels as numba_kernels
+
     rng = np.random.default_rng(seed)
     A, B = rng.normal(size=(m, k)), rng.normal(size=(k, n))
     flat_a = np.concatenate([rng.normal(size=3), A.T.ravel() if a_t else A.ravel()])
@@ -236,7 +238,7 @@ def test_products_agree_with_np_dot(kernels, m, k, n, a_t, b_t, seed):
     out = np.full(m * n + 5, np.nan)
     with warnings.catch_warnings():  # np.dot on transposed views: a copy, slower
         warnings.simplefilter("ignore", NumbaPerformanceWarning)
-        kernels.product(flat_a, 3, a_t, flat_b, 2, b_t, out, 4, m, k, n)
+        numba_kernels.product(flat_a, 3, a_t, flat_b, 2, b_t, out, 4, m, k, n)
     expected = np.dot(A, B)
     # each entry is a sum of k products: its rounding is bounded by k ulps of
     # the sum of magnitudes
@@ -250,9 +252,11 @@ def test_products_agree_with_np_dot(kernels, m, k, n, a_t, b_t, seed):
 def test_blocked_sums_are_accurate(kernels, n):
     import math
 
+    from chainrule.accel import kernels as numba_kernels
+
     v = np.random.default_rng(n).normal(size=n)
     bound = (n // 128 + 128) * np.finfo(float).eps * float(np.sum(np.abs(v)))
-    assert abs(kernels.blocked_sum(v, 0, n) - math.fsum(v)) <= bound
+    assert abs(numba_kernels.blocked_sum(v, 0, n) - math.fsum(v)) <= bound
 
 
 # ------------------------------------------------------------------ the plan

@@ -243,7 +243,7 @@ def test_each_subpackage_says_what_it_is_for_and_what_it_may_import(sub):
 
 
 #: Modules that import numba (the optional extra ``fast``).
-NEEDS_NUMBA = {"chainrule.accel.kernels"}
+NEEDS_NUMBA = {"chainrule.accel.kernels", "chainrule.accel.compiled"}
 
 
 def test_every_module_path_imports_as_a_module():

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 import chainrule as cr
 from chainrule.errors import ChainruleError, InvalidValueError, ShapeError
-from chainrule.train.first_order import Batches
+from chainrule.train.batches import Batches
 
 CASES = [
     ("sse", "sigmoid", 1),

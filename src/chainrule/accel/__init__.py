@@ -9,6 +9,8 @@ faster ways to run it and the rule that picks one:
 - :mod:`~chainrule.accel.loader`: the compiled kernels' state (absent, cold,
   loading, ready) and what making them ready costs; :func:`prepare` does it
   on demand;
+- :mod:`~chainrule.accel.compiled`: what the kernels are given, their
+  warm-up and full-batch epochs (imports numba);
 - :mod:`~chainrule.accel.kernels`: the numba kernels (optional extra
   ``chainrule[fast]``; imported only by the loader);
 - :mod:`~chainrule.accel.fused`: minibatch SGD of large ReLU networks at the

@@ -20,7 +20,7 @@ and :func:`chainrule.train.optimizers.sgd` with less work around the products:
   the indices come from a permutation);
 - with numba (``chainrule[fast]``), the bias and ReLU are one compiled pass
   after the product, and ``relu'`` times ``dJ/da`` another, where NumPy
-  makes two passes each (:data:`chainrule.accel.kernels.ELEMENTWISE`), for
+  makes two passes each (:data:`chainrule.accel.compiled.ELEMENTWISE`), for
   layers of at least :data:`chainrule.accel.paths.COMPILED_MIN` values a
   batch (the plan says when); when the fit has several BLAS threads, these
   passes split the rows among as many threads (:func:`split_rows`).
@@ -140,7 +140,7 @@ class FusedSGD:
     batch : int
     shuffle : bool
     kernels : module or None
-        :mod:`chainrule.accel.kernels` for the compiled element-wise passes
+        :mod:`chainrule.accel.compiled` for the compiled element-wise passes
         (the plan gives them for wide layers), else ``None``.
 
     Notes

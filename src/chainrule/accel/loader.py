@@ -74,7 +74,7 @@ def use_compiled(enabled: bool) -> bool:
 
 
 def ready() -> ModuleType | None:
-    """:mod:`chainrule.accel.kernels` when loaded and allowed, else ``None``
+    """:mod:`chainrule.accel.compiled` when loaded and allowed, else ``None``
     (never loads anything; a pending compile notice is said here, in the
     caller's thread)."""
     if not _KERNELS.enabled or _KERNELS.module is None:
@@ -145,7 +145,7 @@ def _load() -> None:
             return
         start = time.perf_counter()
         try:
-            from chainrule.accel import kernels
+            from chainrule.accel import compiled as kernels
 
             before = kernels.cache_misses()
             kernels.warm_up()

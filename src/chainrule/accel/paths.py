@@ -8,7 +8,8 @@ in how much work they do around it:
     :func:`chainrule.core.backward.backward` on a reused workspace. Runs
     everything, and is the reference the others are tested against.
 ``compiled``
-    :mod:`chainrule.accel.kernels` (numba): a small network's whole step, or
+    :mod:`chainrule.accel.kernels` (numba, with its Python side in
+    :mod:`chainrule.accel.compiled`): a small network's whole step, or
     many full-batch epochs, in one call. Needs the optional extra
     ``chainrule[fast]`` and a one-off cost to load or compile the kernels.
 ``fused``
@@ -186,7 +187,7 @@ PATHS = (
 class Plan:
     """The path of one call, and why.
 
-    ``kernels`` is :mod:`chainrule.accel.kernels` when the path uses them
+    ``kernels`` is :mod:`chainrule.accel.compiled` when the path uses them
     (``compiled``, and ``fused`` with its compiled element-wise passes).
     """
 
