@@ -170,3 +170,20 @@ def check_formula(kind: str, name: str, formula: object, cls: type[T]) -> T | No
         f"register_{kind}({name!r}): formula: expected {cls.__name__} or a tuple of "
         f"{len(fields)} strings ({', '.join(fields)}), got {formula!r}"
     )
+
+
+def remove(kind: str, name: str, entries: dict, builtin: Iterable[str]) -> None:
+    """Remove a user's entry ``name`` of the ``kind`` registry ``entries``.
+
+    Raises
+    ------
+    ConfigError
+        ``name`` is built in (or an alias), or was not registered.
+    """
+    if name in set(builtin) or name not in entries:
+        article = "an" if kind[0] in "aeiou" else "a"
+        raise ConfigError(
+            f"unregister_{kind}: expected the name of {article} {kind} registered "
+            f"with register_{kind}, got {name!r}"
+        )
+    del entries[name]

@@ -204,12 +204,7 @@ def unregister_activation(name: str) -> None:
     ConfigError
         ``name`` is built in, or was not registered.
     """
-    if name in BUILTIN or name in ALIASES or name not in _ENTRIES:
-        raise ConfigError(
-            f"unregister_activation: expected the name of a activation registered with "
-            f"register_activation, got {name!r}"
-        )
-    del _ENTRIES[name]
+    _reg.remove("activation", name, _ENTRIES, (*BUILTIN, *ALIASES))
 
 
 def backprop_through(act: Activation, z: Array, a: Array, dJda: Array) -> Array:

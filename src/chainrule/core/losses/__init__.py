@@ -405,9 +405,4 @@ def unregister_loss(name: str) -> None:
     ConfigError
         ``name`` is built in, or was not registered.
     """
-    if name in BUILTIN or name in ALIASES or name not in _ENTRIES:
-        raise ConfigError(
-            f"unregister_loss: expected the name of a loss registered with "
-            f"register_loss, got {name!r}"
-        )
-    del _ENTRIES[name]
+    _reg.remove("loss", name, _ENTRIES, (*BUILTIN, *ALIASES))
