@@ -30,7 +30,7 @@ from chainrule.cli.common import check_paths, console, print_metrics, say, sep_o
 from chainrule.data import prepare as tabular
 from chainrule.data.batches import BATCH_ROWS, iter_table
 from chainrule.data.encoding import column_text
-from chainrule.data.labels import labels_of
+from chainrule.data.labels import labels_of, missing_targets
 from chainrule.data.numbers import csv_safe
 from chainrule.data.scaling import Scaler
 from chainrule.loading import load_with_metadata
@@ -55,6 +55,8 @@ class Tally:
     yhat: list = field(default_factory=list)
     y: list = field(default_factory=list)
     no_id: str | None = None
+    no_target: int = 0
+    unknown: int = 0
 
     def add(self, table, d) -> None:
         self.rows += table.n_rows
@@ -65,8 +67,9 @@ class Tally:
             self.unseen[name] = (n + r.unseen, example or r.example)
 
 
-def _targets(table, meta: dict, yhat):
-    """(outputs, targets) of the rows whose target cells are present, or None."""
+def _targets(table, meta: dict, yhat, tally: Tally):
+    """(outputs, targets) of the rows whose target cells are present, or None;
+    the rows without a target (and with an unknown label) counted in ``tally``."""
     targets, classes = meta["targets"], meta.get("classes")
     if not all(t in table.columns for t in targets):
         return None
@@ -75,11 +78,15 @@ def _targets(table, meta: dict, yhat):
         if y.dtype.kind != "f":
             return None
         keep = np.isfinite(y).all(axis=1)
+        tally.no_target += int(missing_targets(table, targets).sum())
         s = Scaler.from_dict(meta["scale_targets"])
         return yhat[keep], s.transform(y[keep])
+    absent = missing_targets(table, targets)
     labels = labels_of(table, targets[0])
     onehot = labels[:, None] == np.array(classes)[None, :]
-    keep = onehot.any(axis=1)
+    keep = onehot.any(axis=1) & ~absent
+    tally.no_target += int(absent.sum())
+    tally.unknown += int((~keep & ~absent).sum())
     return yhat[keep], onehot[keep].astype(np.float64)
 
 
@@ -120,7 +127,7 @@ def predict_rows(
             [_cell(v) for v in row] for row in zip(*cols.values(), strict=True)
         )
         tally.add(table, d)
-        pair = _targets(table, meta, yhat)
+        pair = _targets(table, meta, yhat, tally)
         if pair is not None:
             tally.yhat.append(pair[0])
             tally.y.append(pair[1])
@@ -145,6 +152,16 @@ def report(tally: Tally, meta: dict, con) -> None:
                 f"column {name!r}: {n} rows with a category not seen in training "
                 f"(e.g. {example!r:.40}); their one-hot inputs are all 0"
             )
+    if tally.no_target:
+        say(
+            f"warning: {tally.no_target} rows without a target value left out "
+            "of the metrics (they are predicted)"
+        )
+    if tally.unknown:
+        say(
+            f"warning: {tally.unknown} rows with a label the model does not know "
+            "left out of the metrics"
+        )
     if tally.y and sum(len(y) for y in tally.y):
         y, yhat = np.vstack(tally.y), np.vstack(tally.yhat)
         metrics = {"data": tabular.evaluate(yhat, y, meta)}

@@ -172,6 +172,11 @@ def tell(table, d: Prepared, keep=()) -> None:
             f"warning: {table.skipped} empty rows skipped (every cell empty); "
             "row numbers in messages do not count them"
         )
+    if d.no_target:
+        say(
+            f"warning: {d.no_target} rows without a target value skipped (never "
+            "imputed, never a class); --missing-target error refuses them"
+        )
     for name in d.left_out:
         q = shell(name)
         say(

@@ -174,6 +174,13 @@ def train_command(
     missing: Annotated[
         str, typer.Option(help="Missing input cells: impute (default) or error.")
     ] = "impute",
+    missing_target: Annotated[
+        str,
+        typer.Option(
+            help="Rows whose target cell is missing: skip (default; counted "
+            "and said) or error. A missing target is never a class."
+        ),
+    ] = "skip",
     sep: Annotated[
         str | None, typer.Option(help="CSV separator (default: guessed); 'tab'.")
     ] = None,
@@ -238,6 +245,7 @@ def train_command(
         keep=names_option("--keep", keep) or [],
         categorical=names_option("--categorical", categorical) or [],
         missing=missing,
+        missing_target=missing_target,
         regress=regress,
         sep=sep_option(sep),
         encoding=encoding,
