@@ -2,8 +2,9 @@
 
 Every column is read as text and converted by :mod:`chainrule.data.cells`
 (the strict number rule, missing values, booleans, dates). The separator is
-``sep`` when given, a tab for ``.tsv``, else the one of ``, ; \\t |`` seen
-most often in the header line. ``encoding`` is any Python codec name
+``sep`` when given, a tab for ``.tsv``, else the one of ``, ; \\t |`` on
+which the header and the first rows agree (as many cells, more than one),
+else the one seen most often in the header line. ``encoding`` is any Python codec name
 (default UTF-8; a byte-order mark is skipped). Quoted cells may hold
 separators and newlines; CRLF line ends are read as LF.
 
@@ -30,7 +31,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shlex
 from collections.abc import Iterator
+from itertools import islice
 
 import numpy as np
 
@@ -39,6 +42,8 @@ from chainrule.data.frame import Table, check_names
 from chainrule.errors import DataFileError
 
 SEPARATORS = (",", ";", "\t", "|")
+#: The rows after the header that must agree with it on a guessed separator.
+_GUESS_ROWS = 20
 _SAMPLE = 1 << 16
 
 
@@ -60,7 +65,8 @@ def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
     if not lines:
         raise DataFileError(f"{src}: the file is empty; expected a header row")
     if sep is None:
-        sep = "\t" if src.lower().endswith(".tsv") else _guess(lines[0])
+        cut = len(raw) >= _SAMPLE  # the sample's last line may be cut short
+        sep = "\t" if src.lower().endswith(".tsv") else _guess(text, cut)
     first = next(csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=sep), [])
     names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
     check_names(src, names)
@@ -88,8 +94,39 @@ def _not_text(src: str, encoding: str, reason: str) -> DataFileError:
     )
 
 
-def _guess(line: str) -> str:
-    """The separator seen most often in the header line, outside quotes."""
+def _guess(text: str, cut: bool = False) -> str:
+    """The separator on which the header and the first rows agree.
+
+    Of ``, ; \\t |``, those that split the header into several cells and
+    every one of the first :data:`_GUESS_ROWS` rows into as many; of them, the
+    one giving the most cells. When none agrees, the one seen most often in
+    the header line, outside quotes. ``cut``: the text's last line may be
+    incomplete (a sample of the file) and is not judged.
+
+    Examples
+    --------
+    >>> _guess("Gewicht (kg, netto);Höhe (cm, brutto);Klasse\\n1;2,5;a\\n")
+    ';'
+    >>> _guess("a,b\\n1,x;y\\n"), _guess("name\\nAda\\n")
+    (',', ',')
+    """
+    agree = {}
+    for s in SEPARATORS:
+        rows = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=s)
+        try:
+            kept = [
+                r for r in islice(rows, _GUESS_ROWS + 2) if any(c.strip() for c in r)
+            ]
+        except csv.Error:
+            continue
+        if cut and len(kept) > 2:
+            kept = kept[:-1]
+        width = len(kept[0]) if kept else 0
+        if width > 1 and all(len(r) == width for r in kept[1 : _GUESS_ROWS + 1]):
+            agree[s] = width
+    if agree:
+        return max(agree, key=lambda s: agree[s])  # ties: the order of SEPARATORS
+    line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
     outside = "".join(line.split('"')[::2])
     counts = {s: outside.count(s) for s in SEPARATORS}
     best = max(SEPARATORS, key=lambda s: counts[s])
@@ -231,9 +268,19 @@ def _raise_bad_row(src: str, lines: _Lines, first: int = 0) -> None:
         if len(cells) != lines.width:
             raise DataFileError(
                 f"{src}: row {first + i + 1} (line {line}) has {len(cells)} cells, "
-                f"the header has {lines.width}"
+                f"the header has {lines.width} (read with the separator "
+                f"{_sep_name(lines.sep)}); if it is another, pass --sep, e.g. "
+                f"--sep {_sep_name(_other(lines.sep))}"
             )
     raise DataFileError(f"{src}: a row has the wrong number of cells")
+
+
+def _sep_name(sep: str) -> str:
+    return "tab" if sep == "\t" else shlex.quote(sep)
+
+
+def _other(sep: str) -> str:
+    return ";" if sep == "," else ","
 
 
 def read_csv(
