@@ -29,6 +29,7 @@ import typer
 from chainrule.cli.common import check_paths, console, print_metrics, say, sep_option
 from chainrule.data import prepare as tabular
 from chainrule.data.batches import BATCH_ROWS, iter_table
+from chainrule.data.cells import check_decimal
 from chainrule.data.encoding import column_text
 from chainrule.data.labels import labels_of, missing_targets
 from chainrule.data.numbers import csv_safe
@@ -100,16 +101,19 @@ def predict_rows(
     sep: str | None = None,
     encoding: str | None = None,
     tally: Tally | None = None,
+    decimal: str | None = None,
 ) -> int:
     """Write the predictions of every row of ``data`` as CSV to ``fh``; count them.
 
-    ``tally``, when given, gathers what :func:`report` says.
+    ``tally``, when given, gathers what :func:`report` says. ``decimal``
+    defaults to the one the model was trained with.
     """
     net, meta = load_with_metadata(model)
+    decimal = decimal or trained_decimal(meta)
     id_column = id_column or meta.get("id")
     writer = csv.writer(fh, lineterminator="\n")
     tally = Tally() if tally is None else tally
-    for table in iter_table(data, batch_rows, sep=sep, encoding=encoding):
+    for table in iter_table(data, batch_rows, sep, encoding, decimal):
         if "inputs" not in meta:
             meta = tabular.plain_metadata(table, [], net.n_outputs)
         d = tabular.prepare_from_metadata(
@@ -132,6 +136,13 @@ def predict_rows(
             tally.yhat.append(pair[0])
             tally.y.append(pair[1])
     return tally.rows
+
+
+def trained_decimal(meta: dict) -> str:
+    """The ``--decimal`` of the model's training record, else ``.``."""
+    t = meta.get("training")
+    d = t.get("decimal") if isinstance(t, dict) else None
+    return d if d in (".", ",") else "."
 
 
 def report(tally: Tally, meta: dict, con) -> None:
@@ -175,6 +186,7 @@ def run_predict(
     id_column: str | None = None,
     sep: str | None = None,
     encoding: str | None = None,
+    decimal: str | None = None,
 ) -> None:
     """Write one row of predictions per row of ``data`` as CSV."""
     target = (  # on stdout, control characters in labels shown escaped
@@ -186,7 +198,7 @@ def run_predict(
     with target as fh:
         predict_rows(
             model, data, fh, id_column=id_column, sep=sep, encoding=encoding,
-            tally=tally,
+            tally=tally, decimal=decimal,
         )  # fmt: skip
     con = console(stderr=out is None)
     _, meta = load_with_metadata(model)
@@ -208,6 +220,10 @@ def predict(
     ] = None,
     sep: Annotated[str | None, typer.Option(help="CSV separator.")] = None,
     encoding: Annotated[str | None, typer.Option(help="CSV text encoding.")] = None,
+    decimal: Annotated[
+        str | None,
+        typer.Option(help="Decimal mark of number-like text (default: the model's)."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out.")
     ] = False,
@@ -215,4 +231,5 @@ def predict(
     """Predict the targets of every row of DATA (in the targets' units or labels)."""
 
     check_paths({"--out": out}, {"MODEL": model, "DATA": data}, force)
-    run_predict(model, data, out, id_column, sep_option(sep), encoding)
+    mark = None if decimal is None else check_decimal(decimal)
+    run_predict(model, data, out, id_column, sep_option(sep), encoding, mark)

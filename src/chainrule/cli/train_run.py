@@ -95,6 +95,7 @@ class TrainOptions:
     regress: bool = False
     sep: str | None = None
     encoding: str | None = None
+    decimal: str = "."
     keep: list[str] = field(default_factory=list)
     categorical: list[str] = field(default_factory=list)
     fit: dict[str, Any] = field(default_factory=dict)
@@ -222,7 +223,9 @@ def run_train(opts: TrainOptions) -> Network:
     _check_options(opts)
     if opts.dask is not None:
         return run_train_dask(opts)
-    table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
+    table = load_table(
+        opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
+    )
     split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,

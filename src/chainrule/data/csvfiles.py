@@ -235,7 +235,9 @@ def _is_float(col) -> bool:
     return pa.types.is_floating(col.type)
 
 
-def _table(src: str, columns: list, names: list[str], locate, first: int) -> Table:
+def _table(
+    src: str, columns: list, names: list[str], locate, first: int, decimal: str = "."
+) -> Table:
     """Arrow columns as a :class:`Table`, empty rows dropped.
 
     ``columns`` is emptied as it goes, so that each Arrow column is freed
@@ -246,7 +248,7 @@ def _table(src: str, columns: list, names: list[str], locate, first: int) -> Tab
     empty = None
     for name in names:
         col = columns.pop(0)
-        values[name], table.kinds[name] = convert(col)
+        values[name], table.kinds[name] = convert(col, decimal)
         miss = (
             np.isnan(values[name]) if values[name].dtype.kind == "f" else
             values[name] == ""
@@ -284,9 +286,16 @@ def _other(sep: str) -> str:
 
 
 def read_csv(
-    path: str | os.PathLike, sep: str | None = None, encoding: str | None = None
+    path: str | os.PathLike,
+    sep: str | None = None,
+    encoding: str | None = None,
+    decimal: str = ".",
 ) -> Table:
-    """A CSV or TSV file with a header row, read whole; see the module."""
+    """A CSV or TSV file with a header row, read whole; see the module.
+
+    ``decimal`` is the decimal mark of number-like text
+    (:func:`chainrule.data.cells.number_like`).
+    """
     import pyarrow.csv as pcsv
 
     src = str(path)
@@ -310,7 +319,7 @@ def read_csv(
         _raise_bad_row(src, lines)
     columns = data.columns
     del data
-    table = _table(src, columns, names, lines, 0)
+    table = _table(src, columns, names, lines, 0, decimal)
     if table.n_rows == 0:
         raise DataFileError(f"{src}: a header but no rows of data")
     return table
@@ -330,6 +339,7 @@ def iter_csv(
     batch_rows: int,
     sep: str | None = None,
     encoding: str | None = None,
+    decimal: str = ".",
 ) -> Iterator[Table]:
     """A CSV file as tables of at most ``batch_rows`` rows, read as it goes."""
     import pyarrow.csv as pcsv
@@ -348,7 +358,7 @@ def iter_csv(
                 _raise_bad_row(src, lines)
             for start in range(0, batch.num_rows, batch_rows):
                 part = batch.slice(start, batch_rows).columns
-                table = _table(src, part, names, lines, first)
+                table = _table(src, part, names, lines, first, decimal)
                 if table.n_rows:
                     yield table
                 first += table.n_rows
