@@ -66,8 +66,9 @@ DATA_CASES = [
     ("empty.csv", "", ["empty.csv"]),
     ("header.csv", "sleep,study,score\n", ["header.csv", "no rows"]),
     ("ragged.csv", "sleep,study,score\n3,5,75\n5,1\n", ["ragged.csv", "row 2"]),
-    ("blank.csv", "sleep,study,score\n3,5,\n5,1,82\n", ["row 1", "'score'"]),
-    ("nan.csv", "sleep,study,score\n3,5,nan\n5,1,82\n", ["row 1", "'score'"]),
+    # rows without a target are skipped (test_cli_missing_targets): none left
+    ("blank.csv", "sleep,study,score\n3,5,\n5,1,NA\n", ["no row has a target"]),
+    ("nan.csv", "sleep,study,score\n3,5,nan\n5,1,\n", ["nan.csv", "'score'"]),
     ("inf.csv", "sleep,study,score\n3,5,inf\n5,1,82\n", ["inf.csv", "'score'"]),
     (
         "word.csv",

@@ -16,8 +16,9 @@ from typing import Annotated
 import typer
 
 from chainrule.cli.common import check_paths, console, sep_option
-from chainrule.cli.predict import Tally, predict_rows, report
+from chainrule.cli.predict import Tally, predict_rows, report, trained_decimal
 from chainrule.data.batches import iter_table
+from chainrule.data.cells import check_decimal
 from chainrule.errors import ConfigError, DataFileError
 from chainrule.loading import load_with_metadata
 
@@ -30,7 +31,11 @@ class _Discard(io.TextIOBase):
 
 
 def run_evaluate(
-    model: Path, data: Path, sep: str | None = None, encoding: str | None = None
+    model: Path,
+    data: Path,
+    sep: str | None = None,
+    encoding: str | None = None,
+    decimal: str | None = None,
 ) -> Tally:
     """Print the metrics of ``model`` on the labelled table ``data``."""
     _, meta = load_with_metadata(model)
@@ -39,7 +44,8 @@ def run_evaluate(
             f"MODEL: {model} was not saved by 'chainrule train'; its target "
             "columns are unknown"
         )
-    first = next(iter(iter_table(data, 1, sep=sep, encoding=encoding)))
+    decimal = decimal or trained_decimal(meta)
+    first = next(iter(iter_table(data, 1, sep, encoding, decimal)))
     absent = [t for t in meta["targets"] if t not in first.columns]
     if absent:
         raise DataFileError(
@@ -47,7 +53,10 @@ def run_evaluate(
             f"the model was trained on ({meta['targets']}); use predict instead"
         )
     tally = Tally()
-    predict_rows(model, data, _Discard(), sep=sep, encoding=encoding, tally=tally)
+    predict_rows(
+        model, data, _Discard(), sep=sep, encoding=encoding, tally=tally,
+        decimal=decimal,
+    )  # fmt: skip
     con = console()
     if not tally.y or not sum(len(y) for y in tally.y):
         raise DataFileError(f"{data}: no row has a target value to score")
@@ -60,8 +69,13 @@ def evaluate(
     data: Annotated[Path, typer.Argument(help="A table with the target column(s).")],
     sep: Annotated[str | None, typer.Option(help="CSV separator.")] = None,
     encoding: Annotated[str | None, typer.Option(help="CSV text encoding.")] = None,
+    decimal: Annotated[
+        str | None,
+        typer.Option(help="Decimal mark of number-like text (default: the model's)."),
+    ] = None,
 ) -> None:
     """Score a model on a labelled table: the metrics of train's report."""
 
     check_paths({}, {"MODEL": model, "DATA": data})
-    run_evaluate(model, data, sep_option(sep), encoding)
+    mark = None if decimal is None else check_decimal(decimal)
+    run_evaluate(model, data, sep_option(sep), encoding, mark)

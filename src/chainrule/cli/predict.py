@@ -29,8 +29,9 @@ import typer
 from chainrule.cli.common import check_paths, console, print_metrics, say, sep_option
 from chainrule.data import prepare as tabular
 from chainrule.data.batches import BATCH_ROWS, iter_table
+from chainrule.data.cells import check_decimal
 from chainrule.data.encoding import column_text
-from chainrule.data.labels import labels_of
+from chainrule.data.labels import labels_of, missing_targets
 from chainrule.data.numbers import csv_safe
 from chainrule.data.scaling import Scaler
 from chainrule.loading import load_with_metadata
@@ -55,6 +56,8 @@ class Tally:
     yhat: list = field(default_factory=list)
     y: list = field(default_factory=list)
     no_id: str | None = None
+    no_target: int = 0
+    unknown: int = 0
 
     def add(self, table, d) -> None:
         self.rows += table.n_rows
@@ -65,8 +68,9 @@ class Tally:
             self.unseen[name] = (n + r.unseen, example or r.example)
 
 
-def _targets(table, meta: dict, yhat):
-    """(outputs, targets) of the rows whose target cells are present, or None."""
+def _targets(table, meta: dict, yhat, tally: Tally):
+    """(outputs, targets) of the rows whose target cells are present, or None;
+    the rows without a target (and with an unknown label) counted in ``tally``."""
     targets, classes = meta["targets"], meta.get("classes")
     if not all(t in table.columns for t in targets):
         return None
@@ -75,11 +79,15 @@ def _targets(table, meta: dict, yhat):
         if y.dtype.kind != "f":
             return None
         keep = np.isfinite(y).all(axis=1)
+        tally.no_target += int(missing_targets(table, targets).sum())
         s = Scaler.from_dict(meta["scale_targets"])
         return yhat[keep], s.transform(y[keep])
+    absent = missing_targets(table, targets)
     labels = labels_of(table, targets[0])
     onehot = labels[:, None] == np.array(classes)[None, :]
-    keep = onehot.any(axis=1)
+    keep = onehot.any(axis=1) & ~absent
+    tally.no_target += int(absent.sum())
+    tally.unknown += int((~keep & ~absent).sum())
     return yhat[keep], onehot[keep].astype(np.float64)
 
 
@@ -93,16 +101,19 @@ def predict_rows(
     sep: str | None = None,
     encoding: str | None = None,
     tally: Tally | None = None,
+    decimal: str | None = None,
 ) -> int:
     """Write the predictions of every row of ``data`` as CSV to ``fh``; count them.
 
-    ``tally``, when given, gathers what :func:`report` says.
+    ``tally``, when given, gathers what :func:`report` says. ``decimal``
+    defaults to the one the model was trained with.
     """
     net, meta = load_with_metadata(model)
+    decimal = decimal or trained_decimal(meta)
     id_column = id_column or meta.get("id")
     writer = csv.writer(fh, lineterminator="\n")
     tally = Tally() if tally is None else tally
-    for table in iter_table(data, batch_rows, sep=sep, encoding=encoding):
+    for table in iter_table(data, batch_rows, sep, encoding, decimal):
         if "inputs" not in meta:
             meta = tabular.plain_metadata(table, [], net.n_outputs)
         d = tabular.prepare_from_metadata(
@@ -120,11 +131,18 @@ def predict_rows(
             [_cell(v) for v in row] for row in zip(*cols.values(), strict=True)
         )
         tally.add(table, d)
-        pair = _targets(table, meta, yhat)
+        pair = _targets(table, meta, yhat, tally)
         if pair is not None:
             tally.yhat.append(pair[0])
             tally.y.append(pair[1])
     return tally.rows
+
+
+def trained_decimal(meta: dict) -> str:
+    """The ``--decimal`` of the model's training record, else ``.``."""
+    t = meta.get("training")
+    d = t.get("decimal") if isinstance(t, dict) else None
+    return d if d in (".", ",") else "."
 
 
 def report(tally: Tally, meta: dict, con) -> None:
@@ -145,6 +163,16 @@ def report(tally: Tally, meta: dict, con) -> None:
                 f"column {name!r}: {n} rows with a category not seen in training "
                 f"(e.g. {example!r:.40}); their one-hot inputs are all 0"
             )
+    if tally.no_target:
+        say(
+            f"warning: {tally.no_target} rows without a target value left out "
+            "of the metrics (they are predicted)"
+        )
+    if tally.unknown:
+        say(
+            f"warning: {tally.unknown} rows with a label the model does not know "
+            "left out of the metrics"
+        )
     if tally.y and sum(len(y) for y in tally.y):
         y, yhat = np.vstack(tally.y), np.vstack(tally.yhat)
         metrics = {"data": tabular.evaluate(yhat, y, meta)}
@@ -158,6 +186,7 @@ def run_predict(
     id_column: str | None = None,
     sep: str | None = None,
     encoding: str | None = None,
+    decimal: str | None = None,
 ) -> None:
     """Write one row of predictions per row of ``data`` as CSV."""
     target = (  # on stdout, control characters in labels shown escaped
@@ -169,7 +198,7 @@ def run_predict(
     with target as fh:
         predict_rows(
             model, data, fh, id_column=id_column, sep=sep, encoding=encoding,
-            tally=tally,
+            tally=tally, decimal=decimal,
         )  # fmt: skip
     con = console(stderr=out is None)
     _, meta = load_with_metadata(model)
@@ -191,6 +220,10 @@ def predict(
     ] = None,
     sep: Annotated[str | None, typer.Option(help="CSV separator.")] = None,
     encoding: Annotated[str | None, typer.Option(help="CSV text encoding.")] = None,
+    decimal: Annotated[
+        str | None,
+        typer.Option(help="Decimal mark of number-like text (default: the model's)."),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out.")
     ] = False,
@@ -198,4 +231,5 @@ def predict(
     """Predict the targets of every row of DATA (in the targets' units or labels)."""
 
     check_paths({"--out": out}, {"MODEL": model, "DATA": data}, force)
-    run_predict(model, data, out, id_column, sep_option(sep), encoding)
+    mark = None if decimal is None else check_decimal(decimal)
+    run_predict(model, data, out, id_column, sep_option(sep), encoding, mark)

@@ -172,6 +172,17 @@ def tell(table, d: Prepared, keep=()) -> None:
             f"warning: {table.skipped} empty rows skipped (every cell empty); "
             "row numbers in messages do not count them"
         )
+    like = [c for c in table.names if table.kinds.get(c) == "number-like"]
+    if like:
+        say(
+            f"note: columns {like} hold number-like text (%, a currency sign, "
+            "thousands separators, decimal commas), read as numbers"
+        )
+    if d.no_target:
+        say(
+            f"warning: {d.no_target} rows without a target value skipped (never "
+            "imputed, never a class); --missing-target error refuses them"
+        )
     for name in d.left_out:
         q = shell(name)
         say(

@@ -29,6 +29,7 @@ from chainrule.cli.common import (
 from chainrule.cli.optional_value import dask_address
 from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
 from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
+from chainrule.data.cells import check_decimal
 from chainrule.errors import InvalidValueError
 from chainrule.train.optimizers import NAMES
 from chainrule.train.options import OPTIONS, cli_options
@@ -174,12 +175,26 @@ def train_command(
     missing: Annotated[
         str, typer.Option(help="Missing input cells: impute (default) or error.")
     ] = "impute",
+    missing_target: Annotated[
+        str,
+        typer.Option(
+            help="Rows whose target cell is missing: skip (default; counted "
+            "and said) or error. A missing target is never a class."
+        ),
+    ] = "skip",
     sep: Annotated[
         str | None, typer.Option(help="CSV separator (default: guessed); 'tab'.")
     ] = None,
     encoding: Annotated[
         str | None, typer.Option(help="CSV text encoding (default utf-8).")
     ] = None,
+    decimal: Annotated[
+        str,
+        typer.Option(
+            help="Decimal mark of number-like text: '.' (default) or ',' "
+            "(3,5 and 1.234,5 read as numbers)."
+        ),
+    ] = ".",
     out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
         "model.safetensors"
     ),
@@ -238,9 +253,11 @@ def train_command(
         keep=names_option("--keep", keep) or [],
         categorical=names_option("--categorical", categorical) or [],
         missing=missing,
+        missing_target=missing_target,
         regress=regress,
         sep=sep_option(sep),
         encoding=encoding,
+        decimal=check_decimal(decimal),
         fit=fit,
     )
     if not opts.targets:

@@ -37,6 +37,7 @@ from chainrule.cli.table_defaults import (
     tell,
 )
 from chainrule.data import prepare as tabular
+from chainrule.data.labels import MISSING_TARGET
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.network import Network
@@ -90,9 +91,11 @@ class TrainOptions:
     drop: list[str] = field(default_factory=list)
     id: str | None = None
     missing: str = "impute"
+    missing_target: str = "skip"
     regress: bool = False
     sep: str | None = None
     encoding: str | None = None
+    decimal: str = "."
     keep: list[str] = field(default_factory=list)
     categorical: list[str] = field(default_factory=list)
     fit: dict[str, Any] = field(default_factory=dict)
@@ -165,6 +168,10 @@ def _check_options(opts: TrainOptions) -> None:
         raise InvalidValueError(
             f"--missing: expected impute or error, got {opts.missing!r}"
         )
+    if opts.missing_target not in MISSING_TARGET:
+        raise InvalidValueError(
+            f"--missing-target: expected skip or error, got {opts.missing_target!r}"
+        )
     if opts.resume and opts.checkpoint is None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
@@ -216,15 +223,19 @@ def run_train(opts: TrainOptions) -> Network:
     _check_options(opts)
     if opts.dask is not None:
         return run_train_dask(opts)
-    table = load_table(opts.data, sep=opts.sep, encoding=opts.encoding)
+    table = load_table(
+        opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
+    )
     split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
         regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
         missing=opts.missing, validation_split=split, seed=opts.seed,
         judge_columns=True, keep=opts.keep, categorical=opts.categorical,
+        missing_target=opts.missing_target,
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
+    n_rows = len(tr) + len(va)  # those with a target
     batch = default_batch(opts, len(tr))
     opts = opts.replaced(
         validation_split=split,
@@ -239,16 +250,16 @@ def run_train(opts: TrainOptions) -> Network:
     con = console()
     con.print(f"target {', '.join(d.targets)}: {d.problem}")
     con.print(
-        f"{opts.data}: {table.n_rows} rows ({len(tr)} to train, {len(va)} to "
+        f"{opts.data}: {n_rows} rows ({len(tr)} to train, {len(va)} to "
         f"validate); columns {columns_text(d)}; network {net.sizes}, {net.n_params} "
-        "parameters" + batching_text(opts, len(va), table.n_rows)
+        "parameters" + batching_text(opts, len(va), n_rows)
     )
     hist = _fit(net, opts, train, val)
     if opts.early_stopping and hist.best_epoch == hist.epochs and hist.epochs:
         hist.message += "; the last epoch was the best, kept"
     tell(table, d, opts.keep)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
-    meta["training"] = _training_record(opts, table.n_rows, len(va), hist)
+    meta["training"] = _training_record(opts, n_rows, len(va), hist)
     meta["training"]["metrics"] = metrics
     print_metrics(con, metrics, meta, hist.message, "Final metrics")
     _save_and_plot(net, opts, meta, hist, con)

@@ -71,10 +71,11 @@ def iter_table(
     batch_rows: int = BATCH_ROWS,
     sep: str | None = None,
     encoding: str | None = None,
+    decimal: str = ".",
 ) -> Iterator[Table]:
     """A data file as tables of at most ``batch_rows`` rows, in file order.
 
-    ``sep`` and ``encoding`` apply to CSV (see :func:`load_table`).
+    ``sep``, ``encoding`` and ``decimal`` apply to CSV (see :func:`load_table`).
 
     Raises
     ------
@@ -96,7 +97,7 @@ def iter_table(
         yield from _slices(load_table(p), batch_rows)  # its error, or the table
         return
     if fmt == "csv":
-        yield from iter_csv(p, batch_rows, sep=sep, encoding=encoding)
+        yield from iter_csv(p, batch_rows, sep=sep, encoding=encoding, decimal=decimal)
     elif fmt == "parquet":
         yield from iter_parquet(p, batch_rows)
     else:

@@ -10,6 +10,10 @@ A CSV column is read by Arrow as text, then converted here, vectorised:
 - a column whose other cells are all numbers under the strict rule of
   :mod:`chainrule.data.numbers` is a float64 column (missing cells NaN);
 - a column of ``true``/``false`` (any case) is a boolean column, read as 1/0;
+- a column whose other cells are all *number-like text* is a float64 column
+  of kind ``"number-like"``: a percent (``51%`` is 51), a currency sign
+  (``$1,906``), thousands separators (``1,234.5``); with ``decimal=","``,
+  a decimal comma (``3,5``, ``1.234,5``) as well;
 - a column of ISO dates (``2024-01-31``, optionally with a time) is a date
   column: kept as text, and refused as an input by
   :mod:`chainrule.data.encoding` with a message saying how to use it;
@@ -26,9 +30,15 @@ Examples
 (array(['red', '', 'blue'], dtype='<U4'), 'category')
 >>> convert(pa.array(["2024-01-31", "2024-02-01"]))[1]
 'date'
+>>> convert(pa.array(["51%", "$1,906", "-1,234.5", ""]))
+(array([   51. ,  1906. , -1234.5,     nan]), 'number-like')
+>>> convert(pa.array(["3,5", "1.234,5"]), decimal=",")
+(array([   3.5, 1234.5]), 'number-like')
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -73,19 +83,22 @@ def _missing_set():
     return pa.array(MISSING)
 
 
-def convert(col) -> tuple[Array, str]:
+def convert(col, decimal: str = ".") -> tuple[Array, str]:
     """A column of text cells as (values, kind); see the module's rules.
 
     Parameters
     ----------
     col : pyarrow string array (or chunked array) of n cells
+    decimal : {".", ","}
+        The decimal mark of number-like text (numbers under the strict rule
+        always take ``.``).
 
     Returns
     -------
     values : (n,) array
         float64 (missing NaN) for ``number`` and ``bool``, else text
         (missing ``""``).
-    kind : {"number", "bool", "date", "category"}
+    kind : {"number", "number-like", "bool", "date", "category"}
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -115,10 +128,64 @@ def convert(col) -> tuple[Array, str]:
         return np.where(miss, np.nan, true.astype(np.float64)), "bool"
     text = np.asarray(col.to_numpy(zero_copy_only=False), dtype=str)
     text[miss] = ""
+    like = number_like(text, miss, decimal)
+    if like is not None:
+        return like, "number-like"
     dates = pc.match_substring_regex(col, _DATE).to_numpy(zero_copy_only=False)
     if present.any() and np.all(dates | miss):
         return text, "date"
     return text, "category"
+
+
+_SIGN_MONEY = r"([+-]?)\s*[$€£¥]?\s*([+-]?)"
+_LIKE = {
+    ".": re.compile(
+        _SIGN_MONEY + r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)\s*(%?)"
+    ),
+    ",": re.compile(
+        _SIGN_MONEY + r"((?:\d{1,3}(?:[. ]\d{3})+|\d+)(?:,\d*)?|,\d+)\s*(%?)"
+    ),
+}
+
+
+def check_decimal(decimal: str) -> str:
+    """``--decimal``: ``.`` or ``,``; anything else is refused, named."""
+    if decimal not in _LIKE:
+        from chainrule.errors import InvalidValueError
+
+        raise InvalidValueError(f"--decimal: expected '.' or ',', got {decimal!r}")
+    return decimal
+
+
+def number_like(text: Array, miss: Array, decimal: str = ".") -> Array | None:
+    """Number-like text cells as float64 (missing NaN), or None where one is not.
+
+    Each distinct cell is parsed once: an optional sign and currency sign
+    (``$ € £ ¥``), digits with thousands separators (``,`` for ``decimal="."``;
+    ``.`` or a space for ``decimal=","``) and the decimal mark, an optional
+    ``%`` (the number as written: ``51%`` is 51).
+    """
+    rule = _LIKE.get(decimal)
+    if rule is None or miss.all():
+        return None
+    cells, inverse = np.unique(text, return_inverse=True)
+    values = np.empty(len(cells))
+    thousands = "," if decimal == "." else ". "
+    for i, cell in enumerate(cells):
+        if cell == "":
+            values[i] = np.nan
+            continue
+        m = rule.fullmatch(cell)
+        if m is None or (m.group(1) and m.group(2)):
+            return None
+        digits = m.group(3)
+        for t in thousands:
+            digits = digits.replace(t, "")
+        sign = "-" if "-" in (m.group(1) + m.group(2)) else ""
+        values[i] = float(sign + digits.replace(",", "."))
+    out = values[inverse.ravel()]
+    out[miss] = np.nan
+    return out
 
 
 def _typed(col) -> tuple[Array, str] | None:
@@ -167,4 +234,11 @@ def _to_float(col, miss: Array) -> Array:
         )
 
 
-__all__ = ["MISSING", "convert", "missing_mask", "trimmed"]
+__all__ = [
+    "MISSING",
+    "check_decimal",
+    "convert",
+    "missing_mask",
+    "number_like",
+    "trimmed",
+]

@@ -2,8 +2,9 @@
 
 Every column is read as text and converted by :mod:`chainrule.data.cells`
 (the strict number rule, missing values, booleans, dates). The separator is
-``sep`` when given, a tab for ``.tsv``, else the one of ``, ; \\t |`` seen
-most often in the header line. ``encoding`` is any Python codec name
+``sep`` when given, a tab for ``.tsv``, else the one of ``, ; \\t |`` on
+which the header and the first rows agree (as many cells, more than one),
+else the one seen most often in the header line. ``encoding`` is any Python codec name
 (default UTF-8; a byte-order mark is skipped). Quoted cells may hold
 separators and newlines; CRLF line ends are read as LF.
 
@@ -30,7 +31,9 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shlex
 from collections.abc import Iterator
+from itertools import islice
 
 import numpy as np
 
@@ -39,6 +42,8 @@ from chainrule.data.frame import Table, check_names
 from chainrule.errors import DataFileError
 
 SEPARATORS = (",", ";", "\t", "|")
+#: The rows after the header that must agree with it on a guessed separator.
+_GUESS_ROWS = 20
 _SAMPLE = 1 << 16
 
 
@@ -60,7 +65,8 @@ def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
     if not lines:
         raise DataFileError(f"{src}: the file is empty; expected a header row")
     if sep is None:
-        sep = "\t" if src.lower().endswith(".tsv") else _guess(lines[0])
+        cut = len(raw) >= _SAMPLE  # the sample's last line may be cut short
+        sep = "\t" if src.lower().endswith(".tsv") else _guess(text, cut)
     first = next(csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=sep), [])
     names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
     check_names(src, names)
@@ -88,8 +94,39 @@ def _not_text(src: str, encoding: str, reason: str) -> DataFileError:
     )
 
 
-def _guess(line: str) -> str:
-    """The separator seen most often in the header line, outside quotes."""
+def _guess(text: str, cut: bool = False) -> str:
+    """The separator on which the header and the first rows agree.
+
+    Of ``, ; \\t |``, those that split the header into several cells and
+    every one of the first :data:`_GUESS_ROWS` rows into as many; of them, the
+    one giving the most cells. When none agrees, the one seen most often in
+    the header line, outside quotes. ``cut``: the text's last line may be
+    incomplete (a sample of the file) and is not judged.
+
+    Examples
+    --------
+    >>> _guess("Gewicht (kg, netto);Höhe (cm, brutto);Klasse\\n1;2,5;a\\n")
+    ';'
+    >>> _guess("a,b\\n1,x;y\\n"), _guess("name\\nAda\\n")
+    (',', ',')
+    """
+    agree = {}
+    for s in SEPARATORS:
+        rows = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=s)
+        try:
+            kept = [
+                r for r in islice(rows, _GUESS_ROWS + 2) if any(c.strip() for c in r)
+            ]
+        except csv.Error:
+            continue
+        if cut and len(kept) > 2:
+            kept = kept[:-1]
+        width = len(kept[0]) if kept else 0
+        if width > 1 and all(len(r) == width for r in kept[1 : _GUESS_ROWS + 1]):
+            agree[s] = width
+    if agree:
+        return max(agree, key=lambda s: agree[s])  # ties: the order of SEPARATORS
+    line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
     outside = "".join(line.split('"')[::2])
     counts = {s: outside.count(s) for s in SEPARATORS}
     best = max(SEPARATORS, key=lambda s: counts[s])
@@ -198,7 +235,9 @@ def _is_float(col) -> bool:
     return pa.types.is_floating(col.type)
 
 
-def _table(src: str, columns: list, names: list[str], locate, first: int) -> Table:
+def _table(
+    src: str, columns: list, names: list[str], locate, first: int, decimal: str = "."
+) -> Table:
     """Arrow columns as a :class:`Table`, empty rows dropped.
 
     ``columns`` is emptied as it goes, so that each Arrow column is freed
@@ -209,7 +248,7 @@ def _table(src: str, columns: list, names: list[str], locate, first: int) -> Tab
     empty = None
     for name in names:
         col = columns.pop(0)
-        values[name], table.kinds[name] = convert(col)
+        values[name], table.kinds[name] = convert(col, decimal)
         miss = (
             np.isnan(values[name]) if values[name].dtype.kind == "f" else
             values[name] == ""
@@ -231,15 +270,32 @@ def _raise_bad_row(src: str, lines: _Lines, first: int = 0) -> None:
         if len(cells) != lines.width:
             raise DataFileError(
                 f"{src}: row {first + i + 1} (line {line}) has {len(cells)} cells, "
-                f"the header has {lines.width}"
+                f"the header has {lines.width} (read with the separator "
+                f"{_sep_name(lines.sep)}); if it is another, pass --sep, e.g. "
+                f"--sep {_sep_name(_other(lines.sep))}"
             )
     raise DataFileError(f"{src}: a row has the wrong number of cells")
 
 
+def _sep_name(sep: str) -> str:
+    return "tab" if sep == "\t" else shlex.quote(sep)
+
+
+def _other(sep: str) -> str:
+    return ";" if sep == "," else ","
+
+
 def read_csv(
-    path: str | os.PathLike, sep: str | None = None, encoding: str | None = None
+    path: str | os.PathLike,
+    sep: str | None = None,
+    encoding: str | None = None,
+    decimal: str = ".",
 ) -> Table:
-    """A CSV or TSV file with a header row, read whole; see the module."""
+    """A CSV or TSV file with a header row, read whole; see the module.
+
+    ``decimal`` is the decimal mark of number-like text
+    (:func:`chainrule.data.cells.number_like`).
+    """
     import pyarrow.csv as pcsv
 
     src = str(path)
@@ -263,7 +319,7 @@ def read_csv(
         _raise_bad_row(src, lines)
     columns = data.columns
     del data
-    table = _table(src, columns, names, lines, 0)
+    table = _table(src, columns, names, lines, 0, decimal)
     if table.n_rows == 0:
         raise DataFileError(f"{src}: a header but no rows of data")
     return table
@@ -283,6 +339,7 @@ def iter_csv(
     batch_rows: int,
     sep: str | None = None,
     encoding: str | None = None,
+    decimal: str = ".",
 ) -> Iterator[Table]:
     """A CSV file as tables of at most ``batch_rows`` rows, read as it goes."""
     import pyarrow.csv as pcsv
@@ -301,7 +358,7 @@ def iter_csv(
                 _raise_bad_row(src, lines)
             for start in range(0, batch.num_rows, batch_rows):
                 part = batch.slice(start, batch_rows).columns
-                table = _table(src, part, names, lines, first)
+                table = _table(src, part, names, lines, first, decimal)
                 if table.n_rows:
                     yield table
                 first += table.n_rows

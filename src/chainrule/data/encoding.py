@@ -222,8 +222,9 @@ def _numbers_as_text(table: Table, name: str, values: Array) -> None:
     if 2 * commas.sum() > len(values):
         raise DataFileError(
             f"{table.source}: column {name!r} holds numbers written with a "
-            f"decimal comma (e.g. {str(values[commas][0])!r}); numbers need a '.': "
-            f"convert the file, or leave the column out with --drop {shlex.quote(name)}"
+            f"decimal comma (e.g. {str(values[commas][0])!r}); pass --decimal , "
+            "to read them as numbers (thousands separators '.' allowed), or leave "
+            f"the column out with --drop {shlex.quote(name)}"
         )
     if 2 * numbers.sum() >= len(values):
         i = table.first_non_number(name)

@@ -53,6 +53,10 @@ class Table:
         message needs it (CSV).
     skipped : int
         Rows left out because every cell was empty (CSV).
+    rows : (n,) int array, optional
+        The 0-based number of each row among the rows read, where some were
+        taken out after reading (rows without a target); messages name rows
+        by it.
 
     Missing cells are NaN in float64 columns and ``""`` in text columns.
     """
@@ -68,6 +72,7 @@ class Table:
     kinds: dict[str, str] = field(default_factory=dict)
     locate: Callable[[int], int | None] | None = None
     skipped: int = 0
+    rows: Array | None = None
 
     @property
     def n_rows(self) -> int:
@@ -137,7 +142,7 @@ class Table:
 
     def where(self, row: int) -> str:
         """``row`` (0-based) as the user sees it: a row and, for CSV, a line."""
-        n = self.first_row + row
+        n = self.first_row + (row if self.rows is None else int(self.rows[row]))
         line = None
         if self.lines is not None:
             line = self.lines[row]

@@ -20,11 +20,13 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
-from chainrule.errors import ConfigError, DataFileError
+from chainrule.errors import ConfigError, DataFileError, InvalidValueError
 
 Array = np.ndarray
 
@@ -112,17 +114,85 @@ def problem_of(
     return False, "numbers; pass --classify to take the values as labels"
 
 
-def _check_present(table: Table, name: str) -> None:
-    """A target cell may not be missing: an error naming the first such row."""
-    col = table.columns[name]
-    miss = np.isnan(col) if col.dtype.kind == "f" else col == ""
-    if miss.any():
+#: What to do with rows whose target cell is missing (``--missing-target``).
+MISSING_TARGET = ("skip", "error")
+
+
+def missing_targets(table: Table, targets: list[str]) -> Array:
+    """(n,) bool: the rows where a target cell is missing (NaN or ``""``)."""
+    miss = np.zeros(table.n_rows, dtype=bool)
+    for name in table.expand(targets):
+        miss |= _missing(table.columns[name])
+    return miss
+
+
+def _missing(col: Array) -> Array:
+    return np.isnan(col) if col.dtype.kind == "f" else col == ""
+
+
+def without_missing_targets(
+    table: Table, targets: list[str], policy: str = "error"
+) -> tuple[Table, int]:
+    """The table without the rows that have no target, and their count.
+
+    A missing target is never imputed nor taken as a label. ``policy``
+    ``"skip"`` leaves those rows out (messages still name rows by their
+    number in the file); ``"error"`` refuses the first one.
+
+    Examples
+    --------
+    >>> t = Table(["x", "y"], {"x": np.arange(3.0), "y": np.array(["a", "", "b"])})
+    >>> kept, n = without_missing_targets(t, ["y"], "skip")
+    >>> kept.columns["y"].tolist(), n, kept.where(1)
+    (['a', 'b'], 1, 'row 3')
+
+    Raises
+    ------
+    DataFileError
+        ``policy`` is ``"error"`` and a target cell is missing.
+    InvalidValueError
+        ``policy`` is not one of :data:`MISSING_TARGET`.
+    """
+    if policy not in MISSING_TARGET:
+        raise InvalidValueError(
+            f"--missing-target: expected skip or error, got {policy!r}"
+        )
+    miss = missing_targets(table, targets)
+    if not miss.any():
+        return table, 0
+    if policy == "error":
         i = int(np.flatnonzero(miss)[0])
+        name = next(
+            c for c in table.expand(targets) if _missing(table.columns[c][i : i + 1])
+        )
         raise DataFileError(
             f"{table.source}: {table.where(i)}, column {name!r}: the target is "
-            "missing; fill the cell or remove the row (targets are never "
-            "imputed; --classify would take the cell's text as a label)"
+            "missing; fill the cell or remove the row, or pass --missing-target "
+            "skip to leave such rows out (targets are never imputed)"
         )
+    keep = ~miss
+    if miss.all():
+        raise DataFileError(f"{table.source}: no row has a target value in {targets}")
+    return _rows(table, keep), int(miss.sum())
+
+
+def _rows(table: Table, keep: Array) -> Table:
+    """The rows of ``table`` where ``keep`` is true, their numbers kept."""
+    index = np.flatnonzero(keep)
+    text = {
+        k: (v[keep] if isinstance(v, np.ndarray) else v.filter(keep))
+        for k, v in table.text.items()
+    }
+    return replace(
+        table,
+        columns={k: v[keep] for k, v in table.columns.items()},
+        text=text,
+        lines=None if table.lines is None else [table.lines[i] for i in index],
+        rows=index if table.rows is None else table.rows[index],
+        kinds=dict(table.kinds),
+        groups=dict(table.groups),
+        names=list(table.names),
+    )
 
 
 def targets_of(
@@ -151,13 +221,9 @@ def targets_of(
         for name in targets:
             if not table.is_numeric(name):
                 _check_regression_target(table, name)
-            if not classify:
-                _check_present(table, name)
         return table.numbers(targets), None
-    if not classify:
-        if not table.is_numeric(targets[0]):
-            _check_regression_target(table, targets[0])
-        _check_present(table, targets[0])
+    if not classify and not table.is_numeric(targets[0]):
+        _check_regression_target(table, targets[0])
     labels = labels_of(table, targets[0])
     classes = sorted(set(labels.tolist()))
     if len(classes) < 2:
@@ -176,4 +242,13 @@ def targets_of(
     return onehot, classes
 
 
-__all__ = ["AUTO_CLASSES", "MAX_CLASSES", "labels_of", "problem_of", "targets_of"]
+__all__ = [
+    "AUTO_CLASSES",
+    "MAX_CLASSES",
+    "MISSING_TARGET",
+    "labels_of",
+    "missing_targets",
+    "problem_of",
+    "targets_of",
+    "without_missing_targets",
+]

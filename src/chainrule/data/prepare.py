@@ -37,7 +37,12 @@ from chainrule.data.encoding import (
     fit_columns,
 )
 from chainrule.data.frame import Table
-from chainrule.data.labels import labels_of, problem_of, targets_of
+from chainrule.data.labels import (
+    labels_of,
+    problem_of,
+    targets_of,
+    without_missing_targets,
+)
 from chainrule.data.metrics import classification_metrics, regression_metrics
 from chainrule.data.scaling import Scaler
 from chainrule.data.split import split_rows
@@ -73,6 +78,8 @@ class Prepared:
         Missing cells filled and unseen categories per column.
     left_out : list of str
         Identifier-like columns left out of the inputs (``judge_columns``).
+    no_target : int
+        Rows left out because a target cell was missing (``missing_target``).
     """
 
     X: Array
@@ -89,6 +96,7 @@ class Prepared:
     problem: str = ""
     report: dict = field(default_factory=dict)
     left_out: list = field(default_factory=list)
+    no_target: int = 0
 
     @property
     def task(self) -> str:
@@ -113,6 +121,7 @@ def prepare_training(
     judge_columns: bool = False,
     keep: list[str] | tuple = (),
     categorical: list[str] | tuple = (),
+    missing_target: str = "error",
 ) -> Prepared:
     """Split a table into scaled inputs and targets, and training/validation rows.
 
@@ -142,6 +151,10 @@ def prepare_training(
         Identifier-like columns used as inputs all the same.
     categorical : list of str
         Columns taken as categories, numbers included (numeric codes).
+    missing_target : {"error", "skip"}
+        Rows whose target cell is missing: refused, or left out and counted
+        in ``no_target`` (:func:`~chainrule.data.labels.without_missing_targets`);
+        never imputed, never a label.
 
     Raises
     ------
@@ -162,6 +175,7 @@ def prepare_training(
         if inputs is None:
             names, left_out = judge.leave_out_ids(table, names, keep)
         judge.check_free_text(table, names, categorical)
+    table, no_target = without_missing_targets(table, targets, missing_target)
     _, why = problem_of(table, targets, classify, regress)
     y, classes = targets_of(table, targets, classify, regress)
     kind = f"classification of {len(classes)} labels" if classes else "regression"
@@ -176,7 +190,7 @@ def prepare_training(
                  targets, classes, x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
     d.id_column, d.problem, d.report = id_column, problem, report
-    d.left_out = left_out
+    d.left_out, d.no_target = left_out, no_target
     return d
 
 

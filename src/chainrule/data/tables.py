@@ -115,7 +115,10 @@ def read_numpy(path: str | os.PathLike, mmap: bool = False) -> Table:
 
 
 def load_table(
-    path: str | os.PathLike, sep: str | None = None, encoding: str | None = None
+    path: str | os.PathLike,
+    sep: str | None = None,
+    encoding: str | None = None,
+    decimal: str = ".",
 ) -> Table:
     """Read a data file; the format comes from its extension.
 
@@ -126,6 +129,9 @@ def load_table(
     sep, encoding : str, optional
         CSV only: the separator (default: guessed) and the text encoding
         (default UTF-8); see :mod:`chainrule.data.csvfiles`.
+    decimal : {".", ","}
+        CSV only: the decimal mark of number-like text (``3,5``), see
+        :mod:`chainrule.data.cells`.
 
     Returns
     -------
@@ -149,7 +155,7 @@ def load_table(
     if fmt == "parquet":
         return read_parquet(p)
     if fmt == "csv":
-        return read_csv(p, sep=sep, encoding=encoding)
+        return read_csv(p, sep=sep, encoding=encoding, decimal=decimal)
     return read_numpy(p)
 
 
