@@ -49,7 +49,7 @@ def run_evaluate(
     tally = Tally()
     predict_rows(model, data, _Discard(), sep=sep, encoding=encoding, tally=tally)
     con = console()
-    if not tally.y or not sum(len(y) for y in tally.y):
+    if tally.metrics is None or not tally.metrics.rows:
         raise DataFileError(f"{data}: no row has a target value to score")
     report(tally, meta, con)
     return tally
