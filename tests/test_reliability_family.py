@@ -8,8 +8,13 @@ line and the family's exit code on the command line), never a traceback.
 """
 
 import io
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chainrule.cli.app import main
@@ -111,3 +116,65 @@ def test_a_codec_that_raises_unicode_error_is_a_data_file_error(
         code, _, err = run(capsys, *argv)
         assert code == 2
         one_error(err, "not PUNYCODE text", "--encoding")
+
+
+# --------------------------------------------------- writes that find no room
+def cli(*argv, stdout=subprocess.PIPE, fsize=None):
+    """``python -m chainrule ARGV`` in a child, optionally under ``ulimit -f``."""
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    env = {**os.environ, "PYTHONPATH": SRC, "OPENBLAS_NUM_THREADS": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "chainrule", *map(str, argv)],
+        stdout=stdout, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=None if fsize is None else limit, timeout=300,
+    )  # fmt: skip
+
+
+def many_rows(path, n=20_000):
+    rng = np.random.default_rng(0)
+    path.write_text("a,y\n" + "".join(f"{v:.9f},1\n" for v in rng.normal(size=n)))
+
+
+def no_traceback(err):
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert "internal error" not in err, err
+
+
+def test_predict_out_under_a_file_size_limit_is_a_file_write_error(tmp_path, model):
+    # Was: "internal error ... [Errno 27] File too large" (OSError), exit 1.
+    data, out = tmp_path / "d.csv", tmp_path / "p.csv"
+    many_rows(data)  # about 500 kB of predictions
+    out.write_text("old\n")
+    r = cli("predict", model, data, "--out", out, fsize=64 * 1024)
+    no_traceback(r.stderr)
+    assert r.returncode == 1  # FileWriteError: an OSError, exit 1
+    one_error(r.stderr, "p.csv", "cannot be written (File too large)", "nothing")
+    assert out.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "p.csv"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("command", ["predict", "info"])
+def test_stdout_on_a_full_disk_is_one_line_and_exit_1(tmp_path, model, command):
+    # Was: "internal error ... [Errno 28] No space left on device".
+    data = tmp_path / "d.csv"
+    many_rows(data, 50)
+    argv = ["predict", model, data] if command == "predict" else ["info", model]
+    with open("/dev/full", "w") as full:
+        r = cli(*argv, stdout=full)
+    no_traceback(r.stderr)
+    assert r.returncode == 1
+    one_error(r.stderr, "output cannot be written (No space left on device)")
+
+
+def test_stdout_under_a_file_size_limit_is_one_line_and_exit_1(tmp_path, model):
+    data, out = tmp_path / "d.csv", tmp_path / "stdout.csv"
+    many_rows(data)
+    with open(out, "w") as fh:
+        r = cli("predict", model, data, stdout=fh, fsize=64 * 1024)
+    no_traceback(r.stderr)
+    assert r.returncode == 1
+    one_error(r.stderr, "output cannot be written (File too large)", "ulimit -f")
