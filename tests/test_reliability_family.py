@@ -8,6 +8,7 @@ line and the family's exit code on the command line), never a traceback.
 """
 
 import io
+import json
 import os
 import resource
 import subprocess
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import chainrule as cr
 from chainrule.cli.app import main
 from chainrule.cli.predict import predict_rows
 
@@ -178,3 +180,150 @@ def test_stdout_under_a_file_size_limit_is_one_line_and_exit_1(tmp_path, model):
     no_traceback(r.stderr)
     assert r.returncode == 1
     one_error(r.stderr, "output cannot be written (File too large)", "ulimit -f")
+
+
+# ------------------------------------------------------------- the library
+def test_a_scipy_option_that_fit_sets_itself_is_a_config_error():
+    # Was: TypeError "_minimize_bfgs() got multiple values for argument 'callback'".
+    X, y = cr.datasets.test_scores()
+    net = cr.Network([2, 3, 1], seed=0)
+    with pytest.raises(cr.ConfigError, match=r"'callback'.*fit\(callbacks="):
+        net.fit(X, y, optimizer="bfgs", epochs=2, scipy_options={"callback": print})
+    with pytest.raises(cr.ConfigError, match="'jac'"):
+        cr.optimizers.lbfgs(jac=False)
+    net.fit(X, y, optimizer="bfgs", epochs=2, scipy_options={"gtol": 1e-3})
+
+
+@pytest.mark.parametrize("argument", ["title", "description"])
+def test_an_explain_text_argument_of_another_type_is_an_invalid_type_error(argument):
+    # Was: accepted, then a TypeError (or an object's repr) in a rendering.
+    X, y = cr.datasets.test_scores()
+    net = cr.Network([2, 3, 1], seed=0)
+    with pytest.raises(cr.InvalidTypeError, match=f"{argument}: expected a str"):
+        cr.explain(net, X[:1], y[:1], **{argument: object()})
+    assert cr.explain(net, X[:1], y[:1], title="t").title == "t"
+
+
+def explanation():
+    X, y = cr.datasets.test_scores()
+    return cr.explain(cr.Network([2, 3, 1], seed=0), X[:1], y[:1])
+
+
+def test_explanation_from_json_deep_or_incomplete_is_a_data_file_error():
+    # Was: RecursionError (deep), KeyError (a field missing).
+    from chainrule.explainer import Explanation
+
+    text = explanation().to_json()
+    deep = '{"schema": "chainrule.explain/1", "steps": ' + "[" * 5000 + "]" * 5000
+    for bad in ("[" * 100_000 + "]" * 100_000, deep + "}"):
+        with pytest.raises(cr.DataFileError, match="nested too deeply"):
+            Explanation.from_json(bad)
+    for cut in range(0, len(text), len(text) // 37):
+        with pytest.raises(cr.DataFileError):
+            Explanation.from_json(text[:cut])
+    doc = json.loads(text)
+    for field in ("steps", "network", "title", "chain"):
+        partial = {k: v for k, v in doc.items() if k != field}
+        with pytest.raises(cr.DataFileError, match=f"no field '{field}'"):
+            Explanation.from_json(json.dumps(partial))
+    doc["steps"][0]["symbol"] = ["z2"]
+    with pytest.raises(cr.DataFileError, match="'symbol' is not a string"):
+        Explanation.from_json(json.dumps(doc))
+
+
+def test_check_with_a_deeply_nested_answer_is_an_invalid_value_error():
+    # Was: RecursionError in the answer's repr.
+    deep = 0.5
+    for _ in range(3000):
+        deep = [deep]
+    with pytest.raises(cr.InvalidValueError, match="nested more than 16 deep"):
+        cr.check(explanation(), {"dJdW1": deep})
+
+
+def test_sklearn_errors_are_in_the_family_and_keep_sklearns_types():
+    sklearn = pytest.importorskip("sklearn")
+    from sklearn.exceptions import NotFittedError as SklearnNotFitted
+
+    from chainrule.sklearn import MLPRegressor, NotFittedError
+
+    X, y = cr.datasets.test_scores()
+    for call in (lambda: MLPRegressor().predict(X), lambda: MLPRegressor().coefs_):
+        with pytest.raises(NotFittedError) as info:
+            call()
+        assert isinstance(info.value, cr.ChainruleError)
+        assert isinstance(info.value, SklearnNotFitted)  # scikit-learn's checks
+        assert isinstance(info.value, (ValueError, AttributeError))
+    assert not hasattr(MLPRegressor(), "coefs_")  # an AttributeError still
+    with pytest.raises(cr.InvalidValueError, match="Invalid parameter 'bogus'"):
+        MLPRegressor().set_params(bogus=1)
+    assert MLPRegressor().set_params(alpha=0.5).alpha == 0.5
+    assert sklearn.base.clone(MLPRegressor(alpha=0.5)).alpha == 0.5
+
+
+def test_mlpclassifier_refuses_more_than_1000_classes():
+    pytest.importorskip("sklearn")
+    from chainrule.sklearn import MLPClassifier
+
+    X = np.random.default_rng(0).normal(size=(1001, 2))
+    with pytest.raises(cr.ConfigError, match="1001 classes, more than the 1000"):
+        MLPClassifier(max_iter=1).fit(X, np.arange(1001))
+
+
+# ------------------------------------------------- NPY by position, classes
+@pytest.fixture(scope="module")
+def two_inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("two")
+    data = folder / "s.csv"
+    data.write_text("hours,sleep,score\n3,5,75\n5,1,82\n10,2,93\n6,4,80\n")
+    out = folder / "m.safetensors"
+    assert main(["train", str(data), "--target", "score", "--epochs", "2",
+                 "--out", str(out)]) == 0  # fmt: skip
+    return out, data
+
+
+def test_predict_on_an_npy_takes_its_columns_in_order(capsys, tmp_path, two_inputs):
+    # Was: "no column 'hours'" (or 'sleep'), though NPY is taken by position.
+    model, csv_file = two_inputs
+    X = np.array([[3.0, 5.0], [5.0, 1.0], [10.0, 2.0], [6.0, 4.0]])
+    np.save(tmp_path / "x.npy", X)
+    np.save(tmp_path / "xy.npy", np.column_stack([X, [75, 82, 93, 80]]))
+    np.save(tmp_path / "one.npy", X[:, 0])
+    code, by_name, err = run(capsys, "predict", model, csv_file)
+    assert code == 0, err
+    code, by_position, err = run(capsys, "predict", model, tmp_path / "x.npy")
+    assert code == 0, err
+    assert by_position == by_name
+    code, with_targets, err = run(capsys, "predict", model, tmp_path / "xy.npy")
+    assert code == 0 and with_targets == by_name and "4 rows with a target" in err
+    code, _, err = run(capsys, "evaluate", model, tmp_path / "xy.npy")
+    assert code == 0 and "4 rows with a target" in _ + err
+    code, _, err = run(capsys, "predict", model, tmp_path / "one.npy")
+    assert code == 2
+    one_error(err, "taken in order", "['hours', 'sleep']", "it has 1 columns")
+    assert "no column 'hours'" not in err and "no column 'sleep'" not in err
+
+
+def test_classes_that_do_not_fit_the_output_layer_are_refused_at_load(
+    tmp_path, two_inputs
+):
+    # Was: a regression network with classes=["=evil"] loaded and predicted.
+    from chainrule.loading import load_with_metadata
+
+    net, meta = load_with_metadata(two_inputs[0])
+    assert net.activations[-1] == "identity" and net.n_outputs == 1
+    bad = tmp_path / "evil.safetensors"
+    net.save(bad, metadata={**meta, "classes": ["=evil"]})
+    with pytest.raises(cr.ModelFileError, match="2 or more distinct strings"):
+        load_with_metadata(bad)
+    net.save(bad, metadata={**meta, "classes": ["=evil", "b"]})
+    with pytest.raises(cr.ModelFileError, match="1 identity unit.*regression"):
+        load_with_metadata(bad)
+    clf = cr.Network([2, 3, 3], output_activation="softmax", loss="cce", seed=0)
+    for classes in (["a", "b"], ["a", "a", "b"], [1, 2, 3], "abc"):
+        clf.save(tmp_path / "c.safetensors", metadata={"classes": classes})
+        with pytest.raises(cr.ModelFileError, match="classes"):
+            load_with_metadata(tmp_path / "c.safetensors")
+    clf.save(tmp_path / "c.safetensors", metadata={"classes": ["a", "b", "c"]})
+    assert load_with_metadata(tmp_path / "c.safetensors")[1]["classes"] == [
+        "a", "b", "c",
+    ]  # fmt: skip

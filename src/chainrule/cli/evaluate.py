@@ -18,6 +18,7 @@ import typer
 from chainrule.cli.common import check_paths, console, sep_option
 from chainrule.cli.predict import Tally, predict_rows, report
 from chainrule.data.batches import iter_table
+from chainrule.data.prepare import by_position
 from chainrule.errors import ConfigError, DataFileError
 from chainrule.loading import load_with_metadata
 
@@ -33,13 +34,14 @@ def run_evaluate(
     model: Path, data: Path, sep: str | None = None, encoding: str | None = None
 ) -> Tally:
     """Print the metrics of ``model`` on the labelled table ``data``."""
-    _, meta = load_with_metadata(model)
+    net, meta = load_with_metadata(model)
     if "inputs" not in meta:
         raise ConfigError(
             f"MODEL: {model} was not saved by 'chainrule train'; its target "
             "columns are unknown"
         )
     first = next(iter(iter_table(data, 1, sep=sep, encoding=encoding)))
+    first = by_position(first, meta, net.n_inputs, net.n_outputs)  # NPY: in order
     absent = [t for t in meta["targets"] if t not in first.columns]
     if absent:
         raise DataFileError(

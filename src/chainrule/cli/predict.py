@@ -111,6 +111,8 @@ def predict_rows(
     for table in iter_table(data, batch_rows, sep=sep, encoding=encoding):
         if "inputs" not in meta:
             meta = tabular.plain_metadata(table, [], net.n_outputs)
+        else:  # an NPY's columns are the model's, in order
+            table = tabular.by_position(table, meta, net.n_inputs, net.n_outputs)
         d = tabular.prepare_from_metadata(
             table, meta, net.n_inputs, net.n_outputs, with_targets=False
         )
