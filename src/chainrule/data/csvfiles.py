@@ -256,10 +256,12 @@ def _refuse_nul(src: str, col, name: str, lines: _Lines) -> None:
 
     (NumPy's text arrays drop trailing NULs: the cell would silently change.)
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not pc.any(pc.match_substring(col, "\x00")).as_py():
-        return
+    text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    if not text or not pc.any(pc.match_substring(col, "\x00")).as_py():
+        return  # typed by Arrow (a date column): no NUL
     at = ""
     try:
         for i, (cells, line) in enumerate(lines.rows()):
