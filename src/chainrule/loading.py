@@ -66,7 +66,46 @@ def load_with_metadata(path: str | os.PathLike) -> tuple[Network, dict]:
         net.set_params(tensors)
     except ChainruleError as exc:
         raise ModelFileError(f"{where}: {exc}") from None
+    if isinstance(extra, dict) and extra.get("classes") is not None:
+        check_classes(where, extra["classes"], net)
     return net, extra
+
+
+def check_classes(where: str, classes: object, net: Network) -> None:
+    """Class labels in a model's metadata fit its output layer.
+
+    A classifier's outputs are probabilities, one per class: a softmax (or
+    sigmoid) unit per label, or one sigmoid unit for two labels. Labels on
+    any other network (a regression's identity output) would be printed as
+    predictions the network never made.
+
+    Raises
+    ------
+    ModelFileError
+        ``classes`` is not a list of distinct strings, or does not fit the
+        output layer.
+    """
+    n_out, act = net.n_outputs, net.activations[-1]
+    if (
+        not isinstance(classes, list)
+        or not all(isinstance(c, str) for c in classes)
+        or len(set(classes)) != len(classes)
+        or len(classes) < 2
+    ):
+        raise ModelFileError(
+            f"{where}: metadata 'classes' should be 2 or more distinct strings, "
+            f"got {classes!r:.200}"
+        )
+    fits = (act in ("softmax", "sigmoid") and n_out == len(classes)) or (
+        act == "sigmoid" and n_out == 1 and len(classes) == 2
+    )
+    if not fits:
+        raise ModelFileError(
+            f"{where}: metadata has {len(classes)} classes, but the output layer "
+            f"has {n_out} {act} unit{'s' * (n_out != 1)}"
+            + (" (a regression network)" if act not in ("softmax", "sigmoid") else "")
+            + "; the file was altered or put together by hand"
+        )
 
 
 def load(path: str | os.PathLike) -> Network:

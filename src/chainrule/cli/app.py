@@ -36,6 +36,7 @@ from chainrule.cli.common import ExitCode
 from chainrule.cli.explain import explain_command
 from chainrule.cli.optional_value import OptionalValueCommand
 from chainrule.errors import ChainruleError
+from chainrule.persist.atomic import NO_ROOM
 from chainrule.validation import terminal_text
 
 app = typer.Typer(
@@ -127,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:
         return int(_broken_pipe())
-    except (OSError, ValueError):
+    except OSError as exc:
+        if exc.errno in NO_ROOM:
+            return int(_no_room(exc))
+    except ValueError:
         pass
     return code
 
@@ -161,13 +165,29 @@ def _report_warnings(caught: list) -> None:
             print(f"chainrule: warning: {text}", file=sys.stderr)
 
 
-def _broken_pipe() -> int:
-    """stdout's reader is gone (``| head``): stop quietly, as ``cat`` does."""
+def _no_room(exc: OSError) -> int:
+    """A write to stdout (or a file) found no room: one line, exit 1."""
+    print(
+        f"chainrule: error: the output cannot be written ({exc.strerror or exc}): "
+        "the disk is full or a file-size limit (ulimit -f) was reached",
+        file=sys.stderr,
+    )
+    _silence_stdout()
+    return ExitCode.ERROR
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: the exit's flush must not fail."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # the exit's flush must not fail
-    except (OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
         pass
+
+
+def _broken_pipe() -> int:
+    """stdout's reader is gone (``| head``): stop quietly, as ``cat`` does."""
+    _silence_stdout()
     return ExitCode.BROKEN_PIPE
 
 
@@ -204,6 +224,8 @@ def _invoke(args: list[str], debug: bool) -> int:
     except Exception as exc:
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.errno in NO_ROOM:  # stdout full
+            return _no_room(exc)
         print(
             f"chainrule: internal error, please report it: {_one_line(exc)!r:.300} "
             f"({type(exc).__name__}; run with --debug for the traceback)",

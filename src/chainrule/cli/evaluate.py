@@ -19,6 +19,7 @@ from chainrule.cli.common import check_paths, console, sep_option
 from chainrule.cli.predict import Tally, predict_rows, report, trained_decimal
 from chainrule.data.batches import iter_table
 from chainrule.data.cells import check_decimal
+from chainrule.data.prepare import by_position
 from chainrule.errors import ConfigError, DataFileError
 from chainrule.loading import load_with_metadata
 
@@ -38,7 +39,7 @@ def run_evaluate(
     decimal: str | None = None,
 ) -> Tally:
     """Print the metrics of ``model`` on the labelled table ``data``."""
-    _, meta = load_with_metadata(model)
+    net, meta = load_with_metadata(model)
     if "inputs" not in meta:
         raise ConfigError(
             f"MODEL: {model} was not saved by 'chainrule train'; its target "
@@ -46,6 +47,7 @@ def run_evaluate(
         )
     decimal = decimal or trained_decimal(meta)
     first = next(iter(iter_table(data, 1, sep, encoding, decimal)))
+    first = by_position(first, meta, net.n_inputs, net.n_outputs)  # NPY: in order
     absent = [t for t in meta["targets"] if t not in first.columns]
     if absent:
         raise DataFileError(
@@ -58,7 +60,7 @@ def run_evaluate(
         decimal=decimal,
     )  # fmt: skip
     con = console()
-    if not tally.y or not sum(len(y) for y in tally.y):
+    if tally.metrics is None or not tally.metrics.rows:
         raise DataFileError(f"{data}: no row has a target value to score")
     report(tally, meta, con)
     return tally

@@ -11,7 +11,8 @@ The ID column the model was trained with (``train --id``), or the one
 ``--id`` names, is copied as the first column. Missing cells are filled as
 in training and unseen categories counted; both are reported on stderr.
 When the table has the target column, the metrics of the rows that have a
-target are reported too.
+target are reported too, gathered batch by batch in constant memory
+(:class:`~chainrule.data.metrics.RunningMetrics`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from chainrule.data.batches import BATCH_ROWS, iter_table
 from chainrule.data.cells import check_decimal
 from chainrule.data.encoding import column_text
 from chainrule.data.labels import labels_of, missing_targets
+from chainrule.data.metrics import RunningMetrics
 from chainrule.data.numbers import csv_safe
 from chainrule.data.scaling import Scaler
 from chainrule.loading import load_with_metadata
@@ -53,8 +55,7 @@ class Tally:
     skipped: int = 0
     missing: dict = field(default_factory=dict)
     unseen: dict = field(default_factory=dict)
-    yhat: list = field(default_factory=list)
-    y: list = field(default_factory=list)
+    metrics: RunningMetrics | None = None  # constant size, whatever the rows
     no_id: str | None = None
     no_target: int = 0
     unknown: int = 0
@@ -68,27 +69,32 @@ class Tally:
             self.unseen[name] = (n + r.unseen, example or r.example)
 
 
-def _targets(table, meta: dict, yhat, tally: Tally):
-    """(outputs, targets) of the rows whose target cells are present, or None;
-    the rows without a target (and with an unknown label) counted in ``tally``."""
+def _score(tally: Tally, table, meta: dict, yhat) -> None:
+    """Add the rows whose target cells are present to ``tally.metrics``; the
+    rows without a target (and with an unknown label) counted in ``tally``."""
     targets, classes = meta["targets"], meta.get("classes")
     if not all(t in table.columns for t in targets):
-        return None
+        return
     if classes is None:
         y = np.column_stack([table.columns[t] for t in targets])
         if y.dtype.kind != "f":
-            return None
+            return
         keep = np.isfinite(y).all(axis=1)
         tally.no_target += int(missing_targets(table, targets).sum())
-        s = Scaler.from_dict(meta["scale_targets"])
-        return yhat[keep], s.transform(y[keep])
-    absent = missing_targets(table, targets)
-    labels = labels_of(table, targets[0])
-    onehot = labels[:, None] == np.array(classes)[None, :]
-    keep = onehot.any(axis=1) & ~absent
-    tally.no_target += int(absent.sum())
-    tally.unknown += int((~keep & ~absent).sum())
-    return yhat[keep], onehot[keep].astype(np.float64)
+        # in the targets' units, as tabular.evaluate scores them
+        true, pred = y[keep], Scaler.from_dict(meta["scale_targets"]).inverse(yhat)
+    else:
+        absent = missing_targets(table, targets)
+        labels = labels_of(table, targets[0])
+        onehot = labels[:, None] == np.array(classes)[None, :]
+        keep = onehot.any(axis=1) & ~absent
+        tally.no_target += int(absent.sum())
+        tally.unknown += int((~keep & ~absent).sum())
+        true, pred = onehot[keep].argmax(axis=1), yhat
+    if tally.metrics is None:
+        k = yhat.shape[1]
+        tally.metrics = RunningMetrics(k, classification=classes is not None)
+    tally.metrics.add(true, pred[keep])
 
 
 def predict_rows(
@@ -116,6 +122,8 @@ def predict_rows(
     for table in iter_table(data, batch_rows, sep, encoding, decimal):
         if "inputs" not in meta:
             meta = tabular.plain_metadata(table, [], net.n_outputs)
+        else:  # an NPY's columns are the model's, in order
+            table = tabular.by_position(table, meta, net.n_inputs, net.n_outputs)
         d = tabular.prepare_from_metadata(
             table, meta, net.n_inputs, net.n_outputs, with_targets=False
         )
@@ -131,10 +139,7 @@ def predict_rows(
             [_cell(v) for v in row] for row in zip(*cols.values(), strict=True)
         )
         tally.add(table, d)
-        pair = _targets(table, meta, yhat, tally)
-        if pair is not None:
-            tally.yhat.append(pair[0])
-            tally.y.append(pair[1])
+        _score(tally, table, meta, yhat)
     return tally.rows
 
 
@@ -173,10 +178,9 @@ def report(tally: Tally, meta: dict, con) -> None:
             f"warning: {tally.unknown} rows with a label the model does not know "
             "left out of the metrics"
         )
-    if tally.y and sum(len(y) for y in tally.y):
-        y, yhat = np.vstack(tally.y), np.vstack(tally.yhat)
-        metrics = {"data": tabular.evaluate(yhat, y, meta)}
-        print_metrics(con, metrics, meta, f"{len(y)} rows with a target")
+    if tally.metrics is not None and tally.metrics.rows:
+        metrics = {"data": tally.metrics.result()}
+        print_metrics(con, metrics, meta, f"{tally.metrics.rows} rows with a target")
 
 
 def run_predict(

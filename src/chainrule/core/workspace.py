@@ -35,19 +35,28 @@ def layer_count(params: Mapping[str, object]) -> int:
 
 
 class _Rows(dict):
-    """``key -> view`` of a workspace's first ``m`` rows, made on first use."""
+    """``key -> view`` of a workspace's first ``m`` rows, made on first use.
+
+    It holds the workspace's buffers, not the workspace (which holds it):
+    without a reference cycle, a workspace's memory is freed as soon as it
+    is dropped, not at the next run of the cyclic garbage collector, so
+    that a loop of passes (``predict`` batch by batch) stays in bounded
+    memory.
+    """
 
     def __init__(self, ws: Workspace, m: int) -> None:
         super().__init__()
-        self.ws, self.m = ws, m
+        self.buffers, self.widths, self.n, self.dtype = (
+            ws.buffers, ws.widths, ws.n, ws.dtype
+        )  # fmt: skip
+        self.m = m
 
     def __missing__(self, key: str) -> Array:
-        ws = self.ws
-        buf = ws.buffers.get(key)
+        buf = self.buffers.get(key)
         if buf is None:
-            width = ws.widths[int(key[1:])]
-            kind = bool if key[0] == "m" else ws.dtype
-            buf = ws.buffers[key] = np.empty((ws.n, width), kind)
+            width = self.widths[int(key[1:])]
+            kind = bool if key[0] == "m" else self.dtype
+            buf = self.buffers[key] = np.empty((self.n, width), kind)
         view = self[key] = buf[: self.m]
         return view
 

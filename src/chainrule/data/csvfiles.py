@@ -67,7 +67,11 @@ def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
     if sep is None:
         cut = len(raw) >= _SAMPLE  # the sample's last line may be cut short
         sep = "\t" if src.lower().endswith(".tsv") else _guess(text, cut)
-    first = next(csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=sep), [])
+    try:  # newline="": CR, LF and CRLF line ends alike, as Arrow reads them
+        reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=sep)
+        first = next(reader, [])
+    except csv.Error as exc:  # a header cell over csv's field size limit
+        raise DataFileError(f"{src}: the header row cannot be read ({exc})") from None
     names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
     check_names(src, names)
     return names, sep, max(1 << 22, 2 * len(raw))
@@ -85,6 +89,8 @@ def _decode(src: str, raw: bytes, encoding: str) -> str:
         if exc.start < len(raw) - 4:  # not a character cut by the sample's end
             raise _not_text(src, encoding, exc.reason) from None
         return raw[: exc.start].decode(encoding)
+    except UnicodeError as exc:  # punycode, idna...: not a UnicodeDecodeError
+        raise _not_text(src, encoding, str(exc)) from None
 
 
 def _not_text(src: str, encoding: str, reason: str) -> DataFileError:
@@ -194,7 +200,7 @@ def _one_line(parse, sep: str, bad: list):
 
 def _arrow_error(src: str, exc: Exception, encoding: str) -> DataFileError:
     text = str(exc)
-    if "UTF8" in text or "UTF-8" in text or isinstance(exc, UnicodeDecodeError):
+    if "UTF8" in text or "UTF-8" in text or isinstance(exc, UnicodeError):
         return _not_text(src, encoding, "invalid bytes")
     return DataFileError(f"{src}: not a readable CSV file ({text.splitlines()[0]})")
 
@@ -206,22 +212,39 @@ class _Lines:
         self.path, self.sep, self.encoding, self.width = path, sep, encoding, width
 
     def __call__(self, row: int) -> int | None:
-        for i, (_, line) in enumerate(self.rows()):
-            if i == row:
-                return line
+        try:
+            for i, (_, line) in enumerate(self.rows()):
+                if i == row:
+                    return line
+        except DataFileError:  # the line is a help to a message, not needed
+            return None
         return None
 
     def rows(self) -> Iterator[tuple[list[str], int]]:
-        """(cells, line) of each row after the header that is not all empty."""
-        with open(self.path, newline="", encoding=self.encoding) as fh:
-            reader = csv.reader(fh, delimiter=self.sep)
-            header = False
-            for cells in reader:
-                if all(_blank(c) for c in cells):
-                    continue
-                if header:
-                    yield cells, reader.line_num
-                header = True
+        """(cells, line) of each row after the header that is not all empty.
+
+        Raises
+        ------
+        DataFileError
+            A line Python's csv reader refuses: a cell over its field size
+            limit (131,072 characters), text not in the encoding.
+        """
+        line = 0
+        try:
+            with open(self.path, newline="", encoding=self.encoding) as fh:
+                reader = csv.reader(fh, delimiter=self.sep)
+                header = False
+                for cells in reader:
+                    line = reader.line_num
+                    if all(_blank(c) for c in cells):
+                        continue
+                    if header:
+                        yield cells, line
+                    header = True
+        except (csv.Error, UnicodeError, OSError) as exc:
+            raise DataFileError(
+                f"{self.path}: the line after line {line} cannot be read ({exc})"
+            ) from None
 
 
 def _blank(cell: str) -> bool:
@@ -249,6 +272,8 @@ def _table(
     for name in names:
         col = columns.pop(0)
         values[name], table.kinds[name] = convert(col, decimal)
+        if table.kinds[name] in ("category", "date"):
+            _refuse_nul(src, col, name, locate)
         miss = (
             np.isnan(values[name]) if values[name].dtype.kind == "f" else
             values[name] == ""
@@ -263,6 +288,31 @@ def _table(
         if name in table.text and keep is not None:
             table.text[name] = table.text[name].filter(keep)
     return table
+
+
+def _refuse_nul(src: str, col, name: str, lines: _Lines) -> None:
+    """A NUL character in a text cell: a binary or corrupt file, not CSV text.
+
+    (NumPy's text arrays drop trailing NULs: the cell would silently change.)
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+    if not text or not pc.any(pc.match_substring(col, "\x00")).as_py():
+        return  # typed by Arrow (a date column): no NUL
+    at = ""
+    try:
+        for i, (cells, line) in enumerate(lines.rows()):
+            if any("\x00" in c for c in cells):
+                at = f"row {i + 1} (line {line}), "
+                break
+    except DataFileError:  # where is a help, not needed
+        pass
+    raise DataFileError(
+        f"{src}: {at}column {name!r}: a cell holds a NUL character (\\x00); "
+        "the file is binary or corrupt, not CSV text"
+    )
 
 
 def _raise_bad_row(src: str, lines: _Lines, first: int = 0) -> None:

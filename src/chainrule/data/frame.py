@@ -168,7 +168,7 @@ class Table:
             if parse_number(str(text)) is None:
                 return DataFileError(
                     f"{self.source}: {self.where(i)}, column {name!r}: expected a "
-                    f"number, got {str(text)!r}"
+                    f"number, got {str(text)!r:.80}"
                 )
         return DataFileError(f"{self.source}: column {name!r} is not numeric")
 

@@ -273,7 +273,7 @@ def prepare_from_metadata(
     """The arrays for a saved model: its columns, its labels, its scaling.
 
     Input columns are found by name. A table without names (an NPY file)
-    whose column count equals the model's inputs is taken in order.
+    is taken in order (:func:`by_position`).
 
     Raises
     ------
@@ -288,20 +288,15 @@ def prepare_from_metadata(
             "model metadata: no column names; this model was not saved by "
             "'chainrule train', so its data columns are unknown"
         )
-    check_metadata(meta, n_inputs, n_outputs)
+    table = by_position(table, meta, n_inputs, n_outputs)
     inputs, targets, classes = meta["inputs"], meta["targets"], meta["classes"]
     x_scaler = Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
     y_scaler = Scaler.from_dict(meta.get("scale_targets"), n_outputs)
-    by_position = (
-        not all(c in table.columns for c in inputs)
-        and not table.named
-        and len(table.names) == n_inputs
-    )
     report = {}
     if "columns" in meta:
         X, report = encode(table, check_spec(meta["columns"], n_inputs))
     else:
-        X = table.numbers(table.names if by_position else inputs)
+        X = table.numbers(inputs)
     y = None
     if with_targets:
         if classes is None:
@@ -319,6 +314,49 @@ def prepare_from_metadata(
     d = Prepared(x_scaler.transform(X), y, inputs, targets, classes, x_scaler, y_scaler)
     d.report = report
     return d
+
+
+def by_position(table: Table, meta: dict, n_inputs: int, n_outputs: int) -> Table:
+    """A table without names (NPY) under a model's column names, in order.
+
+    Its k columns are the model's input columns (the columns of the file it
+    was trained on, before one-hot encoding) when k is their number, or
+    those then its target columns. A table with names is returned as it is.
+
+    Raises
+    ------
+    ModelFileError
+        The metadata does not fit the network (:func:`check_metadata`).
+    DataFileError
+        k is neither number.
+    """
+    check_metadata(meta, n_inputs, n_outputs)
+    if table.named:
+        return table
+    if "columns" in meta:
+        inputs = [c["name"] for c in check_spec(meta["columns"], n_inputs)]
+    else:
+        inputs = list(meta["inputs"])
+    targets = list(meta["targets"])
+    if len(table.names) == len(inputs):
+        names = inputs
+    elif len(table.names) == len(inputs) + len(targets):
+        names = inputs + targets
+    else:
+        raise DataFileError(
+            f"{table.source}: a NumPy array has no column names, so its columns "
+            f"are taken in order as the model's {len(inputs)} input columns "
+            f"{inputs!r:.200} (optionally then its targets {targets!r:.100}); "
+            f"it has {len(table.names)} columns"
+        )
+    rename = dict(zip(table.names, names, strict=True))
+    return Table(
+        names,
+        {rename[k]: v for k, v in table.columns.items()},
+        source=table.source,
+        first_row=table.first_row,
+        kinds={rename[k]: v for k, v in table.kinds.items() if k in rename},
+    )
 
 
 def decode(yhat: Array, meta: dict) -> dict[str, list]:
@@ -389,6 +427,7 @@ def evaluate(yhat: Array, y: Array, meta: dict) -> dict:
 
 __all__ = [
     "Prepared",
+    "by_position",
     "data_metadata",
     "decode",
     "evaluate",

@@ -8,6 +8,7 @@ first remove those left by killed saves to the same target
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from contextlib import contextmanager
@@ -111,6 +112,13 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs):
     permissions, and is removed if the ``with`` block raises, leaving
     ``path`` as it was.
 
+    Raises
+    ------
+    FileWriteError
+        A write found no room (disk full, ``ulimit -f``, quota: the
+        :data:`NO_ROOM` errors), inside the ``with`` block or when the file
+        is completed; the temporary file is removed, ``path`` is as it was.
+
     Examples
     --------
     >>> import os, tempfile
@@ -125,18 +133,45 @@ def atomic_open(path: str | os.PathLike, mode: str = "w", **kwargs):
     check_target("path", target, force=True, probe=False)
     remove_stale_temps(target)
     mode_bits = _file_mode(target)
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=temp_prefix(target), suffix=".tmp", dir=folder
+        )
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
     try:
         with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
+            try:
+                yield fh
+            except OSError as exc:
+                if exc.errno not in NO_ROOM:  # not a write of fh: as it is
+                    raise
+                raise _cannot_write(target, exc) from exc
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode_bits)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, FileWriteError) or exc.errno not in NO_ROOM:
+            raise
+        raise _cannot_write(target, exc) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
 
 
-__all__ = ["atomic_open", "atomic_write_bytes"]
+#: The errors of a write that finds no room: disk full, file-size limit
+#: (``ulimit -f``), disk quota.
+NO_ROOM = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def _cannot_write(target: Path, exc: OSError) -> FileWriteError:
+    return FileWriteError(
+        f"{str(target)!r} cannot be written ({exc.strerror or exc}); "
+        "nothing was replaced"
+    )
+
+
+__all__ = ["NO_ROOM", "atomic_open", "atomic_write_bytes"]

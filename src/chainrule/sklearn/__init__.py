@@ -31,7 +31,8 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "the extra with: pip install 'chainrule[sklearn]'"
     ) from exc
 
+from chainrule.sklearn._checks import NotFittedError
 from chainrule.sklearn._classifier import MLPClassifier
 from chainrule.sklearn._regressor import MLPRegressor
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "NotFittedError"]

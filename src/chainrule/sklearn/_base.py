@@ -19,11 +19,18 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 
 from chainrule.errors import ConfigError, DivergenceError
 from chainrule.network import Network
-from chainrule.sklearn._checks import STOCHASTIC, Monitor, Printer, check_params
+from chainrule.sklearn._checks import (
+    STOCHASTIC,
+    Monitor,
+    Printer,
+    check_fitted,
+    check_params,
+    family,
+)
 from chainrule.train import optimizers as _opt
 from chainrule.train import schedules as _sched
 from chainrule.validation import check_sample_weight
@@ -91,6 +98,12 @@ class BaseMLP(BaseEstimator):
         self.max_fun = max_fun
 
     # ------------------------------------------------------------ parameters
+    @family
+    def set_params(self, **params):
+        """scikit-learn's ``set_params``; an unknown name is an ``InvalidValueError``
+        (a ``ValueError``, as scikit-learn raises)."""
+        return super().set_params(**params)
+
     def _check_params(self) -> tuple[list[int], str]:
         """Validate the constructor's arguments; returns (hidden sizes, act)."""
         return check_params(self)
@@ -313,33 +326,33 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------- predict
     def _forward(self, X) -> Array:
-        check_is_fitted(self, "network_")
+        check_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64, accept_sparse=SPARSE)
         return self.network_.forward(X)
 
     @property
     def coefs_(self) -> list[Array]:
         """``W1, W2, ...``: (n_in, n_out) arrays, as scikit-learn's ``coefs_``."""
-        check_is_fitted(self, "network_")
+        check_fitted(self)
         p = self.network_.params
         return [p[f"W{l}"] for l in range(1, self.network_.n_layers + 1)]
 
     @property
     def intercepts_(self) -> list[Array]:
         """``b1, b2, ...`` as 1-D arrays, as scikit-learn's ``intercepts_``."""
-        check_is_fitted(self, "network_")
+        check_fitted(self)
         p = self.network_.params
         return [p[f"b{l}"].ravel() for l in range(1, self.network_.n_layers + 1)]
 
     @property
     def n_layers_(self) -> int:
         """Layers counted as scikit-learn does: input, hidden, output."""
-        check_is_fitted(self, "network_")
+        check_fitted(self)
         return len(self.network_.sizes)
 
     @property
     def n_outputs_(self) -> int:
-        check_is_fitted(self, "network_")
+        check_fitted(self)
         return self.network_.n_outputs
 
     def __sklearn_tags__(self):

@@ -6,10 +6,13 @@ import functools
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 from sklearn.utils import check_scalar
+from sklearn.utils.validation import check_is_fitted
 
 from chainrule.core import activations as _acts
 from chainrule.errors import (
+    ChainruleError,
     ConfigError,
     InvalidTypeError,
     InvalidValueError,
@@ -23,13 +26,33 @@ SOLVERS = ("adam", "sgd", "gd", "lbfgs", "bfgs")
 STOCHASTIC = ("adam", "sgd", "gd")
 
 
+class NotFittedError(ChainruleError, SklearnNotFittedError):  # noqa: N818
+    """An estimator used before ``fit``.
+
+    Both scikit-learn's ``NotFittedError`` (so a ``ValueError`` and an
+    ``AttributeError``, as its estimator checks expect) and a
+    :class:`chainrule.ChainruleError`.
+    """
+
+
+def check_fitted(estimator: object) -> None:
+    """scikit-learn's ``check_is_fitted`` on ``network_``, in the family."""
+    try:
+        check_is_fitted(estimator, "network_")
+    except SklearnNotFittedError as exc:
+        if isinstance(exc, ChainruleError):
+            raise
+        raise NotFittedError(str(exc)) from None
+
+
 def family(method):
     """Re-raise scikit-learn's plain ``ValueError``/``TypeError`` in chainrule's family.
 
     The message and the built-in type stay (``InvalidValueError`` is a
-    ``ValueError``, ``InvalidTypeError`` a ``TypeError``), so both ``except
-    ValueError`` and ``except chainrule.ChainruleError`` catch them. Subclasses
-    such as ``NotFittedError`` pass through unchanged.
+    ``ValueError``, ``InvalidTypeError`` a ``TypeError``, :class:`NotFittedError`
+    scikit-learn's ``NotFittedError``), so ``except ValueError``, scikit-learn's
+    own ``except NotFittedError`` and ``except chainrule.ChainruleError`` all
+    catch them.
     """
 
     @functools.wraps(method)
@@ -37,7 +60,11 @@ def family(method):
         try:
             return method(*args, **kwargs)
         except Exception as exc:
-            kind = {ValueError: InvalidValueError, TypeError: InvalidTypeError}
+            kind = {
+                ValueError: InvalidValueError,
+                TypeError: InvalidTypeError,
+                SklearnNotFittedError: NotFittedError,
+            }
             if type(exc) in kind:
                 raise kind[type(exc)](str(exc)) from exc
             raise

@@ -11,6 +11,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
+from chainrule.data import labels
 from chainrule.errors import ConfigError, InvalidValueError
 from chainrule.sklearn._base import SPARSE, BaseMLP
 from chainrule.sklearn._checks import family
@@ -157,6 +158,13 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 raise InvalidValueError(
                     "MLPClassifier needs samples of at least 2 classes, but the "
                     f"data contains only one class: {lb.classes_.tolist()[0]!r}"
+                )
+            if len(lb.classes_) > labels.MAX_CLASSES:
+                raise ConfigError(
+                    f"y: {len(lb.classes_)} classes, more than the "
+                    f"{labels.MAX_CLASSES} a classification may have "
+                    "(chainrule.data.labels.MAX_CLASSES); is y a regression "
+                    "target or an identifier?"
                 )
             self._label_binarizer, self.classes_ = lb, lb.classes_
             if classes is not None and y.ndim == 1:

@@ -235,9 +235,29 @@ def lbfgs(**options: Any) -> QuasiNewton:
     return QuasiNewton("lbfgs", "L-BFGS-B", _scipy_options(options))
 
 
+#: Arguments of SciPy's solvers that ``fit`` gives itself: as options, they
+#: would collide with them (a TypeError inside SciPy) or replace them.
+_SCIPY_OWN = {
+    "maxiter": "give fit(epochs=...) instead",
+    "callback": "give fit(callbacks=[...]) instead",
+    "fun": "the cost is fit's own",
+    "x0": "the start is the network's parameters",
+    "jac": "the gradient is fit's own (backpropagation)",
+    "args": "fit gives no extra arguments",
+    "bounds": "fit does not bound the parameters",
+}
+
+
 def _scipy_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    if "maxiter" in options:
-        raise ConfigError("maxiter: give fit(epochs=...) instead")
+    for name in options:
+        if not isinstance(name, str):
+            raise ConfigError(
+                f"scipy_options: expected option names as strings, got {name!r}"
+            )
+        if name in _SCIPY_OWN:
+            raise ConfigError(
+                f"scipy_options: {name!r} is set by fit itself; {_SCIPY_OWN[name]}"
+            )
     return dict(options)
 
 

@@ -173,6 +173,25 @@ def _numbers(value: object) -> np.ndarray | None:
     return a
 
 
+#: Lists inside lists beyond this are no answer (a matrix is 2 deep); deeper
+#: ones would exhaust Python's recursion in repr and NumPy.
+MAX_ANSWER_NESTING = 16
+
+
+def _check_nesting(name: object, answer: object) -> None:
+    """Refuse an answer of lists nested beyond :data:`MAX_ANSWER_NESTING`."""
+    level, items = 0, [answer]
+    while items:
+        items = [v for x in items if isinstance(x, (list, tuple)) for v in x]
+        level += 1 if items else 0
+        if level > MAX_ANSWER_NESTING:
+            raise InvalidValueError(
+                f"answers[{str(name)[:40]!r}]: lists nested more than "
+                f"{MAX_ANSWER_NESTING} deep; an answer is a number, a list or "
+                "a list of lists"
+            )
+
+
 def _shape_text(shape: tuple) -> str:
     if shape == ():
         return "a number"
@@ -366,6 +385,8 @@ def check(
     if hasattr(key, "grade_answers"):
         # a Derivation grades expressions itself (SymPy, imported only there)
         return key.grade_answers(answers)
+    for name, answer in answers.items():
+        _check_nesting(name, answer)
     values, names = key_values(key)
     aliases = aliases_of(list(values))
     sheet = _examples(key, examples, convention)

@@ -16,16 +16,29 @@ import dataclasses
 
 import numpy as np
 
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import ConfigError, InvalidTypeError, InvalidValueError
 from chainrule.explainer.paths.scalar_chain import check_wording, scalar_chain
 from chainrule.explainer.build.descent import check_descent, descent_step
 from chainrule.explainer.build.elements import annotate, check_level, check_size
 from chainrule.explainer.build.explanation import Explanation
-from chainrule.explainer.build.gradient_steps import fprime_step, layer_steps, output_delta, output_steps, update_steps
+from chainrule.explainer.build.gradient_steps import (
+    fprime_step,
+    layer_steps,
+    output_delta,
+    output_steps,
+    update_steps,
+)
 from chainrule.explainer.notation.names import Names, check_convention, check_notation
-from chainrule.explainer.build.steps import Recorder, Transposed, cost_step, forward_steps, given_steps
+from chainrule.explainer.build.steps import (
+    Recorder,
+    Transposed,
+    cost_step,
+    forward_steps,
+    given_steps,
+)
 from chainrule.network import Network
 from chainrule.validation import check_explain_size
+from chainrule.validation.scalars import describe
 
 __all__ = [
     "explain",
@@ -146,6 +159,8 @@ def explain(
     """
     if not isinstance(net, Network):
         raise InvalidValueError(f"net: expected a chainrule.Network, got {net!r}")
+    _check_text("title", title, optional=True)
+    _check_text("description", description)
     names = Names(check_notation(notation), net.n_layers, check_convention(convention))
     level = check_level(level)
     chain_wording = check_wording(chain_wording)
@@ -201,6 +216,15 @@ def explain(
         convention=names.convention,
         update_biases=update_biases,
     )
+
+
+def _check_text(name: str, value: object, optional: bool = False) -> None:
+    """A text argument is a ``str`` (or None where ``optional``)."""
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        expected = "a str or None" if optional else "a str"
+        raise InvalidTypeError(f"{name}: expected {expected}, got {describe(value)}")
 
 
 def _check_update_biases(update_biases: object, learning_rate, net: Network) -> None:

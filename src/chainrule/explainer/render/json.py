@@ -119,12 +119,23 @@ def _read_detail(d: dict) -> Detail:
     )
 
 
+_STEP_FIELDS = {f.name: f for f in fields(Step)}
+
+
 def _read_step(d: dict, dtype: str) -> Step:
-    names = {f.name for f in fields(Step)}
+    names = set(_STEP_FIELDS)
     d = {"details": [], **d}  # files written before details existed
     if set(d) != names:
         raise DataFileError(
             f"steps: expected the keys {sorted(names)}, got {sorted(d)}"
+        )
+    text = [k for k, f in _STEP_FIELDS.items() if f.type in ("str", str)]
+    for k in text:
+        if not isinstance(d[k], str):
+            raise DataFileError(f"steps: {k!r} is not a string: {d[k]!r:.60}")
+    if not all(isinstance(u, str) for u in d["uses"]):
+        raise DataFileError(
+            f"steps: 'uses' is not a list of strings: {d['uses']!r:.60}"
         )
     value = d["value"]  # null: a hidden value (NaN)
     if d["shape"] == []:
@@ -158,9 +169,30 @@ def read_json(text: str) -> dict:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(f"explanation JSON: {exc}") from None
+    except RecursionError:
+        raise DataFileError(
+            "explanation JSON: nested too deeply (arrays or objects inside "
+            "each other beyond Python's recursion limit)"
+        ) from None
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         got = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
-        raise DataFileError(f"schema: expected {SCHEMA!r}, got {got!r}")
+        raise DataFileError(f"schema: expected {SCHEMA!r}, got {got!r:.80}")
+    try:
+        return _arguments(doc)
+    except DataFileError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        # a field missing or of another type: not a file to_json wrote
+        what = f"no field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise DataFileError(
+            f"explanation JSON: not the layout of {SCHEMA!r} ({what:.200})"
+        ) from None
+    except RecursionError:
+        raise DataFileError("explanation JSON: a value nested too deeply") from None
+
+
+def _arguments(doc: dict) -> dict:
+    """The arguments of an ``Explanation`` from a parsed document."""
     dtype = doc["network"].get("dtype", "float64")
     chain = None
     if doc["chain"] is not None:
