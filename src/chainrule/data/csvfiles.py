@@ -271,9 +271,8 @@ def _table(
     empty = None
     for name in names:
         col = columns.pop(0)
+        _refuse_nul(src, col, name, locate)  # text read by Arrow, whatever kind
         values[name], table.kinds[name] = convert(col, decimal)
-        if table.kinds[name] in ("category", "date"):
-            _refuse_nul(src, col, name, locate)
         miss = (
             np.isnan(values[name]) if values[name].dtype.kind == "f" else
             values[name] == ""
