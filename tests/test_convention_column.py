@@ -1,7 +1,10 @@
 """The column convention (CS230: Z = WA + b, examples in columns).
 
 Oracle: the row convention's explanation of the same network; every matrix of
-the column convention must be its transpose, every number the same.
+the column convention must be its transpose, every number the same, except
+that a mean cost's dA and dZ are m times the row convention's ∂J/∂a and δ
+(CS230 puts the 1/m into dW and db; the built-in examples of a mean cost have
+one example, m = 1).
 """
 
 import shutil
@@ -51,6 +54,37 @@ def test_column_names_and_products():
     assert ex["delta2"].formula == "dZ[1] = dA[1] ∘ g′(Z[1])"
     assert ex["dJdW1"].substitution == "⟦delta2⟧ · ⟦X⟧ᵀ"
     assert ex["dJdW2"].name_latex == r"\mathrm{d}W^{[2]}"
+
+
+@pytest.mark.parametrize(
+    ("loss", "out"), [("bce", "sigmoid"), ("cce", "softmax"), ("mse", "identity")]
+)
+def test_cs230_mean_costs_put_1_over_m_into_dW_and_db(loss, out):
+    n_out = 2 if loss == "cce" else 1
+    net = cr.Network([2, 3, n_out], output_activation=out, loss=loss, seed=1)
+    X = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8]]
+    y = [[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]] if loss == "cce" else [[1], [0], [1]]
+    m = 3
+    row = cr.explain(net, X, y)
+    col = cr.explain(net, X, y, convention="column")
+    for k in ("dJdW1", "dJdb1", "dJdW2", "dJdb2"):  # the gradients unchanged
+        np.testing.assert_allclose(col[k].value, row[k].value.T, rtol=1e-12)
+    for k in ("dJdyHat", "delta3", "dJda2", "delta2"):  # no 1/m in dA, dZ
+        np.testing.assert_allclose(col[k].value, m * row[k].value.T, rtol=1e-12)
+    assert col["dJdW1"].formula == "dW[1] = (1/m) dZ[1] (X)ᵀ"
+    assert col["dJdb2"].formula == "db[2] = (1/m) Σₙ dZ[2]"
+    assert "/ N" not in col["dJdyHat"].formula
+    if loss != "mse":  # dZ[L] = A[L] − Y
+        a_minus_y = col["yHat"].value - col["y"].value
+        np.testing.assert_allclose(col["delta3"].value, a_minus_y, rtol=1e-12)
+        assert col["delta3"].formula.startswith("dZ[2] = Ŷ")
+        assert "/ N" not in col["delta3"].formula
+
+
+def test_a_sum_cost_keeps_dW_without_1_over_m():
+    net = cr.Network([2, 3, 1], loss="sse", seed=1)
+    col = cr.explain(net, [[1, 2], [3, 4]], [[1], [0]], convention="column")
+    assert col["dJdW1"].formula == "dW[1] = dZ[1] (X)ᵀ"
 
 
 def test_column_bias_is_a_column_summed_over_columns():

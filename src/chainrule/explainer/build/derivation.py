@@ -30,12 +30,14 @@ from chainrule.explainer.build.gradient_steps import (
 )
 from chainrule.explainer.notation.names import Names, check_convention, check_notation
 from chainrule.explainer.build.steps import (
+    PerExample,
     Recorder,
     Transposed,
     cost_step,
     forward_steps,
     given_steps,
 )
+from chainrule.explainer.notation.forms import cs230_m
 from chainrule.network import Network
 from chainrule.validation import check_explain_size
 from chainrule.validation.scalars import describe
@@ -288,8 +290,11 @@ def _forward(net: Network, names: Names, t, again: bool, frozen=frozenset()) -> 
 
 def _backward(net: Network, names: Names, t) -> list:
     """``∂J/∂ŷ``, the output delta, then each layer from the top down."""
-    rec = Recorder(names, t)
     n = t["X"].shape[names.convention == "column"]
+    rec = Recorder(names, t)
+    m = cs230_m(names.convention, net.loss, n)
+    if m:  # CS230: dZ[L] = A[L] − Y, dW = (1/m) dZ A[l−1]ᵀ, db = (1/m) Σ dZ
+        rec = Recorder(names, PerExample(t, m), per_m=m)
     output_steps(rec, net.loss, net.activations[-1], n)
     for l in range(net.n_layers, 0, -1):
         layer_steps(rec, l, net.activations, net.bias[l - 1], net.l2)

@@ -35,7 +35,10 @@ def output_steps(rec: Recorder, loss: str, activation: str, n: int) -> None:
     """``∂J/∂ŷ``, ``f′(z{L+1})`` and ``δ{L+1}``."""
     L, style = rec.names.n_layers, rec.names.style
     top, fp = f"z{L + 1}", f"fprime{L + 1}"
-    text, tex, sub = (s.replace("{n}", str(n)) for s in gradient_templates(loss))
+    templates = gradient_templates(loss)
+    if rec.per_m:  # CS230's dA[L]: no 1/m
+        templates = forms.per_example(*templates) or templates
+    text, tex, sub = (s.replace("{n}", str(n)) for s in templates)
     single = rec.values["yHat"].size == 1
     sub, gnote = forms.grad_sub(sub, single)
     if style == "bracket":
@@ -59,11 +62,17 @@ def output_delta(rec: Recorder, loss: str, activation: str, n: int) -> None:
         sub = f"(⟦yHat⟧ − ⟦y⟧) / {n}"
         if style == "bracket":
             rhs, sub, note = forms.bracket_fused(rec.names, L, n)
+        if rec.per_m:  # CS230: dZ[L] = A[L] − Y, the 1/m goes into dW and db
+            rhs, sub = ("<yHat> − <y>", "<yHat> - <y>"), "⟦yHat⟧ − ⟦y⟧"
     elif (loss, activation) == ("cce", "softmax"):
         # Σ_j ∂J/∂ŷ_j ∂ŷ_j/∂z_k = (ŷ_k Σ_j y_j − y_k)/N, (ŷ − y)/N for one-hot y
         note = f"{rec.names.text('dJdyHat')} through the softmax Jacobian, simplified"
         rhs = ("(<yHat> Σⱼ<y>ⱼ − <y>) / N", r"\frac{<yHat> \sum_j <y>_j - <y>}{N}")
         sub = f"(⟦yHat⟧ Σⱼ⟦y⟧ⱼ − ⟦y⟧) / {n}"
+        if rec.per_m:  # CS230: dZ[L] = A[L] − Y for one-hot Y, no 1/m
+            rhs = ("<yHat> Σⱼ<y>ⱼ − <y>", r"<yHat> \sum_j <y>_j - <y>")
+            sub = "⟦yHat⟧ Σⱼ⟦y⟧ⱼ − ⟦y⟧"
+            note += f"; {rec.names.text('yHat')} − {rec.names.text('y')} for one-hot Y"
     elif act.elementwise:
         note = ""
         rhs = (f"<dJdyHat> ∘ <{fp}>", rf"<dJdyHat> \circ <{fp}>")
@@ -113,7 +122,7 @@ def layer_steps(
     """``∂J/∂W{l}``, ``∂J/∂b{l}`` and, below the top, ``∂J/∂a{l}``, ``δ{l}``."""
     prev, delta = ("X" if l == 1 else f"a{l}"), f"delta{l + 1}"
     names, values = rec.names, rec.values
-    text, tex, sub = forms.weight_gradient(names, values, prev, delta)
+    text, tex, sub = forms.weight_gradient(names, values, prev, delta, rec.per_m)
     note = ""
     if l2:
         text, tex = f"{text} + λ <W{l}>", rf"{tex} + \lambda <W{l}>"
@@ -122,7 +131,11 @@ def layer_steps(
     rec.add(f"dJdW{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     if bias:
         text, tex, sub, note = forms.bias_gradient(
-            names, values, delta, values["X"].shape[names.convention == "column"]
+            names,
+            values,
+            delta,
+            values["X"].shape[names.convention == "column"],
+            rec.per_m,
         )
         rec.add(f"dJdb{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     if l == 1:

@@ -25,12 +25,21 @@ from chainrule.explainer.notation.names import Names
 class Recorder:
     """Collect steps; ``<key>`` in a pattern becomes the key's name."""
 
-    def __init__(self, names: Names, values: Mapping[str, object], suffix: str = ""):
+    def __init__(
+        self,
+        names: Names,
+        values: Mapping[str, object],
+        suffix: str = "",
+        per_m: int | None = None,
+    ):
         self.names = names
         self.values = values
         self.suffix = suffix
         self.steps: list[Step] = []
         self.unchanged = {"X", "y"}  # values read without the suffix
+        # CS230's column convention of a mean cost: the m examples' 1/m is in
+        # dW and db, not in dZ and dA (per_m = m), else None
+        self.per_m = per_m
 
     def fill(self, pattern: str, latex: bool) -> str:
         def name(m: re.Match) -> str:
@@ -92,6 +101,37 @@ class Transposed(Mapping):
     def __getitem__(self, key: str):
         v = self._values[key]
         return v.T if np.ndim(v) == 2 else v
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+class PerExample(Mapping):
+    """Values with ``∂J/∂ŷ``, every ``δ`` and every ``∂J/∂a`` times ``m``.
+
+    CS230 writes a mean cost's backward pass with the ``1/m`` in ``dW`` and
+    ``db`` only: ``dZ[L] = A[L] − Y`` (sigmoid + BCE, softmax + CCE), so
+    ``dA``, ``dZ`` are ``m`` times the trace's ``∂J/∂a``, ``δ``, while
+    ``dW = (1/m) dZ A[l−1]ᵀ`` and ``db = (1/m) Σ dZ`` keep their values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = PerExample({"delta3": np.array([[0.5]]), "dJdW2": np.ones((1, 1))}, 2)
+    >>> float(v["delta3"][0, 0]), float(v["dJdW2"][0, 0])
+    (1.0, 1.0)
+    """
+
+    def __init__(self, values: Mapping[str, object], m: int) -> None:
+        self._values, self._m = values, m
+
+    def __getitem__(self, key: str):
+        v = self._values[key]
+        scaled = key == "dJdyHat" or re.fullmatch(r"(delta|dJda)\d+", key)
+        return v * self._m if scaled else v
 
     def __iter__(self):
         return iter(self._values)

@@ -28,10 +28,12 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
 
+from chainrule.core.losses import get_loss
 from chainrule.explainer.notation.formulas import cost_formula
 from chainrule.explainer.notation.names import Names, shape_sub
 
@@ -55,9 +57,21 @@ def _shaped(key: str, shape: tuple, transposed: bool = False) -> tuple[str, str]
     return f"<{key}>{sub}", f"<{key}>{sub_tex}"
 
 
-def weight_gradient(names: Names, values: Mapping, prev: str, delta: str):
-    """``∂J/∂W{l}`` from the layer's input ``prev`` and its ``delta``."""
+def weight_gradient(
+    names: Names, values: Mapping, prev: str, delta: str, per_m: int | None = None
+):
+    """``∂J/∂W{l}`` from the layer's input ``prev`` and its ``delta``.
+
+    ``per_m``: CS230's ``dW = (1/m) dZ (A)ᵀ`` with ``m = per_m`` (a mean cost
+    in the column convention, whose ``dZ`` has no ``1/m``).
+    """
     style = names.style
+    if style == "column" and per_m:
+        return (
+            f"(1/m) <{delta}> (<{prev}>)ᵀ",
+            rf"\frac{{1}}{{m}} <{delta}> (<{prev}>)^{{\top}}",
+            f"(1/{per_m}) · ⟦{delta}⟧ · ⟦{prev}⟧{_t(values, prev)}",
+        )
     if style == "column":
         return (
             f"<{delta}> (<{prev}>)ᵀ",
@@ -73,8 +87,20 @@ def weight_gradient(names: Names, values: Mapping, prev: str, delta: str):
     return f"{t_prev} <{delta}>", rf"{t_prev[:-1]}^{{\top}} <{delta}>", sub
 
 
-def bias_gradient(names: Names, values: Mapping, delta: str, n: int):
-    """``∂J/∂b{l}``: the delta itself for one example, else its sum over them."""
+def bias_gradient(
+    names: Names, values: Mapping, delta: str, n: int, per_m: int | None = None
+):
+    """``∂J/∂b{l}``: the delta itself for one example, else its sum over them.
+
+    ``per_m``: CS230's ``db = (1/m) Σ dZ`` (see :func:`weight_gradient`).
+    """
+    if per_m:
+        return (
+            f"(1/m) Σₙ <{delta}>",
+            rf"\frac{{1}}{{m}} \sum_n <{delta}>",
+            f"(1/{per_m}) · Σₙ ⟦{delta}⟧",
+            f"m = {per_m}; sum over examples (the columns)",
+        )
     if n == 1:
         if names.style == "bracket":
             d = _shaped(delta, np.shape(values[delta]))
@@ -188,6 +214,39 @@ def cost_templates(loss: str) -> tuple[str, str, str, str]:
     """The cost's formula and its substitution, plain and LaTeX (formulas)."""
     c = cost_formula(loss)
     return c.formula, c.latex, c.substituted, c.substituted_latex
+
+
+def per_example(text: str, tex: str, sub: str) -> tuple[str, str, str] | None:
+    """A mean cost's ``dJ/dŷ`` without its ``1/N`` (CS230's ``dA[L]``), or None.
+
+    None when the templates' ``N`` is not where the built-in costs put it.
+
+    Examples
+    --------
+    >>> per_example("−<y> / (N <yHat>)", "-<y> / <yHat>", "−⟦y⟧ / ({n} · ⟦yHat⟧)")
+    ('−<y> / <yHat>', '-<y> / <yHat>', '−⟦y⟧ / (⟦yHat⟧)')
+    """
+    text = text.replace(" / N", "").replace("(N <yHat>)", "<yHat>")
+    text = text.replace("(N <", "(<")
+    tex = re.sub(r"\\frac\{([^{}]*)\}\{N\}", r"(\1)", tex).replace("{N <", "{<")
+    sub = sub.replace(" / {n}", "").replace("{n} · ", "")
+    if re.search(r"\bN\b", text + tex) or "{n}" in sub:
+        return None
+    return text, tex, sub
+
+
+def cs230_m(convention: str, loss: str, n: int) -> int | None:
+    """``m = n`` where CS230's form applies (the column convention of a mean
+    cost: no ``1/m`` in ``dA``, ``dZ``; ``(1/m)`` in ``dW``, ``db``), else None.
+
+    Examples
+    --------
+    >>> [cs230_m(c, loss, 3) for c, loss in [("column", "bce"), ("column", "sse")]]
+    [3, None]
+    """
+    if convention != "column" or not get_loss(loss).mean:
+        return None
+    return n if per_example(*gradient_templates(loss)) is not None else None
 
 
 def gradient_templates(loss: str) -> tuple[str, str, str]:

@@ -27,6 +27,7 @@ import numpy as np
 
 from chainrule.core.activations import get_activation
 from chainrule.errors import InvalidValueError
+from chainrule.explainer.notation.forms import cs230_m
 from chainrule.explainer.notation.names import subscript
 
 MAX_PATHS = 512
@@ -181,8 +182,12 @@ def weight_chain(ex, target: str) -> WeightChain:
 
     def val(key: str) -> np.ndarray:
         v = np.asarray(ex[key].value)
+        if key == "dJdyHat" or key.startswith("delta"):
+            v = v / per_m  # CS230's dA[L], dZ[L] are m · ∂J/∂A, m · ∂J/∂Z
         return v.T if column and v.ndim == 2 else v
 
+    n_all = np.shape(ex["X"].value)[1 if column else 0]
+    per_m = cs230_m(ex.convention, net["loss"], n_all) or 1
     L = len(net["sizes"]) - 1
     keys = [s.symbol for s in ex.phase("given") if s.symbol not in ("X", "y")]
     shapes = {k: np.shape(val(k)) for k in keys}

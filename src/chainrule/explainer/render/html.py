@@ -264,7 +264,7 @@ def worksheet_to_html(ws, precision: int = 6) -> str:
             "<table><tr><th>where</th><th>printed</th><th>correct</th><th>why</th></tr>"
         )
         for e in ws.errata:
-            cells = (e.where, e.printed, e.correct, e.why)
+            cells = (e.place, e.printed, e.correct, e.why)
             out.append(
                 "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
             )

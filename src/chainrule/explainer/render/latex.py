@@ -321,7 +321,7 @@ def worksheet_to_latex(ws, precision: int = 6) -> str:
         out += [rf"\section*{{{WORKSHEET_ERRATA}}}", r"\begin{itemize}"]
         for e in ws.errata:
             where, printed, correct, why = (
-                escape_breaking(x) for x in (e.where, e.printed, e.correct, e.why)
+                escape_breaking(x) for x in (e.place, e.printed, e.correct, e.why)
             )
             out.append(
                 rf"\item \textbf{{{where}}}: the seed prints "

@@ -186,7 +186,7 @@ def worksheet_to_markdown(ws, precision: int = 6) -> str:
             "|---|---|---|---|",
         ]
         for e in ws.errata:
-            cells = (e.where, e.printed, e.correct, e.why)
+            cells = (e.place, e.printed, e.correct, e.why)
             out.append("| " + " | ".join(escape(c) for c in cells) + " |")
     return "\n".join(out).rstrip() + "\n"
 

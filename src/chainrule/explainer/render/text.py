@@ -218,7 +218,7 @@ def worksheet_to_text(ws, precision: int = 6) -> str:
         out += [WORKSHEET_ERRATA + ":", ""]
         for e in ws.errata:
             out += [
-                f"- {e.where}: the seed prints {e.printed}",
+                f"- {e.place}: the seed prints {e.printed}",
                 f"  correct: {e.correct}",
             ]
             out += [f"  why: {e.why}", ""]
