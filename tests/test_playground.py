@@ -75,6 +75,12 @@ def page(browser, url):
     assert all(u.startswith(url) for u in p.requests), p.requests
 
 
+def session(page):
+    """The query string naming the page's own state on the server."""
+    sid = page.locator('meta[name="chainrule-session"]').get_attribute("content")
+    return f"?session={sid}"
+
+
 def expect(locator):
     from playwright.sync_api import expect as _expect
 
@@ -153,7 +159,7 @@ def test_train_draws_a_falling_cost_as_repeated_steps_do(page, url):
     page.get_by_role("button", name="Train").click()
     expect(page.locator("#cost-count")).to_have_text("60")
     expect(page.locator("#btn-train")).to_have_attribute("aria-pressed", "false")
-    _, body = request(url, "/api/state")
+    _, body = request(url, "/api/state" + session(page))
     costs = json.loads(body)["costs"]
     net = seed004_net()
     expected = [net.step([[3.0]], [[2.0]], 0.1) for _ in range(60)]
@@ -449,7 +455,7 @@ def test_the_column_convention_shows_transposes_and_edits_the_right_weight(
     expect(page.locator('#step-W1 button:has([data-cell="2,0"])')).to_be_focused()
     # the server's network changed in that element alone
     path = tmp_path / "model.safetensors"
-    path.write_bytes(request(url, "/api/export/safetensors")[1])
+    path.write_bytes(request(url, "/api/export/safetensors" + session(page))[1])
     edited = cr.load(path)
     W1 = p.network.params["W1"].copy()
     W1[0, 2] = 0.25
@@ -547,7 +553,7 @@ def test_mistakes_in_the_page_are_told_in_the_page(page):
     )
     assert page.locator("#cost-count").text_content() == "0"
     # a server that no longer answers is said so, and nothing changes
-    page.route("**/api/step", lambda route: route.abort())
+    page.route(re.compile(r"/api/step(\?|$)"), lambda route: route.abort())
     page.get_by_role("button", name="Step").click()
     expect(page.locator("#message")).to_contain_text("server does not answer")
     assert shown(page, "J") == "0.32"

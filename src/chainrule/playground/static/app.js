@@ -12,6 +12,9 @@ let cursor = -1;       // index into state.explanation.steps of the current step
 let row = 0;           // the example shown in the diagram
 let training = false;
 const $ = (id) => document.getElementById(id);
+// This page's own state on the server: every request names its session.
+const SESSION = document.querySelector('meta[name="chainrule-session"]').content;
+function api(path) { return `${path}?session=${encodeURIComponent(SESSION)}`; }
 const NO_SERVER = "The playground server does not answer: is `chainrule playground` " +
   "still running? Start it again and reload this page.";
 
@@ -52,7 +55,7 @@ function message(text) { $("message").textContent = text || ""; }
 async function send(path, body = {}) {
   let r, text;
   try {
-    r = await fetch(path, {
+    r = await fetch(api(path), {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
@@ -307,8 +310,11 @@ async function start() {
   $("editor").addEventListener("keydown", (e) => { if (e.key === "Escape") closeEditor(); });
   document.addEventListener("keydown", keys);
   try {
-    const r = await fetch("/api/state");
-    show(await r.json());
+    for (const a of document.querySelectorAll("a.export")) a.href = api(a.getAttribute("href"));
+    const r = await fetch(api("/api/state"));
+    const doc = await r.json();
+    if (!r.ok || doc.error) { message(doc.error || `${r.status} ${r.statusText}`); return; }
+    show(doc);
   } catch (err) {
     message(NO_SERVER);
     return;
