@@ -63,6 +63,7 @@ HEADER_TIMEOUT = 10.0
 SESSION_MARK = "{{session}}"
 STATIC = {
     "/static/diagram.js": ("diagram.js", "text/javascript; charset=utf-8"),
+    "/static/costs.js": ("costs.js", "text/javascript; charset=utf-8"),
     "/static/quiz.js": ("quiz.js", "text/javascript; charset=utf-8"),
     "/static/forms.js": ("forms.js", "text/javascript; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
