@@ -75,6 +75,12 @@ def page(browser, url):
     assert all(u.startswith(url) for u in p.requests), p.requests
 
 
+def session(page):
+    """The query string naming the page's own state on the server."""
+    sid = page.locator('meta[name="chainrule-session"]').get_attribute("content")
+    return f"?session={sid}"
+
+
 def expect(locator):
     from playwright.sync_api import expect as _expect
 
@@ -151,9 +157,9 @@ def test_forward_and_backward_walk_the_steps_with_highlights(page):
 def test_train_draws_a_falling_cost_as_repeated_steps_do(page, url):
     page.fill("#train-steps", "60")
     page.get_by_role("button", name="Train").click()
-    expect(page.locator("#cost-count")).to_have_text("60")
+    expect(page.locator("#cost-count")).to_have_text("60", timeout=60_000)
     expect(page.locator("#btn-train")).to_have_attribute("aria-pressed", "false")
-    _, body = request(url, "/api/state")
+    _, body = request(url, "/api/state" + session(page))
     costs = json.loads(body)["costs"]
     net = seed004_net()
     expected = [net.step([[3.0]], [[2.0]], 0.1) for _ in range(60)]
@@ -311,10 +317,10 @@ def test_train_can_be_paused(page):
 
 def test_a_weight_edited_on_the_diagram(page):
     # by keyboard, through its accessible name: focus, Enter, type, Enter
-    name = "change W2[0,0], now 0.8"
+    name = "change W⁽²⁾[1,1], now 0.8"
     page.locator("#diagram").get_by_role("button", name=name).focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_label("new value of W2[0,0]")).to_be_focused()
+    expect(page.get_by_label("new value of W⁽²⁾[1,1]")).to_be_focused()
     page.keyboard.press("Control+A")
     page.keyboard.type("1")
     page.keyboard.press("Enter")
@@ -433,13 +439,9 @@ def test_the_column_convention_shows_transposes_and_edits_the_right_weight(
     assert assert_shown_values_are(page, t) > 60
     # shown row 3, column 1 of W[1] (units × inputs) is W1[0, 2] of the network
     cell = page.locator('#step-W1 button.editable:has([data-cell="2,0"])')
-    assert cell.get_attribute("aria-label").startswith(
-        "change W1[0,2], shown as W[1][2,0]"
-    )
+    assert cell.get_attribute("aria-label").startswith("change W[1][3,1]")
     cell.click()
-    assert page.locator("#editor-label").text_content() == (
-        "W1[0,2], shown as W[1][2,0] = "
-    )
+    assert page.locator("#editor-label").text_content() == "W[1][3,1] = "
     page.fill("#editor-input", "0.25")
     page.keyboard.press("Enter")
     expect(
@@ -449,7 +451,7 @@ def test_the_column_convention_shows_transposes_and_edits_the_right_weight(
     expect(page.locator('#step-W1 button:has([data-cell="2,0"])')).to_be_focused()
     # the server's network changed in that element alone
     path = tmp_path / "model.safetensors"
-    path.write_bytes(request(url, "/api/export/safetensors")[1])
+    path.write_bytes(request(url, "/api/export/safetensors" + session(page))[1])
     edited = cr.load(path)
     W1 = p.network.params["W1"].copy()
     W1[0, 2] = 0.25
@@ -457,9 +459,7 @@ def test_the_column_convention_shows_transposes_and_edits_the_right_weight(
     assert assert_shown_values_are(page, edited.trace(p.X, p.y)) > 60
     # the diagram's edge from input 1 to hidden unit 3 is that weight
     w = page.locator('#diagram [data-symbol="W1"][data-index="0,2"]')
-    assert w.get_attribute("aria-label") == (
-        "change W1[0,2], shown as W[1][2,0], now 0.25"
-    )
+    assert w.get_attribute("aria-label") == "change W[1][3,1], now 0.25"
     # the examples are the columns of X: the diagram shows any of them
     page.select_option("#row", value="1")
     x = page.locator('#diagram [data-symbol="X"]')
@@ -511,7 +511,7 @@ def test_quiz_mode_puts_no_hidden_value_in_the_page(page):
     page.get_by_label("Quiz mode").uncheck()
     expect(page.locator('#steps [data-symbol="J"]')).to_have_text("0.0040572")
     assert page.locator(".answer-input").count() == 0
-    assert page.locator("#step-dJdW1 .eq math").count() == 1
+    assert page.locator("#step-dJdW1 .eq math").count() == 3  # its three lines
     assert page.locator('#diagram [data-symbol="delta3"]').text_content() != "?"
 
 
@@ -543,11 +543,11 @@ def test_mistakes_in_the_page_are_told_in_the_page(page):
     page.fill("#editor-input", "lots")
     page.keyboard.press("Enter")
     expect(page.locator("#message")).to_contain_text(
-        'W1[0,0]: expected a number, got "lots"'
+        'W⁽¹⁾[1,1]: expected a number, got "lots"'
     )
     assert page.locator("#cost-count").text_content() == "0"
     # a server that no longer answers is said so, and nothing changes
-    page.route("**/api/step", lambda route: route.abort())
+    page.route(re.compile(r"/api/step(\?|$)"), lambda route: route.abort())
     page.get_by_role("button", name="Step").click()
     expect(page.locator("#message")).to_contain_text("server does not answer")
     assert shown(page, "J") == "0.32"

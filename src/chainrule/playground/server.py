@@ -26,7 +26,6 @@ Examples
 from __future__ import annotations
 
 import ipaddress
-import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -47,97 +46,37 @@ except ImportError:  # pragma: no cover - depends on the environment
     ) from None
 
 from chainrule.playground import sources, views
+from chainrule.playground.guard import (  # noqa: F401 - importable from here
+    CSP,
+    HEADERS,
+    MAX_BODY_BYTES,
+    BodyTooLargeError,
+    Guard,
+    read_json,
+)
+from chainrule.playground.sessions import Sessions
 from chainrule.playground.state import Playground
 
-MAX_BODY_BYTES = sources.MAX_UPLOAD_BYTES + 16 * 1024
 #: Seconds a connection may take to send a request's headers.
 HEADER_TIMEOUT = 10.0
+#: Where the page's ``<meta name="chainrule-session">`` takes a new session's id.
+SESSION_MARK = "{{session}}"
 STATIC = {
-    "/": ("index.html", "text/html; charset=utf-8"),
     "/static/diagram.js": ("diagram.js", "text/javascript; charset=utf-8"),
+    "/static/costs.js": ("costs.js", "text/javascript; charset=utf-8"),
     "/static/quiz.js": ("quiz.js", "text/javascript; charset=utf-8"),
     "/static/forms.js": ("forms.js", "text/javascript; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
 }
-# The page loads nothing from elsewhere; the browser enforces it too.
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
 
 
-class Guard:
-    """ASGI middleware: the Host, Origin and body-size rules of this module."""
-
-    def __init__(self, app, hosts: list[str]) -> None:
-        self.app = app
-        self.hosts = set(hosts)
-        self.origins = {f"http://{h}" for h in hosts}
-
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        headers = {
-            k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
-        }
-        refusal = self.refusal(scope["method"], headers)
-        if refusal is not None:
-            status, text = refusal
-            return await PlainTextResponse(text, status)(scope, receive, send)
-        return await self.app(scope, receive, send)
-
-    def refusal(self, method: str, headers: dict[str, str]) -> tuple[int, str] | None:
-        """``(status, reason)`` when the request is refused, else ``None``."""
-        host = headers.get("host", "")
-        if host not in self.hosts:
-            return 403, f"Host {host!r:.80} is not this server's address"
-        if method in ("GET", "HEAD"):
-            return None
-        origin = headers.get("origin")
-        if origin is not None and origin not in self.origins:
-            return 403, f"Origin {origin!r:.80} is another site"
-        if headers.get("sec-fetch-site") == "cross-site":
-            return 403, "cross-site requests are refused"
-        if headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return 415, "expected a JSON body (Content-Type: application/json)"
-        length = headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-            return 413, f"request bodies are limited to {MAX_BODY_BYTES} bytes"
-        return None
-
-
-class BodyTooLargeError(Exception):
-    pass
-
-
-async def _json(request: Request) -> dict:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise BodyTooLargeError
-    if not body:
-        return {}
-    try:
-        doc = json.loads(body)
-    except (ValueError, RecursionError) as exc:  # also 5,000 digits, deep nesting
-        raise InvalidValueError(
-            f"body: expected JSON, got an error: {str(exc) or 'nested too deep':.200}"
-        ) from None
-    if not isinstance(doc, dict):
-        raise InvalidValueError(f"body: expected a JSON object, got {doc!r:.40}")
-    return doc
+def _static(name: str) -> bytes:
+    return (resources.files("chainrule.playground") / "static" / name).read_bytes()
 
 
 def _send_file(name: str, media: str):
-    data = (resources.files("chainrule.playground") / "static" / name).read_bytes()
+    data = _static(name)
 
     async def endpoint(request: Request) -> Response:
         return Response(data, media_type=media, headers=HEADERS)
@@ -145,52 +84,63 @@ def _send_file(name: str, media: str):
     return endpoint
 
 
-def actions(pg: Playground) -> dict:
-    """The POST endpoints: path to a function of the JSON body.
+def _page(sessions: Sessions):
+    """``GET /``: the page, with a new session's id in its ``<meta>``."""
+    html = _static("index.html").decode("utf-8")
 
-    Each changes ``pg`` (or raises a chainrule error, having changed
-    nothing) and returns what the answer carries besides the new state.
-    """
+    async def endpoint(request: Request) -> Response:
+        page = html.replace(SESSION_MARK, sessions.new(), 1)
+        return Response(page, media_type="text/html; charset=utf-8", headers=HEADERS)
 
-    def load(new: Playground) -> None:
-        pg.replace(new)
-
-    def step(b: dict) -> dict:
-        return dict(zip(("J_before", "J_after"), pg.step(), strict=True))
-
-    return {
-        "/api/param": lambda b: pg.set_param(
-            b.get("name"), b.get("index"), b.get("value")
-        ),
-        "/api/data": lambda b: pg.set_data(
-            b.get("name"), b.get("index"), b.get("value")
-        ),
-        "/api/settings": pg.configure,
-        "/api/example": lambda b: load(sources.from_example(str(b.get("name")))),
-        "/api/upload": lambda b: load(
-            sources.from_csv_text(b.get("csv"), b.get("target"), "upload")
-        ),
-        "/api/step": step,
-        "/api/train": lambda b: {"new_costs": pg.train(b.get("steps"))},
-        "/api/reset": lambda b: pg.reset(),
-        "/api/quiz": lambda b: {"quiz": views.grade(pg, b.get("answers"))},
-    }
+    return endpoint
 
 
-def _post(pg: Playground, fn):
+def _step(pg: Playground, b: dict) -> dict:
+    return dict(zip(("J_before", "J_after"), pg.step(), strict=True))
+
+
+#: The POST endpoints: path to a function of the playground and the JSON body.
+#: Each changes the playground (or raises a chainrule error, having changed
+#: nothing) and returns what the answer carries besides the new state.
+ACTIONS = {
+    "/api/param": lambda pg, b: pg.set_param(
+        b.get("name"), b.get("index"), b.get("value")
+    ),
+    "/api/data": lambda pg, b: pg.set_data(
+        b.get("name"), b.get("index"), b.get("value")
+    ),
+    "/api/settings": lambda pg, b: pg.configure(b),
+    "/api/example": lambda pg, b: pg.replace(sources.from_example(str(b.get("name")))),
+    "/api/upload": lambda pg, b: pg.replace(
+        sources.from_csv_text(b.get("csv"), b.get("target"), "upload")
+    ),
+    "/api/step": _step,
+    "/api/train": lambda pg, b: {"new_costs": pg.train(b.get("steps"))},
+    "/api/reset": lambda pg, b: pg.reset(),
+    "/api/quiz": lambda pg, b: {"quiz": views.grade(pg, b.get("answers"))},
+}
+
+
+def _session(sessions: Sessions, request: Request) -> Playground:
+    """The playground of the request's ``session`` parameter (none: the server's)."""
+    return sessions.get(request.query_params.get("session"))
+
+
+def _post(sessions: Sessions, fn):
     """A POST endpoint: the change, then the new state; on any failure the
     state before the request is restored and the answer is a 4xx."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            body = await _json(request)
+            pg = _session(sessions, request)
+            body = await read_json(request)
         except BodyTooLargeError:
             return PlainTextResponse("request body too large", 413)
         except ChainruleError as exc:
             return _refused(exc)
         before = pg.snapshot()
         try:
-            extra = fn(body) or {}
+            extra = fn(pg, body) or {}
             return JSONResponse({**views.state_payload(pg), **extra}, headers=HEADERS)
         except ChainruleError as exc:
             pg.replace(before)
@@ -211,16 +161,25 @@ def _refused(exc: Exception) -> Response:
     return JSONResponse({"error": str(exc)}, 400, headers=HEADERS)
 
 
-def _gets(pg: Playground) -> list[Route]:
+def _gets(sessions: Sessions) -> list[Route]:
     async def state(request: Request) -> Response:
+        try:
+            pg = _session(sessions, request)
+        except ChainruleError as exc:
+            return _refused(exc)
         return JSONResponse(views.state_payload(pg), headers=HEADERS)
 
     async def explanation(request: Request) -> Response:
+        try:
+            pg = _session(sessions, request)
+        except ChainruleError as exc:
+            return _refused(exc)
         text = pg.explanation().to_json()
         return Response(text, media_type="application/json", headers=HEADERS)
 
     async def export(request: Request) -> Response:
         try:
+            pg = _session(sessions, request)
             data, name, media = views.export_bytes(pg, request.path_params["fmt"])
         except ChainruleError as exc:
             return PlainTextResponse(str(exc), 400)
@@ -230,9 +189,10 @@ def _gets(pg: Playground) -> list[Route]:
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204)
 
-    routes = [Route(p, _send_file(*f), methods=["GET"]) for p, f in STATIC.items()]
+    files = [Route(p, _send_file(*f), methods=["GET"]) for p, f in STATIC.items()]
     return [
-        *routes,
+        Route("/", _page(sessions), methods=["GET"]),
+        *files,
         Route("/favicon.ico", no_icon, methods=["GET"]),
         Route("/api/state", state, methods=["GET"]),
         Route("/api/explanation", explanation, methods=["GET"]),
@@ -241,9 +201,16 @@ def _gets(pg: Playground) -> list[Route]:
 
 
 def create_app(pg: Playground, hosts: list[str]) -> Starlette:
-    """The ASGI application serving ``pg`` to requests for ``hosts`` (host:port)."""
-    posts = [Route(p, _post(pg, fn), methods=["POST"]) for p, fn in actions(pg).items()]
-    app = Starlette(routes=_gets(pg) + posts)
+    """The ASGI application serving ``pg`` to requests for ``hosts`` (host:port).
+
+    Each load of the page gets its own copy of ``pg`` (:class:`Sessions`);
+    requests without a ``session`` parameter change ``pg`` itself.
+    """
+    sessions = Sessions(pg)
+    posts = [
+        Route(p, _post(sessions, fn), methods=["POST"]) for p, fn in ACTIONS.items()
+    ]
+    app = Starlette(routes=_gets(sessions) + posts)
     app.add_middleware(Guard, hosts=hosts)
     return app
 

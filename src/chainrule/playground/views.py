@@ -12,8 +12,8 @@ Examples
 >>> doc = state_payload(from_example("seed004"))
 >>> doc["explanation"]["schema"], doc["settings"]["sizes"]
 ('chainrule.explain/1', [1, 1, 1])
->>> doc["math"]["J"]["equation"].startswith("<math")
-True
+>>> [line.startswith("<math") for line in doc["math"]["J"]["lines"]]
+[True, True, True]
 >>> print(short_bmatrix([[0.0], [1], [2], [3], [4], [5], [6], [7]], 6))
 \\begin{bmatrix}0 \\\\ 1 \\\\ 2 \\\\ 3 \\\\ \\vdots \\\\ 7\\end{bmatrix}_{8 \\times 1}
 >>> parse_answer("[[1, 2], [3, 4]]"), parse_answer("0.5"), parse_answer("1 2; 3 4")
@@ -79,31 +79,39 @@ def short_bmatrix(value: object, precision: int, paren_negative: bool = False) -
     return bmatrix(value, precision, paren_negative, limits=MATH_LIMITS)
 
 
-def equation_latex(ex: Explanation, s, precision: int = PRECISION) -> str:
-    """``formula = numbers = value`` on one line of LaTeX, every matrix
-    abbreviated as the explainer abbreviates matrices inside a substitution
-    (:mod:`chainrule.explainer.render.grid`)."""
+def equation_lines(ex: Explanation, s, precision: int = PRECISION) -> list[str]:
+    """``formula``, ``= numbers``, ``= value``: the equation's lines in LaTeX,
+    every matrix abbreviated as the explainer abbreviates matrices inside a
+    substitution (:mod:`chainrule.explainer.render.grid`). One line each, so
+    that a card holds them one under the other."""
 
     def value(key: str) -> str:
         return short_bmatrix(ex[key].value, precision, paren_negative=True)
 
-    parts = [s.formula_latex]
+    lines = [s.formula_latex]
     if s.substitution_latex:
-        parts.append(substitute(s.substitution_latex, value))
-    parts.append(short_bmatrix(s.value, precision))
-    return " = ".join(parts)
+        lines.append("= " + substitute(s.substitution_latex, value))
+    lines.append("= " + short_bmatrix(s.value, precision))
+    return lines
+
+
+def equation_latex(ex: Explanation, s, precision: int = PRECISION) -> str:
+    """``formula = numbers = value`` on one line of LaTeX (:func:`equation_lines`)."""
+    return " ".join(equation_lines(ex, s, precision))
 
 
 def math_of(ex: Explanation, precision: int = PRECISION) -> dict[str, dict[str, str]]:
-    """Each step's name, formula and ``formula = numbers = value`` as MathML."""
+    """Each step's name, formula and equation's lines (:func:`equation_lines`)
+    as MathML."""
     convert = _converter()
     out = {}
     for s in ex.steps:
-        eq = equation_latex(ex, s, precision) if s.phase != "given" else s.name_latex
+        given = s.phase == "given"
+        lines = [s.name_latex] if given else equation_lines(ex, s, precision)
         out[s.symbol] = {
             "name": convert(s.name_latex),
             "formula": convert(s.formula_latex, display="block"),
-            "equation": convert(eq, display="block"),
+            "lines": [convert(t, display="block") for t in lines],
         }
     return out
 

@@ -11,7 +11,12 @@ let state = null;      // the last payload of /api/state or of a POST
 let cursor = -1;       // index into state.explanation.steps of the current step
 let row = 0;           // the example shown in the diagram
 let training = false;
+const START_STATUS = "Press Forward (or →) to walk through the derivation one operation " +
+  "at a time.";
 const $ = (id) => document.getElementById(id);
+// This page's own state on the server: every request names its session.
+const SESSION = document.querySelector('meta[name="chainrule-session"]').content;
+function api(path) { return `${path}?session=${encodeURIComponent(SESSION)}`; }
 const NO_SERVER = "The playground server does not answer: is `chainrule playground` " +
   "still running? Start it again and reload this page.";
 
@@ -39,20 +44,31 @@ function cell(value, i, j) {  // the element of a step's value at the trace's in
   if (!Array.isArray(value)) return value;
   return columnView() ? value[j][i] : value[i][j];
 }
-// An element's name for the reader: "W1[0,1]", and in the column view also
-// where it is shown: "W1[0,1], shown as W[1][1,0]".
+// An element's name for the reader, as the texts write it: the page's
+// notation and 1-based row and column where it is shown, "W⁽¹⁾[1,2]"
+// (in the column view, where W is shown transposed, "W[1][2,1]").
 function elementName(symbol, i, j) {
-  const base = `${symbol}[${i},${j}]`;
-  if (!columnView()) return base;
   const s = stepOf(symbol);
-  return `${base}, shown as ${s ? s.name : symbol}[${j},${i}]`;
+  const [r, c] = columnView() ? [j, i] : [i, j];
+  return `${s ? s.name : symbol}[${r + 1},${c + 1}]`;
+}
+// A symbol as the page's notation writes it (δ⁽³⁾, ∂J/∂ŷ), never its code name.
+function nameOf(symbol) {
+  const s = stepOf(symbol);
+  return s ? s.name : symbol;
+}
+// Progressive reveal: while walking the derivation (cursor ≥ 0) only the
+// values computed so far are shown; the given values always are.
+function revealed(symbol) {
+  const k = steps().findIndex((s) => s.symbol === symbol);
+  return cursor < 0 || k < 0 || k <= cursor || steps()[k].phase === "given";
 }
 function message(text) { $("message").textContent = text || ""; }
 
 async function send(path, body = {}) {
   let r, text;
   try {
-    r = await fetch(path, {
+    r = await fetch(api(path), {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
@@ -138,7 +154,10 @@ function renderSteps() {
     name.innerHTML = math[s.symbol].name;
     const shape = el("td", { class: "shape" }, `(${s.shape.join(", ")})`);
     const val = el("td");
-    val.append(matrix(s, true));
+    const wide = el("div", { class: "scroller", role: "group",
+      "aria-label": `value of ${s.name} (scrolls sideways if wider than the column)` });
+    wide.append(matrix(s, true));
+    val.append(wide);
     tr.append(name, shape, val);
     t.append(tr);
   }
@@ -154,6 +173,10 @@ function renderSteps() {
     box.append(stepCard(s, k));
   });
   highlight();
+  // a line wider than its card scrolls inside it: reachable from the keyboard
+  for (const line of box.querySelectorAll(".scroller")) {
+    if (line.scrollWidth > line.clientWidth + 1) line.setAttribute("tabindex", "0");
+  }
 }
 function stepCard(s, k) {
   const m = state.math[s.symbol];
@@ -172,10 +195,18 @@ function stepCard(s, k) {
     card.append(answerBox(s));
   } else {
     const eq = el("div", { class: "eq" });
-    eq.innerHTML = m.equation;
-    const value = el("div", { class: "value" });
+    m.lines.forEach((line, n) => {  // one line each; a wide one scrolls inside
+      const box = el("div", { class: "eq-line scroller", role: "group",
+        "aria-label": `${s.name}, line ${n + 1} of ${m.lines.length} (scrolls sideways if wider than the card)` });
+      box.innerHTML = line;
+      eq.append(box);
+    });
+    const value = el("div", { class: "value scroller", role: "group",
+      "aria-label": `value of ${s.name} (scrolls sideways if wider than the card)` });
     value.append("value: ", matrix(s, false));
-    card.append(eq, value);
+    const pending = el("p", { class: "pending" },
+      "Not computed yet: the value appears when the walk reaches this step.");
+    card.append(eq, value, pending);
   }
   if (s.note) card.append(el("p", { class: "note" }, s.note));
   card.addEventListener("click", () => { cursor = k; highlight(); });
@@ -221,7 +252,7 @@ function highlight() {
   if (!s) return;
   const card = $(`step-${s.symbol}`);
   if (card && card.scrollIntoView) card.scrollIntoView({ block: "nearest" });
-  const uses = s.uses.length ? `, using ${s.uses.join(", ")}` : "";
+  const uses = s.uses.length ? `, from ${s.uses.map(nameOf).join(", ")}` : "";
   $("status").textContent = `${PHASE_TITLES[s.phase]}: ${s.formula}${uses}`;
 }
 
@@ -270,8 +301,11 @@ async function train() {
   training = false;
   $("btn-train").textContent = "Train";
   $("btn-train").setAttribute("aria-pressed", "false");
-  const last = state.costs.length ? `; J = ${fmt(state.costs.at(-1))} before the last` : "";
-  $("status").textContent = `${done} updates done${last}.`;
+  const from = state.costs.length >= done && done > 0 ? state.costs.at(-done) : null;
+  const now = stepOf("J").value;
+  const what = quiz ? "the new values are hidden in quiz mode"
+    : from === null ? `J is now ${fmt(now)}` : `J went from ${fmt(from)} to ${fmt(now)}`;
+  $("status").textContent = `${done} update${done === 1 ? "" : "s"} done: ${what}.`;
 }
 function keys(e) {
   const tag = (e.target.tagName || "").toLowerCase();
@@ -291,7 +325,13 @@ async function start() {
     $("status").textContent = `One update: J was ${fmt(doc.J_before)}; ${after}.`;
   });
   $("btn-train").addEventListener("click", train);
-  $("btn-reset").addEventListener("click", () => { training = false; cursor = -1; send("/api/reset"); });
+  $("btn-reset").addEventListener("click", async () => {
+    training = false;
+    cursor = -1;
+    row = 0;
+    clearAnswers();
+    if (await send("/api/reset")) $("status").textContent = START_STATUS;
+  });
   $("settings").addEventListener("submit", (e) => { e.preventDefault(); send("/api/settings", settingsBody()); });
   $("btn-load").addEventListener("click", () => {
     cursor = -1;
@@ -301,14 +341,18 @@ async function start() {
   $("btn-upload").addEventListener("click", upload);
   $("btn-check").addEventListener("click", checkQuiz);
   $("quiz-toggle").addEventListener("change", (e) => setQuiz(e.target.checked));
+  $("cost-log").addEventListener("change", renderCosts);
   $("row").addEventListener("change", (e) => { row = Number(e.target.value); renderDiagram(); });
   $("editor").addEventListener("submit", commitEdit);
   $("editor-cancel").addEventListener("click", closeEditor);
   $("editor").addEventListener("keydown", (e) => { if (e.key === "Escape") closeEditor(); });
   document.addEventListener("keydown", keys);
   try {
-    const r = await fetch("/api/state");
-    show(await r.json());
+    for (const a of document.querySelectorAll("a.export")) a.href = api(a.getAttribute("href"));
+    const r = await fetch(api("/api/state"));
+    const doc = await r.json();
+    if (!r.ok || doc.error) { message(doc.error || `${r.status} ${r.statusText}`); return; }
+    show(doc);
   } catch (err) {
     message(NO_SERVER);
     return;
