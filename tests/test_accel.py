@@ -101,12 +101,20 @@ def test_full_batch_gd_agrees_with_numpy(kernels, problem, schedule):
     net, X, y = problem
 
     def fit(n):
-        return n.fit(
-            X, y, optimizer="gd", epochs=7, learning_rate=0.05, schedule=schedule
-        )
+        try:
+            return n.fit(
+                X, y, optimizer="gd", epochs=7, learning_rate=0.05, schedule=schedule
+            )
+        except cr.errors.DivergenceError as err:  # sse on a deep linear net may
+            return err  # explode within 7 epochs: both paths at the same epoch
 
     (h1, fast), (h2, slow) = _run_both(fit, net)
-    assert h1.message == h2.message == "completed 7 epochs"
+    assert type(h1) is type(h2)
+    if isinstance(h1, cr.errors.DivergenceError):
+        assert str(h1) == str(h2)
+        h1, h2 = h1.history, h2.history
+    else:
+        assert h1.message == h2.message == "completed 7 epochs"
     _close(h1.cost, h2.cost)
     assert h1.learning_rate == h2.learning_rate
     _close(fast.get_flat(), slow.get_flat())

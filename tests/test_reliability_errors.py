@@ -185,7 +185,7 @@ def test_label_text_is_the_exact_decimal_value():
     assert label_text("1e40") == "1E+40" and label_text("NA") == "NA"
 
 
-@pytest.mark.parametrize("cell", ["NA", '"1,000"', "1_000", "١٢"])
+@pytest.mark.parametrize("cell", ["1_000", "١٢", "12 kg"])
 def test_one_bad_cell_in_a_numeric_target_names_its_row(capsys, tmp_path, cell):
     data = tmp_path / "d.csv"
     cells = [str(v) for v in range(31)]
@@ -194,6 +194,23 @@ def test_one_bad_cell_in_a_numeric_target_names_its_row(capsys, tmp_path, cell):
     code, _, err = train(capsys, data, "y", tmp_path / "m")
     assert code == 2
     one_error(err, "row 18 (line 19)", "column 'y'", "--classify")
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [("NA", "1 rows without a target value skipped"), ('"1,000"', "number-like")],
+)
+def test_a_missing_or_number_like_target_cell_is_not_an_error(
+    capsys, tmp_path, cell, said
+):
+    # NA is a missing target (skipped and counted); "1,000" is number-like text
+    data = tmp_path / "d.csv"
+    cells = [str(v) for v in range(31)]
+    cells[17] = cell
+    data.write_text("x,y\n" + "".join(f"{i},{c}\n" for i, c in enumerate(cells)))
+    code, _, err = train(capsys, data, "y", tmp_path / "m")
+    assert code == 0, err
+    assert said in err
 
 
 def test_the_number_rule():

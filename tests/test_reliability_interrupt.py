@@ -49,7 +49,8 @@ def test_ctrl_c_at_any_offset_exits_130_without_a_traceback(tmp_path):
     data = tmp_path / "d.csv"
     data.write_text("a,b,c,y\n" + rows + "\n")
     env = {**os.environ, "PYTHONPATH": str(Path(chainrule.__file__).parents[1])}
-    argv = ["train", str(data), "--target", "y", "--epochs", "100000", "--out"]
+    argv = ["train", str(data), "--target", "y", "--epochs", "100000"]
+    argv += ["--no-early-stopping", "--out"]  # a run that lasts until Ctrl-C
     results = [  # one after the other: a loaded machine would move the offsets
         interrupted_run([*argv, str(tmp_path / f"m{i}.safetensors")], env, offset)
         for i, offset in enumerate(OFFSETS)

@@ -140,10 +140,12 @@ def convert(col, decimal: str = ".") -> tuple[Array, str]:
 _SIGN_MONEY = r"([+-]?)\s*[$€£¥]?\s*([+-]?)"
 _LIKE = {
     ".": re.compile(
-        _SIGN_MONEY + r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)\s*(%?)"
+        _SIGN_MONEY + r"((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)\s*(%?)",
+        re.ASCII,  # the digits 0-9 only, as the strict number rule
     ),
     ",": re.compile(
-        _SIGN_MONEY + r"((?:\d{1,3}(?:[. ]\d{3})+|\d+)(?:,\d*)?|,\d+)\s*(%?)"
+        _SIGN_MONEY + r"((?:\d{1,3}(?:[. ]\d{3})+|\d+)(?:,\d*)?|,\d+)\s*(%?)",
+        re.ASCII,
     ),
 }
 
