@@ -191,6 +191,15 @@ def check_paths(
     check_outputs(outputs, inputs, force=force)
 
 
+def check_model_first(command: str, model: Path, data: Path) -> None:
+    """Refuse ``chainrule COMMAND DATA MODEL`` (a table, then a ``.safetensors``)."""
+    if data.suffix.lower() == ".safetensors" != model.suffix.lower():
+        raise ConfigError(
+            f"the model comes first: chainrule {command} MODEL DATA (got "
+            f"{str(model)!r} as MODEL and {str(data)!r} as DATA)"
+        )
+
+
 def interrupted_path(out: Path) -> Path:
     """Where an interrupted run saves: ``NAME.interrupted.safetensors``."""
     return out.with_name(f"{out.stem or out.name}.interrupted.safetensors")

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import check_paths, console, sep_option
+from chainrule.cli.common import check_model_first, check_paths, console, sep_option
 from chainrule.cli.predict import Tally, predict_rows, report, trained_decimal
 from chainrule.data.batches import iter_table
 from chainrule.data.cells import check_decimal
@@ -78,6 +78,7 @@ def evaluate(
 ) -> None:
     """Score a model on a labelled table: the metrics of train's report."""
 
+    check_model_first("evaluate", model, data)  # swapped arguments, before any work
     check_paths({}, {"MODEL": model, "DATA": data})
     mark = None if decimal is None else check_decimal(decimal)
     run_evaluate(model, data, sep_option(sep), encoding, mark)

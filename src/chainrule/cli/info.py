@@ -1,23 +1,37 @@
-"""``chainrule info``: a model's architecture and how it was trained."""
+"""``chainrule info``: a model's architecture and how it was trained.
+
+The training record (the metadata's ``training``) is shown whole: every
+option of the run, the command line that runs it again, the data file's
+absolute path, size and SHA-256, and the metrics of the saved weights on
+the training and held-out rows. ``--json`` prints the same as one JSON
+object. The file's metadata is untrusted: values are checked or clipped
+before they are shown, and control characters escaped.
+"""
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table as RichTable
 
-from chainrule.cli.common import console, fmt, print_metrics
+from chainrule.cli.common import console, fmt, print_metrics, write_text
+from chainrule.cli.train_record import RUN_KEYS
 from chainrule.data import prepare as tabular
 from chainrule.loading import load_with_metadata
 
 EPILOG = "Example: chainrule info model.safetensors"
 
 
-def run_info(model: Path) -> None:
+def run_info(model: Path, as_json: bool = False) -> None:
     """Print a model's architecture, parameter count and training record."""
     net, meta = load_with_metadata(model)
+    if as_json:
+        write_text(None, info_json(model, net, meta) + "\n", json=True)
+        return
     con = console()
     arch = RichTable(title=f"{model}", show_header=True)
     for col in ("layer", "W", "b", "activation"):
@@ -45,11 +59,84 @@ def run_info(model: Path) -> None:
         f"final cost {_number(t.get('final_cost'))}, validation cost "
         f"{_number(t.get('final_val_cost'))} ({t.get('message')})"
     )
+    _print_record(con, t)
     metrics = _safe_metrics(t.get("metrics"), meta.get("classes"))
     if metrics:
         best = t.get("best_epoch")
         which = f"best epoch {best}" if isinstance(best, int) else "final weights"
         print_metrics(con, metrics, meta, f"the saved weights ({which})")
+
+
+def _print_record(con, t: dict) -> None:
+    """The options, the command line and the data file of a training record."""
+    options = [f"{k}={_value(v)}" for k, v in t.items() if k not in RUN_KEYS]
+    con.print("options: " + (", ".join(options) or "not recorded"))
+    command = t.get("command")
+    con.print(f"command: {command if isinstance(command, str) else 'not recorded'}")
+    size, sha = t.get("data_size"), t.get("data_sha256")
+    if isinstance(size, int) and isinstance(sha, str):
+        con.print(f"data file: {t.get('data')} ({size} bytes, SHA-256 {sha[:64]})")
+    else:
+        con.print(f"data file: {t.get('data')} (size and SHA-256 not recorded)")
+
+
+def _value(v: object) -> str:
+    """A recorded option as Python would write it, clipped."""
+    return repr(v)[:200]
+
+
+def info_json(model: Path, net, meta: dict) -> str:
+    """Everything ``info`` shows, as one JSON object (ASCII, finite numbers).
+
+    Keys: ``model``, ``sizes``, ``parameters``, ``loss``, ``l2``,
+    ``dtype``, ``layers`` (shapes and activation of each), the data's
+    ``inputs``, ``targets``, ``id``, ``classes`` and ``scaling`` when the
+    model was trained on a table, and ``training``: the record as saved
+    (options, ``command``, ``data``, ``data_size``, ``data_sha256``,
+    ``metrics``...), or ``null``.
+    """
+    out: dict = {
+        "model": str(model),
+        "sizes": list(net.sizes),
+        "parameters": int(net.n_params),
+        "loss": net.loss,
+        "l2": float(net.l2),
+        "dtype": net.dtype.name,
+        "layers": [
+            {
+                "W": list(net.shapes[f"W{l}"]),
+                "b": list(net.shapes[f"b{l}"]) if f"b{l}" in net.shapes else None,
+                "activation": net.activations[l - 1],
+            }
+            for l in range(1, net.n_layers + 1)
+        ],
+    }
+    if "inputs" in meta:
+        tabular.check_metadata(meta, net.n_inputs, net.n_outputs)
+        out.update(
+            inputs=meta["inputs"],
+            targets=meta["targets"],
+            id=meta.get("id") if isinstance(meta.get("id"), str) else None,
+            classes=meta.get("classes"),
+            scaling={
+                "inputs": meta["scale_inputs"]["method"],
+                "targets": meta["scale_targets"]["method"],
+            },
+        )
+    t = meta.get("training")
+    out["training"] = t if isinstance(t, dict) else None
+    return json.dumps(_finite(out), indent=2, ensure_ascii=True)
+
+
+def _finite(value: object) -> object:
+    """``value`` with NaN and infinities as ``None`` (JSON has no such number)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _safe_metrics(metrics: object, classes: object) -> dict:
@@ -103,7 +190,12 @@ def _print_data(con, net, meta: dict) -> None:
 
 def info(
     model: Annotated[Path, typer.Argument(help="A model file.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Everything as one JSON object.")
+    ] = False,
 ) -> None:
-    """Architecture, parameter count and how a model was trained."""
+    """Architecture, parameter count and how a model was trained: every
+    option, the command line that runs it again, the data file's size and
+    SHA-256, the metrics on the training and held-out rows."""
 
-    run_info(model)
+    run_info(model, as_json)

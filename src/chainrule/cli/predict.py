@@ -27,7 +27,14 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from chainrule.cli.common import check_paths, console, print_metrics, say, sep_option
+from chainrule.cli.common import (
+    check_model_first,
+    check_paths,
+    console,
+    print_metrics,
+    say,
+    sep_option,
+)
 from chainrule.data import prepare as tabular
 from chainrule.data.batches import BATCH_ROWS, iter_table
 from chainrule.data.cells import check_decimal
@@ -234,6 +241,7 @@ def predict(
 ) -> None:
     """Predict the targets of every row of DATA (in the targets' units or labels)."""
 
+    check_model_first("predict", model, data)  # swapped arguments, before any work
     check_paths({"--out": out}, {"MODEL": model, "DATA": data}, force)
     mark = None if decimal is None else check_decimal(decimal)
     run_predict(model, data, out, id_column, sep_option(sep), encoding, mark)

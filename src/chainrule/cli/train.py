@@ -206,6 +206,13 @@ def train_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
     ] = False,
+    log_every: Annotated[
+        float,
+        typer.Option(
+            help="When standard error is not a terminal (a log file): one "
+            "progress line every this many seconds; 0 for none."
+        ),
+    ] = 10.0,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -258,6 +265,7 @@ def train_command(
         sep=sep_option(sep),
         encoding=encoding,
         decimal=check_decimal(decimal),
+        log_every=check_log_every(log_every),
         fit=fit,
     )
     if not opts.targets:
@@ -273,6 +281,15 @@ def train_command(
         force,
     )
     run_train(opts)
+
+
+def check_log_every(seconds: float) -> float:
+    """``--log-every``: seconds, 0 or more (0: no progress lines)."""
+    if not seconds >= 0 or seconds == float("inf"):
+        raise InvalidValueError(
+            f"--log-every: expected seconds, 0 or more, got {seconds!r}"
+        )
+    return seconds
 
 
 #: ``chainrule train``: :func:`train_command` with the spec's flags.

@@ -36,6 +36,7 @@ from chainrule.cli.table_defaults import (
     stopping,
     tell,
 )
+from chainrule.cli.train_record import command_line, data_record
 from chainrule.data import prepare as tabular
 from chainrule.data.labels import MISSING_TARGET
 from chainrule.data.tables import load_table
@@ -43,6 +44,7 @@ from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.network import Network
 from chainrule.train.optimizers import check_name
 from chainrule.train.options import OPTIONS, check_given, cli_options
+from chainrule.train.progress import ProgressBar
 from chainrule.validation import check_epochs
 from chainrule.validation.config import check_memory
 from chainrule.version import VERSION
@@ -98,6 +100,7 @@ class TrainOptions:
     decimal: str = "."
     keep: list[str] = field(default_factory=list)
     categorical: list[str] = field(default_factory=list)
+    log_every: float = 10.0
     fit: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
@@ -122,7 +125,7 @@ class TrainOptions:
         return {
             k: (str(v) if isinstance(v, Path) else v)
             for k, v in values.items()
-            if k not in ("out", "plot", "data")
+            if k not in ("out", "plot", "data", "log_every")
         }
 
 
@@ -178,14 +181,19 @@ def _check_options(opts: TrainOptions) -> None:
 
 def _fit(net: Network, opts: TrainOptions, train, val):
     interrupt.raise_if_pending()  # a Ctrl-C that a library's import swallowed
-    return net.fit(
-        *train,
-        optimizer=opts.optimizer,
-        validation_data=val,
-        progress=True,
-        seed=opts.seed,
-        **fit_options(opts),
-    )
+    with ProgressBar(
+        total=opts.epochs,
+        description=f"fit ({opts.optimizer})",
+        log_every=opts.log_every,
+    ) as bar:
+        return net.fit(
+            *train,
+            optimizer=opts.optimizer,
+            validation_data=val,
+            callbacks=[bar],
+            seed=opts.seed,
+            **fit_options(opts),
+        )
 
 
 def run_train_dask(opts: TrainOptions) -> Network:
@@ -197,6 +205,7 @@ def run_train_dask(opts: TrainOptions) -> Network:
         flag_name = "--validation-split" if opts.validation_split else "--classify"
         raise ConfigError(f"{flag_name}: not available with --dask")
     address = None if opts.dask == "local" else opts.dask
+    source = data_record(opts.data)
     with connect(address):
         ddf = dask_tables.read_parquet(opts.data)
         d = dask_tables.prepare_training(
@@ -211,7 +220,7 @@ def run_train_dask(opts: TrainOptions) -> Network:
             f"{d.targets}; network {net.sizes}, {net.n_params} parameters"
         )
         hist = _fit(net, opts, (d.X, d.y), None)
-    meta["training"] = _training_record(opts, n_rows, 0, hist)
+    meta["training"] = _training_record(opts, n_rows, 0, hist, source)
     con = console()
     con.print(f"{hist.message}; final cost {fmt(hist.cost[-1])}")
     _save_and_plot(net, opts, meta, hist, con)
@@ -223,6 +232,7 @@ def run_train(opts: TrainOptions) -> Network:
     _check_options(opts)
     if opts.dask is not None:
         return run_train_dask(opts)
+    source = data_record(opts.data)  # the file as it is read
     table = load_table(
         opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
     )
@@ -259,7 +269,7 @@ def run_train(opts: TrainOptions) -> Network:
         hist.message += "; the last epoch was the best, kept"
     tell(table, d, opts.keep)  # after fit: an error there stays the only line on stderr
     metrics = _metrics(net, meta, train, val)
-    meta["training"] = _training_record(opts, n_rows, len(va), hist)
+    meta["training"] = _training_record(opts, n_rows, len(va), hist, source)
     meta["training"]["metrics"] = metrics
     print_metrics(con, metrics, meta, hist.message, "Final metrics")
     _save_and_plot(net, opts, meta, hist, con)
@@ -310,10 +320,13 @@ def _metrics(net, meta, train, val) -> dict:
     return out
 
 
-def _training_record(opts: TrainOptions, n_rows: int, n_val: int, hist) -> dict:
+def _training_record(
+    opts: TrainOptions, n_rows: int, n_val: int, hist, source: dict
+) -> dict:
     record = opts.record()
     record.update(
-        data=str(opts.data),
+        **source,  # data (absolute), data_size, data_sha256
+        command=command_line(),
         rows=n_rows,
         validation_rows=n_val,
         iterations=hist.epochs,
