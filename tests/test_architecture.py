@@ -403,3 +403,27 @@ def test_checker_finds_private_imports_and_assignments(tmp_path):
         "pkg.train.fit:4 assigns net._params",
         "pkg.train.fit:7 assigns net._count",
     ]
+
+
+# ------------------------------------------------------- ARCHITECTURE.md tree
+def unnamed_modules(root: Path, text: str) -> list[str]:
+    """Modules under ``root`` whose name ARCHITECTURE.md's text never gives."""
+    import re
+
+    return [
+        str(p.relative_to(root))
+        for p in sorted(root.rglob("*.py"))
+        if p.stem != "__init__"
+        and not re.search(rf"(?<![\w]){re.escape(p.stem)}(?![\w])", text)
+    ]
+
+
+def test_architecture_md_names_every_module():
+    text = (SRC.parents[1] / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert unnamed_modules(SRC, text) == []
+
+
+def test_the_tree_check_finds_a_module_left_out(tmp_path):
+    (tmp_path / "named.py").write_text("")
+    (tmp_path / "forgotten.py").write_text("")
+    assert unnamed_modules(tmp_path, "named: what it does") == ["forgotten.py"]
