@@ -25,6 +25,9 @@ from chainrule.core.xp import namespace
 
 Array = np.ndarray
 
+#: Below these, ``exp`` does not overflow (float64: 709.78; float32: 88.72).
+_EXP_SAFE = {"d": 709.0, "f": 88.0}
+
 
 def expit(x: Array, out: Array | None = None) -> Array:
     """``1 / (1 + exp(-x))``, element-wise; ``out`` (shape of ``x``) to write into.
@@ -48,8 +51,11 @@ def expit(x: Array, out: Array | None = None) -> Array:
     x = np.asarray(x)
     if out is None:
         out = np.empty_like(x, dtype=np.result_type(x, 0.5))
-    with np.errstate(over="ignore"):
-        np.negative(x, out=out)
+    np.negative(x, out=out)
+    if out.size and not out.max() < _EXP_SAFE.get(out.dtype.char, 0.0):
+        with np.errstate(over="ignore"):  # exp overflows: 1 / inf is 0
+            np.exp(out, out=out)
+    else:  # the common case, without the cost of changing the error state
         np.exp(out, out=out)
     out += 1.0
     return np.reciprocal(out, out=out)

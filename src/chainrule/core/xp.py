@@ -47,9 +47,12 @@ def namespace(*arrays: object) -> ModuleType:
     TypeError
         Arrays of two libraries at once (array-api-compat's message).
     """
-    others = [a for a in arrays if not _numpy_like(a)]
-    if not others:
+    for a in arrays:  # the common case, NumPy arrays, in a few hundred ns
+        if type(a) is not np.ndarray and not _numpy_like(a):
+            break
+    else:
         return np
+    others = [a for a in arrays if not _numpy_like(a)]
     from array_api_compat import array_namespace
 
     return array_namespace(*others)

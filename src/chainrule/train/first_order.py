@@ -311,8 +311,6 @@ def fit_first_order(
 
 def _rates(s: Settings, schedule: Callable[[int], float], lo: int, hi: int) -> Array:
     """The learning rates of epochs ``lo .. hi−1``."""
-    if s.schedule == "constant":
-        return np.full(hi - lo, float(schedule(lo)))
     return np.array([float(schedule(e)) for e in range(lo, hi)])
 
 
@@ -340,39 +338,51 @@ def train_epochs(
     schedule = _sched.make(s.schedule, opt.learning_rate, s.epochs)
     hist, costs = st.hist, np.empty(epochs.chunk)
     last_good, saved, stop_early = st.theta.copy(), None, False
-    try:
-        while st.epoch < s.epochs:
-            lo = st.epoch
-            lrs = _rates(s, schedule, lo, min(lo + epochs.chunk, s.epochs))
-            t0 = st.elapsed
-            # overflow is caught as a non-finite cost, with a clear error
-            with np.errstate(over="ignore", invalid="ignore"):
+    # a constant rate: one array for every run of epochs
+    constant = (
+        np.full(epochs.chunk, float(schedule(0))) if s.schedule == "constant" else None
+    )
+    # overflow is caught as a non-finite cost, with a clear error
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            while st.epoch < s.epochs:
+                lo = st.epoch
+                hi = min(lo + epochs.chunk, s.epochs)
+                lrs = (
+                    constant[: hi - lo]
+                    if constant is not None
+                    else _rates(s, schedule, lo, hi)
+                )
+                t0 = st.elapsed
                 done = epochs.run(st, lrs, costs)
-            st.elapsed = time.perf_counter() - start
-            # the epochs of one run share its time evenly
-            times = np.linspace(t0, st.elapsed, done + 1)[1:]
-            for e in range(done):
-                st.epoch += 1
-                record_epoch(net, st, s, costs[e], float(lrs[e]), val, vws, times[e])
-            if done < lrs.size:
-                if not epochs.restores:
-                    st.theta[...] = last_good
-                raise diverged(hist, st.epoch + 1, float(lrs[done]))
-            np.copyto(last_good, st.theta)
-            if s.checkpoint and st.epoch % s.checkpoint_every == 0:
-                _ckpt.save_state(s.checkpoint, net, opt, s, st)
-                saved = st.epoch
-            if should_stop(net, st, s):
-                stop_early = hist.stopped_early
-                break
-        else:
-            hist.message = f"completed {st.epoch} epochs" + keep_best(st, s)
-    except KeyboardInterrupt:
-        hist.interrupted = True
-        if epochs.restores or not np.isfinite(np.add.reduce(st.theta)):
-            st.theta[...] = last_good
-        own_params(net, st)
-        hist.message = f"interrupted after {len(hist.cost)} complete epochs"
+                st.elapsed = time.perf_counter() - start
+                # the epochs of one run share its time evenly
+                share = (st.elapsed - t0) / max(done, 1)
+                times = [t0 + share * (e + 1) for e in range(done)]
+                for e in range(done):
+                    st.epoch += 1
+                    record_epoch(
+                        net, st, s, costs[e], float(lrs[e]), val, vws, times[e]
+                    )
+                if done < lrs.size:
+                    if not epochs.restores:
+                        st.theta[...] = last_good
+                    raise diverged(hist, st.epoch + 1, float(lrs[done]))
+                np.copyto(last_good, st.theta)
+                if s.checkpoint and st.epoch % s.checkpoint_every == 0:
+                    _ckpt.save_state(s.checkpoint, net, opt, s, st)
+                    saved = st.epoch
+                if should_stop(net, st, s):
+                    stop_early = hist.stopped_early
+                    break
+            else:
+                hist.message = f"completed {st.epoch} epochs" + keep_best(st, s)
+        except KeyboardInterrupt:
+            hist.interrupted = True
+            if epochs.restores or not np.isfinite(np.add.reduce(st.theta)):
+                st.theta[...] = last_good
+            own_params(net, st)
+            hist.message = f"interrupted after {len(hist.cost)} complete epochs"
     if s.checkpoint and not hist.interrupted and (saved != st.epoch or stop_early):
         _ckpt.save_state(s.checkpoint, net, opt, s, st)
     return hist
