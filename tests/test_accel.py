@@ -3,9 +3,10 @@
 Oracle: the NumPy path, which the rest of the suite checks against the seeds
 and the tutorial. The compiled kernels compute the same mathematics in their
 own order (loops for small products, blocked sums), so they agree within a
-stated tolerance, not bit for bit (docs/performance.md): 1e-12 relative to the
-largest value of an array on random networks; on the tutorial's networks, one
-step's parameters within 4 ulps per element and its cost within 1e-14.
+stated tolerance, not bit for bit (docs/performance.md): on random networks a
+step's cost and parameters within 1e-12 relative to the array's largest value,
+a 7-epoch fit's within 1e-10; on the tutorial's networks, one step's parameters
+within 4 ulps per element and its cost within 1e-14.
 """
 
 import importlib.util
@@ -27,6 +28,9 @@ needs_numba = pytest.mark.skipif(not HAVE_NUMBA, reason="numba not installed")
 ACTS = ["identity", "sigmoid", "relu", "leaky_relu"]
 #: The stated bounds (docs/performance.md).
 RELATIVE = 1e-12
+#: a fit's epochs each start from the last one's rounding, which grows where
+#: the cost grows: its history and parameters get a wider bound
+FIT_RELATIVE = 1e-10
 TUTORIAL_ULPS = 4
 
 
@@ -45,10 +49,10 @@ def kernels():
     loader.forget()
 
 
-def _close(a, b):
+def _close(a, b, relative=RELATIVE):
     a, b = np.asarray(a, float), np.asarray(b, float)
     scale = max(float(np.max(np.abs(b), initial=0.0)), 1e-300)
-    np.testing.assert_allclose(a, b, rtol=0, atol=RELATIVE * scale)
+    np.testing.assert_allclose(a, b, rtol=0, atol=relative * scale)
 
 
 @st.composite
@@ -115,9 +119,10 @@ def test_full_batch_gd_agrees_with_numpy(kernels, problem, schedule):
         h1, h2 = h1.history, h2.history
     else:
         assert h1.message == h2.message == "completed 7 epochs"
-    _close(h1.cost, h2.cost)
+    # each epoch starts from the last one's rounding: the bound of a fit
+    _close(h1.cost, h2.cost, FIT_RELATIVE)
     assert h1.learning_rate == h2.learning_rate
-    _close(fast.get_flat(), slow.get_flat())
+    _close(fast.get_flat(), slow.get_flat(), FIT_RELATIVE)
     assert len(h1.time) == h1.epochs and h1.time == sorted(h1.time)
 
 
@@ -158,8 +163,8 @@ def test_a_long_fit_runs_in_chunks(kernels, monkeypatch):
 
     (h1, fast), (h2, slow) = _run_both(fit, net)
     assert len(runs) == 3
-    _close(h1.cost, h2.cost)
-    _close(fast.get_flat(), slow.get_flat())
+    _close(h1.cost, h2.cost, FIT_RELATIVE)
+    _close(fast.get_flat(), slow.get_flat(), FIT_RELATIVE)
     assert h1.epochs == epochs and h1.time == sorted(h1.time)
 
 
@@ -176,8 +181,8 @@ def test_a_divergence_is_reported_alike(kernels):
 
     (e1, fast), (e2, slow) = _run_both(fit, net)
     assert str(e1) == str(e2) and e1.epoch == e2.epoch
-    _close(e1.history.cost, e2.history.cost)
-    _close(fast.get_flat(), slow.get_flat())
+    _close(e1.history.cost, e2.history.cost, FIT_RELATIVE)
+    _close(fast.get_flat(), slow.get_flat(), FIT_RELATIVE)
     assert np.all(np.isfinite(fast.get_flat()))
 
 
@@ -196,8 +201,8 @@ def test_an_overflowed_output_diverges_on_both_paths(kernels):
 
     (e1, fast), (e2, slow) = _run_both(fit, net)
     assert len(e1.history.cost) == len(e2.history.cost) == 6
-    _close(e1.history.cost, e2.history.cost)
-    _close(fast.get_flat(), slow.get_flat())
+    _close(e1.history.cost, e2.history.cost, FIT_RELATIVE)
+    _close(fast.get_flat(), slow.get_flat(), FIT_RELATIVE)
 
 
 @pytest.mark.parametrize(
@@ -344,7 +349,7 @@ def test_a_long_step_loop_switches_when_the_kernels_are_ready(kernels, monkeypat
     for _ in range(600):
         ref.step(X, y, 0.1)
     loader.use_compiled(previous)
-    _close(net.get_flat(), ref.get_flat())
+    _close(net.get_flat(), ref.get_flat(), FIT_RELATIVE)
 
 
 @needs_numba

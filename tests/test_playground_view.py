@@ -227,7 +227,12 @@ def assert_no_label_meets_another(page, what):
             page.get_by_role("button", name="Backward").click()
         elif button == "Forward":  # to the update (weights W′)
             page.locator(".step[data-phase=update]").first.click()
-        n, bad = page.evaluate(OVERLAPS)
+        # the diagram is redrawn after the click: look again while it settles
+        for _ in range(25):
+            n, bad = page.evaluate(OVERLAPS)
+            if n > 5 and not bad:
+                break
+            page.wait_for_timeout(200)
         assert n > 5 and not bad, (what, button, bad[:5])
     page.get_by_role("button", name="Reset").click()
     expect(page.locator("#status")).to_contain_text("Press Forward")

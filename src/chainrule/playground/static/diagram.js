@@ -46,7 +46,7 @@ function valueAt(symbol, i, j) {
 // A text's box in the diagram's units, estimated from its characters (the
 // values are set in a monospace font, 11px: 6.7px a character): the layout
 // places every edge number where its box meets no other (nor a node).
-const CHAR_W = 6.7, TEXT_H = 13, PAD = 2;
+const CHAR_W = 6.7, TEXT_H = 13, PAD = 3;  // a pixel to spare round each box
 function textBox(text, x, y, anchor = "middle", size = 11) {
   const w = text.length * CHAR_W * (size / 11) + 2 * PAD;
   const left = anchor === "middle" ? x - w / 2 : anchor === "end" ? x - w : x;
