@@ -17,9 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 from numba.core.errors import NumbaPerformanceWarning
 
+from chainrule.accel.codes import ACT_CODES, LOSS_CODES
 from chainrule.accel.kernels import (
-    ACT_CODES,
-    LOSS_CODES,
     bias_relu,
     fit_gd,
     relu_delta,

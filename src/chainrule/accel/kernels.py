@@ -18,8 +18,8 @@ This module imports numba; it is imported only through
 warm-up, the full-batch epochs), which :mod:`chainrule.accel.loader` loads
 when a plan asks for it.
 
-Codes: activations ``identity`` 0, ``sigmoid`` 1, ``relu`` 3, ``leaky_relu`` 4;
-costs ``sse`` 0, ``mse`` 1, ``bce`` 2 (sigmoid output).
+The activation and cost codes are :data:`chainrule.accel.codes.ACT_CODES`
+and :data:`~chainrule.accel.codes.LOSS_CODES` (``bce`` after a sigmoid).
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ Array = np.ndarray
 
 _SLOPE = LEAKY_SLOPE
 
-ACT_CODES = {"identity": 0, "sigmoid": 1, "relu": 3, "leaky_relu": 4}
-LOSS_CODES = {"sse": 0, "mse": 1, "bce": 2}
 
 #: Products of at least this many multiply-adds (m · K · n) call BLAS; below,
 #: a loop is faster than the call.

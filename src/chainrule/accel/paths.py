@@ -48,6 +48,7 @@ from types import ModuleType
 import numpy as np
 
 from chainrule.accel import loader
+from chainrule.accel.codes import ACT_CODES, LOSS_CODES
 from chainrule.accel.protocol import NetworkLike
 
 #: Largest ``m · n_params`` (examples × parameters) of the compiled path:
@@ -134,7 +135,7 @@ class Path:
     kernels: bool = False
 
 
-_SMALL_ACTS = frozenset({"identity", "sigmoid", "relu", "leaky_relu"})
+_SMALL_ACTS = frozenset(ACT_CODES)
 _FIRST_ORDER = frozenset({"gd", "sgd", "adam"})
 
 #: What each path supports, in the order :func:`plan` tries them.
@@ -159,7 +160,7 @@ PATHS = (
         kinds=frozenset({"fit", "step"}),
         hidden=_SMALL_ACTS,
         output=_SMALL_ACTS,
-        losses=frozenset({"sse", "mse", "bce"}),
+        losses=frozenset(LOSS_CODES),
         dtypes=(np.float64,),
         optimizers=frozenset({"gd", "sgd"}),
         batches="full",

@@ -241,9 +241,14 @@ class Epochs:
         chunk: int = 1,
         close: Callable[[], None] | None = None,
     ) -> None:
-        self.epoch, self.chunk, self.restores = epoch, chunk, run is not None
-        self.whole = run
+        self.epoch, self.chunk, self.whole = epoch, chunk, run
         self.close = close or (lambda: None)
+
+    @property
+    def restores(self) -> bool:
+        """Whether a run keeps the last finite epoch's parameters itself (a
+        compiled path's does); otherwise the loop restores them."""
+        return self.whole is not None
 
     def run(self, st: State, lrs: Array, costs: Array) -> int:
         """Epochs with the learning rates ``lrs``, their costs into ``costs``;
