@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -69,10 +70,16 @@ def chainrule_score(src, train_csv, test_csv, target, kind, folder):
         env["PYTHONPATH"] = str(Path(src).resolve())
     model = str(folder / "model.safetensors")
     run = [sys.executable, "-m", "chainrule"]
-    fit = subprocess.run(
-        [*run, "train", str(train_csv), "--target", target, "--out", model],
-        capture_output=True, text=True, env=env, cwd=folder,
-    )  # fmt: skip
+    command = [*run, "train", str(train_csv), "--target", target, "--out", model]
+    fit = subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder)
+    note = ""
+    fix = re.search(r"with (--drop (?:'[^']*'|\S+))", fit.stderr)
+    if fit.returncode != 0 and fix:  # as a user would: the fix the message gives
+        note = f"refused; with its suggested {fix.group(1).rstrip(',')}"
+        command += shlex.split(fix.group(1).rstrip(","))
+        fit = subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=folder
+        )
     if fit.returncode != 0:
         return None, fit.stderr.strip().splitlines()[-1][:160]
     ev = subprocess.run(
@@ -85,7 +92,7 @@ def chainrule_score(src, train_csv, test_csv, target, kind, folder):
     for line in ev.stdout.splitlines():
         cells = [c.strip() for c in re.split(r"[│┃|]", line) if c.strip()]
         if cells and cells[0] == metric:
-            return float(cells[1]), ""
+            return float(cells[1]), note
     return None, "no " + metric + " in evaluate's output"
 
 
@@ -162,10 +169,11 @@ def table(before, after) -> str:
     ]
     for b, a in zip(before, after, strict=True):
         metric = "accuracy" if a["kind"] == "class" else "R²"
-        note = f" ({b['note']})" if b["note"] else ""
+        was = f" ({b['note']})" if b["note"] else ""
+        now = f" ({a['note']})" if a["note"] else ""
         out.append(
             f"| {a['table']} | {a['rows']} | {a['target']} ({metric}) | "
-            f"{cell(b['chainrule'])}{note} | {cell(a['chainrule'])} | "
+            f"{cell(b['chainrule'])}{was} | {cell(a['chainrule'])}{now} | "
             f"{cell(a.get('sklearn'))} |"
         )
     return "\n".join(out)
