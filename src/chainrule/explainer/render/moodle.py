@@ -16,19 +16,21 @@ elements; every major LMS imports it. Each sheet is one question:
 The tolerance of a value ``v`` is ``atol + rtol·|v|``, the rounding rule of
 :func:`chainrule.check` (its defaults accept every correct rounding to 3
 significant figures); Moodle's tolerance is absolute, so it is computed per
-entry. Values are written with Python's shortest round-trip ``repr``.
+entry (rounded up to 4 significant digits). Values are written with 12
+significant digits, which Moodle shows as the right answer in the review.
 Formatting only: the values are given by the caller.
 
 Examples
 --------
 >>> import numpy as np
 >>> cloze(np.array([[0.5, -2.0]]), rtol=5e-3, atol=1e-12)
-['{1:NUMERICAL:=0.5:0.002500000001}', '{1:NUMERICAL:=-2.0:0.010000000001}']
+['{1:NUMERICAL:=0.5:0.002501}', '{1:NUMERICAL:=-2:0.01001}']
 """
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -76,7 +78,7 @@ class Sheet:
 
 def escape(text: str) -> str:
     """Text for HTML (the question text) and XML (names, categories)."""
-    return html.escape(text, quote=True)
+    return html.escape(text, quote=False)
 
 
 def cdata(text: str) -> str:
@@ -85,19 +87,26 @@ def cdata(text: str) -> str:
 
 
 def number(x: float) -> str:
-    """A value as Moodle reads it: the shortest round-trip form."""
-    return repr(float(x))
+    """A value as Moodle reads it and shows it in the review: 12 significant
+    digits (``0.0272``, not ``0.027200000000000002``)."""
+    return f"{float(x):.12g}"
 
 
-def tolerance(x: float, rtol: float, atol: float) -> float:
-    """Moodle's absolute tolerance of ``x``: ``atol + rtol·|x|``."""
-    return atol + rtol * abs(float(x))
+def tolerance(x: float, rtol: float, atol: float) -> str:
+    """Moodle's absolute tolerance of ``x``, ``atol + rtol·|x|``, rounded up
+    to 4 significant digits (never stricter than :func:`chainrule.check`)."""
+    t = atol + rtol * abs(float(x))
+    shown = float(f"{t:.4g}")
+    if shown < t:
+        shown += 10.0 ** (math.floor(math.log10(shown)) - 3)
+        shown = float(f"{shown:.4g}")
+    return f"{shown:.4g}"
 
 
 def cloze(value, *, rtol: float, atol: float) -> list[str]:
     """One ``{1:NUMERICAL:=v:tol}`` sub-answer per entry of ``value``, row by row."""
     return [
-        f"{{1:NUMERICAL:={number(v)}:{number(tolerance(v, rtol, atol))}}}"
+        f"{{1:NUMERICAL:={number(v)}:{tolerance(v, rtol, atol)}}}"
         for v in np.ravel(np.asarray(value, dtype=np.float64))
     ]
 
@@ -209,11 +218,11 @@ def _question(sheet: Sheet, precision: int, rtol: float, atol: float) -> list[st
             "    <defaultgrade>1</defaultgrade>",
             f"    <penalty>{PENALTY}</penalty>",
             "    <hidden>0</hidden>",
-            f"    <idnumber>{escape(sheet.idnumber)}</idnumber>",
+            f"    <idnumber>{escape(sheet.idnumber[:100])}</idnumber>",
             '    <answer fraction="100" format="moodle_auto_format">',
             f"      <text>{number(v)}</text>",
             '      <feedback format="html"><text></text></feedback>',
-            f"      <tolerance>{number(tolerance(v, rtol, atol))}</tolerance>",
+            f"      <tolerance>{tolerance(v, rtol, atol)}</tolerance>",
             "    </answer>",
             "    <unitgradingtype>0</unitgradingtype>",
             "    <unitpenalty>0.1000000</unitpenalty>",
@@ -224,7 +233,7 @@ def _question(sheet: Sheet, precision: int, rtol: float, atol: float) -> list[st
         out += [
             f"    <penalty>{PENALTY}</penalty>",
             "    <hidden>0</hidden>",
-            f"    <idnumber>{escape(sheet.idnumber)}</idnumber>",
+            f"    <idnumber>{escape(sheet.idnumber[:100])}</idnumber>",
         ]
     return [*out, "  </question>"]
 
