@@ -162,3 +162,45 @@ def test_worked_notebook_runs(capsys, trace, kernel):
     done = execute(nbformat.reads(out, as_version=4), kernel)
     (printed,) = [o.text for o in done.cells[-1].outputs if o.output_type == "stream"]
     assert f"dJdW1 = {trace['dJdW1'].value}" in printed
+
+
+def cells_run_here(nb, values):
+    """Each blank's answer cell (filled from ``values``, or as handed out
+    when ``values`` is None) and test cell, run in this process: the
+    verdicts, None for a pass."""
+    ns, verdicts = {}, []
+    for c in nb.cells:
+        if solution(c):
+            name = re.search(r"^(\w+) = \.\.\.", c.source, re.M).group(1)
+            fill = "..." if values is None else repr(values[name])
+            exec(c.source.replace(f"{name} = ...", f"{name} = {fill}"), ns)
+        elif c in graded(nb):
+            try:
+                exec(c.source, ns)
+                verdicts.append(None)
+            except AssertionError as exc:
+                verdicts.append(str(exc))
+    return verdicts
+
+
+def test_problem_file_column_convention_and_course_names(capsys, tmp_path):
+    """A problem file's TOML is written into the test cells; answers by
+    CS230's names (dZ2, dW1) in the column convention."""
+    from importlib.resources import files
+
+    toml = files("chainrule.explainer.problems").joinpath("examples/seed000-q15.toml")
+    problem = tmp_path / "q15.toml"
+    problem.write_text(toml.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["explain", str(problem), "--convention", "column", "--seed", "4"]
+    code, out, _ = run(capsys, *args, "--blank", "dZ2,dW1", "-f", "ipynb")
+    assert code == 0
+    nb = nbformat.reads(out, as_version=4)
+    tests = graded(nb)
+    assert all("parse_problem(PROBLEM, 'q15.toml')" in c.source for c in tests)
+    assert all("convention='column'" in c.source for c in tests)
+    ex = draw_problem(load_example("seed000-q15"), 4).explain(convention="column")
+    right = {"dZ2": ex["delta3"].value.tolist(), "dW1": ex["dJdW1"].value.tolist()}
+    assert cells_run_here(nb, right) == [None, None]
+    wrong = {k: (-np.asarray(v)).tolist() for k, v in right.items()}
+    assert [v.split(":")[0] for v in cells_run_here(nb, wrong)] == ["wrong sign"] * 2
+    assert all(v.startswith("not numbers") for v in cells_run_here(nb, None))

@@ -13,10 +13,10 @@ elements; every major LMS imports it. Each sheet is one question:
   the question is ``cloze``, one ``{1:NUMERICAL:=value:tolerance}`` per entry
   of each blank, laid out as the matrix.
 
-The tolerance of a value ``v`` is ``atol + rtol·|v|``, the rounding rule of
-:func:`chainrule.check` (its defaults accept every correct rounding to 3
-significant figures); Moodle's tolerance is absolute, so it is computed per
-entry (rounded up to 4 significant digits). Values are written with 12
+The tolerance of a value ``v`` is ``rtol·|v|`` (at least ``atol``), the
+rounding rule of :func:`chainrule.check` (its defaults accept every correct
+rounding to 3 significant figures); Moodle's tolerance is absolute, so it is
+computed per entry (rounded up to 4 significant digits). Values are written with 12
 significant digits, which Moodle shows as the right answer in the review.
 Formatting only: the values are given by the caller.
 
@@ -24,7 +24,7 @@ Examples
 --------
 >>> import numpy as np
 >>> cloze(np.array([[0.5, -2.0]]), rtol=5e-3, atol=1e-12)
-['{1:NUMERICAL:=0.5:0.002501}', '{1:NUMERICAL:=-2:0.01001}']
+['{1:NUMERICAL:=0.5:0.0025}', '{1:NUMERICAL:=-2:0.01}']
 """
 
 from __future__ import annotations
@@ -93,13 +93,19 @@ def number(x: float) -> str:
 
 
 def tolerance(x: float, rtol: float, atol: float) -> str:
-    """Moodle's absolute tolerance of ``x``, ``atol + rtol·|x|``, rounded up
-    to 4 significant digits (never stricter than :func:`chainrule.check`)."""
-    t = atol + rtol * abs(float(x))
+    """Moodle's absolute tolerance of ``x``: ``rtol·|x|`` rounded up to 4
+    significant digits, and at least ``atol`` (a value 0).
+
+    ``rtol·|x|`` is rounded up, not to the nearest, so that Moodle is never
+    stricter than :func:`chainrule.check` (whose ``atol`` only absorbs
+    floating-point noise, and is left out beside ``rtol·|x|``).
+    """
+    t = rtol * abs(float(x))
+    if t <= atol:
+        return f"{atol:.4g}"
     shown = float(f"{t:.4g}")
-    if shown < t:
-        shown += 10.0 ** (math.floor(math.log10(shown)) - 3)
-        shown = float(f"{shown:.4g}")
+    if shown < t * (1 - 1e-12):  # not float noise: up by one in the 4th digit
+        shown = float(f"{shown + 10.0 ** (math.floor(math.log10(shown)) - 3):.4g}")
     return f"{shown:.4g}"
 
 
