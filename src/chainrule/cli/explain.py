@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from chainrule.cli import handout
-from chainrule.cli.common import Force, Format, Out, Precision, write_text
+from chainrule.cli.common import Force, Out, Precision, write_text
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.build.derivation import one_example
 from chainrule.explainer.notation.numbers import check_precision
@@ -136,7 +136,7 @@ def explain_command(
         Path | None,
         typer.Argument(help="A problem file (TOML): network, weights, data."),
     ] = None,
-    format: Format = "text",
+    format: handout.Format = "text",
     out: Out = None,
     force: Force = False,
     example: Annotated[

@@ -13,10 +13,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from chainrule.errors import ConfigError, InvalidValueError
 
 FORMATS = ("ipynb", "moodle")
+#: ``--format`` of explain: the common formats and these.
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text, markdown, latex, json, html, ipynb (a Jupyter notebook) or "
+        "moodle (a Moodle XML quiz of --blank).",
+    ),
+]
 #: The most sheets one Moodle file holds.
 MAX_VARIANTS = 1000
 

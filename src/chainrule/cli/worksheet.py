@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import Force, Format, Out, Precision, write_text
+from chainrule.cli.common import Force, Out, Precision, write_text
 from chainrule.errors import UnknownNameError
 from chainrule.explainer.notation.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
@@ -29,7 +29,12 @@ def worksheet_command(
         str | None,
         typer.Argument(help="seed000, seed001, seed002, seed004 or part4."),
     ] = None,
-    format: Format = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="text, markdown, latex, json, html or ipynb."
+        ),
+    ] = "text",
     out: Out = None,
     force: Force = False,
     precision: Precision = 6,
