@@ -204,3 +204,15 @@ def test_problem_file_column_convention_and_course_names(capsys, tmp_path):
     wrong = {k: (-np.asarray(v)).tolist() for k, v in right.items()}
     assert [v.split(":")[0] for v in cells_run_here(nb, wrong)] == ["wrong sign"] * 2
     assert all(v.startswith("not numbers") for v in cells_run_here(nb, None))
+
+
+def test_bracket_names_become_variables(capsys):
+    args = ["explain", "-e", "seed001", "--notation", "bracket", "--seed", "3"]
+    code, out, _ = run(capsys, *args, "--blank", "g[1W],W1'", "-f", "ipynb")
+    assert code == 0
+    nb = nbformat.reads(out, as_version=4)
+    ex = draw_problem(load_example("seed001"), 3).explain("bracket")
+    right = {"g_1W": ex["dJdW1"].value.tolist(), "W1_new": ex["W1'"].value.tolist()}
+    assert cells_run_here(nb, right) == [None, None]
+    wrong = {"g_1W": right["W1_new"], "W1_new": right["g_1W"]}
+    assert all(v.startswith("wrong value") for v in cells_run_here(nb, wrong))

@@ -119,5 +119,6 @@ def moodle(
         asked = _asked(full, names)
         answers = tuple((k, full[k].value) for k in asked)
         tag = category if s is None else f"{category}-sheet-{s}"
-        sheets.append(Sheet(full.title, quiz.blank(full, names), answers, tag))
+        name = full.title or category
+        sheets.append(Sheet(name, quiz.blank(full, names), answers, tag))
     return quiz_xml(category, sheets, precision, rtol=RTOL, atol=ATOL)

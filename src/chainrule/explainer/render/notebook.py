@@ -136,11 +136,17 @@ def key_code(
 
 def variable(name: str, symbol: str) -> str:
     """The Python variable of an answer: ``name`` as asked when it is one,
-    else the Welch key made one (``W1'`` -> ``W1_new``)."""
+    else made one (``g[1W]`` -> ``g_1W``, ``W1'`` -> ``W1_new``).
+
+    >>> variable("dZ2", "delta3"), variable("g[1W]", "dJdW1"), variable("W1'", "W1'")
+    ('dZ2', 'g_1W', 'W1_new')
+    """
     if name.isidentifier() and not keyword.iskeyword(name):
         return name
-    v = re.sub(r"\W", "_", symbol.replace("'", "_new"))
-    return v if v.isidentifier() else f"answer_{v}"
+    v = re.sub(r"\W+", "_", name.replace("'", "_new")).strip("_")
+    if not v.isidentifier() or keyword.iskeyword(v):
+        v = re.sub(r"\W+", "_", symbol.replace("'", "_new")).strip("_")
+    return v if v.isidentifier() and not keyword.iskeyword(v) else f"answer_{v}"
 
 
 def cell_id(kind: str, symbol: str) -> str:
