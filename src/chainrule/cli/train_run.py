@@ -290,7 +290,7 @@ def train_table(opts: TrainOptions, table: Table, con=None) -> Trained:
     split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
-        regress=opts.regress, inputs=opts.inputs, drop=weight_drop(opts),
+        regress=opts.regress, inputs=opts.inputs, drop=weight_drop(opts, table),
         id_column=opts.id, missing=opts.missing, validation_split=split,
         seed=opts.seed, judge_columns=True, keep=opts.keep,
         categorical=opts.categorical, missing_target=opts.missing_target,

@@ -27,16 +27,21 @@ from chainrule.errors import ConfigError
 Array = np.ndarray
 
 
-def weight_drop(opts: Any) -> list[str]:
+def weight_drop(opts: Any, table: Table) -> list[str]:
     """``--drop``, and ``--weight``'s column: the weights are not an input.
 
     Raises
     ------
     ConfigError
-        The weight column is the target, the ``--id`` or in ``--inputs``.
+        The weight column is not in ``table``, or is the target, the ``--id``
+        or in ``--inputs``.
     """
     if opts.weight is None:
         return opts.drop
+    if opts.weight not in table.columns:
+        raise ConfigError(
+            f"--weight: no column {opts.weight!r}; columns are {table.names}"
+        )
     if opts.weight in opts.targets or opts.weight == opts.id:
         raise ConfigError(f"--weight: {opts.weight!r} is the target or the --id")
     if opts.inputs is not None and opts.weight in opts.inputs:
