@@ -40,6 +40,8 @@ Examples
 (array([ 2., nan,  5.]), array([0., 1., 0.]))
 >>> apply_derived(t, record).columns["when month"]
 array([ 1., nan,  3.])
+>>> file_columns(record, names)  # the file's columns the inputs come from
+['when', 'x']
 """
 
 from __future__ import annotations
