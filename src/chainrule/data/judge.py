@@ -135,13 +135,13 @@ def date_error(table: Table, name: str) -> DataFileError:
 
 
 __all__ = [
-    "date_columns",
-    "date_error",
-    "is_date",
     "FREE_TEXT_SHARE",
     "FREE_TEXT_VALUES",
     "check_free_text",
     "check_names",
+    "date_columns",
+    "date_error",
+    "is_date",
     "leave_out_ids",
     "shell",
 ]
