@@ -173,3 +173,20 @@ def test_cli_problem_and_sizes_refused(capsys, problem_file):
     assert code == 2 and "--sizes" in err
     code, _, err = run(capsys)
     assert code == 2 and "--sizes" in err
+
+
+def test_grading_in_column_symbols(column):
+    """A symbol's name is its place in CS230's matrix: a2_12 is A[1]₁,₂."""
+    _, d = column
+    right = [
+        "(delta3_11*a2_11 + delta3_12*a2_12)/2",
+        "(delta3_11*a2_21 + delta3_12*a2_22)/2",
+    ]
+    swapped = [
+        "(delta3_11*a2_11 + delta3_12*a2_21)/2",
+        "(delta3_11*a2_12 + delta3_12*a2_22)/2",
+    ]
+    assert d.grade_answers({"dW2": [right]}).score == 1.0
+    assert d.grade_answers({"dW2": [swapped]}).score == 0.0
+    assert d.pretty(d.symbols["X"][0, 1]) == "X₁,₂"
+    assert str(d.symbols["X"][0, 1]) == "x_12"

@@ -72,7 +72,7 @@ class WeightChain:
     gradient : float
         The explanation's ``∂J/∂W`` at that element (the trace's number).
     gradient_name : str
-        That element's name in the explanation's notation: ``∂J/∂W⁽²⁾₁,₁``,
+        That element's name in the explanation's notation: ``∂J/∂W⁽²⁾₁₁``,
         ``g[1W]₁,₁``, ``dW[1]₁,₁``.
     """
 
@@ -223,7 +223,8 @@ def weight_chain(ex, target: str) -> WeightChain:
     name = sp.cost()
     p = sp.param(kind, l, i, j, column)
     a, b = (j, i) if column else (i, j)
-    at = subscript(f"{j + 1}" if kind == "b" else f"{a + 1},{b + 1}")
+    sep = "" if style == "welch" and max(a, b) < 9 else ","  # as elements are
+    at = subscript(f"{j + 1}" if kind == "b" else f"{a + 1}{sep}{b + 1}")
     spelled = Names(ex.notation, L, ex.convention).text(f"dJd{kind}{l}")
     return WeightChain(
         target=target,

@@ -130,10 +130,10 @@ class Network:
         welch = self.names.style == "welch"
 
         def one(i: int, j: int) -> sp.Symbol:
-            s = sp.Symbol(f"{stem}_{i + 1}{j + 1}", real=True)
-            # the column convention's element (j, i); bracket and CS230 put a
-            # comma between the indices, as the explanations do
+            # the column convention's element (j, i), in the name too; bracket
+            # and CS230 put a comma between the indices, as explanations do
             r, c = (j, i) if self.column else (i, j)
+            s = sp.Symbol(f"{stem}_{r + 1}{c + 1}", real=True)
             sub = f"{r + 1}{c + 1}" if welch else f"{r + 1},{c + 1}"
             self.pretty[s] = (text(sub), f"{tex}_{{{sub}}}")
             return s
