@@ -188,9 +188,11 @@ def test_cost_table_keeps_frozen_biases_frozen():
         assert ex["costs"].value[0][1] == pytest.approx(ex["J'"].value, rel=1e-12)
 
 
-def test_element_level_refuses_the_column_convention():
-    with pytest.raises(cr.ConfigError, match="row convention"):
-        q15.explain(convention="column", level="element")
+def test_element_level_in_the_column_convention():
+    """CS230's element lines (tests/test_column_elements.py checks every value)."""
+    ex = q15.explain(convention="column", level="element")
+    z = [d.text for d in ex["z2"].details if d.kind == "element"]
+    assert z[0].startswith("Z[1]₁,₁ = W[1]₁,₁X₁,₁ + W[1]₁,₂X₂,₁")
 
 
 def test_details_are_walk_records_in_every_rendering():

@@ -6,18 +6,21 @@ rendering; it exits with 1 if a SymPy check failed (it never should).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chainrule.cli.common import ExitCode, Force, Format, Out, write_text
-from chainrule.errors import InvalidValueError, UnknownNameError
+from chainrule.errors import ConfigError, InvalidValueError, UnknownNameError
 from chainrule.persist.paths import check_outputs
 
 FORMATS = ("text", "markdown", "latex", "json", "html")
 EPILOG = (
     "Example: chainrule derive --sizes 2,3,1 --examples 1 --activation sigmoid "
-    "--loss sse --format markdown --out derivation.md"
+    "--loss sse --format markdown --out derivation.md. Also: "
+    "chainrule derive problem.toml --convention column; "
+    "chainrule derive -e seed004 --notation bracket"
 )
 
 
@@ -34,36 +37,103 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _network(sizes, examples, activation, output_activation, loss, bias) -> dict:
+    """``derive``'s network from the options, each default filled in."""
+    if sizes is None:
+        raise ConfigError(
+            "give --sizes (units per layer, e.g. 2,3,1), a PROBLEM file or "
+            "--example NAME"
+        )
+    activation = activation or "sigmoid"
+    return {
+        "sizes": parse_sizes(sizes),
+        "activation": activation.split(",") if "," in activation else activation,
+        "output_activation": output_activation,
+        "loss": loss or "sse",
+        "bias": bool(bias),
+        "examples": 1 if examples is None else examples,
+    }
+
+
 def derive(
+    problem: Annotated[
+        Path | None,
+        typer.Argument(help="A problem file (TOML), read as `explain` reads it."),
+    ] = None,
     sizes: Annotated[
-        str, typer.Option("--sizes", help="Units per layer, inputs first: 2,3,1.")
-    ],
+        str | None,
+        typer.Option("--sizes", help="Units per layer, inputs first: 2,3,1."),
+    ] = None,
     examples: Annotated[
-        int, typer.Option("--examples", "-n", help="Rows of X: 1 to 3.")
-    ] = 1,
+        int | None, typer.Option("--examples", "-n", help="Rows of X: 1 to 3.")
+    ] = None,
     activation: Annotated[
-        str,
+        str | None,
         typer.Option(help="sigmoid, tanh, identity or relu (or a,b per layer)."),
-    ] = "sigmoid",
+    ] = None,
     output_activation: Annotated[
         str | None, typer.Option(help="The last layer's, e.g. softmax.")
     ] = None,
-    loss: Annotated[str, typer.Option(help="sse, mse, bce or cce.")] = "sse",
-    bias: Annotated[bool, typer.Option("--bias/--no-bias", help="Biases.")] = False,
+    loss: Annotated[str | None, typer.Option(help="sse, mse, bce or cce.")] = None,
+    bias: Annotated[
+        bool | None, typer.Option("--bias/--no-bias", help="Biases.")
+    ] = None,
+    example: Annotated[
+        str | None,
+        typer.Option("--example", "-e", help="A built-in example's network."),
+    ] = None,
+    notation: Annotated[
+        str | None,
+        typer.Option("--notation", help="welch (z2, delta3) or bracket (z[1], g[2z])."),
+    ] = None,
+    convention: Annotated[
+        str | None,
+        typer.Option(
+            "--convention",
+            help="row (z = aW + b, the seeds) or column (Z = WA + b, CS230).",
+        ),
+    ] = None,
     format: Format = "text",
     out: Out = None,
     force: Force = False,
 ) -> int:
-    """Derive backpropagation in symbols, element by element, checked by SymPy."""
+    """Derive backpropagation in symbols, element by element, checked by SymPy.
+
+    The network is given by --sizes and its options, or is a problem file's
+    (or a built-in example's): its sizes, activations, cost, biases and number
+    of examples, in its notation and convention unless --notation or
+    --convention says otherwise.
+    """
     if format not in FORMATS:
         raise UnknownNameError(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
-    check_outputs({"--out": out}, force=force)
-    acts = activation.split(",") if "," in activation else activation
+    check_outputs({"--out": out}, {"PROBLEM": problem}, force=force)
     from chainrule.explainer.symbolic import derive as derive_
+    from chainrule.explainer.symbolic import derive_problem
 
-    d = derive_(parse_sizes(sizes), acts, output_activation, loss, bias, examples)
+    style = {"notation": notation, "convention": convention}
+    if problem is not None or example is not None:
+        given = {
+            "--sizes": sizes,
+            "--examples": examples,
+            "--activation": activation,
+            "--output-activation": output_activation,
+            "--loss": loss,
+            "--bias/--no-bias": bias,
+        }
+        for flag, value in given.items():
+            if value is not None:
+                raise ConfigError(
+                    f"{flag}: the problem gives the network and its examples; "
+                    "give either a PROBLEM (or --example) or --sizes and its options"
+                )
+        from chainrule.cli.explain import choose_problem
+
+        d = derive_problem(choose_problem(problem, example), **style)
+    else:
+        net = _network(sizes, examples, activation, output_activation, loss, bias)
+        d = derive_(**net, notation=notation or "welch", convention=convention or "row")
     text = getattr(d, f"to_{format}")()
     write_text(out, text, json=format == "json")
     return ExitCode.OK if d.ok else ExitCode.ERROR

@@ -59,7 +59,7 @@ def _check_problem_size(problem: Path) -> None:
         check_explain_size(sizes, 0)
 
 
-def _choose(problem: Path | None, example: str | None):
+def choose_problem(problem: Path | None, example: str | None):
     """The problem; its warnings (an ambiguous orientation) go to stderr."""
     if problem is not None and example is not None:
         raise ConfigError("give either a PROBLEM file or --example NAME, not both")
@@ -253,7 +253,7 @@ def explain_command(
         )
     if vary_ is not None:
         parse_vary(vary_)  # say no before any work
-    p = _choose(problem, example)
+    p = choose_problem(problem, example)
     settings = {
         "convention": convention,
         "update_biases": False if freeze_biases else None,

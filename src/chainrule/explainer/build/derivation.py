@@ -98,8 +98,10 @@ def explain(
         ``"element"`` also writes every product out element by element, and
         every ``∂J/∂W`` element as the sum of its per-example contributions
         (:mod:`chainrule.explainer.build.elements`). Every product shows its shapes
-        and every transpose its reason at both levels (row convention only:
-        the shape and element lines are written for ``z = aW + b``).
+        and every transpose its reason at both levels (row convention only).
+        In the column convention the element lines are CS230's:
+        ``Z[l]ⱼ,ₙ = Σᵢ W[l]ⱼ,ᵢ A[l−1]ᵢ,ₙ + b[l]ⱼ``,
+        ``dW[l]ⱼ,ᵢ = (1/m) Σₙ dZ[l]ⱼ,ₙ A[l−1]ᵢ,ₙ``, from the same trace.
     steps : int
         With a learning rate: how many gradient-descent updates to take. The
         first is written out; with ``steps > 1`` (or ``uphill``) a ``"costs"``
@@ -136,8 +138,7 @@ def explain(
         ``chain_wording`` is not a dict, or one of its values not a string.
     ConfigError
         ``update_biases=False`` without a learning rate or without biases:
-        it would change nothing; ``level="element"`` with the column
-        convention.
+        it would change nothing.
 
     Examples
     --------
@@ -177,11 +178,6 @@ def explain(
         which = f"example {example_index + 1} of {n_all} (index {example_index})"
     check_explain_size(net.sizes, X.shape[0])
     if level == "element":
-        if names.convention == "column":
-            raise ConfigError(
-                "level: 'element' writes the row convention's products "
-                "(z = aW + b); use convention='row'"
-            )
         check_size(net.sizes, X.shape[0], net.bias)
     t = net.trace(X, y)
     view = Transposed if names.convention == "column" else dict
@@ -200,8 +196,9 @@ def explain(
         steps += _forward(after, names, view(after.trace(X, y)), True, frozen_keys)
         if n_steps > 1 or uphill:
             steps.append(descent_step(net, X, y, learning_rate, n_steps, update_biases))
-    if names.convention == "row":
-        steps = annotate(steps, names, level)
+    steps = annotate(
+        steps, names, level, cs230_m(names.convention, net.loss, X.shape[0])
+    )
     if which:  # said in the title and, on X and y, in the Given block
         steps = [
             dataclasses.replace(s, note=which) if s.symbol in ("X", "y") else s

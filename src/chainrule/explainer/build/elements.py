@@ -80,13 +80,15 @@ def element(names: Names, key: str, i: int, j: int) -> tuple[str, str]:
     """The plain and LaTeX name of element ``(i, j)`` (from 0) of ``key``.
 
     Indices are written from 1, as the seeds do: ``a⁽²⁾₁₂``; seed 001's
-    bracket notation separates them with a comma: ``W[2]₁,₂``.
+    bracket notation separates them with a comma: ``W[2]₁,₂``, and so does
+    the column convention, in CS230's names: ``dZ[2]₁,₁``, ``dW[1]₂,₁``.
     """
-    sep = "," if names.notation == "bracket" or max(i, j) > 8 else ""
+    column = names.style == "column"
+    sep = "," if names.notation == "bracket" or column or max(i, j) > 8 else ""
     idx = f"{i + 1}{sep}{j + 1}"
     base = key.rstrip("'")
     prime = "'" * (len(key) - len(base))
-    if base.startswith("dJd"):
+    if base.startswith("dJd") and not column:
         t, x = element(names, base[3:] + prime, i, j)
         cost, cost_tex = names.text("J"), names.latex("J")
         return f"∂{cost}/∂{t}", rf"\frac{{\partial {cost_tex}}}{{\partial {x}}}"
@@ -100,8 +102,14 @@ class _Expander(Operands):
     def el(self, key: str, i: int, j: int) -> tuple[str, str]:
         return element(self.names, key, i, j)
 
-    def expand(self, kind: str, key: str, prime: str, terms) -> list[Detail]:
-        """One line per element of ``key``; ``terms(r, c)`` gives its products."""
+    def expand(
+        self, kind: str, key: str, prime: str, terms, per_m: int | None = None
+    ) -> list[Detail]:
+        """One line per element of ``key``; ``terms(r, c)`` gives its products.
+
+        ``per_m``: CS230's ``(1/m)`` in front of the sum (each term's factors
+        start with ``1/m``).
+        """
         out = []
         value = self.val(key, prime)
         for r in range(value.shape[0]):
@@ -111,6 +119,9 @@ class _Expander(Operands):
                 tex = " + ".join(f"{x[1]} {y[1]}".strip() for (x, y), _ in pairs)
                 lhs = self.el(key + prime, r, c)
                 factors = tuple(tuple(float(v) for v in f) for _, f in pairs)
+                if per_m:
+                    text, tex = f"(1/m)({text})", rf"\frac{{1}}{{m}}({tex})"
+                    factors = tuple((1 / per_m, *f) for f in factors)
                 line = (f"{lhs[0]} = {text}", f"{lhs[1]} = {tex}")
                 out.append(Detail(kind, *line, (r, c), factors, float(value[r, c])))
         return out
@@ -207,7 +218,106 @@ class _Expander(Operands):
         return tuple(out)
 
 
-def annotate(steps: list[Step], names: Names, level: str = "matrix") -> list[Step]:
+class ColumnExpander(_Expander):
+    """The element lines of CS230's column convention (``Z = WA + b``).
+
+    The steps' values are the column convention's matrices: ``W[l]`` is
+    outputs × inputs, ``A[l]``, ``Z[l]``, ``dZ[l]``, ``dA[l]`` units ×
+    examples; ``per_m`` is CS230's ``m`` of a mean cost (``dW`` and ``db``
+    carry ``1/m``), ``None`` where the convention has no such factor.
+    """
+
+    def __init__(self, steps, names: Names, per_m: int | None) -> None:
+        super().__init__(steps, names)
+        self.per_m = per_m
+
+    def z(self, l: int, prime: str) -> list[Detail]:
+        """``Z[l]ⱼ,ₙ = Σᵢ W[l]ⱼ,ᵢ A[l−1]ᵢ,ₙ + b[l]ⱼ``."""
+        A, W = self.val(self.prev(l), prime), self.val(f"W{l}", prime)
+        act = "X" if l == 1 else f"a{l}{prime}"
+        has_b = f"b{l}{prime}" in self.by
+        b = self.val(f"b{l}", prime) if has_b else None
+
+        def terms(j, n):
+            out = [
+                (
+                    (self.el(f"W{l}{prime}", j, i), self.el(act, i, n)),
+                    (W[j, i], A[i, n]),
+                )
+                for i in range(W.shape[1])
+            ]
+            if has_b:
+                out.append(((self.el(f"b{l}{prime}", j, 0), ("", "")), (b[j, 0],)))
+            return out
+
+        return self.expand("element", f"z{l + 1}", prime, terms)
+
+    def dJdW(self, l: int, prime: str) -> list[Detail]:
+        """``dW[l]ⱼ,ᵢ = (1/m) Σₙ dZ[l]ⱼ,ₙ A[l−1]ᵢ,ₙ`` (+ ``λ W[l]ⱼ,ᵢ``)."""
+        p, d = self.prev(l), f"delta{l + 1}"
+        A, G, W = self.val(p, prime), self.val(d, prime), self.val(f"W{l}", prime)
+        note = self.by[f"dJdW{l}{prime}"].note
+        l2 = float(note.split("= ")[1]) if note.startswith("λ = ") else 0.0
+        per_m = self.per_m
+
+        def terms(j, i):
+            out = [
+                ((self.el(d + prime, j, n), self.el(p, i, n)), (G[j, n], A[i, n]))
+                for n in range(A.shape[1])
+            ]
+            if l2:  # inside (1/m)(...), λ W is written m λ W
+                lam_name = ("mλ", r"m\lambda") if per_m else ("λ", r"\lambda")
+                lam = (lam_name, self.el(f"W{l}{prime}", j, i))
+                out.append((lam, (l2 * (per_m or 1), W[j, i])))
+            return out
+
+        return self.expand("examples", f"dJdW{l}", prime, terms, per_m)
+
+    def dJdb(self, l: int, prime: str) -> list[Detail]:
+        """``db[l]ⱼ = (1/m) Σₙ dZ[l]ⱼ,ₙ``."""
+        d = f"delta{l + 1}"
+        G = self.val(d, prime)
+
+        def terms(j, _):
+            none = ("", "")
+            return [
+                ((self.el(d + prime, j, n), none), (G[j, n],))
+                for n in range(G.shape[1])
+            ]
+
+        return self.expand("examples", f"dJdb{l}", prime, terms, self.per_m)
+
+    def dJda(self, l: int, prime: str) -> list[Detail]:
+        """``dA[l−1]ᵢ,ₙ = Σⱼ W[l]ⱼ,ᵢ dZ[l]ⱼ,ₙ``: ``W[l]ᵀ dZ[l]``."""
+        d = f"delta{l + 1}"
+        G, W = self.val(d, prime), self.val(f"W{l}", prime)
+
+        def terms(i, n):
+            return [
+                (
+                    (self.el(f"W{l}{prime}", j, i), self.el(d + prime, j, n)),
+                    (W[j, i], G[j, n]),
+                )
+                for j in range(W.shape[0])
+            ]
+
+        return self.expand("element", f"dJda{l}", prime, terms)
+
+    def details(self, s: Step, level: str) -> tuple:
+        m = _KEY.fullmatch(s.symbol)
+        if m is None or s.phase not in ("forward", "backward", "forward_again"):
+            return ()
+        kind, l, prime = m.group(1), int(m.group(2)), m.group(3)
+        if kind == "delta" and l == self.names.n_layers + 1:
+            return ()  # the output dZ: its formula depends on the cost
+        if kind == "z":
+            l -= 1
+        return tuple(getattr(self, kind)(l, prime))
+
+
+def annotate(
+    steps: list[Step], names: Names, level: str = "matrix", per_m: int | None = None
+) -> list[Step]:
     """The steps with their :class:`Detail` lines (shapes, transposes, elements).
 
     Parameters
@@ -215,9 +325,16 @@ def annotate(steps: list[Step], names: Names, level: str = "matrix") -> list[Ste
     steps : list of Step
         A derivation's steps, as :func:`chainrule.explain` records them.
     names : Names
-        The notation the steps are written in.
+        The notation the steps are written in. In the column convention the
+        element lines are CS230's (``Z[l] = W[l] A[l−1] + b[l]``, ``W[l]``
+        outputs × inputs, ``A[l]`` units × examples), read from the same
+        steps' values; the shapes' prose is the row convention's only.
     level : {"matrix", "element"}
         ``"element"`` adds every element of every product, term by term.
+    per_m : int, optional
+        The column convention of a mean cost: ``m``, the ``1/m`` that CS230
+        writes in ``dW`` and ``db`` (its ``dZ`` and ``dA`` are ``m`` times the
+        row convention's ``δ`` and ``∂J/∂a``).
 
     Returns
     -------
@@ -225,7 +342,13 @@ def annotate(steps: list[Step], names: Names, level: str = "matrix") -> list[Ste
         New steps; those without a product are returned unchanged.
     """
     level = check_level(level)
-    ex = _Expander({s.symbol: s for s in steps}, names)
+    by = {s.symbol: s for s in steps}
+    if names.style == "column":
+        if level == "matrix":
+            return list(steps)
+        ex = ColumnExpander(by, names, per_m)
+    else:
+        ex = _Expander(by, names)
     return [
         dataclasses.replace(s, details=s.details + ex.details(s, level)) for s in steps
     ]

@@ -61,13 +61,14 @@ class Operands:
         return "X" if l == 1 else f"a{l}"
 
     def units(self, k: int) -> str:
-        """What the columns of layer ``k``'s activity are (Welch numbering)."""
+        """What the columns of Welch layer ``k``'s activity are, the layer
+        numbered as the notation numbers it (bracket: the input is layer 0)."""
         L = self.names.n_layers
         if k == 1:
             return "inputs"
         if k == L + 1:
             return "outputs"
-        return "units" if L == 2 else f"layer-{k} units"
+        return "units" if L == 2 else f"layer-{self.names.layer(k)} units"
 
 
 def z_shapes(o: Operands, l: int, prime: str) -> list[Detail]:

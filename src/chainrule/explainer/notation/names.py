@@ -84,6 +84,22 @@ class Names:
         return "column" if self.convention == "column" else self.notation
 
     @property
+    def first_layer(self) -> int:
+        """The input layer's number: 1 in Welch notation, 0 in seed 001's
+        bracket notation and in CS230's column convention."""
+        return 1 if self.style == "welch" else 0
+
+    def layer(self, l: int) -> int:
+        """Welch layer ``l`` (input = 1) as this notation numbers it.
+
+        Examples
+        --------
+        >>> Names("welch", 3).layer(3), Names("bracket", 3).layer(3)
+        (3, 2)
+        """
+        return l - 1 + self.first_layer
+
+    @property
     def f(self) -> str:
         """The activation's letter: ``f`` (tutorial) or ``g`` (seed 001, CS230)."""
         return "f" if self.style == "welch" else "g"

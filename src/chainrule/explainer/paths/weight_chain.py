@@ -28,7 +28,7 @@ import numpy as np
 from chainrule.core.activations import get_activation
 from chainrule.errors import InvalidValueError
 from chainrule.explainer.notation.forms import cs230_m
-from chainrule.explainer.notation.names import subscript
+from chainrule.explainer.notation.names import Names, subscript
 
 MAX_PATHS = 512
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -71,6 +71,9 @@ class WeightChain:
         The sum of the paths' products and the penalty.
     gradient : float
         The explanation's ``∂J/∂W`` at that element (the trace's number).
+    gradient_name : str
+        That element's name in the explanation's notation: ``∂J/∂W⁽²⁾₁₁``,
+        ``g[1W]₁,₁``, ``dW[1]₁,₁``.
     """
 
     target: str
@@ -80,6 +83,7 @@ class WeightChain:
     penalty: float
     total: float
     gradient: float
+    gradient_name: str = "∂J/∂W"
 
     def to_text(self, precision: int = 6) -> str:
         """One line per path: the factors' names, then their values."""
@@ -93,7 +97,9 @@ class WeightChain:
             lines.append(f"{' ' * len(head)}= {values} = {fmt(p.value)}")
         if self.penalty:
             lines.append(f"  + λ W = {fmt(self.penalty)}")
-        lines.append(f"  total = {fmt(self.total)}  (∂J/∂W in the explanation: ")
+        lines.append(
+            f"  total = {fmt(self.total)}  ({self.gradient_name} in the explanation: "
+        )
         lines[-1] += f"{fmt(self.gradient)})"
         return "\n".join(lines) + "\n"
 
@@ -216,6 +222,10 @@ def weight_chain(ex, target: str) -> WeightChain:
     grad = val(f"dJd{kind}{l}")
     name = sp.cost()
     p = sp.param(kind, l, i, j, column)
+    a, b = (j, i) if column else (i, j)
+    sep = "" if style == "welch" and max(a, b) < 9 else ","  # as elements are
+    at = subscript(f"{j + 1}" if kind == "b" else f"{a + 1}{sep}{b + 1}")
+    spelled = Names(ex.notation, L, ex.convention).text(f"dJd{kind}{l}")
     return WeightChain(
         target=target,
         name=f"∂{name[0]}/∂{p[0]}",
@@ -224,6 +234,7 @@ def weight_chain(ex, target: str) -> WeightChain:
         penalty=penalty,
         total=float(sum(p.value for p in paths) + penalty),
         gradient=float(grad[i, j]),
+        gradient_name=f"{spelled}{at}",
     )
 
 

@@ -75,7 +75,8 @@ def _units(d, l: int, precision: int) -> list[str]:
         if d.deltas[l] is not None:
             delta = "δ " + num(d.deltas[l][i], 3)
             out.append(_text(x, _y(i) + _R + 13, delta, "d"))
-    label = "x" if l == 0 else ("ŷ" if l == len(d.sizes) - 1 else f"layer {l + 1}")
+    top = len(d.sizes) - 1
+    label = "x" if l == 0 else ("ŷ" if l == top else f"layer {l + d.first_layer}")
     out.append(_text(x, _TOP - _R - 10, label, "h"))
     return out
 

@@ -278,6 +278,8 @@ def derivation_to_json(d) -> str:
     doc = {
         "schema": DERIVATION_SCHEMA,
         "title": d.title,
+        "notation": d.notation,
+        "convention": d.convention,
         "network": d.network,
         "ok": d.ok,
         "symbols": {

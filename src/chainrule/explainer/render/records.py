@@ -153,6 +153,9 @@ class Diagram:
     deltas : tuple of (n,) arrays or None
         ``δ`` of every unit for the same example (``None`` for the input).
     example, n_examples : int
+    first_layer : int
+        The input layer's number in the explanation's notation (1 in Welch
+        notation, 0 in bracket notation and the column convention).
     """
 
     sizes: tuple
@@ -162,6 +165,7 @@ class Diagram:
     deltas: tuple
     example: int
     n_examples: int
+    first_layer: int = 1
 
     def plain(self, precision: int) -> list[str]:
         return ["network " + "-".join(map(str, self.sizes))]

@@ -37,8 +37,8 @@ def entries(d, step, latex: bool) -> list[tuple[str, str, str]]:
     built = d.built
     out = []
     for e in range(len(step.local)):
-        if step.symbol == "J":
-            lhs = "J"
+        if step.symbol == "J":  # J, or seed 001's L
+            lhs = built.names.latex("J") if latex else built.names.text("J")
         else:
             lhs = show(built.pretty, built.q[step.symbol][e], latex)
         rhs = show(built.pretty, step.local[e], latex)

@@ -202,7 +202,8 @@ def diagram(ex, example: int = 0) -> Diagram:
     units = tuple(rows(ex[k].value)[example] for k in keys)
     deltas = (None, *(rows(ex[f"delta{l}"].value)[example] for l in range(2, L + 2)))
     n = rows(ex["X"].value).shape[0]
-    return Diagram(sizes, weights, biases, units, deltas, example, n)
+    first = 1 if ex.notation == "welch" and ex.convention == "row" else 0
+    return Diagram(sizes, weights, biases, units, deltas, example, n, first)
 
 
 def walk(ex) -> Iterator[Record]:

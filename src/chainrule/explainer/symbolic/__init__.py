@@ -1,7 +1,7 @@
 """Symbolic derivations with SymPy: ``derive`` and its checks.
 
-- :mod:`~chainrule.explainer.symbolic.derivation`: :func:`derive` and
-  :class:`Derivation`.
+- :mod:`~chainrule.explainer.symbolic.derivation`: :func:`derive`,
+  :func:`derive_problem` (a problem file's network) and :class:`Derivation`.
 - :mod:`~chainrule.explainer.symbolic.build`: the network's expressions in
   SymPy; :mod:`~chainrule.explainer.symbolic.steps`: the derivation's steps
   (:mod:`~chainrule.explainer.symbolic.step`: ``SymStep``).
@@ -14,6 +14,6 @@ the renderers, the notation and what is below them; SymPy is imported here
 only.
 """
 
-from chainrule.explainer.symbolic.derivation import Derivation, derive
+from chainrule.explainer.symbolic.derivation import Derivation, derive, derive_problem
 
-__all__ = ["Derivation", "derive"]
+__all__ = ["Derivation", "derive", "derive_problem"]

@@ -74,8 +74,15 @@ class Network:
     ----------
     sizes, activations, loss, bias, n
         The configuration (``n`` examples).
+    notation, convention : str
+        How the quantities are spelled (``names``) and, for ``"column"``, the
+        orientation of every matrix once :meth:`to_column` has run.
+    per_m : int or None
+        CS230's ``m`` (the column convention of a mean cost): ``dA[L]`` and so
+        every ``dZ``, ``dA`` are ``m`` times ``∂J/∂ŷ``, ``δ``, ``∂J/∂a``, and
+        ``dW``, ``db`` carry ``1/m``; ``None`` otherwise.
     names : Names
-        Spelling of the Welch keys (Welch notation).
+        Spelling of the Welch keys in ``notation`` and ``convention``.
     symbols : dict of str to sympy.Matrix
         Base symbols: ``"X"``, ``"y"``, ``"W1"``, ``"b1"``, ...
     q : dict of str to sympy.Matrix
@@ -93,6 +100,9 @@ class Network:
     loss: str
     bias: list[bool]
     n: int
+    notation: str = "welch"
+    convention: str = "row"
+    per_m: int | None = None
     names: Names = field(init=False)
     symbols: dict = field(default_factory=dict)
     q: dict = field(default_factory=dict)
@@ -102,7 +112,11 @@ class Network:
     pretty: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.names = Names("welch", len(self.activations))
+        self.names = Names(self.notation, len(self.activations), self.convention)
+
+    @property
+    def column(self) -> bool:
+        return self.convention == "column"
 
     @property
     def L(self) -> int:
@@ -113,9 +127,14 @@ class Network:
         stem = stem or key
         text, tex = self._spell(key)
 
+        welch = self.names.style == "welch"
+
         def one(i: int, j: int) -> sp.Symbol:
-            s = sp.Symbol(f"{stem}_{i + 1}{j + 1}", real=True)
-            sub = f"{i + 1}{j + 1}"
+            # the column convention's element (j, i), in the name too; bracket
+            # and CS230 put a comma between the indices, as explanations do
+            r, c = (j, i) if self.column else (i, j)
+            s = sp.Symbol(f"{stem}_{r + 1}{c + 1}", real=True)
+            sub = f"{r + 1}{c + 1}" if welch else f"{r + 1},{c + 1}"
             self.pretty[s] = (text(sub), f"{tex}_{{{sub}}}")
             return s
 
@@ -123,16 +142,20 @@ class Network:
 
     def _spell(self, key: str):
         low = {"X": ("x", "x"), "y": ("y", "y")}
-        if key in low:
+        if key in low and self.names.style == "welch":
             t, tex = low[key]
         elif key.startswith("fprime"):
-            z = self.names.text(f"z{key[6:]}")
-            ztex = self.names.latex(f"z{key[6:]}")
-            return (lambda s: f"f′({z}{_subscript(s)})"), f"f'({ztex})"
+            i = int(key[6:])
+            f = self.names.text(key).split("(")[0]  # f′, g′ₕ, g′
+            f_tex = self.names.latex(key).split("(")[0]
+            z, ztex = self.names.text(f"z{i}"), self.names.latex(f"z{i}")
+            return (lambda s: f"{f}({z}{_subscript(s)})"), f"{f_tex}({ztex})"
         else:
             t, tex = self.names.text(key), self.names.latex(key)
-            if key.startswith("dJd") or key == "dJdyHat":
+            if "/" in t:  # ∂J/∂W⁽²⁾: its entries are (∂J/∂W⁽²⁾)₁₁
                 t, tex = f"({t})", rf"\left({tex}\right)"
+            elif tex.startswith(r"\mathrm"):  # dW^{[2]}: its entries {dW^{[2]}}_{1,1}
+                tex = f"{{{tex}}}"
         return (lambda s: f"{t}{_subscript(s)}"), tex
 
     def add(self, key: str, local: sp.Matrix, symbols: bool = True) -> None:
@@ -144,16 +167,34 @@ class Network:
             self.q[key] = self.matrix(key, local.rows, local.cols)
         self.order.append(key)
 
+    def to_column(self) -> None:
+        """Every matrix transposed: the column convention's orientation
+        (``W[l]`` outputs × inputs, ``A[l]`` units × examples)."""
+        for table in (self.symbols, self.q, self.local, self.base):
+            for k, m in table.items():
+                table[k] = m.T
+
 
 def _subscript(s: str) -> str:
-    return s.translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    return s.translate(str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉,"))
 
 
 def build(
-    sizes: list[int], activations: list[str], loss: str, bias: list[bool], n: int
+    sizes: list[int],
+    activations: list[str],
+    loss: str,
+    bias: list[bool],
+    n: int,
+    *,
+    notation: str = "welch",
+    convention: str = "row",
+    per_m: int | None = None,
 ) -> Network:
-    """Every quantity of one forward and backward pass, in symbols."""
-    net = Network(list(sizes), list(activations), loss, list(bias), n)
+    """Every quantity of one forward and backward pass, in symbols (in the row
+    convention's orientation; :meth:`Network.to_column` turns them)."""
+    net = Network(
+        list(sizes), list(activations), loss, list(bias), n, notation, convention, per_m
+    )
     net.symbols["X"] = net.matrix("X", n, sizes[0], "x")
     net.symbols["y"] = net.matrix("y", n, sizes[-1], "y")
     for l in range(1, net.L + 1):
@@ -223,17 +264,19 @@ def backward(net: Network) -> None:
     """``∂J/∂ŷ``, ``δ``, ``∂J/∂W``, ``∂J/∂b``, ``∂J/∂a``, layer by layer down."""
     Y, Yh, n = net.symbols["y"], net.q["yHat"], net.n
 
+    m = net.per_m or 1  # CS230: dA[L] without 1/m, which dW and db carry
+
     def grad(r: int, c: int) -> sp.Expr:
-        return cost_grad_sym(net.loss, Y[r, c], Yh[r, c], n)
+        return m * cost_grad_sym(net.loss, Y[r, c], Yh[r, c], n)
 
     net.add("dJdyHat", sp.Matrix(Y.rows, Y.cols, grad))
     _delta(net, net.L + 1, "dJdyHat")
     for l in range(net.L, 0, -1):
         prev = net.symbols["X"] if l == 1 else net.q[f"a{l}"]
         D = net.q[f"delta{l + 1}"]
-        net.add(f"dJdW{l}", _weight_grad(prev, D))
+        net.add(f"dJdW{l}", _weight_grad(prev, D) / m)
         if net.bias[l - 1]:
-            net.add(f"dJdb{l}", _bias_grad(D))
+            net.add(f"dJdb{l}", _bias_grad(D) / m)
         if l > 1:
             net.add(f"dJda{l}", _input_grad(D, net.symbols[f"W{l}"]))
             _delta(net, l, f"dJda{l}")

@@ -64,14 +64,17 @@ def matrix_check(net: Network, key: str, matrix: sp.Matrix, formula: str) -> Sym
 def chain_linear(net: Network, key: str, wrt: sp.Matrix, z_key: str, d_key: str):
     """``key[i, j] = Σ_{n,k} δ_nk ∂z_nk/∂wrt[i, j]`` with ``sympy.diff``."""
     z, D, out = net.local[z_key], net.q[d_key], net.local[key]
+    # CS230's dZ is m δ: dW and db divide the sum by m, dA does not
+    m = net.per_m if (net.per_m and not key.startswith("dJda")) else 1
     diffs = []
     for e, w in enumerate(wrt):
         s = sp.Add(*[D[k] * sp.diff(z[k], w) for k in range(len(z))])
-        diffs.append(out[e] - s)
+        diffs.append(out[e] - s / m)
     dz = net.names.text(z_key)
+    over_m = "(1/m) " if m != 1 else ""
     return SymCheck(
         "chain",
-        f"each entry is Σ {net.names.text(d_key)}ₙₖ ∂{dz}ₙₖ/∂(entry), "
+        f"each entry is {over_m}Σ {net.names.text(d_key)}ₙₖ ∂{dz}ₙₖ/∂(entry), "
         "the chain rule over every path",
         "sympy.diff for ∂z/∂(entry); the difference expands to 0",
         _zero(diffs),
@@ -136,10 +139,15 @@ def _softmax_chain(net: Network, z: sp.Matrix, G: sp.Matrix, d: sp.Matrix):
 
 def cost_chain(net: Network) -> SymCheck:
     J, Yh, g = net.local["J"][0], net.q["yHat"], net.local["dJdyHat"]
-    ok = all(sp.simplify(g[e] - sp.diff(J, Yh[e])) == 0 for e in range(len(Yh)))
+    m = net.per_m or 1  # CS230's dA[L] is m ∂J/∂Ŷ
+    ok = all(sp.simplify(g[e] - m * sp.diff(J, Yh[e])) == 0 for e in range(len(Yh)))
+    name, what = net.names.text("dJdyHat"), net.names.text("yHat")
+    claim = f"m · sympy.diff(J, {what}ₙₖ)" if m != 1 else f"sympy.diff(J, {what}ₙₖ)"
+    if net.names.style == "welch":
+        name = "(∂J/∂ŷ)"
     return SymCheck(
         "chain",
-        "each (∂J/∂ŷ)ₙₖ is sympy.diff(J, ŷₙₖ)",
+        f"each {name}ₙₖ is {claim}",
         "sympy.simplify of the difference gives 0",
         bool(ok),
     )
@@ -162,7 +170,10 @@ def end_to_end(net: Network, key: str, wrt: sp.Matrix, seed: int = 0) -> SymChec
                 a, b = numeric(dj, memo), numeric(g, memo)
                 ok = ok and abs(a - b) <= 1e-20 * (1 + abs(a))
     name = net.names.text(key)
-    where = " and ".join(f"({e // wrt.cols + 1}, {e % wrt.cols + 1})" for e in picked)
+    at = [(e // wrt.cols + 1, e % wrt.cols + 1) for e in picked]
+    if net.column:  # the entries of the column convention's matrix
+        at = [(j, i) for i, j in at]
+    where = " and ".join(f"({i}, {j})" for i, j in at)
     return SymCheck(
         "end to end",
         f"{name} in the base symbols is sympy.diff(J, ·) for entries {where}",

@@ -29,9 +29,14 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from chainrule.core.activations import get_activation
 from chainrule.core.losses import get_loss
 from chainrule.errors import ConfigError, InvalidTypeError, InvalidValueError
+from chainrule.explainer.notation.forms import cs230_m
+from chainrule.explainer.notation.names import check_convention, check_notation
+from chainrule.explainer.problems import Problem
 from chainrule.explainer.symbolic.step import SymStep
 from chainrule.network import Network
 
@@ -54,10 +59,16 @@ class Derivation:
     built : chainrule.explainer.symbolic.build.Network
         Everything built: the quantity symbols ``built.q`` (``a⁽²⁾₁₁`` ...),
         the element formulas ``built.local`` and the spelling of each symbol.
+    notation, convention : str
+        As asked of :func:`derive`. In the column convention every matrix
+        (``symbols``, ``expr``, each step's ``local`` and ``base``) is CS230's
+        orientation: ``W[l]`` outputs × inputs, ``X``, ``A[l]`` units ×
+        examples.
     """
 
     def __init__(self, built, steps: list[SymStep], title: str) -> None:
         self.built = built
+        self.notation, self.convention = built.notation, built.convention
         self.symbols = dict(built.symbols)
         self.expr = {k: (v[0] if k == "J" else v) for k, v in built.base.items()}
         self.expr.update(self.symbols)
@@ -111,12 +122,17 @@ class Derivation:
         net : Network
             Same sizes, activations, cost and biases as the derivation.
         X : (examples, inputs) array_like
+            One example per row, as the network takes it, whatever the
+            derivation's convention.
         y : (examples, outputs) array_like
 
         Returns
         -------
         dict of str to (rows, cols) float64 array or float
-            Comparable with ``net.trace(X, y)`` key by key.
+            Comparable with ``net.trace(X, y)`` key by key; in the column
+            convention with :func:`chainrule.explain`'s column values
+            (transposed, and CS230's ``dA``, ``dZ`` of a mean cost ``m``
+            times the trace's).
         """
         from chainrule.explainer.symbolic.evaluate import evaluate
 
@@ -201,6 +217,9 @@ def derive(
     loss: object = "sse",
     bias: object = False,
     examples: object = 1,
+    *,
+    notation: str = "welch",
+    convention: str = "row",
 ) -> Derivation:
     """Derive backpropagation in symbols for a small network, every step checked.
 
@@ -220,6 +239,14 @@ def derive(
     bias : bool or list of bool, default False
     examples : int, default 1
         ``N``, the rows of ``X``: 1 to 3.
+    notation : {"welch", "bracket"}, default "welch"
+        The tutorial's names (``z⁽²⁾``, ``δ⁽³⁾``, input layer 1) or seed 001's
+        (``z[1]``, ``g[2z]``, input layer 0), as in :func:`chainrule.explain`.
+    convention : {"row", "column"}, default "row"
+        ``"column"``: CS230's names and forms, every matrix transposed
+        (``Z[l] = W[l] A[l−1] + b[l]``, ``W[l]`` outputs × inputs); for a
+        mean cost ``dA[L]`` and so ``dZ``, ``dA`` carry no ``1/m`` and
+        ``dW[l] = (1/m) dZ[l] A[l−1]ᵀ``, ``db[l] = (1/m) Σ dZ[l]``.
 
     Returns
     -------
@@ -232,7 +259,11 @@ def derive(
         an activation or a cost without a SymPy form, or a cost that does not fit
         the output (``bce`` needs sigmoid, ``cce`` softmax).
     UnknownNameError, InvalidTypeError, InvalidValueError
-        A bad name, size, bias or ``examples``.
+        A bad name, size, bias, ``examples``, ``notation`` or ``convention``.
+
+    See Also
+    --------
+    derive_problem : the derivation of a problem file's network.
 
     Examples
     --------
@@ -241,7 +272,17 @@ def derive(
     δ⁽²⁾₁₁·x₁₁
     >>> [c.ok for c in d["dJdW1"].checks]
     [True, True, True]
+
+    CS230's column convention: ``dW[1] = (1/m) dZ[1] Xᵀ`` with ``m = 2``.
+
+    >>> c = derive([1, 1, 1], loss="bce", examples=2, convention="column")
+    >>> c["dJdW1"].formula
+    'dW[1] = (1/m) dZ[1] (X)ᵀ'
+    >>> print(c.pretty(c["dJdW1"].local[0, 0]))
+    dZ[1]₁,₁·X₁,₁/2 + dZ[1]₁,₂·X₁,₂/2
     """
+    notation = check_notation(notation)
+    convention = check_convention(convention)
     n = _count("examples", examples, MAX_EXAMPLES)
     net = Network(sizes, activation, output_activation, loss, bias)
     _check_size(net.sizes, net.n_layers, n)
@@ -258,11 +299,75 @@ def derive(
         )
     from chainrule.explainer.symbolic.steps import derivation_steps
 
-    built, steps = derivation_steps(net.sizes, net.activations, net.loss, net.bias, n)
+    built, steps = derivation_steps(
+        net.sizes,
+        net.activations,
+        net.loss,
+        net.bias,
+        n,
+        notation=notation,
+        convention=convention,
+        per_m=cs230_m(convention, net.loss, n),
+    )
     sizes_text = "-".join(str(s) for s in net.sizes)
     acts = ", ".join(dict.fromkeys(net.activations))
     title = (
         f"Backpropagation in symbols: a {sizes_text} network ({acts}; "
         f"{get_loss(net.loss).name}), {n} example{'s' if n > 1 else ''}"
     )
+    if notation != "welch" and convention == "row":
+        title += ", bracket notation"
+    if convention == "column":
+        title += ", column convention (Z = WA + b)"
     return Derivation(built, steps, title)
+
+
+def derive_problem(
+    problem: Problem, *, notation: str | None = None, convention: str | None = None
+) -> Derivation:
+    """:func:`derive` for the network and the number of examples of a problem.
+
+    Parameters
+    ----------
+    problem : Problem
+        From :func:`~chainrule.explainer.problems.load_problem` (a problem
+        file) or :func:`~chainrule.explainer.problems.load_example`.
+    notation, convention : str, optional
+        Replace the problem's own settings (as ``chainrule explain`` does).
+
+    Returns
+    -------
+    Derivation
+        Its :meth:`Derivation.evaluate` at ``problem.network``, ``problem.X``
+        and ``problem.y`` gives the explanation's numbers.
+
+    Examples
+    --------
+    >>> from chainrule.explainer.problems import load_example
+    >>> p = load_example("seed004")
+    >>> d = derive_problem(p, notation="bracket")
+    >>> d["dJdW1"].formula
+    'g[1W] = (a[0])ᵀ₁ₓ₁ · g[1z]₁ₓ₁'
+    >>> float(d.evaluate(p.network, p.X, p.y)["dJdW1"][0, 0])
+    -1.92
+    """
+    if not isinstance(problem, Problem):
+        raise InvalidTypeError(
+            f"problem: expected a chainrule Problem (load_problem, load_example), "
+            f"got {type(problem).__name__}"
+        )
+    net = problem.network
+    d = derive(
+        net.sizes,
+        list(net.activations),
+        None,
+        net.loss,
+        list(net.bias),
+        int(np.shape(problem.X)[0]),
+        notation=notation or problem.notation,
+        convention=convention or problem.convention,
+    )
+    if problem.title:
+        what = d.title.removeprefix("Backpropagation in symbols: ")
+        d.title = f"{problem.title}, in symbols: {what}"
+    return d

@@ -32,6 +32,8 @@ def evaluate(d, net, X, y) -> dict:
             f"got {Xa.shape[0]}"
         )
     numbers = {"X": Xa, "y": ya, **net.params}
+    if d.convention == "column":  # CS230's orientation: examples in columns
+        numbers = {k: np.asarray(v).T for k, v in numbers.items()}
     subs = {}
     for k, m in d.symbols.items():
         subs.update(

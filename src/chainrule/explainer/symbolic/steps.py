@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import sympy as sp
 
+from chainrule.explainer.notation import forms
 from chainrule.explainer.notation.formulas import activation_formula, cost_formula
 from chainrule.explainer.symbolic import checks as chk
 from chainrule.explainer.symbolic.build import Network, build
@@ -38,36 +40,85 @@ def _templates(net: Network, key: str) -> tuple[str, str, str]:
     kind, l = re.fullmatch(r"([a-zA-Z]+?)(\d*)", key).groups()
     l = int(l) if l else net.L + 1
     prev = "X" if l == 2 else f"a{l - 1}"
+    f, f_tex = net.names.act(l == net.L + 1)  # f, gₕ and gₒ, g
     if kind == "z":
         b = f" + <b{l - 1}>" if net.bias[l - 2] else ""
+        if net.column:
+            return f"<W{l - 1}> <{prev}>{b}", f"<W{l - 1}> <{prev}>{b}", ""
         return f"<{prev}> <W{l - 1}>{b}", f"<{prev}> <W{l - 1}>{b}", ""
     if kind in ("a", "yHat"):
         act = net.activations[l - 2]
         if act == "softmax":
+            by = "column" if net.column else "row"
             return (
-                f"softmax(<z{l}>) row by row",
+                f"softmax(<z{l}>) {by} by {by}",
                 rf"\mathrm{{softmax}}(<z{l}>)",
                 "",
             )
         return (
-            f"f(<z{l}>)",
-            f"f(<z{l}>)",
-            f"f = {act}: f(z) = {activation_formula(act).formula}",
+            f"{f}(<z{l}>)",
+            f"{f_tex}(<z{l}>)",
+            f"{f} = {act}: {f}(z) = {activation_formula(act).formula}",
         )
     if kind == "J":
         c = cost_formula(net.loss)
         return c.formula, c.latex, f"N = {net.n}"
     if kind == "dJdyHat":
-        c = cost_formula(net.loss)
-        return c.grad_formula, c.grad_latex, "the cost's derivative, entry by entry"
+        return _cost_gradient(net)
     if kind == "fprime":
         act = activation_formula(net.activations[l - 2])
+        fp = net.names.text(key).split("(")[0]  # f′, g′ₕ, g′ₒ, g′
+        fp_tex = net.names.latex(key).split("(")[0]
+        prime = act.prime_formula.replace("f(z)", f"{f}(z)")
         return (
-            f"f′ of each entry of <z{l}>",
-            f"f'(<z{l}>)",
-            f"f′(z) = {act.prime_formula}",
+            f"{fp} of each entry of <z{l}>",
+            f"{fp_tex}(<z{l}>)",
+            f"{fp}(z) = {prime}",
         )
+    if net.names.style != "welch":
+        return _styled_templates(net, kind, l)
     return _backward_templates(net, kind, l)
+
+
+def _cost_gradient(net: Network) -> tuple[str, str, str]:
+    """``∂J/∂ŷ``; CS230's ``dA[L]`` without ``1/m``; seed 001's in ``a[L]``."""
+    c = cost_formula(net.loss)
+    text, tex = c.grad_formula, c.grad_latex
+    note = "the cost's derivative, entry by entry"
+    if net.per_m:
+        text, tex, _ = forms.per_example(text, tex, c.grad_substituted)
+        note = f"m = {net.per_m} times the cost's derivative (CS230's dA)"
+    if net.names.style == "bracket":
+        text, tex = forms.bracket_grad((text, tex), net.L, net.n)
+    return text, tex, note
+
+
+def _styled_templates(net: Network, kind: str, l: int) -> tuple[str, str, str]:
+    """Seed 001's and CS230's products, as :mod:`~chainrule.explainer.notation.forms`
+    writes them for the explanations."""
+    shapes = {k: m.shape for k, m in {**net.symbols, **net.q}.items()}
+    if net.column:
+        shapes = {k: v[::-1] for k, v in shapes.items()}
+    values = {k: np.zeros(v) for k, v in shapes.items()}
+    prev = "X" if l == 1 else f"a{l}"
+    if kind == "delta":
+        up = "dJdyHat" if l == net.L + 1 else f"dJda{l}"
+        if net.activations[l - 2] == "softmax":
+            return _backward_templates(net, kind, l)
+        text, tex, _ = forms.hidden_delta(net.names, values, up, f"fprime{l}")
+        return text, tex, ""
+    if kind == "dJdW":
+        d = f"delta{l + 1}"
+        text, tex, _ = forms.weight_gradient(net.names, values, prev, d, net.per_m)
+        return text, tex, "the transpose puts the sum over examples inside the product"
+    if kind == "dJdb":
+        d = f"delta{l + 1}"
+        text, tex, _, note = forms.bias_gradient(net.names, values, d, net.n, net.per_m)
+        return text, tex, note
+    text, tex, _ = forms.activation_gradient(
+        net.names, values, f"delta{l + 1}", f"W{l}"
+    )
+    return text, tex, "each unit of the layer below collects the deltas it feeds"
 
 
 def _backward_templates(net: Network, kind: str, l: int) -> tuple[str, str, str]:
@@ -109,11 +160,12 @@ def _matrix_form(net: Network, key: str) -> sp.Matrix | None:
         return None
     l = int(l)
     D = net.q[f"delta{l + 1}"]
+    m = net.per_m or 1  # CS230: dW = (1/m) dZ A[l−1]ᵀ, db = (1/m) Σ dZ
     if kind == "dJdW":
         prev = net.symbols["X"] if l == 1 else net.q[f"a{l}"]
-        return prev.T * D
+        return prev.T * D / m
     if kind == "dJdb":
-        return sp.ones(1, net.n) * D
+        return sp.ones(1, net.n) * D / m
     return D * net.symbols[f"W{l}"].T
 
 
@@ -143,15 +195,38 @@ def _checks(net: Network, key: str) -> list:
 
 
 def derivation_steps(
-    sizes: list[int], activations: list[str], loss: str, bias: list[bool], n: int
+    sizes: list[int],
+    activations: list[str],
+    loss: str,
+    bias: list[bool],
+    n: int,
+    *,
+    notation: str = "welch",
+    convention: str = "row",
+    per_m: int | None = None,
 ) -> tuple[Network, list[SymStep]]:
-    """The network in symbols and the derivation's steps, each checked."""
-    net = build(sizes, activations, loss, bias, n)
+    """The network in symbols and the derivation's steps, each checked.
+
+    SymPy checks every step in the row convention's orientation; in the
+    column convention every matrix is then transposed (the same entries).
+    """
+    net = build(
+        sizes,
+        activations,
+        loss,
+        bias,
+        n,
+        notation=notation,
+        convention=convention,
+        per_m=per_m,
+    )
     steps = []
     for key in net.order:
         formula, formula_tex, note = _formulas(net, key)
         phase = "backward" if key.startswith(("d", "fprime")) else "forward"
         local, base = net.local[key], net.base[key]
+        if net.column:
+            local, base = local.T, base.T
         steps.append(
             SymStep(
                 symbol=key,
@@ -165,4 +240,6 @@ def derivation_steps(
                 note=note,
             )
         )
+    if net.column:
+        net.to_column()
     return net, steps
