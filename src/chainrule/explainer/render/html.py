@@ -15,6 +15,7 @@ nothing is clipped and no scroll bar appears in a window 1200 pixels wide.
 from __future__ import annotations
 
 import html
+import re
 
 from chainrule.errors import ConfigError
 from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
@@ -74,14 +75,39 @@ def _math(tex: str) -> str:
     return converter()(tex, display="inline")
 
 
+# what a prose's MathML may carry: latex2mathml's presentation attributes, no
+# link (href) and no style
+_ATTRIBUTES = {"xmlns", "display", "stretchy", "accent", "accentunder", "fence"}
+_ATTRIBUTES |= {"separator", "lspace", "rspace", "displaystyle", "scriptlevel"}
+_ATTRIBUTES |= {"columnalign", "rowspacing", "columnspacing", "width", "height"}
+_ATTRIBUTES |= {"depth", "mathvariant", "minsize", "maxsize", "movablelimits"}
+_ATTRIBUTES |= {"form", "symmetric", "largeop", "linethickness", "notation"}
+_ATTRIBUTE = re.compile(r"\s([^\s=<>\"']+)=")
+
+
+def prose_math(tex: str, convert_math) -> str:
+    """The MathML of one maths span of prose, which may be a user's: ``<``,
+    ``>`` and ``&`` go in as LaTeX commands (latex2mathml copies ``\\text``
+    verbatim); maths it cannot read, or whose MathML has an attribute beyond
+    the presentational ones, is shown as its escaped source."""
+    safe = tex.replace("&", r"\&").replace("<", r"\lt ").replace(">", r"\gt ")
+    try:
+        out = convert_math(safe, display="inline")
+    except Exception:  # noqa: BLE001 - latex2mathml's errors have no common base
+        return html.escape(f"${tex}$")
+    if any(a not in _ATTRIBUTES for a in _ATTRIBUTE.findall(out)):
+        return html.escape(f"${tex}$")
+    return out
+
+
 def prose(text: str, convert_math=None) -> str:
     """Prose (:mod:`~chainrule.explainer.render.prose`): text escaped, maths
-    as inline MathML, literals as ``<code>``."""
+    as inline MathML (:func:`prose_math`), literals as ``<code>``."""
     math = convert_math or converter()
     return convert(
         text,
         html.escape,
-        lambda m: math(m, display="inline"),
+        lambda m: prose_math(m, math),
         lambda c: f"<code>{html.escape(c)}</code>",
     )
 
@@ -139,7 +165,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
     lines = "".join(_math(line) for line in equation_lines(r, precision))
     if r.compact:
         return [f'<div class="eq">{lines}</div>']
-    note = f' <span class="note">{html.escape(r.note)}</span>' if r.note else ""
+    note = f' <span class="note">{prose(r.note)}</span>' if r.note else ""
     shape = f'<span class="shape">shape {shape_text(r.shape)}</span>'
     return [
         f'<div class="step" id="{html.escape(r.anchor)}">',

@@ -246,7 +246,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
         return lines
     head = rf"\paragraph{{${r.name.latex[0]}$}} shape {shape_text(r.shape)}"
     if r.note:
-        head += f"; {escape(r.note)}"
+        head += f"; {prose(r.note)}"
     return [head, *lines, ""]
 
 

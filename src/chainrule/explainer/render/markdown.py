@@ -111,7 +111,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
         return ["$$", lines[0], "$$", ""]
     head = f"**${r.name.latex[0]}$** · shape {shape_text(r.shape)}"
     if r.note:
-        head += f" · {escape(r.note)}"
+        head += f" · {prose(r.note)}"
     body = " \\\\\n".join("& " + line for line in lines)
     return [head, "", "$$", r"\begin{aligned}", body, r"\end{aligned}", "$$", ""]
 

@@ -116,7 +116,7 @@ def _head(r: Equation, precision: int) -> Text:
     if r.shape is not None:
         head.append(f"   shape {shape_text(r.shape)}", style="dim")
     if r.note:
-        head.append(f"   ({r.note})", style="dim italic")
+        head.append(f"   ({plain(r.note)})", style="dim italic")
     return head
 
 
