@@ -201,6 +201,8 @@ class _Reader:
             return "−"
         if t == "'":
             return "′"
+        if t == ",":  # LaTeX spaces after a comma (not in a subscript: ᵢ,₁)
+            return ", "
         if t.isspace():
             return " "
         if t[0] != "\\" or len(t) == 1:
