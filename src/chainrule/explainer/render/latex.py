@@ -79,31 +79,9 @@ _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 _LATER = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻ᶻℝ∈")
 # the Greek letters LaTeX has as math symbols, and the capitals it writes as
 # Latin letters
-_GREEK = {
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "pi",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "chi",
-    "psi",
-    "omega",
-}
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"}
+_GREEK |= {"iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma"}
+_GREEK |= {"tau", "upsilon", "phi", "chi", "psi", "omega"}
 _CAPITALS = {"GAMMA", "DELTA", "THETA", "LAMBDA", "XI", "PI", "SIGMA", "UPSILON"}
 _CAPITALS |= {"PHI", "PSI", "OMEGA"}
 _LATIN = dict(ALPHA="A", BETA="B", EPSILON="E", ZETA="Z", ETA="H", IOTA="I")
