@@ -236,7 +236,7 @@ def test_explain_prints_a_user_entry_formula_or_the_generic_form(data):
     X, y = data
     net = cr.Network([2, 2, 1], activation="t_softplus", loss="t_logcosh", seed=0)
     text = cr.explain(net, X[:2], y[:2]).to_text()
-    assert "log(1 + e^z)" in text  # the entry's own template
+    assert "log(1+eᶻ)" in text  # the entry's own template, its LaTeX in Unicode
     assert "(1/N) Σ t_logcosh(" in text  # the generic form of a mean
     bare = cr.Network([2, 2, 1], activation="t_bare_softplus", loss="t_bare_logcosh")
     text = cr.explain(bare, X[:2], y[:2]).to_text()

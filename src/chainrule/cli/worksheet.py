@@ -1,11 +1,15 @@
 """``chainrule worksheet``: every question of a seed, answered.
 
 The command only reads its arguments, builds the worksheet
-(:func:`chainrule.explainer.worksheets.worksheet`) and writes one rendering.
+(:func:`chainrule.explainer.worksheets.worksheet`) and writes one rendering;
+text folds its prose at :func:`text_width` columns.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from typing import Annotated
 
 import typer
@@ -22,6 +26,23 @@ EPILOG = (
     "chainrule worksheet seed004 --format html --out seed004.html; "
     "chainrule worksheet seed004 --format ipynb --out seed004.ipynb"
 )
+
+
+NARROWEST = 40  # a narrower COLUMNS is read as this
+
+
+def text_width() -> int:
+    """The columns that text is folded to, as Rich (and ``explain`` on a
+    terminal) chooses them: ``COLUMNS`` when set, else the terminal's width,
+    80 when standard output is not a terminal; at least :data:`NARROWEST`."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    else:
+        width = 80
+    return max(width, NARROWEST)
 
 
 def worksheet_command(
@@ -63,6 +84,8 @@ def worksheet_command(
         text = worksheet_notebook(ws, precision)
     elif format == "json":
         text = ws.to_json()
+    elif format == "text":
+        text = ws.to_text(precision, width=text_width())
     else:
         text = getattr(ws, f"to_{format}")(precision)
     write_text(out, text, json=format == "json")

@@ -34,6 +34,7 @@ from chainrule.explainer.build.explanation import Explanation
 from chainrule.explainer.notation.numbers import substitute
 from chainrule.explainer.problems import list_examples
 from chainrule.explainer.render.grid import INLINE, bmatrix
+from chainrule.explainer.render.prose import plain
 from chainrule.persist.model import model_bytes
 from chainrule.playground import state as limits
 from chainrule.playground.state import Playground
@@ -112,6 +113,7 @@ def math_of(ex: Explanation, precision: int = PRECISION) -> dict[str, dict[str, 
             "name": convert(s.name_latex),
             "formula": convert(s.formula_latex, display="block"),
             "lines": [convert(t, display="block") for t in lines],
+            "note": plain(s.note),  # prose: its maths in Unicode
         }
     return out
 
@@ -121,6 +123,7 @@ def state_payload(pg: Playground) -> dict:
     ex = pg.explanation()
     return {
         "explanation": json.loads(ex.to_json()),
+        "description": plain(ex.description),  # prose: its maths in Unicode
         "math": math_of(ex),
         "settings": pg.settings(),
         "costs": pg.costs,

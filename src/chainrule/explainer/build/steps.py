@@ -171,7 +171,9 @@ def forward_steps(
         act = get_activation(activations[l - 1])
         g, g_tex = rec.names.act(output=l == L)
         a = "yHat" if l == L else f"a{l + 1}"
-        note = f"{g} = {act.name}: {g}(z) = {activation_formula(act.name).formula}"
+        # prose: its maths as LaTeX (chainrule.explainer.render.prose)
+        f_tex = activation_formula(act.name).latex
+        note = f"${g_tex}$ = {act.name}: ${g_tex}(z) = {f_tex}$"
         rhs = (f"{g}(<{z}>)", f"{g_tex}(<{z}>)")
         if l == L and rec.names.style != "welch":
             # seed 001: a[3] = g_o(z[3]), ŷ = a[3]; CS230: Ŷ = A[L]

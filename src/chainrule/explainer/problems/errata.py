@@ -17,7 +17,7 @@ Examples
 'Misprints in the seed, corrected here: (1) Forward'
 >>> e = errata("seed001")[-1]
 >>> e.lines, e.place
-((210, 268), 'the layer z^[1]|a^[1] (seed lines 210 and 268)')
+((210, 268), 'the layer $z^{[1]}|a^{[1]}$ (seed lines 210 and 268)')
 """
 
 from __future__ import annotations

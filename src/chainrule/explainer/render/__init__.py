@@ -9,6 +9,9 @@ Unicode-to-LaTeX table (``latex.escape``). An explanation is walked once
 (:mod:`~chainrule.explainer.render.walk` yields
 :mod:`~chainrule.explainer.render.records`); ``grid`` lays out matrices,
 ``details`` the lines under a step, ``diagram`` the network as SVG.
+Sentences of the data (questions, errata, descriptions, notes) hold their
+maths as ``$...$`` LaTeX spans; :mod:`~chainrule.explainer.render.prose` reads
+them once and each format writes them (``prose`` in each format module).
 
 Layer: above :mod:`chainrule.explainer.notation`. May import the model, the
 notation and :mod:`chainrule.errors`; a document (an explanation, a worksheet,

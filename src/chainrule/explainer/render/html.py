@@ -15,6 +15,7 @@ nothing is clipped and no scroll bar appears in a window 1200 pixels wide.
 from __future__ import annotations
 
 import html
+import re
 
 from chainrule.errors import ConfigError
 from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
@@ -22,6 +23,7 @@ from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import is_math, pieces
 from chainrule.explainer.render.diagram import to_svg
 from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.prose import convert
 from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     Contents,
@@ -73,13 +75,50 @@ def _math(tex: str) -> str:
     return converter()(tex, display="inline")
 
 
+# what a prose's MathML may carry: latex2mathml's presentation attributes, no
+# link (href) and no style
+_ATTRIBUTES = {"xmlns", "display", "stretchy", "accent", "accentunder", "fence"}
+_ATTRIBUTES |= {"separator", "lspace", "rspace", "displaystyle", "scriptlevel"}
+_ATTRIBUTES |= {"columnalign", "rowspacing", "columnspacing", "width", "height"}
+_ATTRIBUTES |= {"depth", "mathvariant", "minsize", "maxsize", "movablelimits"}
+_ATTRIBUTES |= {"form", "symmetric", "largeop", "linethickness", "notation"}
+_ATTRIBUTE = re.compile(r"\s([^\s=<>\"']+)=")
+
+
+def prose_math(tex: str, convert_math) -> str:
+    """The MathML of one maths span of prose, which may be a user's: ``<``,
+    ``>`` and ``&`` go in as LaTeX commands (latex2mathml copies ``\\text``
+    verbatim); maths it cannot read, or whose MathML has an attribute beyond
+    the presentational ones, is shown as its escaped source."""
+    safe = tex.replace("&", r"\&").replace("<", r"\lt ").replace(">", r"\gt ")
+    try:
+        out = convert_math(safe, display="inline")
+    except Exception:  # noqa: BLE001 - latex2mathml's errors have no common base
+        return html.escape(f"${tex}$")
+    if any(a not in _ATTRIBUTES for a in _ATTRIBUTE.findall(out)):
+        return html.escape(f"${tex}$")
+    return out
+
+
+def prose(text: str, convert_math=None) -> str:
+    """Prose (:mod:`~chainrule.explainer.render.prose`): text escaped, maths
+    as inline MathML (:func:`prose_math`), literals as ``<code>``."""
+    math = convert_math or converter()
+    return convert(
+        text,
+        html.escape,
+        lambda m: prose_math(m, math),
+        lambda c: f"<code>{html.escape(c)}</code>",
+    )
+
+
 def _heading(r: Heading, precision: int) -> list[str]:
     anchor = f' id="{html.escape(r.anchor)}"' if r.anchor else ""
     return [f"<h{r.level}{anchor}>{html.escape(r.text)}</h{r.level}>"]
 
 
 def _paragraph(r: Paragraph, precision: int) -> list[str]:
-    return [f'<p class="{r.kind}">{html.escape(r.text)}</p>']
+    return [f'<p class="{r.kind}">{prose(r.text)}</p>']
 
 
 def _contents(r: Contents, precision: int) -> list[str]:
@@ -126,7 +165,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
     lines = "".join(_math(line) for line in equation_lines(r, precision))
     if r.compact:
         return [f'<div class="eq">{lines}</div>']
-    note = f' <span class="note">{html.escape(r.note)}</span>' if r.note else ""
+    note = f' <span class="note">{prose(r.note)}</span>' if r.note else ""
     shape = f'<span class="shape">shape {shape_text(r.shape)}</span>'
     return [
         f'<div class="step" id="{html.escape(r.anchor)}">',
@@ -222,7 +261,7 @@ def _part_html(convert, p, precision: int) -> list[str]:
         return [f'<div class="eq">{convert(tex, display="block")}</div>']
     if p.kind == "expression" and p.latex:
         return [f'<div class="eq">{convert(p.latex, display="block")}</div>']
-    out = [f"<p>{html.escape(p.text)}</p>"] if p.text else []
+    out = [f"<p>{prose(p.text, convert)}</p>"] if p.text else []
     for d in p.details:
         if is_math(d):
             out.append(
@@ -243,18 +282,18 @@ def worksheet_to_html(ws, precision: int = 6) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(ws.title)}</title>",
         f"<style>{WORKSHEET_STYLE}</style></head><body>",
-        f"<h1>{html.escape(ws.title)}</h1>",
-        f'<p class="meta">{html.escape(ws.source)}</p>',
-        f"<p>{html.escape(ws.description)}</p>",
+        f"<h1>{prose(ws.title, convert)}</h1>",
+        f'<p class="meta">{prose(ws.source, convert)}</p>',
+        f"<p>{prose(ws.description, convert)}</p>",
     ]
     if ws.choices:
         out.append(f"<h2>{WORKSHEET_CHOICES}</h2><ul>")
-        out += [f"<li>{html.escape(c)}</li>" for c in ws.choices]
+        out += [f"<li>{prose(c, convert)}</li>" for c in ws.choices]
         out.append("</ul>")
     for q in ws.questions:
         out.append(f'<section class="question" id="q{html.escape(q.number)}">')
         out.append(f"<h2>Question {html.escape(q.number)}</h2>")
-        out.append(f'<p class="ask">{html.escape(q.text)}</p>')
+        out.append(f'<p class="ask">{prose(q.text, convert)}</p>')
         for p in q.parts:
             out += _part_html(convert, p, precision)
         out.append("</section>")
@@ -266,7 +305,9 @@ def worksheet_to_html(ws, precision: int = 6) -> str:
         for e in ws.errata:
             cells = (e.place, e.printed, e.correct, e.why)
             out.append(
-                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
+                "<tr>"
+                + "".join(f"<td>{prose(c, convert)}</td>" for c in cells)
+                + "</tr>"
             )
         out.append("</table>")
     out.append("</body></html>")

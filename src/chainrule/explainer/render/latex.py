@@ -18,6 +18,7 @@ from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
 from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.prose import convert
 from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     Contents,
@@ -78,31 +79,9 @@ _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾", "0123456789()")
 _LATER = set("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁻ᶻℝ∈")
 # the Greek letters LaTeX has as math symbols, and the capitals it writes as
 # Latin letters
-_GREEK = {
-    "alpha",
-    "beta",
-    "gamma",
-    "delta",
-    "epsilon",
-    "zeta",
-    "eta",
-    "theta",
-    "iota",
-    "kappa",
-    "lambda",
-    "mu",
-    "nu",
-    "xi",
-    "pi",
-    "rho",
-    "sigma",
-    "tau",
-    "upsilon",
-    "phi",
-    "chi",
-    "psi",
-    "omega",
-}
+_GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"}
+_GREEK |= {"iota", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma"}
+_GREEK |= {"tau", "upsilon", "phi", "chi", "psi", "omega"}
 _CAPITALS = {"GAMMA", "DELTA", "THETA", "LAMBDA", "XI", "PI", "SIGMA", "UPSILON"}
 _CAPITALS |= {"PHI", "PSI", "OMEGA"}
 _LATIN = dict(ALPHA="A", BETA="B", EPSILON="E", ZETA="Z", ETA="H", IOTA="I")
@@ -209,8 +188,16 @@ def _heading(r: Heading, precision: int) -> list[str]:
     return [rf"\{command}*{{{escape(r.text)}}}"]
 
 
+def prose(text: str, escape_text=escape) -> str:
+    """Prose (:mod:`~chainrule.explainer.render.prose`): its text through
+    ``escape_text``, its maths as is, its literals in typewriter type."""
+    return convert(
+        text, escape_text, lambda m: f"${m}$", lambda c: rf"\texttt{{{escape(c)}}}"
+    )
+
+
 def _paragraph(r: Paragraph, precision: int) -> list[str]:
-    return [r.latex or escape(r.text), ""]
+    return [r.latex or prose(r.text), ""]
 
 
 def _cell(c, precision: int) -> str:
@@ -237,7 +224,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
         return lines
     head = rf"\paragraph{{${r.name.latex[0]}$}} shape {shape_text(r.shape)}"
     if r.note:
-        head += f"; {escape(r.note)}"
+        head += f"; {prose(r.note)}"
     return [head, *lines, ""]
 
 
@@ -281,6 +268,10 @@ def escape_breaking(text: str) -> str:
     return escape(text).replace("/", r"/\allowbreak{}")
 
 
+def _prose(text: str) -> str:
+    return prose(text, escape_breaking)
+
+
 def _part_tex(p, precision: int) -> list[str]:
     if p.kind == "number":
         lhs = p.latex or escape_breaking(p.text)
@@ -288,7 +279,7 @@ def _part_tex(p, precision: int) -> list[str]:
         return [r"\begin{equation*}", body, r"\end{equation*}"]
     if p.kind == "expression" and p.latex:
         return [r"\begin{equation*}", p.latex, r"\end{equation*}"]
-    out = [escape_breaking(p.text), ""] if p.text else []
+    out = [_prose(p.text), ""] if p.text else []
     for d in p.details:
         line = (
             f"${detail_latex(d, precision)}$" if is_math(d) else escape_breaking(d.text)
@@ -302,17 +293,17 @@ def _part_tex(p, precision: int) -> list[str]:
 def worksheet_to_latex(ws, precision: int = 6) -> str:
     """The worksheet as a complete LaTeX document."""
     precision = check_precision(precision)
-    out = [PREAMBLE, rf"\title{{{escape_breaking(ws.title)}}}", r"\date{}", ""]
+    out = [PREAMBLE, rf"\title{{{_prose(ws.title)}}}", r"\date{}", ""]
     out += [r"\begin{document}", r"\maketitle", r"\sloppy\emergencystretch=3em", ""]
-    out += [escape_breaking(ws.source), ""]
-    out += [escape_breaking(ws.description), ""]
+    out += [_prose(ws.source), ""]
+    out += [_prose(ws.description), ""]
     if ws.choices:
         out += [rf"\paragraph{{{WORKSHEET_CHOICES}.}}", r"\begin{itemize}"]
-        out += [rf"\item {escape_breaking(c)}" for c in ws.choices] + [r"\end{itemize}"]
+        out += [rf"\item {_prose(c)}" for c in ws.choices] + [r"\end{itemize}"]
     for q in ws.questions:
         out += [
             rf"\subsection*{{Question {escape_breaking(q.number)}}}",
-            rf"\emph{{{escape_breaking(q.text)}}}",
+            rf"\emph{{{_prose(q.text)}}}",
             "",
         ]
         for p in q.parts:
@@ -321,7 +312,7 @@ def worksheet_to_latex(ws, precision: int = 6) -> str:
         out += [rf"\section*{{{WORKSHEET_ERRATA}}}", r"\begin{itemize}"]
         for e in ws.errata:
             where, printed, correct, why = (
-                escape_breaking(x) for x in (e.place, e.printed, e.correct, e.why)
+                _prose(x) for x in (e.place, e.printed, e.correct, e.why)
             )
             out.append(
                 rf"\item \textbf{{{where}}}: the seed prints "

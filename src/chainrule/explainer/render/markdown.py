@@ -13,6 +13,7 @@ from chainrule.explainer.notation.numbers import bmatrix as value_bmatrix
 from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.grid import INLINE, bmatrix
+from chainrule.explainer.render.prose import convert
 from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     Contents,
@@ -38,6 +39,18 @@ def escape(text: str) -> str:
     for ch in "\\`*_|<>[]$":
         text = text.replace(ch, "\\" + ch)
     return text
+
+
+def prose(text: str) -> str:
+    """Prose (:mod:`~chainrule.explainer.render.prose`): text escaped, maths
+    in ``$...$`` (a bar as ``\\vert``, which a table cell needs), literals
+    in backquotes."""
+    return convert(
+        text,
+        escape,
+        lambda m: "$" + m.replace("|", r"\vert ") + "$",
+        lambda c: f"`{c}`",
+    )
 
 
 def latex(m: Math, precision: int, inline: bool = True) -> str:
@@ -76,7 +89,7 @@ def _heading(r: Heading, precision: int) -> list[str]:
 
 
 def _paragraph(r: Paragraph, precision: int) -> list[str]:
-    return [r.latex or escape(r.text), ""]
+    return [r.latex or prose(r.text), ""]
 
 
 def _cell(c, precision: int) -> str:
@@ -98,7 +111,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
         return ["$$", lines[0], "$$", ""]
     head = f"**${r.name.latex[0]}$** · shape {shape_text(r.shape)}"
     if r.note:
-        head += f" · {escape(r.note)}"
+        head += f" · {prose(r.note)}"
     body = " \\\\\n".join("& " + line for line in lines)
     return [head, "", "$$", r"\begin{aligned}", body, r"\end{aligned}", "$$", ""]
 
@@ -141,7 +154,7 @@ def to_markdown(ex, precision: int = 6) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-__all__ = ["FORMATTERS", "Value", "equation_lines", "latex", "to_markdown"]
+__all__ = ["FORMATTERS", "Value", "equation_lines", "latex", "prose", "to_markdown"]
 
 
 # ------------------------------------------------------------- worksheets
@@ -155,7 +168,7 @@ def _part_md(p, precision: int) -> list[str]:
         ]
     if p.kind == "expression" and p.latex:
         return ["$$", p.latex, "$$", ""]
-    out = [escape(p.text), ""] if p.text else []
+    out = [prose(p.text), ""] if p.text else []
     for d in p.details:
         line = f"${detail_latex(d, precision)}$" if is_math(d) else escape(d.text)
         out.append(f"- {line}")
@@ -165,17 +178,17 @@ def _part_md(p, precision: int) -> list[str]:
 def worksheet_to_markdown(ws, precision: int = 6) -> str:
     """The worksheet as Markdown (``$...$`` math)."""
     precision = check_precision(precision)
-    out = [f"# {escape(ws.title)}", "", escape(ws.source), ""]
-    out += [escape(ws.description), ""]
+    out = [f"# {prose(ws.title)}", "", prose(ws.source), ""]
+    out += [prose(ws.description), ""]
     if ws.choices:
         out += [
             f"**{WORKSHEET_CHOICES}:**",
             "",
-            *[f"- {escape(c)}" for c in ws.choices],
+            *[f"- {prose(c)}" for c in ws.choices],
             "",
         ]
     for q in ws.questions:
-        out += [f"## Question {q.number}", "", f"*{escape(q.text)}*", ""]
+        out += [f"## Question {q.number}", "", f"*{prose(q.text)}*", ""]
         for p in q.parts:
             out += _part_md(p, precision)
     if ws.errata:
@@ -187,7 +200,7 @@ def worksheet_to_markdown(ws, precision: int = 6) -> str:
         ]
         for e in ws.errata:
             cells = (e.place, e.printed, e.correct, e.why)
-            out.append("| " + " | ".join(escape(c) for c in cells) + " |")
+            out.append("| " + " | ".join(prose(c) for c in cells) + " |")
     return "\n".join(out).rstrip() + "\n"
 
 

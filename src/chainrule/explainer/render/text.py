@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.rule import Rule
 from rich.table import Table as RichTable
@@ -21,6 +22,7 @@ from rich.text import Text
 from chainrule.explainer.notation.numbers import block, check_precision, shape_text
 from chainrule.explainer.render.details import detail_text
 from chainrule.explainer.render.grid import block_text, inline_text
+from chainrule.explainer.render.prose import plain
 from chainrule.explainer.render.records import WORKSHEET_CHOICES, WORKSHEET_ERRATA
 from chainrule.explainer.render.walk import (
     HEADINGS,
@@ -38,7 +40,15 @@ from chainrule.explainer.render.walk import (
     walk,
 )
 
-__all__ = ["HEADINGS", "WIDTH", "network_line", "print_all", "renderables", "to_text"]
+__all__ = [
+    "HEADINGS",
+    "WIDTH",
+    "fold_lines",
+    "network_line",
+    "print_all",
+    "renderables",
+    "to_text",
+]
 
 WIDTH = 100
 _MEASURE = Console(width=WIDTH, file=io.StringIO(), color_system=None)
@@ -72,7 +82,7 @@ def _heading(r: Heading, precision: int) -> list[RenderableType]:
 
 
 def _paragraph(r: Paragraph, precision: int) -> list[RenderableType]:
-    return [Text(r.text, style="dim" if r.kind == "meta" else "")]
+    return [Text(plain(r.text), style="dim" if r.kind == "meta" else "")]
 
 
 def _cell(c: str | Math, precision: int, budget: int) -> str:
@@ -106,7 +116,7 @@ def _head(r: Equation, precision: int) -> Text:
     if r.shape is not None:
         head.append(f"   shape {shape_text(r.shape)}", style="dim")
     if r.note:
-        head.append(f"   ({r.note})", style="dim italic")
+        head.append(f"   ({plain(r.note)})", style="dim italic")
     return head
 
 
@@ -187,41 +197,57 @@ def to_text(ex, precision: int = 6) -> str:
 
 
 # ------------------------------------------------------------- worksheets
-def _part_text(p, precision: int) -> list[str]:
+def fold_lines(text: str, indent: int, width: int = WIDTH) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` columns
+    (display width), the continuations indented by ``indent``; a word wider
+    than the line is cut."""
+    return [line.plain.rstrip() for line in _fold(Text(text), indent, width)]
+
+
+def _part_text(p, precision: int, width: int) -> list[str]:
+    """A part at 4 columns: prose and details folded, matrices as they are."""
     if p.kind == "number":
+        label = plain(p.text)
         lines = block(p.value, precision)
         if len(lines) == 1:
-            return [f"{p.text} = {lines[0]}"]
-        pad = " " * (len(p.text) + 1)
+            return [f"    {label} = {lines[0]}"]
+        pad = " " * (cell_len(label) + 1)
         mid = (len(lines) - 1) // 2
         return [
-            (f"{p.text} = " if i == mid else pad + "  ") + line
+            "    " + (f"{label} = " if i == mid else pad + "  ") + line
             for i, line in enumerate(lines)
         ]
-    out = [p.text] if p.text else []
-    out += ["  " + detail_text(d, precision) for d in p.details]
+    out = fold_lines("    " + plain(p.text), 6, width) if p.text else []
+    for d in p.details:
+        out += fold_lines("      " + detail_text(d, precision), 10, width)
     return out
 
 
-def worksheet_to_text(ws, precision: int = 6) -> str:
-    """The worksheet as plain text."""
+def worksheet_to_text(ws, precision: int = 6, width: int = WIDTH) -> str:
+    """The worksheet as plain text, its prose folded at ``width`` columns."""
     precision = check_precision(precision)
-    out = [ws.title, "=" * len(ws.title), ws.source, "", ws.description, ""]
+    title = fold_lines(plain(ws.title), 0, width)
+    out = [*title, "=" * max(cell_len(t) for t in title)]
+    out += [*fold_lines(plain(ws.source), 0, width), ""]
+    out += [*fold_lines(plain(ws.description), 0, width), ""]
     if ws.choices:
-        out += [WORKSHEET_CHOICES + ":", *[f"- {c}" for c in ws.choices], ""]
+        out.append(WORKSHEET_CHOICES + ":")
+        for c in ws.choices:
+            out += fold_lines(f"- {plain(c)}", 2, width)
+        out.append("")
     for q in ws.questions:
-        out += [f"Question {q.number}. {q.text}", ""]
+        out += [*fold_lines(f"Question {q.number}. {plain(q.text)}", 4, width), ""]
         for p in q.parts:
-            out += ["    " + line for line in _part_text(p, precision)]
+            out += _part_text(p, precision, width)
         out.append("")
     if ws.errata:
         out += [WORKSHEET_ERRATA + ":", ""]
         for e in ws.errata:
-            out += [
-                f"- {e.place}: the seed prints {e.printed}",
-                f"  correct: {e.correct}",
-            ]
-            out += [f"  why: {e.why}", ""]
+            out += fold_lines(
+                f"- {plain(e.place)}: the seed prints {plain(e.printed)}", 4, width
+            )
+            out += fold_lines(f"  correct: {plain(e.correct)}", 4, width)
+            out += [*fold_lines(f"  why: {plain(e.why)}", 4, width), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

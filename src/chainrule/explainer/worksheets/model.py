@@ -144,11 +144,11 @@ class Worksheet:
     def __repr__(self) -> str:
         return f"Worksheet({self.name!r}, {len(self.questions)} questions)"
 
-    def to_text(self, precision: int = 6) -> str:
-        """Plain text (Unicode)."""
+    def to_text(self, precision: int = 6, width: int = 100) -> str:
+        """Plain text (Unicode), the prose folded at ``width`` columns."""
         from chainrule.explainer.render.text import worksheet_to_text as to_text
 
-        return to_text(self, precision)
+        return to_text(self, precision, width)
 
     def to_markdown(self, precision: int = 6) -> str:
         """Markdown with ``$...$`` math."""

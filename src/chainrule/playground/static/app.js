@@ -208,7 +208,7 @@ function stepCard(s, k) {
       "Not computed yet: the value appears when the walk reaches this step.");
     card.append(eq, value, pending);
   }
-  if (s.note) card.append(el("p", { class: "note" }, s.note));
+  if (m.note) card.append(el("p", { class: "note" }, m.note));
   card.addEventListener("click", () => { cursor = k; highlight(); });
   return card;
 }
@@ -261,7 +261,7 @@ function highlight() {
 // so quiz mode leaves it out of the page.
 function showDescription() {
   const text = quiz ? "(The description is hidden in quiz mode: it may quote answers.)"
-    : state.explanation.description;
+    : state.description;
   $("description").textContent = text;
 }
 
