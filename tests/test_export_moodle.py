@@ -148,3 +148,12 @@ def test_without_seed_the_problems_own_numbers(capsys):
 def test_refusals(capsys, args, message):
     code, _, err = run(capsys, "explain", "-e", "seed004", *args)
     assert code == 2 and message in err
+
+
+def test_prose_maths_reach_moodles_filter_not_dollars(capsys):
+    """Notes and descriptions hold maths as ``$...$``; Moodle's MathJax filter
+    reads ``\\(...\\)``, so no dollar sign is left in the question text."""
+    _, root = quiz(capsys, "-e", "seed000-q15", "--seed", "2", "--blank", "z3")
+    html = root.find("question[@type='cloze']").findtext("questiontext/text")
+    assert r"\(f(z) = \frac{1}{1+e^{-z}}\)" in html
+    assert "$" not in html

@@ -39,6 +39,7 @@ import numpy as np
 from chainrule.explainer.notation.numbers import check_precision, shape_text
 from chainrule.explainer.render.details import detail_latex, is_math
 from chainrule.explainer.render.markdown import equation_lines, latex
+from chainrule.explainer.render.prose import convert
 from chainrule.explainer.render.records import (
     Contents,
     Details,
@@ -127,8 +128,14 @@ def _heading(r: Heading, precision: int) -> list[str]:
     return [f"<h{level}>{escape(r.text)}</h{level}>"]
 
 
+def _prose(text: str) -> str:
+    """Prose (:mod:`~chainrule.explainer.render.prose`): maths between
+    ``\\(`` and ``\\)`` for Moodle's MathJax filter, literals as code."""
+    return convert(text, escape, _inline, lambda c: f"<code>{escape(c)}</code>")
+
+
 def _paragraph(r: Paragraph, precision: int) -> list[str]:
-    return [f"<p>{escape(r.text)}</p>"]
+    return [f"<p>{_prose(r.text)}</p>"]
 
 
 def _table(r: Table, precision: int) -> list[str]:
@@ -147,7 +154,7 @@ def _equation(r: Equation, precision: int) -> list[str]:
     if r.compact:
         return [r"<p>\[" + escape(lines[0]) + r"\]</p>"]
     head = f"<p><b>{_inline(r.name.latex[0])}</b> · shape {shape_text(r.shape)}"
-    head += f" · {escape(r.note)}</p>" if r.note else "</p>"
+    head += f" · {_prose(r.note)}</p>" if r.note else "</p>"
     body = " \\\\ ".join("& " + line for line in lines)
     return [head, r"<p>\[\begin{aligned}" + escape(body) + r"\end{aligned}\]</p>"]
 
