@@ -8,6 +8,12 @@ from chainrule.cli.app import main
 from chainrule.explainer.problems import list_examples, load_example
 
 
+@pytest.fixture(autouse=True)
+def columns(monkeypatch):
+    """Text output folds to COLUMNS (80 where it is not set off a terminal)."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+
 def run(capsys, *args):
     code = main(["explain", *args])
     out, err = capsys.readouterr()
@@ -17,7 +23,7 @@ def run(capsys, *args):
 def test_example_as_plain_text(capsys):
     code, out, err = run(capsys, "--example", "seed004")
     assert (code, err) == (0, "")
-    assert out == load_example("seed004").explain().to_text()
+    assert out == load_example("seed004").explain().to_text(width=80)
 
 
 def test_list_examples(capsys):

@@ -3,9 +3,17 @@
 
 import json
 
+import pytest
+
 from chainrule.cli.app import main
 from chainrule.explainer.paths.vary import vary
 from chainrule.explainer.problems import load_example
+
+
+@pytest.fixture(autouse=True)
+def columns(monkeypatch):
+    """Text output folds to COLUMNS (80 where it is not set off a terminal)."""
+    monkeypatch.setenv("COLUMNS", "80")
 
 
 def run(capsys, *args):
@@ -17,7 +25,8 @@ def run(capsys, *args):
 def test_convention_column(capsys):
     code, out, err = run(capsys, "-e", "seed000-q15", "--convention", "column")
     assert (code, err) == (0, "")
-    assert out == load_example("seed000-q15").explain(convention="column").to_text()
+    ex = load_example("seed000-q15").explain(convention="column")
+    assert out == ex.to_text(width=80)
     assert "dW[1] = dZ[1] (X)ᵀ" in out
 
 
@@ -25,7 +34,7 @@ def test_freeze_biases(capsys):
     code, out, _ = run(capsys, "-e", "seed001", "--freeze-biases")
     assert code == 0
     ex = load_example("seed001").explain(update_biases=False)
-    assert out == ex.to_text()
+    assert out == ex.to_text(width=80)
     assert "biases frozen" in out and "b[1]'" not in out
     assert "b1'" not in ex and "b1'" in load_example("seed001").explain()
 
@@ -34,7 +43,7 @@ def test_example_index(capsys):
     code, out, _ = run(capsys, "-e", "seed000-q15", "--example-index", "2")
     assert code == 0
     ex = load_example("seed000-q15").explain(example_index=2)
-    assert out == ex.to_text()
+    assert out == ex.to_text(width=80)
     assert ex["X"].value.tolist() == [[5.0, 10.0]]
     code, _, err = run(capsys, "-e", "seed000-q15", "--example-index", "3")
     assert code == 2

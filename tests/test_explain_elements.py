@@ -166,7 +166,8 @@ def test_bad_descent_arguments_are_refused(kw, match):
         _explain(q15, **kw)
 
 
-def test_cli_level_steps_uphill(capsys):
+def test_cli_level_steps_uphill(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
     assert main(["explain", "--example", "seed000-q15", "--level", "element"]) == 0
     assert "0.00915483 + 0.00599943 + 0.00101982" in capsys.readouterr().out
     args = ["explain", "-e", "tutorial-part4", "--learning-rate", "-3", "--uphill"]

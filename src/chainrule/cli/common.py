@@ -6,6 +6,8 @@ The commands' own modules import these; this module imports no command.
 from __future__ import annotations
 
 import math
+import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -298,3 +300,20 @@ def model_and_data(
         table, meta, net.n_inputs, net.n_outputs, with_targets=with_y
     )
     return net, meta, table, d
+
+
+NARROWEST = 40  # a narrower COLUMNS is read as this
+
+
+def text_width() -> int:
+    """The columns that text is folded to, as Rich (and ``explain`` on a
+    terminal) chooses them: ``COLUMNS`` when set, else the terminal's width,
+    80 when standard output is not a terminal; at least :data:`NARROWEST`."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif sys.stdout.isatty():
+        width = shutil.get_terminal_size().columns
+    else:
+        width = 80
+    return max(width, NARROWEST)

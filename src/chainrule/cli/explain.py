@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from chainrule.cli import handout
-from chainrule.cli.common import Force, Out, Precision, write_text
+from chainrule.cli.common import Force, Out, Precision, text_width, write_text
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.build.derivation import one_example
 from chainrule.explainer.notation.numbers import check_precision
@@ -125,9 +125,11 @@ def _render(explanation, fmt: str, precision: int, to_terminal: bool) -> str | N
         from chainrule.explainer.render.text import print_all, renderables
 
         console = SafeConsole(highlight=False, emoji=False, markup=False)
-        print_all(console, renderables(explanation, precision))
+        print_all(console, renderables(explanation, precision, console.width))
         return None
     method = getattr(explanation, _METHODS[fmt])
+    if fmt == "text":
+        return method(precision, width=text_width())
     return method() if fmt == "json" else method(precision)
 
 

@@ -7,14 +7,11 @@ text folds its prose at :func:`text_width` columns.
 
 from __future__ import annotations
 
-import os
-import shutil
-import sys
 from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import Force, Out, Precision, write_text
+from chainrule.cli.common import Force, Out, Precision, text_width, write_text
 from chainrule.errors import UnknownNameError
 from chainrule.explainer.notation.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
@@ -26,23 +23,6 @@ EPILOG = (
     "chainrule worksheet seed004 --format html --out seed004.html; "
     "chainrule worksheet seed004 --format ipynb --out seed004.ipynb"
 )
-
-
-NARROWEST = 40  # a narrower COLUMNS is read as this
-
-
-def text_width() -> int:
-    """The columns that text is folded to, as Rich (and ``explain`` on a
-    terminal) chooses them: ``COLUMNS`` when set, else the terminal's width,
-    80 when standard output is not a terminal; at least :data:`NARROWEST`."""
-    columns = os.environ.get("COLUMNS", "").strip()
-    if columns.isdigit() and int(columns) > 0:
-        width = int(columns)
-    elif sys.stdout.isatty():
-        width = shutil.get_terminal_size().columns
-    else:
-        width = 80
-    return max(width, NARROWEST)
 
 
 def worksheet_command(

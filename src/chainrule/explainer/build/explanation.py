@@ -146,11 +146,12 @@ class Explanation:
         return weight_chain(self, target)
 
     # ------------------------------------------------------------- renderings
-    def to_text(self, precision: int = DEFAULT_PRECISION) -> str:
-        """Plain text (Unicode), as the terminal shows it without colours."""
+    def to_text(self, precision: int = DEFAULT_PRECISION, width: int = 100) -> str:
+        """Plain text (Unicode), as the terminal shows it without colours,
+        folded to ``width`` columns (at least 40)."""
         from chainrule.explainer.render.text import to_text
 
-        return to_text(self, precision)
+        return to_text(self, precision, width)
 
     def to_markdown(self, precision: int = DEFAULT_PRECISION) -> str:
         """GitHub-flavoured Markdown with ``$...$`` and ``$$...$$`` math."""

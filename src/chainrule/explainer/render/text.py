@@ -2,15 +2,16 @@
 
 :func:`renderables` formats the records of :func:`~chainrule.explainer.render.walk.walk`
 as Rich objects (it never computes); :func:`to_text` prints them to a
-colourless console of :data:`WIDTH` columns and returns the text. No line is
-longer than :data:`WIDTH`: long formulas and substitutions break onto indented
-lines, and matrices wider than the page are abbreviated (``…``) with their
-shape (:mod:`chainrule.explainer.render.grid`).
+colourless console of ``width`` columns (:data:`WIDTH` by default) and
+returns the text. No line is longer than that: long formulas and
+substitutions break onto indented lines, and matrices wider than the page
+are abbreviated (``…``) with their shape (:mod:`chainrule.explainer.render.grid`).
 """
 
 from __future__ import annotations
 
 import io
+from contextvars import ContextVar
 
 from rich import box
 from rich.cells import cell_len
@@ -52,10 +53,14 @@ __all__ = [
 
 WIDTH = 100
 _MEASURE = Console(width=WIDTH, file=io.StringIO(), color_system=None)
+#: The columns of the rendering under way (:func:`to_text`'s ``width``).
+_COLUMNS: ContextVar[int] = ContextVar("columns", default=WIDTH)
 
 
-def _fold(text: Text, indent: int, width: int = WIDTH) -> list[Text]:
-    """``text`` broken at spaces into lines ≤ ``width``, continuations indented."""
+def _fold(text: Text, indent: int, width: int | None = None) -> list[Text]:
+    """``text`` broken at spaces into lines ≤ ``width`` (the rendering's
+    columns by default), continuations indented."""
+    width = _COLUMNS.get() if width is None else width
     lines = text.wrap(_MEASURE, width - indent, overflow="fold")
     out = []
     for i, line in enumerate(lines):
@@ -98,7 +103,7 @@ def _table(r: Table, precision: int) -> list[RenderableType]:
     for col in r.columns:
         right = col == "value" and r.columns[0] != "symbol"
         table.add_column(col, justify="right" if right else "left")
-    budget = WIDTH - 40
+    budget = _COLUMNS.get() - 40
     for row in r.rows:
         cells = [_cell(c, precision, budget) for c in row]
         if r.columns[0] == "symbol":
@@ -126,17 +131,18 @@ def _equation(r: Equation, precision: int) -> list[RenderableType]:
     head = _head(r, precision)
     if r.compact:
         value = inline_text(r.value.value, precision)
-        if head.cell_len + 3 + len(value) <= WIDTH:
+        if head.cell_len + 3 + len(value) <= _COLUMNS.get():
             head.append(assign)
             head.append(value, style="bold")
             return [_join(_fold(head, 4))]
     lines = _fold(head, len(pad) + len(assign))
     if r.substitution is not None:
         indent = len(pad) + len(assign)
-        for i, part in enumerate(r.substitution.lines(WIDTH - indent, precision, True)):
+        columns = _COLUMNS.get() - indent
+        for i, part in enumerate(r.substitution.lines(columns, precision, True)):
             sub = Text(pad + (assign if i == 0 else " " * len(assign)))
             lines += _fold(sub + Text(part.plain(precision)), indent)
-    block = block_text(r.value.value, precision, WIDTH - len(pad) - 3 - 10)
+    block = block_text(r.value.value, precision, _COLUMNS.get() - len(pad) - 13)
     mid = (len(block) - 1) // 2
     for i, line in enumerate(block):
         lead = Text(pad + (assign if i == mid else " " * len(assign)))
@@ -168,10 +174,15 @@ FORMATTERS = {
 }
 
 
-def renderables(ex, precision: int = 6) -> list[RenderableType]:
-    """The rendering as a list of Rich objects, for any console."""
+def renderables(ex, precision: int = 6, width: int = WIDTH) -> list[RenderableType]:
+    """The rendering as a list of Rich objects, for any console, its long
+    lines folded to ``width`` columns (at least 40)."""
     precision = check_precision(precision)
-    return render(walk(ex), FORMATTERS, _fallback, precision)
+    token = _COLUMNS.set(max(int(width), 40))
+    try:
+        return render(walk(ex), FORMATTERS, _fallback, precision)
+    finally:
+        _COLUMNS.reset(token)
 
 
 def print_all(console: Console, items: list[RenderableType]) -> None:
@@ -180,19 +191,22 @@ def print_all(console: Console, items: list[RenderableType]) -> None:
         console.print(item, overflow="fold")
 
 
-def to_text(ex, precision: int = 6) -> str:
-    """Plain text: the Rich rendering without colours, ``WIDTH`` columns."""
+def to_text(ex, precision: int = 6, width: int = WIDTH) -> str:
+    """Plain text: the Rich rendering without colours, ``width`` columns
+    (at least 40)."""
+    width = max(int(width), 40)
+    items = renderables(ex, precision, width)
     buf = io.StringIO()
     console = Console(
         file=buf,
-        width=WIDTH,
+        width=width,
         color_system=None,
         force_terminal=False,
         highlight=False,
         emoji=False,
         markup=False,
     )
-    print_all(console, renderables(ex, precision))
+    print_all(console, items)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
