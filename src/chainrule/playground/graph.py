@@ -187,245 +187,118 @@ class _Builder:
         return node.id
 
     def leaves(self) -> list[str]:
+        """The inputs ``x`` of the example."""
         X = self.val("X")
         return [
-            self.add(
-                Node(
-                    f"x_{i}",
-                    "input",
-                    self.sp.node("a", 1, i)[0],
-                    (),
-                    float(X[self.e, i]),
-                    (),
-                    0,
-                    "X",
-                    "delta2",
-                )
-            )
+            self.add(Node(f"x_{i}", "input", self.sp.node("a", 1, i)[0], (),
+                          float(X[self.e, i]), (), 0, "X", "delta2"))
             for i in range(self.sizes[0])
-        ]
+        ]  # fmt: skip
 
     def param(self, kind: str, l: int, i: int, j: int, col: int) -> str:
+        """The leaf of ``W{l}[i, j]`` or (``kind="b"``) of ``b{l}[0, j]``."""
         v = self.val(f"{kind}{l}")[i, j]
         r, c = (j, i) if self.column else (i, j)
-        target = f"W{l}[{r},{c}]" if kind == "W" else f"b{l}[{r},{c}]"
         name = self.sp.param(kind, l, i, j, self.column)[0]
         key = f"W{l}_{i}_{j}" if kind == "W" else f"b{l}_{j}"
         op = "weight" if kind == "W" else "bias"
-        return self.add(
-            Node(
-                key,
-                op,
-                name,
-                (),
-                float(v),
-                (),
-                col,
-                f"{kind}{l}",
-                f"dJd{kind}{l}",
-                target,
-            )
-        )
+        return self.add(Node(key, op, name, (), float(v), (), col, f"{kind}{l}",
+                             f"dJd{kind}{l}", f"{kind}{l}[{r},{c}]"))  # fmt: skip
 
     def layer(self, l: int, below: list[str]) -> list[str]:
         """Products, adds and activations of weight layer ``l``."""
-        c0, nodes = 3 * (l - 1), self.graph.nodes
-        by_id = {n.id: n for n in nodes}
-        a_in, W = [by_id[b] for b in below], self.val(f"W{l}")
-        bias = self.ex.network["bias"][l - 1]
-        z, a_out = (
-            self.val(f"z{l + 1}"),
-            self.val("yHat" if l == self.L else f"a{l + 1}"),
-        )
+        c0, nodes, e = 3 * (l - 1), self.graph.nodes, self.e
+        a_in = [next(n for n in nodes if n.id == b) for b in below]
+        W, z = self.val(f"W{l}"), self.val(f"z{l + 1}")
+        top = "yHat" if l == self.L else f"a{l + 1}"
         act = get_activation(self.ex.network["activation"][l - 1])
-        delta = f"delta{l + 1}"
-        adds = []
+        delta, adds = f"delta{l + 1}", []
         for j in range(self.sizes[l]):
             terms = []
             for i, a in enumerate(a_in):
                 w = self.param("W", l, i, j, c0)
                 wv, name = float(W[i, j]), f"{a.name}·{nodes[-1].name}"
-                terms.append(
-                    self.add(
-                        Node(
-                            f"m{l}_{i}_{j}",
-                            "mul",
-                            name,
-                            (a.id, w),
-                            a.value * wv,
-                            (wv, a.value),
-                            c0 + 1,
-                            f"z{l + 1}",
-                            delta,
-                        )
-                    )
-                )
-            if bias:
+                terms.append(self.add(Node(f"m{l}_{i}_{j}", "mul", name, (a.id, w),
+                                           a.value * wv, (wv, a.value), c0 + 1,
+                                           f"z{l + 1}", delta)))  # fmt: skip
+            if self.ex.network["bias"][l - 1]:
                 terms.append(self.param("b", l, 0, j, c0))
-            zn = self.sp.node("z", l + 1, j)[0]
-            adds.append(
-                self.add(
-                    Node(
-                        f"z{l + 1}_{j}",
-                        "add",
-                        zn,
-                        tuple(terms),
-                        float(z[self.e, j]),
-                        (1.0,) * len(terms),
-                        c0 + 2,
-                        f"z{l + 1}",
-                        delta,
-                    )
-                )
-            )
-        out_sym = "yHat" if l == self.L else f"a{l + 1}"
-        grad_of = "dJdyHat" if l == self.L else f"delta{l + 1}"
-        outs = []
+            adds.append(self.add(Node(f"z{l + 1}_{j}", "add",
+                                      self.sp.node("z", l + 1, j)[0], tuple(terms),
+                                      float(z[e, j]), (1.0,) * len(terms), c0 + 2,
+                                      f"z{l + 1}", delta)))  # fmt: skip
+        dJda = f"dJda{l + 1}" if f"dJda{l + 1}" in self.ex else delta
+        grad_of = "dJdyHat" if l == self.L else dJda
+        a_out, outs = self.val(top), []
         for j, zid in enumerate(adds):
             if act.elementwise:
-                zj = float(z[self.e, j])
-                local = (float(act.f_prime(np.array([[zj]]))[0, 0]),)
                 inputs = (zid,)
+                local = (float(act.f_prime(np.array([[z[e, j]]]))[0, 0]),)
             else:  # softmax: ∂ŷ_j/∂z_m = ŷ_j (δ_jm − ŷ_m)
-                yh = a_out[self.e]
-                inputs = tuple(adds)
+                yh, inputs = a_out[e], tuple(adds)
                 local = tuple(
                     float(yh[j] * ((m == j) - yh[m])) for m in range(len(adds))
                 )
-            outs.append(
-                self.add(
-                    Node(
-                        f"a{l + 1}_{j}",
-                        act.name,
-                        self.sp.node("a", l + 1, j)[0],
-                        inputs,
-                        float(a_out[self.e, j]),
-                        local,
-                        c0 + 3,
-                        out_sym,
-                        grad_of,
-                    )
-                )
-            )
+            outs.append(self.add(Node(f"a{l + 1}_{j}", act.name,
+                                      self.sp.node("a", l + 1, j)[0], inputs,
+                                      float(a_out[e, j]), local, c0 + 3, top,
+                                      grad_of)))  # fmt: skip
         return outs
 
     def cost(self, outs: list[str]) -> None:
         """The cost's nodes above the outputs ``outs``."""
-        net, e, col = self.ex.network, self.e, 3 * self.L
-        loss = get_loss(net["loss"])
-        Y, Yhat = self.val("y"), self.val("yHat")
+        e, col, name, many = self.e, 3 * self.L, self.graph.cost, self.n > 1
+        loss = get_loss(self.ex.network["loss"])
+        J = float(self.val("J"))
         squared = loss.name in SQUARED
         scale = (0.5 if squared else 1.0) / (self.n if loss.mean else 1)
-        terms = []
-        for k, o in enumerate(outs):
-            yk = subscript(str(k + 1))
-            yid = self.add(
-                Node(f"y_{k}", "target", f"y{yk}", (), float(Y[e, k]), (), col, "y", "")
-            )
-            yh = self.node(o).name
-            if squared:
-                d = float(Yhat[e, k] - Y[e, k])
-                did = self.add(
-                    Node(
-                        f"d_{k}",
-                        "sub",
-                        f"{yh} − y{yk}",
-                        (o, yid),
-                        d,
-                        (1.0, None),
-                        col + 1,
-                        "yHat",
-                        "dJdyHat",
-                    )
-                )
-                terms.append(
-                    self.add(
-                        Node(
-                            f"s_{k}",
-                            "square",
-                            f"({yh} − y{yk})²",
-                            (did,),
-                            d * d,
-                            (2 * d,),
-                            col + 2,
-                            "J",
-                            "dJdyHat",
-                        )
-                    )
-                )
-            else:
-                args = Y[e : e + 1], Yhat[e : e + 1]
-                term = float(loss.value(*args)[0, k])
-                g = float(loss.gradient(*args)[0, k])
-                terms.append(
-                    self.add(
-                        Node(
-                            f"l_{k}",
-                            "loss",
-                            f"ℓ({yh}, y{yk})",
-                            (o, yid),
-                            term,
-                            (g, None),
-                            col + 1,
-                            "J",
-                            "dJdyHat",
-                        )
-                    )
-                )
+        terms = [self.term(loss, k, o, col) for k, o in enumerate(outs)]
         tc = col + (3 if squared else 2)
         total = sum(self.node(t).value for t in terms)
+        last = scale == 1.0 and not many  # the sum is the cost itself
         top = self.add(
-            Node(
-                "sum",
-                "sum",
-                "Σ",
-                tuple(terms),
-                total,
-                (1.0,) * len(terms),
-                tc,
-                "J",
-                "dJdyHat",
-            )
-        )
-        J, name = float(self.val("J")), self.graph.cost
-        many = self.n > 1
+            Node("sum", "sum", name if last else "Σ (ŷ − y)²" if squared else "Σ ℓ",
+                 tuple(terms), J if last else total, (1.0,) * len(terms), tc, "J",
+                 "dJdyHat")
+        )  # fmt: skip
         if scale != 1.0:
-            share = scale * total if many else J
-            who = f"{name} of example {e + 1}" if many else name
+            who, tc = f"{name} of example {e + 1}" if many else name, tc + 1
+            value = scale * total if many else J
             top = self.add(
-                Node(
-                    "scale",
-                    "scale",
-                    who,
-                    (top,),
-                    share,
-                    (scale,),
-                    tc + 1,
-                    "J",
-                    "dJdyHat",
-                )
+                Node("scale", "scale", who, (top,), value, (scale,), tc, "J", "dJdyHat")
             )
-            tc += 1
         if many:
             rest = self.other_examples(loss, scale, squared)
             rid = self.add(
-                Node(
-                    "rest",
-                    "rest",
-                    "the other examples' share",
-                    (),
-                    rest,
-                    (),
-                    tc,
-                    "J",
-                    "",
-                )
+                Node("rest", "rest", "the other examples' share", (), rest, (), tc, "J")
             )
             self.add(
                 Node(
                     "J", "add", name, (top, rid), J, (1.0, None), tc + 1, "J", "dJdyHat"
                 )
             )
+
+    def term(self, loss, k: int, o: str, col: int) -> str:
+        """Output ``k``'s term of the cost: ``(ŷ − y)²`` or ``ℓ(ŷ, y)``."""
+        e, Y, Yhat = self.e, self.val("y"), self.val("yHat")
+        yk, yh = f"y{subscript(str(k + 1))}", self.node(o).name
+        yid = self.add(Node(f"y_{k}", "target", yk, (), float(Y[e, k]), (), col, "y"))
+        if loss.name in SQUARED:
+            d = float(Yhat[e, k] - Y[e, k])
+            did = self.add(
+                Node(f"d_{k}", "sub", f"{yh} − {yk}", (o, yid), d, (1.0, None),
+                     col + 1, "yHat", "dJdyHat")
+            )  # fmt: skip
+            return self.add(
+                Node(f"s_{k}", "square", f"({yh} − {yk})²", (did,), d * d, (2 * d,),
+                     col + 2, "J", "dJdyHat")
+            )  # fmt: skip
+        args = Y[e : e + 1], Yhat[e : e + 1]
+        value, g = loss.value(*args)[0, k], loss.gradient(*args)[0, k]
+        return self.add(
+            Node(f"l_{k}", "loss", f"ℓ({yh}, {yk})", (o, yid), float(value),
+                 (float(g), None), col + 1, "J", "dJdyHat")
+        )  # fmt: skip
 
     def other_examples(self, loss, scale: float, squared: bool) -> float:
         """The other examples' share of ``J``, from the traced ``ŷ`` and ``y``."""
