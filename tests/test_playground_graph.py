@@ -193,3 +193,13 @@ def test_the_column_convention_names_and_addresses_the_transposed_weight():
     assert w["param"] == "W1[1,0]" and w["name"] == "W[1]₂,₁"
     c = doc["chains"]["W1_0_1"]
     assert c["total"] == pytest.approx(pg.net.trace(pg.X, pg.y)["dJdW1"][0, 1])
+
+
+def test_a_one_unit_chain_of_several_examples_explains_in_either_convention():
+    # the column convention holds X as inputs × examples: two examples of a
+    # 1-1 network are no scalar chain there either (it used to fail)
+    net = cr.Network([1, 1], bias=False)
+    X, y = [[1.0], [2.0]], [[0.0], [1.0]]
+    row, column = (cr.explain(net, X, y, convention=c) for c in ("row", "column"))
+    assert row.scalar_chain is None and column.scalar_chain is None
+    assert cr.explain(net, X[:1], y[:1], convention="column").scalar_chain is not None
