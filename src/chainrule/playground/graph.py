@@ -25,7 +25,7 @@ Examples
 >>> from chainrule.playground.sources import from_example
 >>> g = operation_graph(from_example("seed004").explanation(), 0)
 >>> g.operations, [n.name for n in g.nodes if n.op == "add"]
-(10, ['z₁⁽²⁾', 'z₁⁽³⁾'])
+(9, ['z₁⁽²⁾', 'z₁⁽³⁾'])
 >>> w = g.node("W1_0_0")
 >>> w.value, round(w.grad, 12)
 (0.5, -1.92)
@@ -130,18 +130,19 @@ def count_operations(sizes: list[int], loss: str, examples: int) -> int:
 
     A multiply per weight, an add and an activation per unit, and the cost's:
     per output a difference and a square (``sse``, ``mse``) or one term ``ℓ``,
-    then the sum, the scale (absent where it is 1) and, with several
-    examples, the add of the other examples' share.
+    then the sum (of several terms), the scale (absent where it is 1) and,
+    with several examples, the add of the other examples' share.
 
     Examples
     --------
     >>> count_operations([2, 3, 1], "sse", 3), count_operations([1, 1, 1], "mse", 1)
-    (22, 10)
+    (21, 9)
     """
     layers = sum(a * b + 2 * b for a, b in zip(sizes, sizes[1:], strict=False))
     out = sizes[-1]
     scale = 1 if loss in SQUARED or (get_loss(loss).mean and examples > 1) else 0
-    cost = (2 * out if loss in SQUARED else out) + 1 + scale
+    total = 1 if out > 1 or not (scale or examples > 1) else 0  # Σ of one term: none
+    cost = (2 * out if loss in SQUARED else out) + total + scale
     return layers + cost + (1 if examples > 1 else 0)
 
 
@@ -160,7 +161,7 @@ def check_graph(net: dict, examples: int) -> int:
             f"network: the operation view draws at most {MAX_OPERATIONS} operations "
             f"for one example; this {sizes} network has {n} (a multiply per weight, "
             "an add and an activation per unit, the cost's). Choose smaller layers "
-            "in Settings, such as 2-3-1 (22 operations)"
+            "in Settings, such as 2-3-1 (21 operations)"
         )
     if float(net.get("l2") or 0):
         raise InvalidValueError(
@@ -256,11 +257,13 @@ class _Builder:
         tc = col + (3 if squared else 2)
         total = sum(self.node(t).value for t in terms)
         last = scale == 1.0 and not many  # the sum is the cost itself
-        top = self.add(
-            Node("sum", "sum", name if last else "Σ (ŷ − y)²" if squared else "Σ ℓ",
-                 tuple(terms), J if last else total, (1.0,) * len(terms), tc, "J",
-                 "dJdyHat")
-        )  # fmt: skip
+        top, tc = terms[0], tc - 1  # one term: no sum of it
+        if len(terms) > 1 or last:
+            top, tc = self.add(
+                Node("sum", "sum", name if last else "Σ (ŷ − y)²" if squared else "Σ ℓ",
+                     tuple(terms), J if last else total, (1.0,) * len(terms), tc + 1,
+                     "J", "dJdyHat")
+            ), tc + 1  # fmt: skip
         if scale != 1.0:
             who, tc = f"{name} of example {e + 1}" if many else name, tc + 1
             value = scale * total if many else J

@@ -12,7 +12,7 @@ Examples
 >>> from chainrule.playground.sources import from_example
 >>> doc = graph_payload(from_example("seed004"), 0)
 >>> doc["operations"], doc["limit"], len(doc["nodes"])
-(10, 60, 14)
+(9, 60, 13)
 >>> add = next(n for n in doc["nodes"] if n["id"] == "z2_0")
 >>> add["rule"]["title"]
 'add distributes the gradient unchanged to each input'
@@ -30,11 +30,10 @@ from chainrule.playground.graph import MAX_OPERATIONS, Graph, Node, operation_gr
 GLYPHS = {
     "mul": "×",
     "add": "+",
-    "sum": "Σ",
+    "sum": "+",
     "sub": "−",
     "square": "x²",
     "loss": "ℓ",
-    "scale": "·c",
     "sigmoid": "σ",
     "tanh": "tanh",
     "relu": "max",
@@ -235,7 +234,9 @@ def graph_payload(pg, row: object) -> dict:
             {
                 "id": n.id,
                 "op": n.op,
-                "glyph": GLYPHS.get(n.op, "f"),
+                "glyph": f"×{n.local[0]:.3g}"
+                if n.op == "scale"
+                else GLYPHS.get(n.op, "f"),
                 "name": n.name,
                 "inputs": list(n.inputs),
                 "flows": [d is not None for d in n.local],

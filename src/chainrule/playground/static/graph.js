@@ -8,7 +8,7 @@
 const OPS = { on: false, state: null, row: -1, doc: null, error: "", pinned: null, path: null };
 const OPS_DIGITS = 4;
 // Box sizes in pixels: three lines of text (name, value, gradient), monospace 11px.
-const OPS_CHAR = 6.7, OPS_BOX_H = 52, OPS_ROW_GAP = 12, OPS_COL_GAP = 44, OPS_MARGIN = 12;
+const OPS_CHAR = 6.7, OPS_BOX_H = 52, OPS_ROW_GAP = 12, OPS_COL_GAP = 28, OPS_MARGIN = 12;
 
 function opsSvg(tag, attrs = {}, text = null) {
   const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
@@ -23,12 +23,20 @@ function opsPanel() {
   if (box) return box;
   box = el("div", { id: "ops-box", hidden: "" });
   const head = el("p", { id: "ops-head", class: "hint", "aria-live": "polite" });
+  const zoom = el("select", { id: "ops-zoom" });
+  const zooms = [["auto", "fit, down to 75 %"], ["1", "100 %"], ["0.75", "75 %"], ["fit", "fit the width"]];
+  for (const [v, text] of zooms) {
+    zoom.append(el("option", { value: v }, text));
+  }
+  zoom.addEventListener("change", drawGraph);
+  const label = el("label", { class: "row-label" }, "zoom ");
+  label.append(zoom);
   const scroll = el("div", { id: "ops-scroll", tabindex: "0", role: "group",
     "aria-label": "The operation graph (scrolls if larger than the box)" });
   scroll.append(opsSvg("svg", { id: "ops-graph", role: "group",
     "aria-label": "The operations of one example, each with its value and gradient" }));
   const info = el("div", { id: "ops-info", "aria-live": "polite" });
-  box.append(head, scroll, info);
+  box.append(label, head, scroll, info);
   $("diagram-box").after(box);
   return box;
 }
@@ -121,7 +129,7 @@ function opsLayout(doc) {
   const width = cols.map((c) => (c ? Math.max(...c.map((n) => {
     const name = nodeLines(n).name, grad = n.grad === null ? "" : `∂ ${fmt(n.grad, OPS_DIGITS)}`;
     return Math.max(name.length, fmt(n.value, OPS_DIGITS).length, grad.length, 6);
-  })) * OPS_CHAR + 16 : 0));
+  })) * OPS_CHAR + 12 : 0));
   const x = [];
   width.reduce((acc, w, k) => { x[k] = acc; return acc + w + (w ? OPS_COL_GAP : 0); }, OPS_MARGIN);
   const place = new Map();
@@ -152,16 +160,19 @@ function drawGraph() {
       doc.refused));
     return;
   }
-  const many = doc.examples > 1 ? ` of ${doc.examples} (choose another in “example”)` : "";
+  const many = doc.examples > 1 ? ` of ${doc.examples} (choose it in “example”)` : "";
   $("ops-head").textContent = `Example ${doc.example + 1}${many}: ${doc.operations} ` +
-    `operations (the view draws up to ${doc.limit}). Black: each node's value; red ∂: ` +
-    `its gradient ∂${doc.cost}/∂(node), by each gate's local rule. Hover or click a gate ` +
-    "for its rule; click a weight for its paths to the cost." +
+    `operations (at most ${doc.limit}). Black: a node's value; red ∂: its gradient ` +
+    `∂${doc.cost}/∂(node) by the gates' local rules. Hover or click a gate for its rule, ` +
+    "a weight for its paths to the cost." +
     (doc.examples > 1 ? ` A weight's ∂ here is this example's part of ∂${doc.cost}/∂w.` : "");
   const lay = opsLayout(doc);
   g.setAttribute("viewBox", `0 0 ${lay.W} ${lay.H}`);
-  g.setAttribute("width", String(lay.W));
-  g.setAttribute("height", String(lay.H));
+  const zoom = $("ops-zoom").value;
+  const fit = Math.min(1, ($("ops-scroll").clientWidth - 2) / lay.W);
+  const k = zoom === "fit" ? fit : zoom === "auto" ? Math.max(0.75, fit) : Number(zoom);
+  g.setAttribute("width", String(lay.W * k));
+  g.setAttribute("height", String(lay.H * k));
   const onPath = pathEdges();
   const edges = opsSvg("g", { class: "op-edges" });
   for (const n of doc.nodes) {
@@ -191,7 +202,7 @@ function nodeBox(n, p, highlighted) {
   const what = n.param ? "show its paths to the cost" : "show its rule";
   box.setAttribute("aria-label", `${n.name} = ${t.value}${t.showGrad ? `, gradient ${fmt(n.grad)}` : ""}: ${what}`);
   box.append(opsSvg("rect", { x: p.x, y: p.y, width: p.w, height: OPS_BOX_H, rx: leaf ? 3 : 8 }));
-  const cx = p.x + 8;
+  const cx = p.x + 6;
   box.append(opsSvg("text", { x: cx, y: p.y + 15, class: "op-name" }, t.name));
   const v = opsSvg("text", { x: cx, y: p.y + 31, class: "op-value", "data-node": n.id }, t.value);
   if (t.value !== "·") v.setAttribute("data-value", String(n.value));
