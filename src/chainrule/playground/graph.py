@@ -161,7 +161,7 @@ def check_graph(net: dict, examples: int) -> int:
             f"network: the operation view draws at most {MAX_OPERATIONS} operations "
             f"for one example; this {sizes} network has {n} (a multiply per weight, "
             "an add and an activation per unit, the cost's). Choose smaller layers "
-            "in Settings, such as 2-3-1 (21 operations)"
+            "in Settings, such as 2-3-1 (about 20 operations)"
         )
     if float(net.get("l2") or 0):
         raise InvalidValueError(
@@ -203,8 +203,10 @@ class _Builder:
         name = self.sp.param(kind, l, i, j, self.column)[0]
         key = f"W{l}_{i}_{j}" if kind == "W" else f"b{l}_{j}"
         op = "weight" if kind == "W" else "bias"
+        grad = f"dJd{kind}{l}"  # frozen biases: no step of theirs, known with δ
+        grad = grad if grad in self.ex else f"delta{l + 1}"
         return self.add(Node(key, op, name, (), float(v), (), col, f"{kind}{l}",
-                             f"dJd{kind}{l}", f"{kind}{l}[{r},{c}]"))  # fmt: skip
+                             grad, f"{kind}{l}[{r},{c}]"))  # fmt: skip
 
     def layer(self, l: int, below: list[str]) -> list[str]:
         """Products, adds and activations of weight layer ``l``."""
