@@ -113,7 +113,7 @@ def test_each_parameter_paths_sum_to_its_traced_gradient(problem):
     for node in doc["nodes"]:
         if not node["param"]:
             continue
-        c = doc["chains"][node["id"]]
+        c = graph_payload(pg, 0, node["id"])["chain"]
         key, i, j = node["id"].split("_")[0], 0, 0
         if key.startswith("W"):
             _, i, j = map(int, node["id"][1:].split("_"))
@@ -144,8 +144,7 @@ def test_the_tutorials_weight_gradient_is_the_sum_over_its_examples():
     grads = [operation_graph(ex, e).node("W1_0_0").grad for e in range(3)]
     assert len(set(grads)) == 3  # each example's own part
     assert sum(grads) == pytest.approx(ex["dJdW1"].value[0][0], rel=TOL)
-    doc = graph_payload(pg, 1)
-    c = doc["chains"]["W1_0_0"]
+    c = graph_payload(pg, 1, "W1_0_0")["chain"]
     assert [o["example"] for o in c["others"]] == [0, 2]
     assert c["total"] == pytest.approx(c["gradient"], rel=TOL)
 
@@ -169,6 +168,9 @@ def test_an_l2_penalty_and_a_wrong_row_are_refused():
     for row in (1, -1, "0", True):
         with pytest.raises(InvalidValueError, match="row: expected an example"):
             graph_payload(pg, row)
+    for chain in ("z2_0", "W9_0_0", ""):
+        with pytest.raises(InvalidValueError, match="chain: expected a parameter"):
+            graph_payload(pg, 0, chain)
 
 
 def test_the_gates_rules_put_the_numbers_in():
@@ -191,7 +193,7 @@ def test_the_column_convention_names_and_addresses_the_transposed_weight():
     doc = graph_payload(pg, 0)
     w = next(n for n in doc["nodes"] if n["id"] == "W1_0_1")  # W1[0, 1] of the trace
     assert w["param"] == "W1[1,0]" and w["name"] == "W[1]₂,₁"
-    c = doc["chains"]["W1_0_1"]
+    c = graph_payload(pg, 0, "W1_0_1")["chain"]
     assert c["total"] == pytest.approx(pg.net.trace(pg.X, pg.y)["dJdW1"][0, 1])
 
 

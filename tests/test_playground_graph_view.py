@@ -167,7 +167,7 @@ def test_a_weight_highlights_its_paths_whose_products_sum_to_its_gradient(
     )
     doc = graph_of(page, url)
     assert weight in lit and doc["nodes"][-1]["id"] in lit
-    chain = doc["chains"][weight]
+    chain = get(url, f"/api/graph?session={sid(page)}&row=0&chain={weight}")[1]["chain"]
     assert set(lit) == {n for p in chain["paths"] for n in p["nodes"]}
     edges = page.locator("#ops-graph path.op-edge.on-path")
     n_edges = len({pair for p in chain["paths"] for pair in pairwise(p["nodes"])})

@@ -16,7 +16,7 @@ Examples
 >>> add = next(n for n in doc["nodes"] if n["id"] == "z2_0")
 >>> add["rule"]["title"]
 'add distributes the gradient unchanged to each input'
->>> c = doc["chains"]["W1_0_0"]
+>>> c = graph_payload(from_example("seed004"), 0, "W1_0_0")["chain"]
 >>> [len(c["paths"]), c["total"] == c["gradient"]]
 [1, True]
 """
@@ -202,16 +202,19 @@ def _chain(ex, g: Graph, leaf: Node) -> dict:
     }
 
 
-def graph_payload(pg, row: object) -> dict:
+def graph_payload(pg, row: object, chain: str | None = None) -> dict:
     """The operation view of the playground ``pg`` at example ``row``.
 
     A network past :data:`~chainrule.playground.graph.MAX_OPERATIONS` is
-    answered ``{"refused": message, ...}``: the page shows the message.
+    answered ``{"refused": message, ...}``: the page shows the message. With
+    ``chain`` (a parameter leaf's id, ``"W1_0_2"``) the answer is that
+    parameter's paths alone, ``{"chain": ...}``: the page asks for them when
+    the parameter is clicked (with many examples they are many).
 
     Raises
     ------
     InvalidValueError
-        ``row`` is not an example's index.
+        ``row`` is not an example's index, or ``chain`` not a parameter's id.
     """
     ex = pg.explanation()
     n = len(pg.X)
@@ -223,32 +226,38 @@ def graph_payload(pg, row: object) -> dict:
         g = operation_graph(ex, row)
     except InvalidValueError as exc:
         return {"refused": str(exc), "limit": MAX_OPERATIONS}
-    params = [n for n in g.nodes if n.param]
+    if chain is not None:
+        params = {n.id: n for n in g.nodes if n.param}
+        if chain not in params:
+            raise InvalidValueError(
+                f"chain: expected a parameter of the graph such as "
+                f"{next(iter(params))!r}, got {chain!r:.40}"
+            )
+        return {"chain": _chain(ex, g, params[chain])}
     return {
         "operations": g.operations,
         "limit": MAX_OPERATIONS,
         "example": g.example,
         "examples": g.examples,
         "cost": g.cost,
-        "nodes": [
-            {
-                "id": n.id,
-                "op": n.op,
-                "glyph": f"×{n.local[0]:.3g}"
-                if n.op == "scale"
-                else GLYPHS.get(n.op, "f"),
-                "name": n.name,
-                "inputs": list(n.inputs),
-                "flows": [d is not None for d in n.local],
-                "value": n.value,
-                "grad": n.grad,
-                "col": n.col,
-                "value_of": n.value_of,
-                "grad_of": n.grad_of,
-                "param": n.param,
-                "rule": _rule(n, g),
-            }
-            for n in g.nodes
-        ],
-        "chains": {n.id: _chain(ex, g, n) for n in params},
+        "nodes": [_node(n, g) for n in g.nodes],
+    }
+
+
+def _node(n: Node, g: Graph) -> dict:
+    glyph = f"×{n.local[0]:.3g}" if n.op == "scale" else GLYPHS.get(n.op, "f")
+    return {
+        "id": n.id,
+        "op": n.op,
+        "glyph": glyph,
+        "name": n.name,
+        "inputs": list(n.inputs),
+        "flows": [d is not None for d in n.local],
+        "value": n.value,
+        "grad": n.grad,
+        "col": n.col,
+        "value_of": n.value_of,
+        "grad_of": n.grad_of,
+        "param": n.param,
+        "rule": _rule(n, g),
     }

@@ -192,7 +192,9 @@ def _gets(sessions: Sessions) -> list[Route]:
         try:
             pg = _session(sessions, request)
             doc = graph_view.graph_payload(
-                pg, int(row) if row.isdigit() and len(row) < 6 else row
+                pg,
+                int(row) if row.isdigit() and len(row) < 6 else row,
+                request.query_params.get("chain"),
             )
         except ChainruleError as exc:
             return _refused(exc)

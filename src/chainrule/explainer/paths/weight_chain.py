@@ -199,11 +199,15 @@ def row_values(ex):
     n_all = np.shape(ex["X"].value)[1 if column else 0]
     per_m = cs230_m(ex.convention, ex.network["loss"], n_all) or 1
 
+    seen: dict[str, np.ndarray] = {}  # a chain reads each value once per path
+
     def val(key: str) -> np.ndarray:
-        v = np.asarray(ex[key].value)
-        if key == "dJdyHat" or key.startswith("delta"):
-            v = v / per_m  # CS230's dA[L], dZ[L] are m · ∂J/∂A, m · ∂J/∂Z
-        return v.T if column and v.ndim == 2 else v
+        if key not in seen:
+            v = np.asarray(ex[key].value)
+            if key == "dJdyHat" or key.startswith("delta"):
+                v = v / per_m  # CS230's dA[L], dZ[L] are m · ∂J/∂A, m · ∂J/∂Z
+            seen[key] = v.T if column and v.ndim == 2 else v
+        return seen[key]
 
     return val
 

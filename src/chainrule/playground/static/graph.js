@@ -5,7 +5,8 @@
 // server (GET /api/graph, playground/graph.py); this file only lays them out.
 "use strict";
 
-const OPS = { on: false, state: null, row: -1, doc: null, error: "", pinned: null, path: null };
+const OPS = { on: false, state: null, row: -1, doc: null, error: "", pinned: null, path: null,
+  chains: {} };  // a parameter's paths, asked for when it is clicked
 const OPS_DIGITS = 4;
 // Box sizes in pixels: three lines of text (name, value, gradient), monospace 11px.
 const OPS_CHAR = 6.7, OPS_BOX_H = 52, OPS_ROW_GAP = 12, OPS_COL_GAP = 28, OPS_MARGIN = 12;
@@ -78,8 +79,24 @@ async function fetchGraph() {
   if (OPS.state !== want.state || OPS.row !== want.row) return;  // a newer one is coming
   OPS.doc = doc.error ? null : doc;
   OPS.error = doc.error || "";
-  if (OPS.doc && OPS.path && !(OPS.path in (OPS.doc.chains || {}))) OPS.path = null;
+  OPS.chains = {};
+  const params = new Set(((OPS.doc && OPS.doc.nodes) || []).filter((n) => n.param).map((n) => n.id));
+  if (!params.has(OPS.path)) OPS.path = null;
   drawGraph();
+  if (OPS.path) fetchChain(OPS.path);
+}
+async function fetchChain(id) {
+  const want = OPS.doc;
+  let doc;
+  try {
+    const r = await fetch(`${api("/api/graph")}&row=${OPS.row}&chain=${encodeURIComponent(id)}`);
+    doc = await r.json();
+  } catch (err) {
+    doc = { error: NO_SERVER };
+  }
+  if (OPS.doc !== want) return;  // the graph changed meanwhile
+  OPS.chains[id] = doc.chain || { error: doc.error || doc.refused };
+  if (OPS.path === id) drawGraph();
 }
 
 // ------------------------------------------------------------- the layout
@@ -212,7 +229,11 @@ function nodeBox(n, p, highlighted) {
       "data-grad": String(n.grad) }, t.grad));
   }
   const choose = () => {
-    if (n.param) { OPS.path = OPS.path === n.id ? null : n.id; OPS.pinned = null; }
+    if (n.param) {
+      OPS.path = OPS.path === n.id ? null : n.id;
+      OPS.pinned = null;
+      if (OPS.path && !OPS.chains[n.id]) fetchChain(n.id);
+    }
     else { OPS.pinned = OPS.pinned === n.id ? null : n.id; OPS.path = null; }
     drawGraph();
   };
@@ -247,7 +268,7 @@ function showRule(n) {
 // The edges of the chosen parameter's paths in this example, as "from>to".
 function pathEdges() {
   const out = new Set();
-  const c = OPS.path && OPS.doc && OPS.doc.chains ? OPS.doc.chains[OPS.path] : null;
+  const c = OPS.path ? OPS.chains[OPS.path] : null;
   if (!c || !c.paths) return out;
   const byId = new Map(OPS.doc.nodes.map((n) => [n.id, n]));
   for (const p of c.paths) {
@@ -259,12 +280,13 @@ function pathEdges() {
   return out;
 }
 function showPaths(id) {
-  const c = OPS.doc.chains[id];
+  const c = OPS.chains[id];
   const info = $("ops-info");
   info.textContent = "";
   const box = el("div", { id: "ops-paths", "data-id": id });
   info.append(box);
   const n = OPS.doc.nodes.find((m) => m.id === id);
+  if (!c) { box.append(el("p", {}, `∂${OPS.doc.cost}/∂${n.name}: finding its paths…`)); return; }
   if (!revealed(n.grad_of)) {
     box.append(el("p", {}, `${c.name}: its paths appear when the walk reaches ${nameOf(n.grad_of)}.`));
     return;
