@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - depends on the environment
         "pip install 'chainrule[playground]'"
     ) from None
 
-from chainrule.playground import sources, views
+from chainrule.playground import graph_view, sources, views
 from chainrule.playground.guard import (  # noqa: F401 - importable from here
     CSP,
     HEADERS,
@@ -67,6 +67,7 @@ STATIC = {
     "/static/quiz.js": ("quiz.js", "text/javascript; charset=utf-8"),
     "/static/forms.js": ("forms.js", "text/javascript; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/graph.js": ("graph.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
 }
 
@@ -186,6 +187,19 @@ def _gets(sessions: Sessions) -> list[Route]:
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
         return Response(data, media_type=media, headers={**HEADERS, **disposition})
 
+    async def graph(request: Request) -> Response:  # the operation view
+        row = request.query_params.get("row", "0")
+        try:
+            pg = _session(sessions, request)
+            doc = graph_view.graph_payload(
+                pg,
+                int(row) if row.isdigit() and len(row) < 6 else row,
+                request.query_params.get("chain"),
+            )
+        except ChainruleError as exc:
+            return _refused(exc)
+        return JSONResponse(doc, headers=HEADERS)
+
     async def no_icon(request: Request) -> Response:
         return Response(status_code=204)
 
@@ -197,6 +211,7 @@ def _gets(sessions: Sessions) -> list[Route]:
         Route("/api/state", state, methods=["GET"]),
         Route("/api/explanation", explanation, methods=["GET"]),
         Route("/api/export/{fmt}", export, methods=["GET"]),
+        Route("/api/graph", graph, methods=["GET"]),
     ]
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from chainrule.core.activations import get_activation
 from chainrule.errors import InvalidTypeError, UnknownNameError
 from chainrule.explainer.model.chain import (
@@ -222,7 +224,8 @@ def scalar_chain(
     """
     wording = check_wording(wording)
     by_symbol = {s.symbol: s for s in steps}
-    if not is_scalar_chain(net, by_symbol["X"].shape[0]):
+    examples = np.size(by_symbol["X"].value) // net.sizes[0]  # either convention
+    if not is_scalar_chain(net, examples):
         return None
 
     def value(symbol: str) -> float:

@@ -142,7 +142,7 @@ def parse_target(target: object, shapes: dict, column: bool) -> tuple:
     return kind, l, i, j
 
 
-class _Spell:
+class Spell:
     """Element names ``a₂⁽²⁾``, ``a[1]₂``, ``A[1]₂`` in the explanation's style."""
 
     def __init__(self, style: str, L: int):
@@ -181,19 +181,48 @@ def _d(top: tuple, bottom: tuple, value: float) -> Factor:
     )
 
 
+def row_values(ex):
+    """A reader of ``ex``'s values as the trace holds them, in any convention.
+
+    ``row_values(ex)(key)`` is the value of the step ``key`` one example per
+    row (the column convention's matrices transposed back) and as a true
+    derivative of ``J`` (CS230's ``dA``, ``dZ``, which are ``m`` times
+    ``∂J/∂A``, ``∂J/∂Z``, divided by ``m``): the numbers of
+    :meth:`chainrule.Network.trace`, read from the explanation's records.
+
+    Examples
+    --------
+    >>> import chainrule as cr
+    >>> net = cr.Network([2, 1], output_activation="sigmoid", loss="bce", bias=False)
+    >>> X, y = [[3.0, 1.0], [0.0, 1.0]], [[1.0], [0.0]]
+    >>> ex = cr.explain(net, X, y, convention="column")
+    >>> ex["X"].value.tolist(), row_values(ex)("X").tolist()
+    ([[3.0, 0.0], [1.0, 1.0]], [[3.0, 1.0], [0.0, 1.0]])
+    >>> bool(abs(row_values(ex)("delta2") * 2 - ex["delta2"].value.T).max() < 1e-15)
+    True
+    """
+    column = ex.convention == "column"
+    n_all = np.shape(ex["X"].value)[1 if column else 0]
+    per_m = cs230_m(ex.convention, ex.network["loss"], n_all) or 1
+
+    seen: dict[str, np.ndarray] = {}  # a chain reads each value once per path
+
+    def val(key: str) -> np.ndarray:
+        if key not in seen:
+            v = np.asarray(ex[key].value)
+            if key == "dJdyHat" or key.startswith("delta"):
+                v = v / per_m  # CS230's dA[L], dZ[L] are m · ∂J/∂A, m · ∂J/∂Z
+            seen[key] = v.T if column and v.ndim == 2 else v
+        return seen[key]
+
+    return val
+
+
 def weight_chain(ex, target: str) -> WeightChain:
     """The chain of ``target`` (``"W2[0,0]"``) from the explanation ``ex``."""
     net = ex.network
     column = ex.convention == "column"
-
-    def val(key: str) -> np.ndarray:
-        v = np.asarray(ex[key].value)
-        if key == "dJdyHat" or key.startswith("delta"):
-            v = v / per_m  # CS230's dA[L], dZ[L] are m · ∂J/∂A, m · ∂J/∂Z
-        return v.T if column and v.ndim == 2 else v
-
-    n_all = np.shape(ex["X"].value)[1 if column else 0]
-    per_m = cs230_m(ex.convention, net["loss"], n_all) or 1
+    val = row_values(ex)
     L = len(net["sizes"]) - 1
     keys = [s.symbol for s in ex.phase("given") if s.symbol not in ("X", "y")]
     shapes = {k: np.shape(val(k)) for k in keys}
@@ -208,7 +237,7 @@ def weight_chain(ex, target: str) -> WeightChain:
             "network"
         )
     style = "column" if column else ex.notation
-    sp = _Spell(style, L)
+    sp = Spell(style, L)
     elementwise = get_activation(net["activation"][-1]).elementwise
     paths = []
     for e in range(n):

@@ -220,6 +220,7 @@ function renderDiagram() {
     d.append(g);
   }
   legend(view, unplaced, edges.length);
+  if (typeof renderGraph === "function") renderGraph();  // the operation view (graph.js)
 }
 // What the numbers on the edges are, in words, beside the diagram.
 function legend(view, unplaced, total) {
