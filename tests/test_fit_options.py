@@ -264,7 +264,7 @@ def test_cli_train_options_come_from_the_spec():
     from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
     from chainrule.cli.train import FIT_OPTIONS, flag
 
-    command = typer.main.get_command(app).commands["train"]
+    command = typer.main.get_command(app).get_command(None, "train")
     params = {p.name: p for p in command.params}
     assert set(CHOSEN_BY_TABLE) <= set(FIT_OPTIONS)
     for name in FIT_OPTIONS:
