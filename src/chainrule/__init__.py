@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from chainrule import accel
 from chainrule.core.activations import register_activation
+from chainrule.core.dropout import Masks
 from chainrule.core.losses import register_loss
 from chainrule.core.trace import Trace
 from chainrule.errors import (
@@ -99,6 +100,7 @@ __all__ = [
     "History",
     "InvalidTypeError",
     "InvalidValueError",
+    "Masks",
     "ModelFileError",
     "Network",
     "ShapeError",
