@@ -173,3 +173,23 @@ def test_the_command_line_trains_with_dropout_and_records_it(tmp_path, capsys):
     refused = main(["train", *argv, "--optimizer", "lbfgs", "--out", str(out)])
     assert refused == ExitCode.USAGE
     assert "--dropout: the optimizer 'lbfgs'" in capsys.readouterr().err
+
+
+def test_a_resumed_fit_draws_the_same_masks(tmp_path):
+    X, y = _data()
+    ck = tmp_path / "ck.safetensors"
+    kw = dict(optimizer="adam", dropout=0.3, batch_size=8, seed=5)
+    whole = cr.Network([3, 6, 1], seed=0)
+    whole.fit(X, y, epochs=6, **kw)
+    parts = cr.Network([3, 6, 1], seed=0)
+    parts.fit(X, y, epochs=3, checkpoint=ck, **kw)
+    parts.fit(X, y, epochs=6, resume=ck, **kw)
+    np.testing.assert_array_equal(parts.get_flat(), whole.get_flat())
+
+
+def test_dask_data_refuse_dropout():
+    da = pytest.importorskip("dask.array", reason="the Dask extra is not installed")
+    X, y = _data()
+    net = cr.Network([3, 4, 1], seed=0)
+    with pytest.raises(ConfigError, match="dropout: not available with Dask"):
+        net.fit(da.from_array(X), da.from_array(y), optimizer="adam", dropout=0.2)

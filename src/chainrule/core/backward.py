@@ -229,17 +229,18 @@ def backward(
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
         W, a = params[kW], cache[f"a{l}"]
-        dropped = masks is not None and masks.has(l)
+        # the mask of layer l, when the forward pass applied one
+        dropped = masks if masks is not None and masks.has(l) else None
         # the product z{l+1} read a{l}, or a{l} ∘ m{l}/(1 − p) with dropout
-        a_in = cache[f"am{l}"] if dropped else a
+        a_in = cache[f"am{l}"] if dropped is not None else a
         if xp is not np:  # the same formulas as below, without buffers
             grads[kW] = a_in.T @ delta + l2 * W if l2 else a_in.T @ delta
             if kb in params:
                 grads[kb] = xp.sum(delta, axis=0, keepdims=True)
             if l > 1:
                 dJda = delta @ W.T
-                if dropped:
-                    dJda = masks.apply(l, dJda)
+                if dropped is not None:
+                    dJda = dropped.apply(l, dJda)
                 if return_deltas:
                     deltas[f"dJda{l}"] = dJda
                 act = _acts.ACTIVATIONS[activations[l - 2]]
@@ -259,9 +260,9 @@ def backward(
         if l > 1:
             # one matrix product per layer: dJ/da{l} = delta{l+1} W{l}ᵀ
             dJda = np.dot(delta, W.T, out=V[f"g{l}"])
-            if dropped:
+            if dropped is not None:
                 # ã = a ∘ m/(1 − p) is a times a constant: ∂J/∂a = ∂J/∂ã ∘ m/(1 − p)
-                masks.apply(l, dJda, out=dJda)
+                dropped.apply(l, dJda, out=dJda)
             if return_deltas:
                 deltas[f"dJda{l}"] = dJda
             delta = backprop_into(
