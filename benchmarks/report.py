@@ -195,7 +195,13 @@ def ratios(results, threads) -> list[str]:
         out.append(
             "- A learner's first calls, fresh process, empty numba cache (best "
             f"of 5): `import chainrule` {lat['import_s']:.2f} s (target ≤ 0.3), "
-            f"`chainrule --help` {lat['help_s']:.2f} s (≤ 0.5), the README's "
+            + (
+                f"a process that imports it and uses `chainrule.Network` "
+                f"{lat['network_s']:.2f} s, "
+                if "network_s" in lat
+                else ""
+            )
+            + f"`chainrule --help` {lat['help_s']:.2f} s (≤ 0.5), the README's "
             f"first trace {lat['trace_s']:.2f} s (< 1), `chainrule explain "
             f"--example seed004` {lat['explain_s']:.2f} s (< 2), the "
             f"playground's first state and step {lat['playground_s']:.2f} s "

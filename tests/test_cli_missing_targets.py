@@ -96,3 +96,17 @@ def test_predict_and_evaluate_count_rows_without_a_target(capsys, tmp_path, comm
     assert code == ExitCode.OK, err
     assert "warning: 2 rows without a target value left out of the metrics" in err
     assert "11 rows with a target" in out + err
+
+
+def test_evaluate_on_labels_the_model_never_saw_says_so(capsys, tmp_path):
+    model = tmp_path / "m.safetensors"
+    code, _, err = run(
+        capsys, "train", table(tmp_path, LABELS), "--target", "y", "--epochs", "3",
+        "--out", model,
+    )  # fmt: skip
+    assert code == ExitCode.OK, err
+    other = tmp_path / "other"
+    other.mkdir()
+    code, _, err = run(capsys, "evaluate", model, table(other, ["c"] * 13))
+    assert code == ExitCode.USAGE
+    assert "the 13 rows' labels are not among the model's classes (a, b)" in err

@@ -8,7 +8,6 @@ with each command in its own module of :mod:`chainrule.cli`.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import warnings
@@ -23,21 +22,101 @@ except ImportError:  # pragma: no cover - Typer with Click as a dependency
     from click.exceptions import ClickException, NoArgsIsHelpError
 
 from chainrule import interrupt
-from chainrule.cli import check as _check
-from chainrule.cli import derive as _derive
-from chainrule.cli import evaluate as _evaluate
-from chainrule.cli import gradcheck as _gradcheck
-from chainrule.cli import info as _info
-from chainrule.cli import playground as _playground
-from chainrule.cli import predict as _predict
-from chainrule.cli import train as _train
-from chainrule.cli import worksheet as _worksheet
-from chainrule.cli.common import ExitCode
-from chainrule.cli.explain import explain_command
-from chainrule.cli.optional_value import OptionalValueCommand
+from chainrule.cli.exit_codes import ExitCode
+from chainrule.cli.lazy import (
+    CommandInterruptedError,
+    LazyCommand,
+    LazyGroup,
+    PipeClosedError,
+)
 from chainrule.errors import ChainruleError
 from chainrule.persist.atomic import NO_ROOM
-from chainrule.validation import terminal_text
+
+
+class Commands(LazyGroup):
+    """The commands after ``demo``, in the order ``chainrule --help`` lists them.
+
+    A command's module is imported only when the command runs or shows its
+    own help, so that ``chainrule --help`` loads none of them; each summary
+    is the first paragraph of the command's docstring (tests/test_cli_help.py
+    keeps them equal).
+    """
+
+    lazy = {
+        c.name: c
+        for c in (
+            LazyCommand(
+                "train",
+                "chainrule.cli.train",
+                "train",
+                "Train a network on a table of data and save it.",
+                command_class="optional-value",
+            ),
+            LazyCommand(
+                "predict",
+                "chainrule.cli.predict",
+                "predict",
+                "Predict the targets of every row of DATA (in the targets' units "
+                "or labels).",
+            ),
+            LazyCommand(
+                "evaluate",
+                "chainrule.cli.evaluate",
+                "evaluate",
+                "Score a model on a labelled table: the metrics of train's report.",
+            ),
+            LazyCommand(
+                "info",
+                "chainrule.cli.info",
+                "info",
+                "Architecture, parameter count and how a model was trained: every "
+                "option, the command line that runs it again, the data file's "
+                "size and SHA-256, the metrics on the training and held-out rows.",
+            ),
+            LazyCommand(
+                "gradcheck",
+                "chainrule.cli.gradcheck",
+                "gradcheck",
+                "Compare backpropagation's gradient with central differences.",
+            ),
+            LazyCommand(
+                "explain",
+                "chainrule.cli.explain",
+                "explain_command",
+                "Explain backpropagation step by step, with every value and shape.",
+            ),
+            LazyCommand(
+                "playground",
+                "chainrule.cli.playground",
+                "playground",
+                "Watch, step through and change backpropagation in the browser.",
+                pipe_safe=False,
+            ),
+            LazyCommand(
+                "worksheet",
+                "chainrule.cli.worksheet",
+                "worksheet_command",
+                "Every question of a seed document, answered: dimensions, "
+                "expressions, products element by element, numbers, and the "
+                "seed's misprints.",
+            ),
+            LazyCommand(
+                "derive",
+                "chainrule.cli.derive",
+                "derive",
+                "Derive backpropagation in symbols, element by element, checked "
+                "by SymPy.",
+            ),
+            LazyCommand(
+                "check",
+                "chainrule.cli.check",
+                "check",
+                "Grade students' answers: per quantity right or wrong, and why; "
+                "the score.",
+            ),
+        )
+    }
+
 
 app = typer.Typer(
     name="chainrule",
@@ -47,6 +126,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Commands,
 )
 
 
@@ -70,47 +150,11 @@ def demo(
     run_demo(out=out, force=force)
 
 
-class _PipeClosedError(Exception):
-    """stdout's reader went away; not an OSError, which Click turns into exit 1."""
-
-
-class _InterruptedError(Exception):
-    """Ctrl-C in a command; not a KeyboardInterrupt, which Typer turns into a
-    silent exit 130."""
-
-
-def _pipe_safe(command):
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except BrokenPipeError:
-            raise _PipeClosedError from None
-        except KeyboardInterrupt:
-            raise _InterruptedError from None
-
-    return wrapper
-
-
-app.command(epilog=_train.EPILOG, cls=OptionalValueCommand)(_pipe_safe(_train.train))
-app.command(epilog=_predict.EPILOG)(_pipe_safe(_predict.predict))
-app.command(epilog=_evaluate.EPILOG)(_pipe_safe(_evaluate.evaluate))
-app.command(epilog=_info.EPILOG)(_pipe_safe(_info.info))
-app.command(epilog=_gradcheck.EPILOG)(_pipe_safe(_gradcheck.gradcheck))
-
-
 def _one_line(text: str) -> str:
     """A message on one line, control characters escaped."""
+    from chainrule.validation import terminal_text
+
     return terminal_text(" ".join(str(text).split()))
-
-
-app.command("explain")(_pipe_safe(explain_command))
-app.command(epilog=_playground.EPILOG)(_playground.playground)
-app.command("worksheet", epilog=_worksheet.EPILOG)(
-    _pipe_safe(_worksheet.worksheet_command)
-)
-app.command("derive", epilog=_derive.EPILOG)(_pipe_safe(_derive.derive))
-app.command("check", epilog=_check.EPILOG)(_pipe_safe(_check.check))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,14 +250,14 @@ def _invoke(args: list[str], debug: bool) -> int:
             file=sys.stderr,
         )
         return exc.exit_code
-    except (BrokenPipeError, _PipeClosedError):
+    except (BrokenPipeError, PipeClosedError):
         return _broken_pipe()
     except ChainruleError as exc:
         if debug:
             raise
         print(f"chainrule: error: {_one_line(exc)}", file=sys.stderr)
         return ExitCode.USAGE if isinstance(exc, ValueError) else ExitCode.ERROR
-    except (KeyboardInterrupt, typer.Abort, _InterruptedError):
+    except (KeyboardInterrupt, typer.Abort, CommandInterruptedError):
         print("chainrule: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except MemoryError:

@@ -10,7 +10,6 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from enum import IntEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.table import Table as RichTable
 
+from chainrule.cli.exit_codes import ExitCode as ExitCode
 from chainrule.data import prepare as tabular
 from chainrule.data.tables import load_table
 from chainrule.errors import (
@@ -32,17 +32,6 @@ from chainrule.persist.atomic import atomic_write_bytes
 from chainrule.persist.model import model_bytes
 from chainrule.persist.paths import check_outputs, check_target
 from chainrule.validation import TerminalStream, terminal_text
-
-
-class ExitCode(IntEnum):
-    """Exit codes of the ``chainrule`` command."""
-
-    OK = 0
-    ERROR = 1
-    USAGE = 2
-    INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-    BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report ``... | head``
-
 
 #: ``--force``: replace an output file that is read-only (see
 #: :func:`chainrule.persist.paths.check_outputs`).

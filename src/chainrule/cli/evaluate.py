@@ -61,6 +61,12 @@ def run_evaluate(
     )  # fmt: skip
     con = console()
     if tally.metrics is None or not tally.metrics.rows:
+        if tally.unknown:
+            classes = ", ".join(str(c) for c in meta["classes"][:10])
+            raise DataFileError(
+                f"{data}: no row to score: the {tally.unknown} rows' labels are "
+                f"not among the model's classes ({classes})"
+            )
         raise DataFileError(f"{data}: no row has a target value to score")
     report(tally, meta, con)
     return tally
