@@ -143,6 +143,14 @@ def sep_option(text: str | None) -> str | None:
 
 LABELS = {"r2": "R²", "mae": "MAE", "rmse": "RMSE", "macro_f1": "macro F1"}
 LABELS.update(balanced_accuracy="balanced accuracy", log_loss="log loss")
+LABELS.update(roc_auc="ROC AUC", pr_auc="PR AUC (average precision)")
+LABELS.update(
+    weighted_accuracy="weighted accuracy",
+    weighted_log_loss="weighted log loss",
+    weighted_r2="weighted R²",
+    weighted_mae="weighted MAE",
+    weighted_rmse="weighted RMSE",
+)
 
 
 def print_metrics(

@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import Force, Format, Out, Precision, write_text
+from chainrule.cli import handout
+from chainrule.cli.common import Force, Out, Precision, write_text
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.build.derivation import one_example
 from chainrule.explainer.notation.numbers import check_precision
@@ -30,7 +31,7 @@ from chainrule.explainer.problems import (
 from chainrule.persist.paths import check_outputs
 from chainrule.validation import check_explain_size
 
-FORMATS = ("text", "markdown", "latex", "json", "html")
+FORMATS = ("text", "markdown", "latex", "json", "html", *handout.FORMATS)
 _METHODS = {
     "text": "to_text",
     "markdown": "to_markdown",
@@ -135,7 +136,7 @@ def explain_command(
         Path | None,
         typer.Argument(help="A problem file (TOML): network, weights, data."),
     ] = None,
-    format: Format = "text",
+    format: handout.Format = "text",
     out: Out = None,
     force: Force = False,
     example: Annotated[
@@ -208,6 +209,10 @@ def explain_command(
         int | None,
         typer.Option(help="Draw a student's own weights and data from this seed."),
     ] = None,
+    variants: Annotated[
+        int | None,
+        typer.Option(help="Moodle: one sheet per seed from --seed to --seed + N - 1."),
+    ] = None,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
@@ -217,7 +222,9 @@ def explain_command(
     chainrule explain -e seed001 --convention column --vary "W3[0,0]=1,2,-1";
     chainrule explain -e seed000-q15 --level element;
     chainrule explain -e tutorial-part4 --learning-rate -3 --uphill
-    chainrule explain -e seed004 --seed 7 --blank dJdW1 --answers key.toml
+    chainrule explain -e seed004 --seed 7 --blank dJdW1 --answers key.toml;
+    chainrule explain -e seed004 --seed 7 --blank dJdW1 -f ipynb -o quiz.ipynb;
+    chainrule explain -e seed004 --seed 1 --variants 30 --blank dJdW1 -f moodle
     """
     if list_:
         for name, title in list_examples().items():
@@ -228,6 +235,7 @@ def explain_command(
             f"--format: unknown name {format!r}; expected one of {FORMATS}"
         )
     precision = check_precision(precision)
+    n_sheets = handout.check_options(format, variants, seed, blank)
     check_outputs(
         {"--out": out, "--answers": answers}, {"PROBLEM": problem}, force=force
     )
@@ -256,8 +264,31 @@ def explain_command(
         "uphill": uphill,
     }
     explanation = _quiz(p, notation, settings, blank, answers, seed)
+    names = None if blank is None else [n.strip() for n in blank.split(",")]
     if chain is not None or vary_ is not None:
         text = _chain_or_vary(p, explanation, chain, vary_, format, example_index)
+    elif format == "ipynb":
+        text = handout.notebook(
+            explanation,
+            names=names,
+            example=example,
+            problem=problem,
+            seed=seed,
+            notation=notation,
+            settings=settings,
+            precision=precision,
+        )
+    elif format == "moodle":
+        text = handout.moodle(
+            p,
+            names=names,
+            category=example or Path(problem).stem,
+            seed=seed,
+            variants=n_sheets,
+            notation=notation,
+            settings=settings,
+            precision=precision,
+        )
     else:
         terminal = out is None and sys.stdout.isatty()
         text = _render(explanation, format, precision, terminal)

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table as RichTable
 
-from chainrule.cli.common import console, fmt, print_metrics, write_text
+from chainrule.cli.common import LABELS, console, fmt, print_metrics, write_text
 from chainrule.cli.train_record import RUN_KEYS
 from chainrule.data import prepare as tabular
 from chainrule.loading import load_with_metadata
@@ -60,6 +60,8 @@ def run_info(model: Path, as_json: bool = False) -> None:
         f"{_number(t.get('final_val_cost'))} ({t.get('message')})"
     )
     _print_record(con, t)
+    _print_weights(con, t)
+    _print_cv(con, t)
     metrics = _safe_metrics(t.get("metrics"), meta.get("classes"))
     if metrics:
         best = t.get("best_epoch")
@@ -78,6 +80,43 @@ def _print_record(con, t: dict) -> None:
         con.print(f"data file: {t.get('data')} ({size} bytes, SHA-256 {sha[:64]})")
     else:
         con.print(f"data file: {t.get('data')} (size and SHA-256 not recorded)")
+
+
+def _print_weights(con, t: dict) -> None:
+    """``--weight`` and ``--class-weight`` of a record, and the class weights."""
+    column, rule = t.get("weight"), t.get("class_weight")
+    if not isinstance(column, str) and not isinstance(rule, str):
+        return
+    parts = []
+    if isinstance(rule, str):
+        weights = t.get("class_weights")
+        shown = (
+            ", ".join(f"{k!r:.40}: {_number(v)}" for k, v in list(weights.items())[:20])
+            if isinstance(weights, dict)
+            else "not recorded"
+        )
+        parts.append(f"class weights {rule[:20]} ({shown})")
+    if isinstance(column, str):
+        parts.append(f"the weights of column {column!r:.80}")
+    con.print("sample weights: " + " times ".join(parts))
+
+
+def _print_cv(con, t: dict) -> None:
+    """The cross-validation scores of a record (``--cv`` with ``--out``)."""
+    cv = t.get("cv_scores")
+    if not isinstance(cv, dict):
+        return
+    folds, mean, std = cv.get("folds"), cv.get("mean"), cv.get("std")
+    if not (
+        isinstance(folds, list) and isinstance(mean, dict) and isinstance(std, dict)
+    ):
+        return
+    scores = [
+        f"{LABELS.get(k, k)[:40]} {_number(v)} ± {_number(std.get(k))}"
+        for k, v in list(mean.items())[:20]
+        if isinstance(k, str)
+    ]
+    con.print(f"cross-validation ({len(folds)} folds, held out): " + "; ".join(scores))
 
 
 def _value(v: object) -> str:
@@ -148,11 +187,11 @@ def _safe_metrics(metrics: object, classes: object) -> dict:
     for part, values in metrics.items():
         if not isinstance(part, str) or not isinstance(values, dict):
             continue
-        row = {
-            name: float(v)
+        row = {  # None: a metric without a value (R² of a constant, AUC of one class)
+            name: None if v is None else float(v)
             for name, v in values.items()
             if isinstance(name, str)
-            and isinstance(v, (int, float))
+            and (v is None or isinstance(v, (int, float)))
             and not isinstance(v, bool)
         }
         cm = values.get("confusion")
@@ -184,6 +223,11 @@ def _print_data(con, net, meta: dict) -> None:
         con.print(f"id column {meta['id']!r} (copied by predict)")
     if meta.get("classes"):
         con.print(f"classes {meta['classes']}")
+    dates, flags = meta.get("dates"), meta.get("missing_indicators")
+    if isinstance(dates, dict) and dates:
+        con.print(f"dates expanded: {dates!r:.300}")
+    if isinstance(flags, list) and flags:
+        con.print(f"missing-value indicators of {flags!r:.300}")
     sx, sy = meta["scale_inputs"]["method"], meta["scale_targets"]["method"]
     con.print(f"scaling: inputs {sx}, targets {sy}")
 

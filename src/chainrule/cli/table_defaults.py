@@ -190,7 +190,11 @@ def tell(table, d: Prepared, keep=()) -> None:
             f"value in every row): left out of the inputs; use it as an input "
             f"with --keep {q}, or keep it beside predictions with --id {q}"
         )
-    used = [c["name"] for c in d.columns or [] if c["name"] not in keep]
+    used = [  # the table's own columns (not date parts, not indicators)
+        c["name"]
+        for c in d.columns or []
+        if c["name"] not in keep and c["name"] in table.columns
+    ]
     for name in id_like(table, used):
         q = shell(name)
         say(

@@ -28,8 +28,11 @@ from chainrule.cli.common import (
 )
 from chainrule.cli.optional_value import dask_address
 from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
+from chainrule.cli.train_cv import run_cv
 from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
 from chainrule.data.cells import check_decimal
+from chainrule.data.derived import DATES
+from chainrule.data.weights import check_class_weight
 from chainrule.errors import InvalidValueError
 from chainrule.train.optimizers import NAMES
 from chainrule.train.options import OPTIONS, cli_options
@@ -195,9 +198,15 @@ def train_command(
             "(3,5 and 1.234,5 read as numbers)."
         ),
     ] = ".",
-    out: Annotated[Path, typer.Option(help="Where to write the model.")] = Path(
-        "model.safetensors"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the model (default model.safetensors; with "
+            "--cv none unless given: then a final model trained on every row).",
+        ),
+    ] = None,
     plot: Annotated[Path | None, typer.Option(help="Write the cost curve PNG.")] = None,
     resume: Annotated[
         bool,
@@ -206,6 +215,43 @@ def train_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a read-only --out or --plot.")
     ] = False,
+    class_weight: Annotated[
+        str | None,
+        typer.Option(
+            help="balanced: weigh each row n / (classes × rows of its class), "
+            "scikit-learn's rule (classification)."
+        ),
+    ] = None,
+    weight: Annotated[
+        str | None,
+        typer.Option(
+            help="A numeric column of row weights >= 0 (not an input); "
+            "times the class weight when both are given."
+        ),
+    ] = None,
+    cv: Annotated[
+        int | None,
+        typer.Option(
+            help="K-fold cross-validation (stratified for labels, seeded by "
+            "--seed): K models with these options, the held-out scores per "
+            "fold and their mean ± std; no model saved unless --out."
+        ),
+    ] = None,
+    missing_indicator: Annotated[
+        bool,
+        typer.Option(
+            "--missing-indicator",
+            help="A 0/1 input 'COL missing' for each input column with "
+            "missing cells in the training rows (predict makes the same).",
+        ),
+    ] = False,
+    dates: Annotated[
+        str,
+        typer.Option(
+            help="Date columns: error (refused, the default) or expand (year, "
+            "month, day, weekday, and hour when times are given)."
+        ),
+    ] = "error",
     log_every: Annotated[
         float,
         typer.Option(
@@ -250,7 +296,7 @@ def train_command(
         scale_inputs=check_method("--scale-inputs", scale_inputs),
         scale_targets=check_method("--scale-targets", scale_targets),
         classify=classify,
-        out=out,
+        out=out if out is not None or cv else Path("model.safetensors"),
         plot=plot,
         resume=resume,
         dask=dask_address(dask),
@@ -266,21 +312,37 @@ def train_command(
         encoding=encoding,
         decimal=check_decimal(decimal),
         log_every=check_log_every(log_every),
+        class_weight=check_class_weight(class_weight),
+        weight=weight,
+        cv=cv,
+        missing_indicator=missing_indicator,
+        dates=check_dates(dates),
         fit=fit,
     )
     if not opts.targets:
         raise InvalidValueError(f"--target: expected column names, got {target!r}")
+    out = opts.out
     check_paths(
         {
             "--out": out,
             "--plot": plot,
             "--checkpoint": opts.checkpoint,
-            "the file an interrupted run saves": interrupted_path(out),
+            "the file an interrupted run saves": out and interrupted_path(out),
         },
         {"DATA": data},
         force,
     )
-    run_train(opts)
+    if opts.cv is not None:
+        run_cv(opts)
+    else:
+        run_train(opts)
+
+
+def check_dates(value: str) -> str:
+    """``--dates``: one of :data:`~chainrule.data.derived.DATES`."""
+    if value not in DATES:
+        raise InvalidValueError(f"--dates: expected error or expand, got {value!r}")
+    return value
 
 
 def check_log_every(seconds: float) -> float:

@@ -52,6 +52,8 @@ RUN_KEYS = (
     "date",
     "chainrule",
     "metrics",
+    "class_weights",
+    "cv_scores",
 )
 
 

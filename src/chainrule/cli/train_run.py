@@ -37,7 +37,9 @@ from chainrule.cli.table_defaults import (
     tell,
 )
 from chainrule.cli.train_record import command_line, data_record
+from chainrule.cli.train_weights import score, weight_drop, weights_of
 from chainrule.data import prepare as tabular
+from chainrule.data.frame import Table
 from chainrule.data.labels import MISSING_TARGET
 from chainrule.data.tables import load_table
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
@@ -85,7 +87,7 @@ class TrainOptions:
     scale_inputs: str
     scale_targets: str
     classify: bool
-    out: Path
+    out: Path | None
     plot: Path | None
     resume: bool = False
     dask: str | None = None
@@ -101,6 +103,11 @@ class TrainOptions:
     keep: list[str] = field(default_factory=list)
     categorical: list[str] = field(default_factory=list)
     log_every: float = 10.0
+    class_weight: str | None = None
+    weight: str | None = None
+    cv: int | None = None
+    missing_indicator: bool = False
+    dates: str = "error"
     fit: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
@@ -161,7 +168,8 @@ def _build(opts: TrainOptions, d: tabular.Prepared) -> Network:
     )
 
 
-def _check_options(opts: TrainOptions) -> None:
+def check_options(opts: TrainOptions) -> None:
+    """The refusals that need no table (the fit's options named as flags)."""
     check_epochs("--epochs", opts.epochs)
     if opts.plot is not None and importlib.util.find_spec("matplotlib") is None:
         raise ConfigError("--plot: needs matplotlib; pip install 'chainrule[plot]'")
@@ -179,8 +187,9 @@ def _check_options(opts: TrainOptions) -> None:
         raise ConfigError("--resume: needs --checkpoint FILE to resume from")
 
 
-def _fit(net: Network, opts: TrainOptions, train, val):
+def _fit(net: Network, opts: TrainOptions, train, val, weights=None):
     interrupt.raise_if_pending()  # a Ctrl-C that a library's import swallowed
+    weighted = {} if weights is None else {"sample_weight": weights}
     with ProgressBar(
         total=opts.epochs,
         description=f"fit ({opts.optimizer})",
@@ -193,6 +202,7 @@ def _fit(net: Network, opts: TrainOptions, train, val):
             callbacks=[bar],
             seed=opts.seed,
             **fit_options(opts),
+            **weighted,
         )
 
 
@@ -204,6 +214,12 @@ def run_train_dask(opts: TrainOptions) -> Network:
     if opts.validation_split or opts.classify:
         flag_name = "--validation-split" if opts.validation_split else "--classify"
         raise ConfigError(f"{flag_name}: not available with --dask")
+    local = (("--weight", opts.weight), ("--class-weight", opts.class_weight),
+             ("--cv", opts.cv), ("--missing-indicator", opts.missing_indicator),
+             ("--dates", opts.dates != "error"))  # fmt: skip
+    for flag_name, given in local:
+        if given:
+            raise ConfigError(f"{flag_name}: not available with --dask")
     address = None if opts.dask == "local" else opts.dask
     source = data_record(opts.data)
     with connect(address):
@@ -227,25 +243,60 @@ def run_train_dask(opts: TrainOptions) -> Network:
     return net
 
 
-def run_train(opts: TrainOptions) -> Network:
-    """Load, prepare, train, report, save; see ``chainrule train --help``."""
-    _check_options(opts)
-    if opts.dask is not None:
-        return run_train_dask(opts)
-    source = data_record(opts.data)  # the file as it is read
-    table = load_table(
-        opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
-    )
+@dataclass
+class Trained:
+    """One network trained on a table (:func:`train_table`).
+
+    Attributes
+    ----------
+    net : Network
+    d : Prepared
+        The table's arrays and what was done to its columns.
+    opts : TrainOptions
+        The options with the table's defaults chosen.
+    hist : History
+    meta : dict
+        The model's metadata (the data's; no training record yet).
+    weights : (n,) array or None
+        Each row's weight (``--weight``, ``--class-weight``), rows of ``d``.
+    class_weights : (k,) array or None
+    """
+
+    net: Network
+    d: tabular.Prepared
+    opts: TrainOptions
+    hist: Any
+    meta: dict
+    weights: Any = None
+    class_weights: Any = None
+
+    def part(self, name: str):
+        """``(X, y)`` of the ``"train"`` or ``"validation"`` rows (``None``
+        when no row is held out), and their weights."""
+        rows = self.d.train_rows if name == "train" else self.d.val_rows
+        if name != "train" and not len(rows):
+            return None, None
+        w = None if self.weights is None else self.weights[rows]
+        return (self.d.X[rows], self.d.y[rows]), w
+
+
+def train_table(opts: TrainOptions, table: Table, con=None) -> Trained:
+    """Prepare ``table``, build the network and fit it; the summary on ``con``.
+
+    The options' table defaults (validation split, batches, learning rate,
+    early stopping) are chosen from ``table``; ``--weight``'s column is not
+    an input. :func:`run_train` and the folds of ``--cv`` share this.
+    """
     split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
         table, opts.targets, opts.scale_inputs, opts.scale_targets, opts.classify,
-        regress=opts.regress, inputs=opts.inputs, drop=opts.drop, id_column=opts.id,
-        missing=opts.missing, validation_split=split, seed=opts.seed,
-        judge_columns=True, keep=opts.keep, categorical=opts.categorical,
-        missing_target=opts.missing_target,
+        regress=opts.regress, inputs=opts.inputs, drop=weight_drop(opts, table),
+        id_column=opts.id, missing=opts.missing, validation_split=split,
+        seed=opts.seed, judge_columns=True, keep=opts.keep,
+        categorical=opts.categorical, missing_target=opts.missing_target,
+        dates=opts.dates, missing_indicator=opts.missing_indicator,
     )  # fmt: skip
     tr, va = d.train_rows, d.val_rows
-    n_rows = len(tr) + len(va)  # those with a target
     batch = default_batch(opts, len(tr))
     opts = opts.replaced(
         validation_split=split,
@@ -254,23 +305,49 @@ def run_train(opts: TrainOptions) -> Network:
         **stopping(opts, len(va)),
     )
     net = _build(opts, d)
-    train, val = (d.X[tr], d.y[tr]), ((d.X[va], d.y[va]) if len(va) else None)
-    meta = tabular.data_metadata(d)
-    check_saveable(net, meta)  # what the final save would refuse, before training
-    con = console()
-    con.print(f"target {', '.join(d.targets)}: {d.problem}")
-    con.print(
-        f"{opts.data}: {n_rows} rows ({len(tr)} to train, {len(va)} to "
-        f"validate); columns {columns_text(d)}; network {net.sizes}, {net.n_params} "
-        "parameters" + batching_text(opts, len(va), n_rows)
+    weights, per_class = weights_of(opts, table, d)
+    t = Trained(net, d, opts, None, tabular.data_metadata(d), weights, per_class)
+    check_saveable(net, t.meta)  # what the final save would refuse, before training
+    if con is not None:
+        n_rows = len(tr) + len(va)  # those with a target
+        con.print(f"target {', '.join(d.targets)}: {d.problem}")
+        con.print(
+            f"{opts.data}: {n_rows} rows ({len(tr)} to train, {len(va)} to "
+            f"validate); columns {columns_text(d)}; network {net.sizes}, "
+            f"{net.n_params} parameters" + batching_text(opts, len(va), n_rows)
+        )
+    (train, w), (val, _) = t.part("train"), t.part("validation")
+    t.hist = _fit(net, opts, train, val, w)
+    return t
+
+
+def run_train(opts: TrainOptions, record: dict | None = None) -> Network:
+    """Load, prepare, train, report, save; see ``chainrule train --help``.
+
+    ``record`` is added to the model's training record (``--cv``'s scores).
+    """
+    check_options(opts)
+    if opts.dask is not None:
+        return run_train_dask(opts)
+    source = data_record(opts.data)  # the file as it is read
+    table = load_table(
+        opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
     )
-    hist = _fit(net, opts, train, val)
+    con = console()
+    t = train_table(opts, table, con)
+    net, d, hist, meta, opts = t.net, t.d, t.hist, t.meta, t.opts
     if opts.early_stopping and hist.best_epoch == hist.epochs and hist.epochs:
         hist.message += "; the last epoch was the best, kept"
     tell(table, d, opts.keep)  # after fit: an error there stays the only line on stderr
-    metrics = _metrics(net, meta, train, val)
-    meta["training"] = _training_record(opts, n_rows, len(va), hist, source)
+    metrics = held_out_metrics(t)
+    n_rows = len(d.train_rows) + len(d.val_rows)
+    meta["training"] = _training_record(opts, n_rows, len(d.val_rows), hist, source)
     meta["training"]["metrics"] = metrics
+    if t.class_weights is not None:
+        meta["training"]["class_weights"] = dict(
+            zip(d.classes, t.class_weights.tolist(), strict=True)
+        )
+    meta["training"].update(record or {})
     print_metrics(con, metrics, meta, hist.message, "Final metrics")
     _save_and_plot(net, opts, meta, hist, con)
     return net
@@ -310,13 +387,16 @@ def _save_interrupted(net, opts: TrainOptions, meta: dict, hist) -> None:
     raise typer.Exit(ExitCode.INTERRUPTED)
 
 
-def _metrics(net, meta, train, val) -> dict:
+def held_out_metrics(t: Trained) -> dict:
+    """The metrics of the training and validation rows (weighted ones too
+    when rows have weights: :func:`~chainrule.data.metrics.weighted_metrics`)."""
     out = {}
-    for name, part in (("train", train), ("validation", val)):
+    for name in ("train", "validation"):
+        part, w = t.part(name)
         if part is not None:
             X, y = part
-            scores = tabular.evaluate(net.forward(X), y, meta)
-            out[name] = {"cost": net.cost(X, y), **scores}
+            yhat = t.net.forward(X)
+            out[name] = {"cost": t.net.cost(X, y), **score(yhat, y, t.meta, w)}
     return out
 
 

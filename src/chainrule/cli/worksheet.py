@@ -10,16 +10,17 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import Force, Format, Out, Precision, write_text
+from chainrule.cli.common import Force, Out, Precision, write_text
 from chainrule.errors import UnknownNameError
 from chainrule.explainer.notation.numbers import check_precision
 from chainrule.explainer.worksheets import WORKSHEETS, worksheet
 from chainrule.persist.paths import check_outputs
 
-FORMATS = ("text", "markdown", "latex", "json", "html")
+FORMATS = ("text", "markdown", "latex", "json", "html", "ipynb")
 EPILOG = (
     "Examples: chainrule worksheet seed000; "
-    "chainrule worksheet seed004 --format html --out seed004.html"
+    "chainrule worksheet seed004 --format html --out seed004.html; "
+    "chainrule worksheet seed004 --format ipynb --out seed004.ipynb"
 )
 
 
@@ -28,7 +29,12 @@ def worksheet_command(
         str | None,
         typer.Argument(help="seed000, seed001, seed002, seed004 or part4."),
     ] = None,
-    format: Format = "text",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="text, markdown, latex, json, html or ipynb."
+        ),
+    ] = "text",
     out: Out = None,
     force: Force = False,
     precision: Precision = 6,
@@ -51,5 +57,12 @@ def worksheet_command(
     precision = check_precision(precision)
     check_outputs({"--out": out}, force=force)
     ws = worksheet(name)
-    text = ws.to_json() if format == "json" else getattr(ws, f"to_{format}")(precision)
+    if format == "ipynb":
+        from chainrule.explainer.render.notebook import worksheet_notebook
+
+        text = worksheet_notebook(ws, precision)
+    elif format == "json":
+        text = ws.to_json()
+    else:
+        text = getattr(ws, f"to_{format}")(precision)
     write_text(out, text, json=format == "json")

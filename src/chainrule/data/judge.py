@@ -7,6 +7,11 @@
   are also more than :data:`FREE_TEXT_SHARE` of its cells is free text
   (names, comments): refused, as its one-hot inputs would let the network
   memorise the rows, unless forced to categories (``--categorical``);
+- a column of dates (ISO 8601 text, or Arrow's date and timestamp types:
+  the kind ``"date"`` that :mod:`chainrule.data.cells` gives them) is
+  neither an identifier nor free text: :func:`date_columns` finds them, and
+  they are refused with :func:`date_error` unless expanded to their parts
+  (``--dates expand``, :mod:`chainrule.data.derived`);
 - every command a message suggests quotes the column's name for the shell
   (:func:`shell`).
 
@@ -73,7 +78,8 @@ def leave_out_ids(
         A ``keep`` name is not a column.
     """
     check_names(table, "--keep", keep)
-    ids = [n for n in id_like(table, inputs) if n not in keep]
+    dates = date_columns(table, inputs)
+    ids = [n for n in id_like(table, inputs) if n not in keep and n not in dates]
     kept = [n for n in inputs if n not in ids]
     return (kept, ids) if kept else (inputs, [])
 
@@ -88,7 +94,7 @@ def check_free_text(table: Table, inputs: list[str], categorical) -> None:
     """
     for name in inputs:
         col = table.columns[name]
-        if col.dtype.kind == "f" or name in categorical:
+        if col.dtype.kind == "f" or name in categorical or is_date(table, name):
             continue
         values = np.unique(col[col != ""])
         share = len(values) / max(1, int((col != "").sum()))
@@ -106,11 +112,36 @@ def check_free_text(table: Table, inputs: list[str], categorical) -> None:
         )
 
 
+def is_date(table: Table, name: str) -> bool:
+    """Whether column ``name`` holds dates (ISO 8601 text or Arrow's types)."""
+    return table.kinds.get(name) == "date"
+
+
+def date_columns(table: Table, inputs: list[str]) -> list[str]:
+    """The inputs that hold dates, in order."""
+    return [name for name in inputs if is_date(table, name)]
+
+
+def date_error(table: Table, name: str) -> DataFileError:
+    """The refusal of a date column as an input, with both fixes."""
+    col = table.columns[name]
+    example = next((str(v) for v in col if str(v)), "")
+    q = shell(name)
+    return DataFileError(
+        f"{table.source}: column {name!r} holds dates (e.g. {example!r:.40}); a "
+        "network needs numbers: pass --dates expand to use its year, month, day, "
+        f"weekday (and hour) as inputs, or leave it out with --drop {q}"
+    )
+
+
 __all__ = [
     "FREE_TEXT_SHARE",
     "FREE_TEXT_VALUES",
     "check_free_text",
     "check_names",
+    "date_columns",
+    "date_error",
+    "is_date",
     "leave_out_ids",
     "shell",
 ]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chainrule.data import judge
+from chainrule.data.derived import apply_derived, file_columns, fit_derived
 from chainrule.data.encoding import (
     check_spec,
     choose_inputs,
@@ -80,6 +81,9 @@ class Prepared:
         Identifier-like columns left out of the inputs (``judge_columns``).
     no_target : int
         Rows left out because a target cell was missing (``missing_target``).
+    derived : dict
+        The date parts and missing-value indicators made
+        (:mod:`chainrule.data.derived`), for the metadata.
     """
 
     X: Array
@@ -97,6 +101,7 @@ class Prepared:
     report: dict = field(default_factory=dict)
     left_out: list = field(default_factory=list)
     no_target: int = 0
+    derived: dict = field(default_factory=dict)
 
     @property
     def task(self) -> str:
@@ -122,6 +127,8 @@ def prepare_training(
     keep: list[str] | tuple = (),
     categorical: list[str] | tuple = (),
     missing_target: str = "error",
+    dates: str = "error",
+    missing_indicator: bool = False,
 ) -> Prepared:
     """Split a table into scaled inputs and targets, and training/validation rows.
 
@@ -155,6 +162,12 @@ def prepare_training(
         Rows whose target cell is missing: refused, or left out and counted
         in ``no_target`` (:func:`~chainrule.data.labels.without_missing_targets`);
         never imputed, never a label.
+    dates : {"error", "expand"}
+        Date columns refused, or expanded to year, month, day, weekday (and
+        hour) inputs (:func:`~chainrule.data.derived.fit_derived`).
+    missing_indicator : bool
+        A 0/1 input ``COL missing`` for each input column with a missing
+        cell in the training rows.
 
     Raises
     ------
@@ -182,6 +195,9 @@ def prepare_training(
     problem = f"{kind} ({why})"
     labels = None if classes is None else y.argmax(axis=1)
     tr, va = split_rows(table.n_rows, validation_split, seed, labels)
+    table, names, derived = fit_derived(
+        table, names, tr, dates=dates, missing_indicator=missing_indicator
+    )
     spec = fit_columns(table, names, tr, missing, categorical)
     X, report = encode(table, spec)
     x_scaler = Scaler.fit(scale_inputs, X[tr])
@@ -190,7 +206,7 @@ def prepare_training(
                  targets, classes, x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
     d.id_column, d.problem, d.report = id_column, problem, report
-    d.left_out, d.no_target = left_out, no_target
+    d.left_out, d.no_target, d.derived = left_out, no_target, derived
     return d
 
 
@@ -206,6 +222,7 @@ def data_metadata(d: Prepared) -> dict:
     if d.columns is not None:
         meta["columns"] = d.columns
         meta["id"] = d.id_column
+    meta.update(d.derived)  # date parts, missing-value indicators
     return meta
 
 
@@ -289,6 +306,7 @@ def prepare_from_metadata(
             "'chainrule train', so its data columns are unknown"
         )
     table = by_position(table, meta, n_inputs, n_outputs)
+    table = apply_derived(table, meta)
     inputs, targets, classes = meta["inputs"], meta["targets"], meta["classes"]
     x_scaler = Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
     y_scaler = Scaler.from_dict(meta.get("scale_targets"), n_outputs)
@@ -335,6 +353,7 @@ def by_position(table: Table, meta: dict, n_inputs: int, n_outputs: int) -> Tabl
         return table
     if "columns" in meta:
         inputs = [c["name"] for c in check_spec(meta["columns"], n_inputs)]
+        inputs = file_columns(meta, inputs)
     else:
         inputs = list(meta["inputs"])
     targets = list(meta["targets"])

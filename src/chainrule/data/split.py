@@ -1,4 +1,5 @@
-"""Training and validation rows: a shuffled split, stratified for labels.
+"""Training and validation rows: a shuffled split, stratified for labels;
+the folds of a cross-validation (:func:`fold_rows`).
 
 Examples
 --------
@@ -7,12 +8,18 @@ Examples
 >>> tr, va = split_rows(10, 0.5, seed=0, labels=labels)
 >>> sorted(labels[va].tolist()), len(tr)
 (['a', 'a', 'a', 'a', 'b'], 5)
+>>> folds = fold_rows(10, 2, seed=0, labels=labels)
+>>> [sorted(labels[held].tolist()) for _, held in folds]
+[['a', 'a', 'a', 'a', 'b'], ['a', 'a', 'a', 'a', 'b']]
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from chainrule.data.frame import Table
 from chainrule.errors import ChainruleError, ConfigError
 from chainrule.validation import check_seed
 
@@ -69,4 +76,70 @@ def _stratified(order: Array, labels: Array, fraction: float) -> Array:
     return ranked[pick]
 
 
-__all__ = ["split_rows"]
+def fold_rows(
+    n: int, k: int, seed: int | None, labels: Array | None = None
+) -> list[tuple[Array, Array]]:
+    """The ``k`` folds of a K-fold cross-validation: (training, held-out) rows.
+
+    The rows are shuffled (``seed``) and dealt to the folds in turn, so the
+    held-out parts partition the rows and their sizes differ by one at most.
+    With ``labels`` the folds are stratified: the shuffled rows are dealt
+    label by label (stably sorted by label first), so each fold holds each
+    label's rows within one of its share (``count / k``), as scikit-learn's
+    ``StratifiedKFold`` aims.
+
+    Parameters
+    ----------
+    n : int
+        The number of rows.
+    k : int
+        Folds, 2 to ``n``.
+    seed : int or None
+    labels : (n,) array, optional
+
+    Returns
+    -------
+    list of ``k`` (train, held) pairs of sorted int arrays
+
+    Raises
+    ------
+    ConfigError
+        ``k`` is not between 2 and ``n``.
+    """
+    if not 2 <= k <= n:
+        raise ConfigError(f"--cv: expected 2 to {n} folds (the rows), got {k}")
+    try:
+        seed = check_seed(seed)
+    except ChainruleError as exc:
+        raise ConfigError(f"--seed: {exc}") from None
+    order = np.random.default_rng(seed).permutation(n)
+    if labels is not None:
+        order = order[np.argsort(labels[order], kind="stable")]
+    fold = np.empty(n, dtype=np.int64)
+    fold[order] = np.arange(n) % k
+    rows = np.arange(n)
+    return [(rows[fold != f], rows[fold == f]) for f in range(k)]
+
+
+def take_rows(table: Table, rows: Array) -> Table:
+    """The ``rows`` (sorted int array) of ``table``; messages still name rows
+    by their number in the file."""
+    keep = np.zeros(table.n_rows, dtype=bool)
+    keep[rows] = True
+    text = {
+        k: (v[keep] if isinstance(v, np.ndarray) else v.filter(keep))
+        for k, v in table.text.items()
+    }
+    return replace(
+        table,
+        columns={k: v[keep] for k, v in table.columns.items()},
+        text=text,
+        lines=None if table.lines is None else [table.lines[i] for i in rows],
+        rows=rows if table.rows is None else table.rows[rows],
+        kinds=dict(table.kinds),
+        groups=dict(table.groups),
+        names=list(table.names),
+    )
+
+
+__all__ = ["fold_rows", "split_rows", "take_rows"]
