@@ -254,3 +254,15 @@ def test_a_pipeline_round_trips_through_skops(tmp_path, estimator):
     np.testing.assert_array_equal(back.predict(X), pipe.predict(X))
     if estimator is MLPClassifier:
         np.testing.assert_array_equal(back.predict_proba(X), pipe.predict_proba(X))
+
+
+def test_info_shows_a_saved_estimators_settings(tmp_path, capsys):
+    from chainrule.cli.app import main
+
+    X = _X()
+    reg = MLPRegressor((3,), max_iter=5, dropout=0.25, random_state=0)
+    reg.fit(X, X[:, 0]).save(tmp_path / "r.safetensors")
+    assert main(["info", str(tmp_path / "r.safetensors")]) == 0
+    out = capsys.readouterr().out
+    assert "estimator: chainrule.sklearn.MLPRegressor" in out
+    assert "dropout=0.25" in out
