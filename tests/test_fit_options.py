@@ -29,6 +29,7 @@ OTHER = {
     "checkpoint": "ckpt.safetensors",
     "checkpoint_every": 2,
     "resume": True,
+    "dropout": 0.2,
 }
 
 

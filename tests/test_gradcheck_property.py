@@ -127,3 +127,24 @@ def test_trace_and_gradients_are_one_computation(problem):
         assert v.shape == net.params[k].shape
         np.testing.assert_array_equal(t[f"dJd{k}"], v)
     assert t["J"] == net.cost(X, y)
+
+
+@given(problems(), st.sampled_from([0.1, 0.5, 0.8]), st.integers(0, 2**32 - 1))
+def test_dropout_backprop_matches_the_masked_costs_differences(problem, p, mseed):
+    """With fixed masks, backprop's gradient is the masked cost's gradient:
+    a mask left out of the backward pass (or its 1/(1 − p) forgotten) fails."""
+    net, X, y = build(problem)
+    masks = cr.Masks.draw(np.random.default_rng(mseed), net.sizes, X.shape[0], p)
+    t = net.trace(X, y, masks=masks)
+    assume(away_from_kinks(net, X, y))
+    # as resolvable(), for the masked cost: rounding of the differences
+    g = np.concatenate([v.ravel() for v in t.gradients.values()])
+    floor = np.finfo(np.float64).eps * max(abs(t["J"]), 1e-3) * np.sqrt(g.size) / 1e-4
+    assume(np.linalg.norm(g) > 1e8 * floor)
+    chk = cr.gradcheck(net, X, y, method="richardson", masks=masks)
+    assert chk.relative_error < 1e-7, (chk.relative_error, chk.worst, net, masks)
+    # the trace holds what the next layer read: a ∘ m / (1 − p)
+    for l in range(2, net.n_layers + 1):
+        np.testing.assert_allclose(
+            t[f"am{l}"], t[f"a{l}"] * masks.keep[f"m{l}"] / (1 - p), rtol=1e-15
+        )

@@ -39,6 +39,7 @@ from chainrule.version import VERSION
 if TYPE_CHECKING:
     from chainrule import accel
     from chainrule.core.activations import register_activation
+    from chainrule.core.dropout import Masks
     from chainrule.core.losses import register_loss
     from chainrule.core.trace import Trace
     from chainrule.data import datasets
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 _LAZY = {
     "Network": "chainrule.network",
     "Trace": "chainrule.core.trace",
+    "Masks": "chainrule.core.dropout",
     "History": "chainrule.train.options",
     "GradCheck": "chainrule.gradient_check",
     "gradcheck": "chainrule.gradient_check",
@@ -115,6 +117,7 @@ __all__ = [
     "History",
     "InvalidTypeError",
     "InvalidValueError",
+    "Masks",
     "ModelFileError",
     "Network",
     "ShapeError",

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from chainrule.core.dropout import Masks
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import flatten, unflatten
 from chainrule.core.trace import run_trace
@@ -100,6 +101,7 @@ def numerical_gradient(
     eps: float = 1e-4,
     method: str = "central",
     sample_weight: object = None,
+    masks: Masks | None = None,
 ) -> dict[str, Array]:
     """Finite-difference gradient of ``net.cost`` in float64, keyed like params.
 
@@ -109,7 +111,9 @@ def numerical_gradient(
     sizes, ``(4 D(ε/2) − D(ε)) / 3``, which cancels the ε² term and leaves an
     error of order ε⁴ (Richardson extrapolation), at twice the cost. Costs are
     evaluated in float64 whatever the network's dtype; ``sample_weight``
-    weights the cost as in :meth:`Network.cost`.
+    weights the cost as in :meth:`Network.cost`; ``masks`` (checked
+    :class:`~chainrule.core.dropout.Masks`) fixes dropout's masks, so that
+    the cost is the masked network's.
     """
     _check_method(method)
     Xa, ya = net.check_data(X, y)
@@ -122,7 +126,7 @@ def numerical_gradient(
 
     def J(v: Array) -> float:
         p = unflatten(v, shapes, np.float64)
-        _, cache = forward(p, Xa, net.activations)
+        _, cache = forward(p, Xa, net.activations, masks=masks)
         return total_cost(p, cache, ya, net.activations, net.loss, net.l2, w)
 
     def central(i: int, h: float) -> float:
@@ -177,6 +181,8 @@ def gradcheck(
     method: str = "central",
     sample_weight: object = None,
     max_params: int | None = MAX_PARAMS,
+    *,
+    masks: object = None,
 ) -> GradCheck:
     """Compare backpropagation's gradient with central differences.
 
@@ -200,6 +206,9 @@ def gradcheck(
         Refuse a network with more parameters (the check makes two passes
         over ``X`` per parameter, ``method="richardson"`` four): by default
         :data:`MAX_PARAMS`; ``None`` for no limit.
+    masks : Masks or (p, dict), optional
+        Fixed dropout masks (as :meth:`Network.trace` takes them): both
+        gradients are then the masked cost's.
 
     Returns
     -------
@@ -232,9 +241,10 @@ def gradcheck(
     check_work(net.n_params, max_params, method)
     Xa, ya = net.check_data(X, y)
     w = net.check_sample_weight(sample_weight, Xa.shape[0])
-    t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2, w)
+    mk = None if masks is None else Masks.checked(masks, net.sizes, Xa.shape[0])
+    t = run_trace(net.params, Xa, ya, net.activations, net.loss, net.l2, w, mk)
     analytic = {k: np.asarray(v, dtype=np.float64) for k, v in t.gradients.items()}
-    numerical = numerical_gradient(net, Xa, ya, eps, method, w)
+    numerical = numerical_gradient(net, Xa, ya, eps, method, w, mk)
     per = {
         k: {
             "max_abs_error": float(np.max(np.abs(analytic[k] - numerical[k]))),

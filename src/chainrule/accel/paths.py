@@ -89,10 +89,11 @@ class Call:
         Steps the call will make (epochs × batches per epoch for a fit; for
         ``step``, the steps made so far by this network's runner).
     optimizer : str
-    momentum, weighted, frozen, sparse, hooks : bool
+    momentum, weighted, frozen, sparse, hooks, dropout : bool
         Momentum, sample weights, frozen biases, a sparse ``X``; ``hooks``:
         something runs between epochs (callbacks, validation data, early
-        stopping, checkpoints, resume).
+        stopping, checkpoints, resume); ``dropout``: masks drawn per step
+        (:mod:`chainrule.core.dropout`).
     """
 
     kind: str
@@ -105,6 +106,7 @@ class Call:
     frozen: bool = False
     sparse: bool = False
     hooks: bool = False
+    dropout: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Path:
     frozen: bool = True
     sparse: bool = True
     hooks: bool = True
+    dropout: bool = True
     min_work: int = 0
     max_work: float = math.inf
     kernels: bool = False
@@ -153,6 +156,7 @@ PATHS = (
         weighted=False,
         frozen=False,
         sparse=False,
+        dropout=False,
         min_work=FUSED_MIN_WORK,
     ),
     Path(
@@ -169,6 +173,7 @@ PATHS = (
         frozen=False,
         sparse=False,
         hooks=False,
+        dropout=False,
         max_work=SMALL_WORK,
         kernels=True,
     ),
@@ -215,6 +220,7 @@ def supports(path: Path, net: NetworkLike, call: Call) -> str | None:
         (path.frozen or not call.frozen, "frozen biases"),
         (path.sparse or not call.sparse, "a sparse X"),
         (path.hooks or not call.hooks, "work between epochs"),
+        (path.dropout or not call.dropout, "dropout"),
         (work >= path.min_work, f"m·n_params {work:,} < {path.min_work:,}"),
         (work <= path.max_work, f"m·n_params {work:,} > {path.max_work:,}"),
     )

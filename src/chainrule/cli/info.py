@@ -48,6 +48,9 @@ def run_info(model: Path, as_json: bool = False) -> None:
     )
     if "inputs" in meta:
         _print_data(con, net, meta)
+    if isinstance(meta.get("sklearn"), dict):
+        _print_estimator(con, meta["sklearn"])
+        return
     t = meta.get("training")
     if not isinstance(t, dict) or not all(isinstance(k, str) for k in t):
         con.print("training: not recorded in this file")
@@ -117,6 +120,18 @@ def _print_cv(con, t: dict) -> None:
         if isinstance(k, str)
     ]
     con.print(f"cross-validation ({len(folds)} folds, held out): " + "; ".join(scores))
+
+
+def _print_estimator(con, est: dict) -> None:
+    """A chainrule.sklearn estimator's file: its class and settings, clipped."""
+    params = est.get("params")
+    items = params.items() if isinstance(params, dict) else ()
+    con.print(
+        f"estimator: chainrule.sklearn.{_value(est.get('estimator'))[1:-1]}, "
+        f"saved by chainrule {_value(est.get('chainrule'))[1:-1]}; load it with "
+        "chainrule.sklearn.load"
+    )
+    con.print("params: " + ", ".join(f"{k}={_value(v)}" for k, v in items))
 
 
 def _value(v: object) -> str:

@@ -37,6 +37,7 @@ import numpy as np
 from chainrule.core import activations as _acts
 from chainrule.core import losses as _losses
 from chainrule.core.activations import backprop_through
+from chainrule.core.dropout import Masks
 from chainrule.core.workspace import Workspace, layer_keys
 from chainrule.core.xp import namespace
 
@@ -134,6 +135,7 @@ def backward(
     return_deltas: Literal[False] = ...,
     out: Workspace | None = ...,
     weights: Array | None = ...,
+    masks: Masks | None = ...,
 ) -> dict[str, Array]: ...
 
 
@@ -149,6 +151,7 @@ def backward(
     return_deltas: Literal[True],
     out: Workspace | None = ...,
     weights: Array | None = ...,
+    masks: Masks | None = ...,
 ) -> tuple[dict[str, Array], dict[str, Array]]: ...
 
 
@@ -163,6 +166,7 @@ def backward(
     return_deltas: bool = False,
     out: Workspace | None = None,
     weights: Array | None = None,
+    masks: Masks | None = None,
 ) -> dict[str, Array] | tuple[dict[str, Array], dict[str, Array]]:
     """Gradients of the cost with respect to every parameter.
 
@@ -187,6 +191,10 @@ def backward(
         Sample weights: the gradients of the weighted cost of
         :func:`chainrule.core.forward.total_cost` (each example's
         contribution scaled; see :func:`output_delta_into`).
+    masks : Masks, optional
+        The dropout masks the forward pass applied (the same object): the
+        weight gradient reads ``am{l}``, and ``∂J/∂a{l}`` is masked and
+        scaled as the activation was (:mod:`chainrule.core.dropout`).
 
     Returns
     -------
@@ -198,6 +206,9 @@ def backward(
     L = len(activations)
     m = y.shape[0]
     xp = namespace(y)
+    masked = [l for l in range(2, L + 1) if f"am{l}" in cache]
+    if masked != [l for l in range(2, L + 1) if masks is not None and masks.has(l)]:
+        raise ValueError("backward: masks: give the masks the forward pass was given")
     deltas: dict[str, Array] = {}
     if xp is np:
         ws = Workspace.fresh(params, m, y.dtype) if out is None else out
@@ -218,23 +229,29 @@ def backward(
         if return_deltas:
             deltas[f"delta{l + 1}"] = delta
         W, a = params[kW], cache[f"a{l}"]
+        # the mask of layer l, when the forward pass applied one
+        dropped = masks if masks is not None and masks.has(l) else None
+        # the product z{l+1} read a{l}, or a{l} ∘ m{l}/(1 − p) with dropout
+        a_in = cache[f"am{l}"] if dropped is not None else a
         if xp is not np:  # the same formulas as below, without buffers
-            grads[kW] = a.T @ delta + l2 * W if l2 else a.T @ delta
+            grads[kW] = a_in.T @ delta + l2 * W if l2 else a_in.T @ delta
             if kb in params:
                 grads[kb] = xp.sum(delta, axis=0, keepdims=True)
             if l > 1:
                 dJda = delta @ W.T
+                if dropped is not None:
+                    dJda = dropped.apply(l, dJda)
                 if return_deltas:
                     deltas[f"dJda{l}"] = dJda
                 act = _acts.ACTIVATIONS[activations[l - 2]]
                 delta = backprop_through(act, cache[f"z{l}"], a, dJda)
             continue
         # dJdW{l} = a{l}ᵀ delta{l+1} (+ λ W{l})
-        if isinstance(a, np.ndarray):
-            np.dot(a.T, delta, out=grads[kW])
+        if isinstance(a_in, np.ndarray):
+            np.dot(a_in.T, delta, out=grads[kW])
         else:
             # a1 = a sparse X: Xᵀ delta2 by SciPy's product, never densified
-            grads[kW][...] = a.T @ delta
+            grads[kW][...] = a_in.T @ delta
         if l2:
             grads[kW] += np.multiply(W, l2, out=ws.weight_buffer(kW))
         if kb in params:
@@ -243,6 +260,9 @@ def backward(
         if l > 1:
             # one matrix product per layer: dJ/da{l} = delta{l+1} W{l}ᵀ
             dJda = np.dot(delta, W.T, out=V[f"g{l}"])
+            if dropped is not None:
+                # ã = a ∘ m/(1 − p) is a times a constant: ∂J/∂a = ∂J/∂ã ∘ m/(1 − p)
+                dropped.apply(l, dJda, out=dJda)
             if return_deltas:
                 deltas[f"dJda{l}"] = dJda
             delta = backprop_into(

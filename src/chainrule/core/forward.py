@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from chainrule.core import activations as _acts
+from chainrule.core.dropout import Masks
 from chainrule.core.losses import LOSSES, cost_value
 from chainrule.core.workspace import Workspace, layer_keys
 from chainrule.core.xp import namespace
@@ -59,6 +60,7 @@ def forward(
     activations: Sequence[str],
     *,
     out: Workspace | None = None,
+    masks: Masks | None = None,
 ) -> tuple[Array, dict[str, Array]]:
     """Propagate ``X`` through the network.
 
@@ -76,12 +78,17 @@ def forward(
     out : Workspace, optional
         Buffers to write into (at least ``n`` rows); the returned arrays are
         then views of them, overwritten by the next pass.
+    masks : Masks, optional
+        Dropout (training only, :mod:`chainrule.core.dropout`): the next
+        layer's product reads ``am{l} = a{l} ∘ m{l} / (1 − p)`` in place of
+        each hidden ``a{l}``.
 
     Returns
     -------
     yHat : (n, n_outputs) array
     cache : dict of str to array
-        ``a1`` (= X), then ``z{l+1}`` and ``a{l+1}`` for each layer.
+        ``a1`` (= X), then ``z{l+1}`` and ``a{l+1}`` for each layer; with
+        ``masks``, also ``m{l}`` and ``am{l}`` for each hidden layer.
     """
     m = X.shape[0]
     V = None  # another array library's arrays: its operations, no buffers
@@ -99,6 +106,9 @@ def forward(
                 z = z + params[kb]
             a = _acts.ACTIVATIONS[name].f(z)
             cache[kz], cache[ka] = z, a
+            if masks is not None and masks.has(l + 1):
+                cache[f"m{l + 1}"] = masks.keep[f"m{l + 1}"]
+                a = cache[f"am{l + 1}"] = masks.apply(l + 1, a)
             continue
         if isinstance(a, np.ndarray):
             # np.dot: the same BLAS product as @, with less overhead per call
@@ -113,6 +123,10 @@ def forward(
         a = activate(name, z, V[ka], V, l + 1)
         cache[kz] = z
         cache[ka] = a
+        if masks is not None and masks.has(l + 1):
+            # dropout: the next product reads a{l+1} ∘ m{l+1} / (1 − p)
+            cache[f"m{l + 1}"] = masks.keep[f"m{l + 1}"]
+            a = cache[f"am{l + 1}"] = masks.apply(l + 1, a, V[f"h{l + 1}"])
     return a, cache
 
 

@@ -8,6 +8,10 @@ explanation share. It holds, in the tutorial's ("Welch") names:
 - the backward pass: ``dJdyHat``, ``delta{L+1}`` ... ``delta2``, the
   gradients ``dJdW{l}``, ``dJdb{l}`` and ``dJda{l}`` (= dJ/da for hidden
   layers).
+- with dropout masks (:mod:`chainrule.core.dropout`), after each hidden
+  ``a{l}``: the mask ``m{l}`` (0 or 1 per example and unit) and the
+  activation the next product reads, ``am{l} = a{l} ∘ m{l} / (1 − p)``;
+  ``dJda{l}`` is then masked and scaled the same way.
 
 Seed 001's bracket notation is a second view of the same arrays: ``a[0]``
 is ``a1``, ``z[l]`` is ``z{l+1}``, ``g[lz]`` is ``delta{l+1}``, ``g[lW]`` is
@@ -35,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from chainrule.core.dropout import Masks
 from chainrule.errors import UnknownNameError
 
 Array = np.ndarray
@@ -57,7 +62,7 @@ def welch_to_bracket(name: str, n_layers: int) -> str | None:
         return f"g[{n_layers}a]"
     if name in ("X", "y", "J", "yHat"):
         return {"X": "a[0]", "y": "y", "J": "L", "yHat": "ŷ"}[name]
-    m = re.fullmatch(r"(a|z|delta|dJdW|dJdb|dJda|W|b)(\d+)", name)
+    m = re.fullmatch(r"(a|z|delta|dJdW|dJdb|dJda|W|b|m|am)(\d+)", name)
     if m is None:
         return None
     kind, i = m.group(1), int(m.group(2))
@@ -70,6 +75,8 @@ def welch_to_bracket(name: str, n_layers: int) -> str | None:
         "dJdb": f"g[{i}b]",
         "W": f"W[{i}]",
         "b": f"b[{i}]",
+        "m": f"m[{i - 1}]",
+        "am": f"ã[{i - 1}]",
     }[kind]
 
 
@@ -85,6 +92,8 @@ class Trace(Mapping):
     activations : list of str
     loss : str
     l2 : float
+    dropout : float
+        ``p`` of the masks ``m{l}`` the pass applied (0: none).
 
     Notes
     -----
@@ -99,12 +108,14 @@ class Trace(Mapping):
         activations: list[str],
         loss: str,
         l2: float = 0.0,
+        dropout: float = 0.0,
     ) -> None:
         self._values = values
         self.n_layers = n_layers
         self.activations = list(activations)
         self.loss = loss
         self.l2 = l2
+        self.dropout = dropout
 
     @functools.cached_property
     def _bracket(self) -> dict[str, str]:
@@ -235,6 +246,7 @@ def run_trace(
     loss: str,
     l2: float = 0.0,
     weights: Array | None = None,
+    masks: Masks | None = None,
 ) -> Trace:
     """One forward and one backward pass, every intermediate kept.
 
@@ -248,6 +260,8 @@ def run_trace(
     l2 : float
     weights : (n,) array, optional
         Sample weights of the cost (see :mod:`chainrule.core.losses`).
+    masks : Masks, optional
+        Dropout masks of the hidden layers (:mod:`chainrule.core.dropout`).
 
     Returns
     -------
@@ -257,10 +271,18 @@ def run_trace(
     from chainrule.core.forward import forward, total_cost
 
     L = len(activations)
-    yhat, cache = forward(params, X, activations)
+    yhat, cache = forward(params, X, activations, masks=masks)
     J = total_cost(params, cache, y, activations, loss, l2, weights)
     grads, deltas = backward(
-        params, cache, y, activations, loss, l2, return_deltas=True, weights=weights
+        params,
+        cache,
+        y,
+        activations,
+        loss,
+        l2,
+        return_deltas=True,
+        weights=weights,
+        masks=masks,
     )
     values: dict[str, Any] = {"X": X, "y": y}
     values.update(params)
@@ -268,6 +290,8 @@ def run_trace(
         if l > 1:
             values[f"z{l}"] = cache[f"z{l}"]
         values[f"a{l}"] = cache[f"a{l}"]
+        if f"am{l}" in cache:
+            values[f"m{l}"], values[f"am{l}"] = cache[f"m{l}"], cache[f"am{l}"]
     values["yHat"] = yhat
     values["J"] = J
     values["dJdyHat"] = deltas["dJdyHat"]
@@ -278,4 +302,5 @@ def run_trace(
             values[f"dJdb{l}"] = grads[f"b{l}"]
         if l > 1:
             values[f"dJda{l}"] = deltas[f"dJda{l}"]
-    return Trace(values, L, list(activations), loss, l2)
+    p = 0.0 if masks is None else masks.p
+    return Trace(values, L, list(activations), loss, l2, p)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.core.backward import backward
+from chainrule.core.dropout import Masks
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.trace import Trace, run_trace
 from chainrule.validation import (
@@ -122,10 +123,35 @@ class NetworkPasses:
         g = backward(p, cache, ya, acts, self.loss, self.l2, weights=w)
         return J, g
 
-    def trace(self, X: object, y: object, sample_weight: object = None) -> Trace:
+    def trace(
+        self,
+        X: object,
+        y: object,
+        sample_weight: object = None,
+        *,
+        masks: object = None,
+    ) -> Trace:
         """Every intermediate of one forward and backward pass (see :class:`Trace`).
 
-        ``sample_weight`` as in :meth:`cost`.
+        ``sample_weight`` as in :meth:`cost`. ``masks``: the dropout masks of
+        one training pass (:class:`chainrule.core.dropout.Masks`, or a pair
+        ``(p, {"m2": (n, n2) array of 0 and 1, ...})`` with one mask per
+        hidden layer); the trace then holds each mask ``m{l}`` and the
+        activation the next layer reads, ``am{l} = a{l} ∘ m{l} / (1 − p)``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import chainrule as cr
+        >>> net = cr.Network([2, 3, 1], seed=0)
+        >>> X, y = cr.datasets.test_scores()
+        >>> m = np.array([[1, 0, 1], [1, 1, 1], [0, 1, 1]])
+        >>> t = net.trace(X, y, masks=(0.5, {"m2": m}))
+        >>> bool(np.allclose(t["am2"], t["a2"] * m / 0.5))
+        True
         """
         Xa, ya, w = self._checked(X, y, sample_weight)
-        return run_trace(self._params, Xa, ya, self.activations, self.loss, self.l2, w)
+        mk = None if masks is None else Masks.checked(masks, self.sizes, Xa.shape[0])
+        return run_trace(
+            self._params, Xa, ya, self.activations, self.loss, self.l2, w, mk
+        )

@@ -34,5 +34,10 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 from chainrule.sklearn._checks import NotFittedError
 from chainrule.sklearn._classifier import MLPClassifier
 from chainrule.sklearn._regressor import MLPRegressor
+from chainrule.sklearn._saving import EstimatorFile
 
-__all__ = ["MLPClassifier", "MLPRegressor", "NotFittedError"]
+#: ``load(path)``: the estimator (classifier or regressor) saved at ``path``
+#: by its ``save``; see ``MLPClassifier.load``.
+load = EstimatorFile.load
+
+__all__ = ["MLPClassifier", "MLPRegressor", "NotFittedError", "load"]

@@ -21,6 +21,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
 
+from chainrule.core.dropout import Masks
 from chainrule.errors import ConfigError, DivergenceError
 from chainrule.network import Network
 from chainrule.sklearn._checks import (
@@ -31,6 +32,7 @@ from chainrule.sklearn._checks import (
     check_params,
     family,
 )
+from chainrule.sklearn._saving import EstimatorFile
 from chainrule.train import optimizers as _opt
 from chainrule.train import schedules as _sched
 from chainrule.validation import check_sample_weight
@@ -43,7 +45,7 @@ Array = np.ndarray
 _SEED_MAX = np.iinfo(np.int32).max
 
 
-class BaseMLP(BaseEstimator):
+class BaseMLP(EstimatorFile, BaseEstimator):
     """Parameters and training shared by the regressor and the classifier."""
 
     def __init__(
@@ -72,6 +74,7 @@ class BaseMLP(BaseEstimator):
         learning_rate="constant",
         power_t=0.5,
         max_fun=15000,
+        dropout=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -96,6 +99,7 @@ class BaseMLP(BaseEstimator):
         self.learning_rate = learning_rate
         self.power_t = power_t
         self.max_fun = max_fun
+        self.dropout = dropout
 
     # ------------------------------------------------------------ parameters
     @family
@@ -139,6 +143,7 @@ class BaseMLP(BaseEstimator):
             "batch_size": self._batch_size(n),
             "shuffle": bool(self.shuffle),
             "schedule": schedule,
+            "dropout": float(self.dropout),
         }
 
     def _batch_size(self, n: int) -> int | None:
@@ -281,11 +286,17 @@ class BaseMLP(BaseEstimator):
         n, bs = X.shape[0], self._batch_size(X.shape[0]) or X.shape[0]
         order = rs.permutation(n) if self.shuffle else np.arange(n)
         # Overflow is reported as a DivergenceError, not as warnings.
+        draw = np.random.default_rng(rs.randint(_SEED_MAX)) if self.dropout else None
         with np.errstate(over="ignore", invalid="ignore"):
             for lo in range(0, n, bs):
                 idx = order[lo : lo + bs]
                 wb = None if w is None else w[idx]
-                J, grads = net.cost_and_gradients(X[idx], Y[idx], wb)
+                if draw is None:
+                    J, grads = net.cost_and_gradients(X[idx], Y[idx], wb)
+                else:  # dropout: the pass of Network.fit, with new masks
+                    masks = Masks.draw(draw, net.sizes, idx.size, float(self.dropout))
+                    t = net.trace(X[idx], Y[idx], wb, masks=masks)
+                    J, grads = t.J, t.gradients
                 updates, state = opt.update(grads, state, net.params)
                 new = _opt.apply_updates(net.params, updates)
                 self._check_finite(J, new)

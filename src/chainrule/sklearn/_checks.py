@@ -166,6 +166,7 @@ _SCALARS = (
     ("epsilon", Real, 0.0, None, "neither"),
     ("power_t", Real, 0.0, None, "left"),
     ("max_fun", Integral, 1, None, "left"),
+    ("dropout", Real, 0.0, 1.0, "left"),
 )
 LEARNING_RATES = ("constant", "invscaling", "adaptive")
 
@@ -205,5 +206,10 @@ def check_params(est) -> tuple[list[int], str]:
             min_val=lo,
             max_val=hi,
             include_boundaries=bounds,
+        )
+    if est.dropout and est.solver not in STOCHASTIC:
+        raise ConfigError(
+            f"dropout: the solver {est.solver!r} does not use it; it applies to "
+            f"{', '.join(STOCHASTIC)}"
         )
     return hidden, act

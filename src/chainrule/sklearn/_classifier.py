@@ -12,7 +12,8 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from chainrule.data import labels
-from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.errors import ConfigError, InvalidValueError, ModelFileError
+from chainrule.sklearn import _saving
 from chainrule.sklearn._base import SPARSE, BaseMLP
 from chainrule.sklearn._checks import family
 
@@ -72,6 +73,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     (1, 2)
     """
 
+    # the name users import it by, and the one skops lists as a type to trust
+    __module__ = "chainrule.sklearn"
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -99,6 +103,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         power_t=0.5,
         max_fun=15000,
         class_weight=None,
+        dropout=0.0,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -124,6 +129,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             learning_rate=learning_rate,
             power_t=power_t,
             max_fun=max_fun,
+            dropout=dropout,
         )
         self.class_weight = class_weight
 
@@ -273,6 +279,36 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         """``log(predict_proba(X))``."""
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
+
+    def _saved_state(self) -> dict:
+        doc = super()._saved_state()
+        doc["classes"] = _saving.encode_classes(self.classes_)
+        doc["target"] = self._label_binarizer.y_type_
+        return doc
+
+    def _restore_target(self, doc: dict, where: str) -> None:
+        """The labels as saved, their binarizer fitted again on them."""
+        classes = _saving.decode_classes(doc.get("classes"), where)
+        target = doc.get("target")
+        lb = LabelBinarizer()
+        if target == "multilabel-indicator":
+            lb.fit(np.eye(max(len(classes), 2), dtype=int)[:, : len(classes)])
+        elif target in ("binary", "multiclass"):
+            lb.fit(classes)
+        else:
+            raise ModelFileError(
+                f"{where}: 'target' should be binary, multiclass or "
+                f"multilabel-indicator, got {target!r:.40}"
+            )
+        if lb.y_type_ != target or not np.array_equal(lb.classes_, classes):
+            raise ModelFileError(
+                f"{where}: the labels {classes.tolist()!r:.80} do not make a "
+                f"{target} target"
+            )
+        self._label_binarizer, self.classes_ = lb, classes
+        self._partial_fit_classes = None
+        n_out = 1 if target == "binary" else len(classes)
+        self._check_output(where, n_out)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

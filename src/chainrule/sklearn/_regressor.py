@@ -71,6 +71,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     power_t : float, default=0.5
     max_fun : int, default=15000
         ``lbfgs`` only: the most evaluations of the cost (SciPy's ``maxfun``).
+    dropout : float in [0, 1), default=0.0
+        Inverted dropout of the hidden layers while training (``adam``,
+        ``sgd``, ``gd``; see ``Network.fit``): each hidden unit is zeroed
+        with probability ``dropout`` per example and the kept ones scaled by
+        ``1 / (1 − dropout)``; predictions use every unit. Not in
+        scikit-learn's own MLP.
 
     Attributes
     ----------
@@ -117,6 +123,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     >>> bool(reg.score(X, y, sample_weight=w) > 0.99)
     True
     """
+
+    # the name users import it by, and the one skops lists as a type to trust
+    __module__ = "chainrule.sklearn"
 
     def _output_layer(self) -> tuple[str, str]:
         return "identity", "mse"
@@ -173,6 +182,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         """Predictions: (n,) for one output, (n, n_outputs) for several."""
         yhat = self._forward(X)
         return yhat.ravel() if yhat.shape[1] == 1 else yhat
+
+    def _restore_target(self, doc: dict, where: str) -> None:
+        self._check_output(where)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

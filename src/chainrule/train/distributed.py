@@ -268,6 +268,10 @@ def fit_dask(
             "validation_split: not available with Dask data; give "
             "validation_data=(X_val, y_val) as in-memory arrays"
         )
+    if s.dropout:
+        raise ConfigError(
+            "dropout: not available with Dask data; train on in-memory arrays"
+        )
     val = options.get("validation_data")
     val = None if val is None else net.check_data(*val)
     with _eng.connect() as client:

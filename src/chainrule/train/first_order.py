@@ -21,6 +21,7 @@ import numpy as np
 from chainrule.accel import Call, plan
 from chainrule.accel.fused import FusedSGD
 from chainrule.core.backward import backward
+from chainrule.core.dropout import Masks
 from chainrule.core.forward import forward, total_cost
 from chainrule.core.params import flat_views
 from chainrule.core.workspace import Workspace
@@ -91,15 +92,19 @@ def run_epoch(
     opt: Optimizer,
     lr: float,
     frozen: Sequence[str] = (),
+    dropout: float = 0.0,
 ) -> float:
     """One pass over the data; returns the epoch's cost (see ``History.cost``).
 
     The gradients named in ``frozen`` (the biases, with ``update_biases=False``)
     are set to zero before each update, so those parameters keep their values.
+    With ``dropout`` p > 0, each batch's pass draws new masks from ``st.rng``
+    (:class:`~chainrule.core.dropout.Masks`), and the epoch's cost is that of
+    the masked passes, before each update (as for minibatches).
     """
     params, acts, loss, l2 = own_params(net, st), net.activations, net.loss, net.l2
     G, P = {"theta": ws.grad}, {"theta": st.theta}
-    if batches.size == batches.n:
+    if batches.size == batches.n and not dropout:
         # Full batch: the forward pass that gives the cost after this step is
         # the one the next step differentiates, so it is made once and kept.
         X, y, w = batches.X, batches.y, batches.w
@@ -118,13 +123,18 @@ def run_epoch(
     total = 0.0
     for Xb, yb, *wb in batches(st.rng):
         w = wb[0] if wb else None
-        _, cache = forward(params, Xb, acts, out=ws)
+        masks = (
+            Masks.draw(st.rng, net.sizes, Xb.shape[0], dropout, ws.dtype)
+            if dropout
+            else None
+        )
+        _, cache = forward(params, Xb, acts, out=ws, masks=masks)
         J = total_cost(params, cache, yb, acts, loss, l2, w)
         if not math.isfinite(J):
             return J
         # each batch counts by its size, or by its total weight
         total += J * (Xb.shape[0] if w is None else float(np.sum(w)))
-        backward(params, cache, yb, acts, loss, l2, out=ws, weights=w)
+        backward(params, cache, yb, acts, loss, l2, out=ws, weights=w, masks=masks)
         for k in frozen:
             ws.grads[k].fill(0)
         st.opt_state = opt.step(G, st.opt_state, P, lr)
@@ -215,6 +225,7 @@ def fit_call(
         weighted=s.sample_weight is not None,
         frozen=not s.update_biases,
         sparse=not isinstance(X, np.ndarray),
+        dropout=s.dropout > 0,
         hooks=bool(
             val is not None
             or s.callbacks
@@ -231,7 +242,8 @@ class Epochs:
     ``epoch(st, lr) -> J`` runs one epoch (NumPy: :func:`run_epoch`; fused:
     :meth:`chainrule.accel.fused.FusedSGD.run_epoch`); a compiled path gives
     ``run`` itself, many epochs a call, and restores the parameters of the
-    last finite epoch itself (``restores``).
+    last finite epoch itself (``restores``). ``path`` is the plan's path
+    (``History.path``).
     """
 
     def __init__(
@@ -240,9 +252,11 @@ class Epochs:
         run: RunFn | None = None,
         chunk: int = 1,
         close: Callable[[], None] | None = None,
+        path: str = "numpy",
     ) -> None:
         self.epoch, self.chunk, self.whole = epoch, chunk, run
         self.close = close or (lambda: None)
+        self.path = path
 
     @property
     def restores(self) -> bool:
@@ -278,15 +292,18 @@ def epochs_for(
     if p.path == "compiled":
         assert p.kernels is not None  # the compiled path comes with its kernels
         gd = p.kernels.FullBatchGD(net, X, y)
-        return Epochs(run=gd.run, chunk=gd.CHUNK)
+        return Epochs(run=gd.run, chunk=gd.CHUNK, path=p.path)
     if p.path == "fused":
         fused = FusedSGD(net, X, y, batches.size, batches.shuffle, p.kernels)
         return Epochs(
             lambda st, lr: fused.run_epoch(own_params(net, st), st.rng, lr),
             close=fused.close,
+            path=p.path,
         )
     frozen = frozen_params(net, s)
-    return Epochs(lambda st, lr: run_epoch(net, st, batches, ws, s.opt, lr, frozen))
+    return Epochs(
+        lambda st, lr: run_epoch(net, st, batches, ws, s.opt, lr, frozen, s.dropout)
+    )
 
 
 def fit_first_order(
@@ -308,6 +325,7 @@ def fit_first_order(
     ws = Workspace(net.shapes, batches.size, net.dtype)
     vws = None if val is None else Workspace(net.shapes, val[0].shape[0], net.dtype)
     epochs = epochs_for(net, X, y, s, val, batches, ws)
+    st.hist.path = epochs.path
     try:
         return train_epochs(net, st, s, epochs, val, vws)
     finally:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from chainrule.accel.threads import check_threads
+from chainrule.core.dropout import check_rate
 from chainrule.errors import ConfigError
 from chainrule.train.optimizers import NAMES, TABLE
 from chainrule.validation import (
@@ -150,3 +151,8 @@ def checkpoint_path(name: str, value: Any) -> str:
     if not os.path.isdir(folder):
         raise ConfigError(f"{name}: the folder {folder!r} does not exist")
     return path
+
+
+def dropout_rate(name: str, value: Any) -> float:
+    """A dropout probability in ``[0, 1)`` (:mod:`chainrule.core.dropout`)."""
+    return check_rate(name, value)

@@ -56,6 +56,7 @@ from chainrule.train.option_entry import (
     callback_list,
     checkpoint_path,
     data_pair,
+    dropout_rate,
     optional,
     positive_count,
     positive_number,
@@ -174,6 +175,12 @@ _OPTIONS: dict[str, Option] = _spec(
     Option("resume", "path, True or None", None, FIRST_ORDER,
            "Continue from a checkpoint (True: from checkpoint if it exists).",
            None, str | os.PathLike | bool | None),
+    Option("dropout", "float in [0, 1)", 0.0, FIRST_ORDER,
+           "Inverted dropout p: while training, each hidden unit's activation "
+           "is zeroed with probability p (per example, drawn with seed) and "
+           "the kept ones scaled by 1/(1 - p); prediction and validation use "
+           "every unit.",
+           dropout_rate, float, Flag()),
     Option("sample_weight", "(n,) array of floats >= 0, or None", None,
            OPTIMIZERS,
            "One weight per example: each example's share of the cost and of "

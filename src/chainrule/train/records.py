@@ -42,6 +42,10 @@ class History:
     interrupted : bool
         Training was ended by Ctrl-C (``KeyboardInterrupt``).
     message : str
+    path : str
+        The path that ran a first-order fit's epochs
+        (:func:`chainrule.accel.plan`: ``"numpy"``, ``"compiled"`` or
+        ``"fused"``); ``""`` for bfgs and lbfgs.
     """
 
     cost: list[float] = field(default_factory=list)
@@ -53,6 +57,7 @@ class History:
     best_epoch: int | None = None
     interrupted: bool = False
     message: str = ""
+    path: str = ""
 
     @property
     def epochs(self) -> int:

@@ -16,6 +16,7 @@ import dataclasses
 
 import numpy as np
 
+from chainrule.core.dropout import Masks, check_rate
 from chainrule.errors import ConfigError, InvalidTypeError, InvalidValueError
 from chainrule.explainer.paths.scalar_chain import check_wording, scalar_chain
 from chainrule.explainer.build.descent import check_descent, descent_step
@@ -30,6 +31,7 @@ from chainrule.explainer.build.gradient_steps import (
 )
 from chainrule.explainer.notation.names import Names, check_convention, check_notation
 from chainrule.explainer.build.steps import (
+    Dropout,
     PerExample,
     Recorder,
     Transposed,
@@ -39,7 +41,7 @@ from chainrule.explainer.build.steps import (
 )
 from chainrule.explainer.notation.forms import cs230_m
 from chainrule.network import Network
-from chainrule.validation import check_explain_size
+from chainrule.validation import check_explain_size, check_seed
 from chainrule.validation.scalars import describe
 
 __all__ = [
@@ -69,6 +71,8 @@ def explain(
     title: str | None = None,
     description: str = "",
     chain_wording: dict[str, str] | None = None,
+    dropout: float = 0.0,
+    seed: int | None = None,
 ) -> Explanation:
     """Every step of one forward and backward pass, with values and shapes.
 
@@ -119,6 +123,15 @@ def explain(
         and the first words of the line that maps the table's names
         (keys ``"table_title"``, ``"rule_title"``, ``"mapping_lead"``, each
         optional); generic wording otherwise.
+    dropout : float in [0, 1)
+        Explain a training pass with inverted dropout: a mask ``m{l}`` (0 or
+        1 per example and unit, drawn with ``seed``) for each hidden layer,
+        ``ã{l} = a{l} ∘ m{l} / (1 − p)`` read by the next product, and
+        ``∂J/∂a{l}`` through the same mask (see ``Network.fit``'s
+        ``dropout``). With a learning rate, the forward pass again uses the
+        same masks, so that the two costs compare.
+    seed : int, optional
+        The seed of the masks (with ``dropout`` only).
 
     Returns
     -------
@@ -177,11 +190,17 @@ def explain(
         X, y = one_example(X, y, example_index)
         which = f"example {example_index + 1} of {n_all} (index {example_index})"
     check_explain_size(net.sizes, X.shape[0])
+    drop = _check_dropout(dropout, seed, n_steps, uphill, level)
     if level == "element":
         check_size(net.sizes, X.shape[0], net.bias)
-    t = net.trace(X, y)
+    masks = None
+    if drop is not None:
+        rng = np.random.default_rng(drop.seed)
+        masks = Masks.draw(rng, net.sizes, X.shape[0], drop.p, net.dtype)
+    t = net.trace(X, y, masks=masks)
     view = Transposed if names.convention == "column" else dict
-    steps = _forward(net, names, view(t), again=False) + _backward(net, names, view(t))
+    steps = _forward(net, names, view(t), False, drop=drop)
+    steps += _backward(net, names, view(t), drop)
     frozen = not update_biases
     if learning_rate is not None:
         rec = Recorder(names, view(t))
@@ -193,7 +212,8 @@ def explain(
         after.set_params({**net.params, **back})
         steps += rec.steps
         frozen_keys = set(net.params) - set(keys)
-        steps += _forward(after, names, view(after.trace(X, y)), True, frozen_keys)
+        again = view(after.trace(X, y, masks=masks))
+        steps += _forward(after, names, again, True, frozen_keys, drop)
         if n_steps > 1 or uphill:
             steps.append(descent_step(net, X, y, learning_rate, n_steps, update_biases))
     steps = annotate(
@@ -211,7 +231,8 @@ def explain(
         network=net.config(),
         title=(title or _title(net)) + (f": {which}" if which else ""),
         description=description,
-        chain=scalar_chain(net, names, steps, chain_wording),
+        # the scalar chain's table is written without masks
+        chain=None if drop else scalar_chain(net, names, steps, chain_wording),
         convention=names.convention,
         update_biases=update_biases,
     )
@@ -262,18 +283,48 @@ def one_example(X: object, y: object, k: object) -> tuple:
     return np.asarray(X)[k : k + 1], np.asarray(y)[k : k + 1]
 
 
-def _forward(net: Network, names: Names, t, again: bool, frozen=frozenset()) -> list:
+def _check_dropout(
+    dropout: object, seed: object, n_steps: int, uphill: bool, level: str
+) -> Dropout | None:
+    """``dropout`` and ``seed`` checked; ``None`` without dropout."""
+    p = check_rate("dropout", dropout)
+    seed = check_seed(seed)
+    if not p:
+        if seed is not None:
+            raise ConfigError("seed: draws the dropout masks; give dropout > 0")
+        return None
+    if n_steps > 1 or uphill:
+        raise ConfigError(
+            "dropout: explains one pass with its masks; use steps=1 (each "
+            "step of a fit draws new masks)"
+        )
+    if level == "element":
+        raise ConfigError("dropout: written at level='matrix' only")
+    return Dropout(p, seed)
+
+
+def _forward(
+    net: Network,
+    names: Names,
+    t,
+    again: bool,
+    frozen=frozenset(),
+    drop: Dropout | None = None,
+) -> list:
     """The given values (first pass only), every ``z`` and ``a``, then ``J``.
 
     ``frozen``: the parameters the update left as they were (their steps
-    have no primed copy).
+    have no primed copy); ``drop``: the masks' steps (their values are the
+    same in both passes).
     """
     rec = Recorder(names, t, "'" if again else "")
     rec.unchanged |= set(frozen)
+    if again and drop is not None:
+        rec.unchanged |= {f"m{l}" for l in range(2, net.n_layers + 1)}
     if not again:
         given_steps(rec, list(net.params))
     phase = "forward_again" if again else "forward"
-    forward_steps(rec, net.activations, net.bias, phase)
+    forward_steps(rec, net.activations, net.bias, phase, drop)
     cost_step(
         rec,
         net.loss,
@@ -285,7 +336,7 @@ def _forward(net: Network, names: Names, t, again: bool, frozen=frozenset()) -> 
     return rec.steps
 
 
-def _backward(net: Network, names: Names, t) -> list:
+def _backward(net: Network, names: Names, t, drop: Dropout | None = None) -> list:
     """``∂J/∂ŷ``, the output delta, then each layer from the top down."""
     n = t["X"].shape[names.convention == "column"]
     rec = Recorder(names, t)
@@ -294,7 +345,8 @@ def _backward(net: Network, names: Names, t) -> list:
         rec = Recorder(names, PerExample(t, m), per_m=m)
     output_steps(rec, net.loss, net.activations[-1], n)
     for l in range(net.n_layers, 0, -1):
-        layer_steps(rec, l, net.activations, net.bias[l - 1], net.l2)
+        p = None if drop is None else drop.p
+        layer_steps(rec, l, net.activations, net.bias[l - 1], net.l2, p)
     return rec.steps
 
 

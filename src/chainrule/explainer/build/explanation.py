@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from chainrule.errors import ConfigError
 from chainrule.explainer.model.chain import ScalarChain
 from chainrule.explainer.model.step import PHASES, Step
 
@@ -143,6 +144,11 @@ class Explanation:
         """
         from chainrule.explainer.paths.weight_chain import weight_chain
 
+        if any(s.symbol[:1] == "m" and s.symbol[1:].isdigit() for s in self.steps):
+            raise ConfigError(
+                "chain: the paths are written without dropout's masks; explain "
+                "the same pass without dropout to see them"
+            )
         return weight_chain(self, target)
 
     # ------------------------------------------------------------- renderings

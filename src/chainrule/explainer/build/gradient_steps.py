@@ -117,10 +117,20 @@ def fprime_step(rec: Recorder, key: str, z: str, activation: str) -> None:
 
 
 def layer_steps(
-    rec: Recorder, l: int, activations: list[str], bias: bool, l2: float
+    rec: Recorder,
+    l: int,
+    activations: list[str],
+    bias: bool,
+    l2: float,
+    dropout: float | None = None,
 ) -> None:
-    """``∂J/∂W{l}``, ``∂J/∂b{l}`` and, below the top, ``∂J/∂a{l}``, ``δ{l}``."""
-    prev, delta = ("X" if l == 1 else f"a{l}"), f"delta{l + 1}"
+    """``∂J/∂W{l}``, ``∂J/∂b{l}`` and, below the top, ``∂J/∂a{l}``, ``δ{l}``.
+
+    With ``dropout`` p, a hidden layer's product read ``ã{l}``, which is in
+    ``∂J/∂W{l}``, and ``∂J/∂a{l}`` goes through the same mask.
+    """
+    masked = dropout is not None and l > 1
+    prev, delta = ("X" if l == 1 else f"am{l}" if masked else f"a{l}"), f"delta{l + 1}"
     names, values = rec.names, rec.values
     text, tex, sub = forms.weight_gradient(names, values, prev, delta, rec.per_m)
     note = ""
@@ -143,7 +153,14 @@ def layer_steps(
     if names.style == "bracket":
         rec.steps.extend(flow_steps(names, values, l))
     text, tex, sub = forms.activation_gradient(names, values, delta, f"W{l}")
-    rec.add(f"dJda{l}", "backward", (text, tex), (sub, _tex(sub)))
+    note = ""
+    if masked:
+        # ã = a ∘ m/(1 − p) is a times a constant: ∂J/∂a = ∂J/∂ã ∘ m/(1 − p)
+        keep = short_number(1 - dropout)
+        text, tex = f"({text}) ∘ <m{l}> / (1 − p)", rf"({tex}) \circ <m{l}> / (1 - p)"
+        sub = f"({sub}) ∘ ⟦m{l}⟧ / {keep}"
+        note = f"dropout: through the mask, as {names.text(f'a{l}')} went forward"
+    rec.add(f"dJda{l}", "backward", (text, tex), (sub, _tex(sub)), note)
     fprime_step(rec, f"fprime{l}", f"z{l}", activations[l - 2])
     text, tex, sub = forms.hidden_delta(names, values, f"dJda{l}", f"fprime{l}")
     rec.add(f"delta{l}", "backward", (text, tex), (sub, _tex(sub)))

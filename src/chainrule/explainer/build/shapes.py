@@ -57,8 +57,11 @@ class Operands:
         return self.names.latex(key)
 
     def prev(self, l: int) -> str:
-        """The activity that layer ``l``'s weights read: ``X`` or ``a{l}``."""
-        return "X" if l == 1 else f"a{l}"
+        """The activity that layer ``l``'s weights read: ``X``, ``a{l}``, or
+        with dropout ``am{l}`` (``ã{l}``)."""
+        if l == 1:
+            return "X"
+        return f"am{l}" if f"am{l}" in self.by else f"a{l}"
 
     def units(self, k: int) -> str:
         """What the columns of Welch layer ``k``'s activity are, the layer

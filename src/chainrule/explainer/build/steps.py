@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 
@@ -151,16 +152,24 @@ def given_steps(rec: Recorder, param_keys: list[str]) -> None:
 
 
 def forward_steps(
-    rec: Recorder, activations: list[str], bias: list[bool], phase: str
+    rec: Recorder,
+    activations: list[str],
+    bias: list[bool],
+    phase: str,
+    dropout: Dropout | None = None,
 ) -> None:
     """``z{l+1} = a{l} W{l} + b{l}`` and ``a{l+1} = f(z{l+1})`` for every layer.
 
     In the column convention the product is ``W A`` (CS230's ``Z = WA + b``).
+    With ``dropout``, each hidden ``a{l}`` is followed by its mask ``m{l}``
+    and ``ã{l} = a{l} ∘ m{l} / (1 − p)``, which the next product reads.
     """
     L = len(activations)
     column = rec.names.convention == "column"
     for l in range(1, L + 1):
         prev, z = ("X" if l == 1 else f"a{l}"), f"z{l + 1}"
+        if dropout is not None and l > 1:
+            prev = f"am{l}"
         ops = [f"W{l}", prev] if column else [prev, f"W{l}"]
         text = tex = f"<{ops[0]}> <{ops[1]}>"
         sub, sub_tex = f"⟦{ops[0]}⟧ · ⟦{ops[1]}⟧", rf"⟦{ops[0]}⟧ \cdot ⟦{ops[1]}⟧"
@@ -179,6 +188,35 @@ def forward_steps(
             # seed 001: a[3] = g_o(z[3]), ŷ = a[3]; CS230: Ŷ = A[L]
             rhs = tuple(f"<a{L + 1}> = {r}" for r in rhs)
         rec.add(a, phase, rhs, (f"{g}(⟦{z}⟧)", f"{g_tex}(⟦{z}⟧)"), note)
+        if dropout is not None and l < L:
+            mask_steps(rec, l + 1, dropout, phase)
+
+
+class Dropout(NamedTuple):
+    """The dropout of an explanation: ``p`` and the seed of its masks."""
+
+    p: float
+    seed: int | None
+
+
+def mask_steps(rec: Recorder, l: int, dropout: Dropout, phase: str) -> None:
+    """The mask ``m{l}`` (drawn once, the same in every pass of the
+    explanation) and ``ã{l} = a{l} ∘ m{l} / (1 − p)``."""
+    p, keep = short_number(dropout.p), short_number(1 - dropout.p)
+    m, a, am = f"m{l}", f"a{l}", f"am{l}"
+    if m not in rec.unchanged:
+        seed = "" if dropout.seed is None else f", seed {dropout.seed}"
+        note = (
+            f"dropout p = {p}: one draw per example and unit{seed}; 1 keeps "
+            "the unit, 0 drops it"
+        )
+        rhs = ("Bernoulli(1 − p)", r"\mathrm{Bernoulli}(1 - p)")
+        rec.add(m, phase, rhs, (f"Bernoulli({keep})", rf"\mathrm{{Bernoulli}}({keep})"), note)
+        rec.unchanged.add(m)  # the next passes read the same mask
+    note = f"inverted dropout: the kept units scaled by 1/(1 − p) = 1/{keep}"
+    rhs = (f"<{a}> ∘ <{m}> / (1 − p)", rf"<{a}> \circ <{m}> / (1 - p)")
+    sub = (f"⟦{a}⟧ ∘ ⟦{m}⟧ / {keep}", rf"⟦{a}⟧ \circ ⟦{m}⟧ / {keep}")
+    rec.add(am, phase, rhs, sub, note)
 
 
 

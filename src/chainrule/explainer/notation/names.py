@@ -28,7 +28,7 @@ from chainrule.errors import UnknownNameError
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUB = str.maketrans("0123456789x,", "₀₁₂₃₄₅₆₇₈₉ₓ,")
 CONVENTIONS = ("row", "column")
-_INDEXED = re.compile(r"(a|z|delta|dJdW|dJdb|dJda|W|b|fprime)(\d+)")
+_INDEXED = re.compile(r"(a|z|delta|dJdW|dJdb|dJda|W|b|fprime|m|am)(\d+)")
 
 
 def check_notation(notation: object) -> str:
@@ -131,6 +131,8 @@ class Names:
             "dJdb": f"∂J/∂b{sup}",
             "dJda": f"∂J/∂a{sup}",
             "fprime": f"f′(z{sup})",
+            "m": f"m{sup}",
+            "am": f"ã{sup}",
         }[kind]
 
     def latex(self, key: str) -> str:
@@ -160,6 +162,8 @@ class Names:
             "dJdb": rf"\frac{{\partial J}}{{\partial b{sup}}}",
             "dJda": rf"\frac{{\partial J}}{{\partial a{sup}}}",
             "fprime": f"f'(z{sup})",
+            "m": f"m{sup}",
+            "am": rf"\tilde{{a}}{sup}",
         }[kind]
 
     # ----------------------------------------------------------------- column
@@ -184,10 +188,14 @@ class Names:
                 "dJdW": ("dW", n),
                 "dJdb": ("db", n),
                 "fprime": ("g′", n - 1),
+                "m": ("M", n - 1),
+                "am": ("Ã", n - 1),
             }[k]
         if kind == "g′":
             z = f"Z^{{[{i}]}}" if latex else f"Z[{i}]"
             return f"g'({z})" if latex else f"g′({z})"
+        if latex and kind == "Ã":
+            return rf"\tilde{{A}}^{{[{i}]}}"
         if latex:
             return (
                 rf"\mathrm{{d}}{kind[1:]}^{{[{i}]}}"
@@ -216,6 +224,8 @@ class Names:
         fixed = {"L": r"\mathcal{L}", "ŷ": r"\hat{y}", "y": "y"}
         if name in fixed:
             return fixed[name]
+        if name.startswith("ã["):
+            return rf"\tilde{{a}}^{{[{name[2:-1]}]}}"
         m = re.fullmatch(r"(\w)\[(\w+)\]", name)
         return f"{m.group(1)}^{{[{m.group(2)}]}}"
 
