@@ -45,6 +45,7 @@ MAX_UNITS = 8
 MAX_EPOCHS = 100  # epochs in one train request
 MAX_STEPS = 20_000  # updates (minibatches) in one train request
 MAX_LOSSES = 2000  # points of the loss curves kept
+MAX_ABS = 1e6  # a weight beyond: training diverged
 MAX_SHOWN = 4  # examples of a minibatch in its derivation
 GRID = 50  # the decision regions: GRID × GRID outputs
 EXTENT = 1.3  # over [-EXTENT, EXTENT]²
@@ -246,7 +247,7 @@ class DataView:
                 seed=(s["seed"] + self.epochs) % (MAX_SEED + 1),
             )
             bounded = max(float(np.abs(p).max()) for p in self.net.params.values())
-            ok = bounded <= 1e6
+            ok = bounded <= MAX_ABS
         except ChainruleError:
             ok = False
         if not ok or not math.isfinite(self.net.cost(self.X_train, self.y_train)):
