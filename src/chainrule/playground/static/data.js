@@ -101,7 +101,7 @@ function drawLosses() {
     svg("text", { x: 56, y: 140, "text-anchor": "end", class: "lbl" }, fmt(sc.lo, 3)),
     svg("text", { x: 227, y: 156, "text-anchor": "middle", class: "lbl" },
       `epochs ${e0} to ${L.epoch[last]}: training (solid), test (dashed)` +
-      (log ? "; log scale" : "")));
+      (log ? "; logarithmic" : "")));
   for (const set of ["train", "test"]) {
     const pts = L[set].map((J, i) => `${x(L.epoch[i]).toFixed(1)},${(10 + 130 * sc.at(J)).toFixed(1)}`);
     c.append(svg("polyline", { points: pts.join(" "), fill: "none", "stroke-width": 2,
