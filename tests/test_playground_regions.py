@@ -141,6 +141,9 @@ def test_a_page_trains_its_own_view_and_gets_frames(url):
     )
     frame = json.loads(body)
     assert status == 200 and frame["epochs"] == 3 and "train" not in frame
+    after = json.loads(request(url, f"/api/regions?session={sid}")[1])
+    assert frame["loss"] == {k: v[-1] for k, v in after["losses"].items()}
+    assert after["losses"]["epoch"] == [0, 3]
     assert frame["grid"]["values"] != doc["grid"]["values"]
     other = json.loads(request(url, f"/api/regions?session={page_session(url)}")[1])
     assert other["epochs"] == 0  # another page's view is its own

@@ -307,21 +307,24 @@ class DataView:
         return problem, about
 
     def frame(self) -> dict:
-        """What a training frame sends: the losses, the epochs, the grid."""
+        """What a training frame sends: the epochs, the last losses (the page
+        appends them to its curves), the grid."""
         return {
             "epochs": self.epochs,
-            "losses": self.losses,
+            "loss": {k: v[-1] for k, v in self.losses.items()},
             "grid": {"size": GRID, "extent": EXTENT, "values": self.grid()},
         }
 
     def payload(self) -> dict:
-        """Everything the Data view draws (:meth:`frame` and the points)."""
+        """Everything the Data view draws: :meth:`frame`, every loss kept and
+        the points (``[x₁, x₂, label]`` rows)."""
 
         def points(X, y):
             return np.round(np.hstack([X, y]), 5).tolist()
 
         return {
             **self.frame(),
+            "losses": self.losses,
             "settings": self.settings,
             "sizes": self.net.sizes,
             "train": points(self.X_train, self.y_train),
@@ -335,5 +338,6 @@ class DataView:
                 "units": MAX_UNITS,
                 "epochs": MAX_EPOCHS,
                 "shown": MAX_SHOWN,
+                "losses": MAX_LOSSES,
             },
         }

@@ -175,7 +175,13 @@ async function frame() {  // one request, then the drawing; its time is recorded
   const t0 = performance.now();
   const doc = await dvSend("/api/regions/train", { epochs: k });
   if (!doc) return false;
-  Object.assign(dv.doc, doc);
+  dv.doc.epochs = doc.epochs;
+  dv.doc.grid = doc.grid;
+  const L = dv.doc.losses;  // the frame's losses appended, as many kept as the server keeps
+  for (const k of Object.keys(L)) {
+    L[k].push(doc.loss[k]);
+    L[k].splice(0, Math.max(0, L[k].length - dv.doc.limits.losses));
+  }
   drawRegions();
   drawLosses();
   dv.frames.push(performance.now() - t0);
