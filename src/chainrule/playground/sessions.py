@@ -6,7 +6,10 @@ every request (the ``session`` query parameter). Sessions are bounded in
 number (``MAX_SESSIONS``; a new one evicts the one idle longest) and expire
 when idle for ``IDLE_SECONDS``; each holds one small network and at most
 ``MAX_ROWS`` examples and ``MAX_COSTS`` costs
-(:mod:`chainrule.playground.state`), so their memory is bounded too. A
+(:mod:`chainrule.playground.state`), and a view's own state
+(:meth:`Sessions.view`, the Data view's: :mod:`chainrule.playground.regions`)
+is bounded likewise and goes with its session, so their memory is bounded
+too. A
 request without a session id uses the server's own playground (scripts, the
 endpoint table of docs/playground.md), which never expires.
 
