@@ -10,6 +10,7 @@ const dv = {
   doc: null,        // the last /api/regions payload (settings, points, losses, grid)
   playing: false,
   frames: [],       // milliseconds of each frame: the request and the drawing
+  shown: 0,         // payloads drawn: a frame asked for before the last one is stale
 };
 // class 0 orange, class 1 blue (TensorFlow Playground's colours); white at 0.5
 const CLASS_RGB = [[245, 147, 34], [8, 119, 189]];
@@ -151,6 +152,7 @@ function formSettings() {
 }
 function showAll(doc) {
   dv.doc = doc;
+  dv.shown += 1;
   fillForm(doc.settings);
   drawRegions();
   drawLosses();
@@ -172,9 +174,10 @@ function epochsPerFrame() {
 async function frame() {  // one request, then the drawing; its time is recorded
   const k = epochsPerFrame();
   if (k === null) return false;
-  const t0 = performance.now();
+  const t0 = performance.now(), asked = dv.shown;
   const doc = await dvSend("/api/regions/train", { epochs: k });
   if (!doc) return false;
+  if (asked !== dv.shown) return true;  // new data or network meanwhile: drawn already
   dv.doc.epochs = doc.epochs;
   dv.doc.grid = doc.grid;
   const L = dv.doc.losses;  // the frame's losses appended, as many kept as the server keeps
