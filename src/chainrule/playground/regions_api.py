@@ -37,20 +37,31 @@ from chainrule.playground.state import Playground
 NAME = "regions"  # the view's key in a session
 
 
+def _settings(view: DataView, pg: Playground, body: dict) -> dict:
+    view.configure(body)
+    return view.payload()
+
+
+def _train(view: DataView, pg: Playground, body: dict) -> dict:
+    view.train(body.get("epochs"))
+    return view.frame()
+
+
+def _reset(view: DataView, pg: Playground, body: dict) -> dict:
+    view.reset()
+    return view.payload()
+
+
 def _derive(view: DataView, pg: Playground, body: dict) -> dict:
+    """The page's main playground becomes the minibatch's problem."""
     problem, about = view.derivation_problem()
     pg.replace(Playground.from_problem(problem))
     return {"main": views.state_payload(pg), "shown": about}
 
 
-#: The POST endpoints: each changes the view (or raises, having changed
-#: nothing) and returns the answer.
-ACTIONS = {
-    "settings": lambda v, pg, b: (v.configure(b), v.payload())[1],
-    "train": lambda v, pg, b: (v.train(b.get("epochs")), v.frame())[1],
-    "reset": lambda v, pg, b: (v.reset(), v.payload())[1],
-    "derive": _derive,
-}
+#: The POST endpoints: each changes the view (or the page's main playground)
+#: or raises, having changed nothing, and returns the answer.
+ACTIONS = {"settings": _settings, "train": _train, "reset": _reset, "derive": _derive}
 
 
 def _refused(exc: Exception) -> Response:
