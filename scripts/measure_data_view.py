@@ -44,6 +44,7 @@ def main(frames: int = 40, epochs: int = 2) -> None:
         page.select_option("#dv-dataset", "spiral")
         page.fill("#dv-hidden", "8, 8")
         page.locator("#dv-hidden").press("Enter")
+        expect(page.locator("#dv-form")).to_have_attribute("data-pending", "0")
         expect(page.locator("#dv-shape")).to_have_text("2-8-8-1")
         page.fill("#dv-epochs", str(epochs))
         t0 = time.perf_counter()

@@ -36,6 +36,7 @@ def main(out: Path = OUT) -> None:
         page.select_option("#dv-activation", "relu")
         page.fill("#dv-hidden", "8, 8")
         page.locator("#dv-hidden").press("Enter")
+        expect(page.locator("#dv-form")).to_have_attribute("data-pending", "0")
         expect(page.locator("#dv-shape")).to_have_text("2-8-8-1")
         page.fill("#dv-epochs", "10")
         step = page.get_by_role("button", name="Step one frame")

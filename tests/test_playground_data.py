@@ -47,12 +47,18 @@ def server_view(url, page):
     return json.loads(request(url, f"/api/regions?session={sid(page)}")[1])
 
 
+def settled(page):
+    expect(page.locator("#dv-form")).to_have_attribute("data-pending", "0")
+
+
 def choose_spiral_2_8_8_1(page):
-    page.select_option("#dv-dataset", "spiral")
-    expect(page.locator("#dv-sizes")).to_contain_text("100 training")
-    page.fill("#dv-hidden", "8, 8")
+    page.select_option("#dv-dataset", "spiral")  # a change sent at once,
+    page.fill("#dv-hidden", "8, 8")  # and one typed while it runs
     page.locator("#dv-hidden").press("Enter")
+    settled(page)
     expect(page.locator("#dv-shape")).to_have_text("2-8-8-1")
+    expect(page.locator("#dv-hidden")).to_have_value("8, 8")
+    expect(page.locator("#dv-dataset")).to_have_value("spiral")
 
 
 KEEP = """() => { const c = document.getElementById("regions");
@@ -112,6 +118,7 @@ def test_changing_the_seed_changes_the_points(page, url):
     seen = frame(page)
     page.fill("#dv-seed", "7")
     page.locator("#dv-seed").press("Enter")
+    settled(page)
     page.wait_for_function(
         f"() => Number(document.getElementById('regions').dataset.frame) > {seen}"
     )

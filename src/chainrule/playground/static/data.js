@@ -11,6 +11,8 @@ const dv = {
   playing: false,
   frames: [],       // milliseconds of each frame: the request and the drawing
   shown: 0,         // payloads drawn: a frame asked for before the last one is stale
+  queue: Promise.resolve(),  // the settings requests, one after another
+  pending: 0,       // settings requests not answered yet
 };
 // class 0 orange, class 1 blue (TensorFlow Playground's colours); white at 0.5
 const CLASS_RGB = [[245, 147, 34], [8, 119, 189]];
@@ -127,6 +129,8 @@ function fillForm(s) {
   $("dv-lr").value = String(s.learning_rate);
   $("dv-batch").value = String(s.batch_size);
   showOutputs();
+}
+function describe() {  // the network and the data the server holds
   const sizes = dv.doc.sizes.join("-");
   $("dv-shape").textContent = sizes;
   $("dv-sizes").textContent = `The network: ${sizes}; sigmoid output, cross-entropy ` +
@@ -150,17 +154,28 @@ function formSettings() {
     batch_size: Number($("dv-batch").value),
   };
 }
-function showAll(doc) {
+function showAll(doc, refill = true) {
   dv.doc = doc;
   dv.shown += 1;
-  fillForm(doc.settings);
+  if (refill) fillForm(doc.settings);
+  describe();
   drawRegions();
   drawLosses();
 }
-async function applySettings() {
-  const doc = await dvSend("/api/regions/settings", formSettings());
-  if (doc) showAll(doc);
-  else if (dv.doc) fillForm(dv.doc.settings);  // refused: the form shows what holds
+// Settings go one request after another, each with the form as it is when
+// sent; the form is refilled from the server's answer only when no later
+// change waits (so an answer never overwrites what is being typed).
+function applySettings() {
+  dv.pending += 1;
+  $("dv-form").dataset.pending = String(dv.pending);
+  dv.queue = dv.queue.then(async () => {
+    const doc = await dvSend("/api/regions/settings", formSettings());
+    dv.pending -= 1;
+    $("dv-form").dataset.pending = String(dv.pending);
+    if (doc) showAll(doc, dv.pending === 0);
+    else if (dv.doc && dv.pending === 0) fillForm(dv.doc.settings);  // refused: what holds
+  });
+  return dv.queue;
 }
 
 // ------------------------------------------------------------- training
