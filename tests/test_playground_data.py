@@ -137,6 +137,12 @@ def test_a_refused_setting_says_why_and_the_form_shows_what_holds(page, url):
     )
     expect(page.locator("#dv-hidden")).to_have_value("4, 4")
     assert server_view(url, page)["sizes"] == [2, 4, 4, 1]
+    page.fill("#dv-lr", "fast")  # sent as typed, refused by name
+    page.locator("#dv-lr").press("Enter")
+    expect(page.locator("#dv-message")).to_contain_text(
+        "learning_rate: expected a number above 0 to 10, got 'fast'"
+    )
+    expect(page.locator("#dv-lr")).to_have_value("0.3")
 
 
 def test_the_minibatch_derivation_is_network_trace_of_those_examples(page, url):

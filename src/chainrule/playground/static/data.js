@@ -143,15 +143,21 @@ function showOutputs() {
   $("dv-n-out").textContent = $("dv-n").value;
   $("dv-share-out").textContent = `${Math.round(100 * Number($("dv-share").value))} %`;
 }
+// A typed number as a number; anything else as typed, for the server to
+// refuse by name ("seed: expected an integer from 0 to …, got ''").
+function typed(text) {
+  const t = text.trim(), x = Number(t);
+  return t !== "" && Number.isFinite(x) ? x : t;
+}
 function formSettings() {
   const hidden = $("dv-hidden").value.trim();
-  const sizes = hidden ? hidden.split(/[\s,]+/).map(Number) : [];
+  const sizes = hidden ? hidden.split(/[\s,]+/).map(typed) : [];
   return {
     dataset: $("dv-dataset").value, noise: Number($("dv-noise").value),
     n: Number($("dv-n").value), train_share: Number($("dv-share").value),
-    seed: Number($("dv-seed").value), hidden: sizes,
-    activation: $("dv-activation").value, learning_rate: Number($("dv-lr").value),
-    batch_size: Number($("dv-batch").value),
+    seed: typed($("dv-seed").value), hidden: sizes,
+    activation: $("dv-activation").value, learning_rate: typed($("dv-lr").value),
+    batch_size: typed($("dv-batch").value),
   };
 }
 function showAll(doc, refill = true) {
