@@ -113,7 +113,9 @@ function drawLosses() {
 }
 
 // ------------------------------------------------------------- the forms
-function fillForm(s) {
+// The form from the server's settings; a text field with the focus is left
+// as typed when `typing` (an answer to an earlier change must not undo it).
+function fillForm(s, typing = false) {
   const choices = dv.doc.choices;
   for (const [id, list] of [["dv-dataset", choices.dataset], ["dv-activation", choices.activation]]) {
     const sel = $(id);
@@ -124,10 +126,11 @@ function fillForm(s) {
   $("dv-noise").value = String(s.noise);
   $("dv-n").value = String(s.n);
   $("dv-share").value = String(s.train_share);
-  $("dv-seed").value = String(s.seed);
-  $("dv-hidden").value = s.hidden.join(", ");
-  $("dv-lr").value = String(s.learning_rate);
-  $("dv-batch").value = String(s.batch_size);
+  const texts = [["dv-seed", String(s.seed)], ["dv-hidden", s.hidden.join(", ")],
+    ["dv-lr", String(s.learning_rate)], ["dv-batch", String(s.batch_size)]];
+  for (const [id, text] of texts) {
+    if (!(typing && document.activeElement === $(id))) $(id).value = text;
+  }
   showOutputs();
 }
 function describe() {  // the network and the data the server holds
@@ -163,7 +166,7 @@ function formSettings() {
 function showAll(doc, refill = true) {
   dv.doc = doc;
   dv.shown += 1;
-  if (refill) fillForm(doc.settings);
+  if (refill) fillForm(doc.settings, true);
   describe();
   drawRegions();
   drawLosses();
