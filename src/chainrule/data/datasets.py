@@ -1,7 +1,9 @@
 """Small built-in data sets.
 
 Tables of your own are read by :func:`load_table` (CSV, Parquet, NPY, NPZ;
-see :mod:`chainrule.data.tables`).
+see :mod:`chainrule.data.tables`). Toy 2-D classification sets (``circle``,
+``xor``, ``gaussians``, ``spiral``) are drawn from a seed by
+:mod:`chainrule.data.toy`.
 
 The test-score data of "Neural Networks Demystified": hours of sleep and of
 study the night before a test (inputs) and the score (target).
@@ -23,10 +25,20 @@ from __future__ import annotations
 import numpy as np
 
 from chainrule.data.tables import Table, load_table
+from chainrule.data.toy import circle, gaussians, spiral, xor
 from chainrule.validation import check_bool
 
 Array = np.ndarray
-__all__ = ["Table", "load_table", "test_scores", "test_scores_split"]
+__all__ = [
+    "Table",
+    "circle",
+    "gaussians",
+    "load_table",
+    "spiral",
+    "test_scores",
+    "test_scores_split",
+    "xor",
+]
 
 # Part 1 of the tutorial: X = (hours sleeping, hours studying), y = score.
 _X = [[3.0, 5.0], [5.0, 1.0], [10.0, 2.0]]

@@ -45,7 +45,7 @@ except ImportError:  # pragma: no cover - depends on the environment
         "pip install 'chainrule[playground]'"
     ) from None
 
-from chainrule.playground import graph_view, sources, views
+from chainrule.playground import graph_view, regions_api, sources, views
 from chainrule.playground.guard import (  # noqa: F401 - importable from here
     CSP,
     HEADERS,
@@ -68,6 +68,8 @@ STATIC = {
     "/static/forms.js": ("forms.js", "text/javascript; charset=utf-8"),
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/graph.js": ("graph.js", "text/javascript; charset=utf-8"),
+    "/static/data.js": ("data.js", "text/javascript; charset=utf-8"),
+    "/static/data.css": ("data.css", "text/css; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
 }
 
@@ -225,7 +227,7 @@ def create_app(pg: Playground, hosts: list[str]) -> Starlette:
     posts = [
         Route(p, _post(sessions, fn), methods=["POST"]) for p, fn in ACTIONS.items()
     ]
-    app = Starlette(routes=_gets(sessions) + posts)
+    app = Starlette(routes=_gets(sessions) + posts + regions_api.routes(sessions))
     app.add_middleware(Guard, hosts=hosts)
     return app
 

@@ -6,7 +6,10 @@ every request (the ``session`` query parameter). Sessions are bounded in
 number (``MAX_SESSIONS``; a new one evicts the one idle longest) and expire
 when idle for ``IDLE_SECONDS``; each holds one small network and at most
 ``MAX_ROWS`` examples and ``MAX_COSTS`` costs
-(:mod:`chainrule.playground.state`), so their memory is bounded too. A
+(:mod:`chainrule.playground.state`), and a view's own state
+(:meth:`Sessions.view`, the Data view's: :mod:`chainrule.playground.regions`)
+is bounded likewise and goes with its session, so their memory is bounded
+too. A
 request without a session id uses the server's own playground (scripts, the
 endpoint table of docs/playground.md), which never expires.
 
@@ -66,6 +69,7 @@ class Sessions:
         self.template = start.snapshot()
         self.limit, self.idle, self.clock = limit, idle, clock
         self._open: OrderedDict[str, tuple[Playground, float]] = OrderedDict()
+        self._views: dict[str | None, dict[str, object]] = {}
 
     def __len__(self) -> int:
         self._expire()
@@ -75,12 +79,14 @@ class Sessions:
         now = self.clock()
         for sid in [s for s, (_, t) in self._open.items() if now - t > self.idle]:
             del self._open[sid]
+            self._views.pop(sid, None)
 
     def new(self) -> str:
         """A new session, a copy of the starting playground; its id."""
         self._expire()
         while len(self._open) >= self.limit:
-            self._open.popitem(last=False)  # idle longest: least recently used
+            old, _ = self._open.popitem(last=False)  # idle longest: least recently used
+            self._views.pop(old, None)
         sid = secrets.token_urlsafe(16)
         self._open[sid] = (self.template.snapshot(), self.clock())
         return sid
@@ -105,3 +111,18 @@ class Sessions:
         pg, _ = self._open.pop(sid)
         self._open[sid] = (pg, self.clock())
         return pg
+
+    def view(self, sid: str | None, name: str, make: Callable[[], object]) -> object:
+        """A view's own state in session ``sid`` (``None``: the server's), made
+        by ``make()`` on first use; it goes when the session goes.
+
+        Raises
+        ------
+        InvalidValueError
+            No such session (as :meth:`get`).
+        """
+        self.get(sid)
+        views = self._views.setdefault(sid, {})
+        if name not in views:
+            views[name] = make()
+        return views[name]
