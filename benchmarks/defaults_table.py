@@ -74,7 +74,7 @@ def chainrule_score(src, train_csv, test_csv, target, kind, folder):
     command = [*run, "train", str(train_csv), "--target", target, "--out", model]
     fit = subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder)
     note = ""
-    fix = re.search(r"(?:with|add) (--(?:drop|dates) (?:'[^']*'|\S+))", fit.stderr)
+    fix = re.search(r"(?:with|add|pass) (--(?:drop|dates) (?:'[^']*'|\S+))", fit.stderr)
     if fit.returncode != 0 and fix:  # as a user would: the fix the message gives
         note = f"refused; with its suggested {fix.group(1).rstrip(',')}"
         command += shlex.split(fix.group(1).rstrip(","))
