@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chainrule.data.frame import Table
+from chainrule.data.matrix import CategoryColumn, NumberColumn, fill_matrix
 from chainrule.data.numbers import label_text, parse_number
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
@@ -117,18 +118,28 @@ def id_like(table: Table, inputs: list[str]) -> list[str]:
         col = table.columns[name]
         if _INDEX.match(name):
             out.append(name)
-        elif table.n_rows < 10 or len(np.unique(col)) != len(col):
+        elif table.n_rows < 10:
             continue
-        elif col.dtype.kind == "f":
+        elif col.dtype.kind == "f":  # the cheap conditions before the count
             ok = np.isfinite(col).all() and np.all(col == np.round(col))
-            span = col.max() - col.min() + 1 if ok else 0
-            if ok and (len(col) == span or np.all(np.diff(col) > 0)):
-                out.append(name)
+            if ok and _all_different(col):
+                span = col.max() - col.min() + 1
+                if len(col) == span or np.all(np.diff(col) > 0):
+                    out.append(name)
         elif sum(_NUMBER_LIKE.match(v) is not None for v in col[:50]) * 2 < min(
             50, len(col)
-        ):
+        ) and _all_different(col):
             out.append(name)
     return out
+
+
+def _all_different(col: Array) -> bool:
+    """Whether every value of ``col`` is different (a repeat among the first
+    rows answers without counting the whole column)."""
+    head = col[:4096]
+    if len(np.unique(head)) != len(head):
+        return False
+    return len(np.unique(col)) == len(col)
 
 
 def _date_error(table: Table, name: str) -> DataFileError:
@@ -215,18 +226,39 @@ def fit_columns(
     return spec
 
 
-def _numbers_as_text(table: Table, name: str, values: Array) -> None:
-    """A text column that is mostly numbers: a bad cell or decimal commas."""
-    numbers = np.array([parse_number(v) is not None for v in values])
-    commas = np.array([_COMMA.match(v) is not None for v in values])
-    if 2 * commas.sum() > len(values):
+def distinct(text: Array) -> tuple[Array, Array]:
+    """The distinct values of a text column (sorted) and each cell's index
+    among them: what is judged per value is judged once per distinct value.
+
+    Examples
+    --------
+    >>> distinct(np.array(["b", "a", "b"]))
+    (array(['a', 'b'], dtype='<U1'), array([1, 0, 1]))
+    """
+    cats = np.unique(text)
+    return cats, np.searchsorted(cats, text)
+
+
+def _numbers_as_text(
+    table: Table, name: str, values: Array, cats: Array, counts: Array
+) -> None:
+    """A text column that is mostly numbers: a bad cell or decimal commas.
+
+    ``values`` are the column's present training cells, ``cats`` their
+    distinct values and ``counts`` how often each occurs: each distinct
+    value is parsed once.
+    """
+    numbers = np.array([parse_number(v) is not None for v in cats], dtype=bool)
+    commas = np.array([_COMMA.match(v) is not None for v in cats], dtype=bool)
+    if 2 * counts[commas].sum() > len(values):
+        first = values[np.isin(values, cats[commas])][0]
         raise DataFileError(
             f"{table.source}: column {name!r} holds numbers written with a "
-            f"decimal comma (e.g. {str(values[commas][0])!r}); pass --decimal , "
+            f"decimal comma (e.g. {str(first)!r}); pass --decimal , "
             "to read them as numbers (thousands separators '.' allowed), or leave "
             f"the column out with --drop {shlex.quote(name)}"
         )
-    if 2 * numbers.sum() >= len(values):
+    if 2 * counts[numbers].sum() >= len(values):
         i = table.first_non_number(name)
         raise DataFileError(
             f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
@@ -237,9 +269,10 @@ def _numbers_as_text(table: Table, name: str, values: Array) -> None:
 
 
 def _fit_category(table: Table, name: str, values: Array, forced: bool) -> dict:
+    cats, codes = distinct(values)
+    counts = np.bincount(codes, minlength=len(cats))
     if not forced:
-        _numbers_as_text(table, name, values)
-    cats, counts = np.unique(values, return_counts=True)
+        _numbers_as_text(table, name, values, cats, counts)
     if len(cats) > MAX_CATEGORIES:
         raise DataFileError(
             f"{table.source}: column {name!r} has {len(cats)} categories, more "
@@ -276,12 +309,17 @@ def column_text(table: Table, name: str) -> Array:
     return np.where(np.isnan(col), "", text)
 
 
-def encode(table: Table, spec: list[dict]) -> tuple[Array, dict[str, ColumnReport]]:
-    """The (n, n_features) float64 inputs of ``table`` under ``spec``.
+def encode(
+    table: Table, spec: list[dict], dtype=np.float64
+) -> tuple[Array, dict[str, ColumnReport]]:
+    """The (n, n_features) inputs of ``table`` under ``spec``.
+
+    The matrix is allocated once, in ``dtype``, and filled in place a block
+    of rows at a time (:func:`chainrule.data.matrix.fill_matrix`).
 
     Returns
     -------
-    X : (n, n_features) array
+    X : (n, n_features) array of ``dtype``
     report : dict of str to ColumnReport
         Missing cells filled and unseen categories, per column.
 
@@ -291,29 +329,24 @@ def encode(table: Table, spec: list[dict]) -> tuple[Array, dict[str, ColumnRepor
         A column is missing, a number column holds text, or a number is
         infinite.
     """
-    parts, report = [], {}
+    columns, report = [], {}
     for c in spec:
         name = table.expand([c["name"]])[0]
-        r = report[name] = ColumnReport()
+        report[name] = ColumnReport()
         if c["kind"] == "number":
             if table.columns[name].dtype.kind != "f":
                 table.numbers([name])  # raises, naming the first bad cell
             col = table.columns[name]
             _check_finite(table, name, col)
-            miss = np.isnan(col)
-            r.missing = int(miss.sum())
-            parts.append(np.where(miss, c["fill"], col)[:, None])
-            continue
-        text = column_text(table, name)
-        miss = text == ""
-        r.missing = int(miss.sum())
-        text = np.where(miss, c["fill"], text)
-        onehot = text[:, None] == np.array(c["categories"], dtype=str)[None, :]
-        unseen = ~onehot.any(axis=1)
-        r.unseen = int(unseen.sum())
-        r.example = str(text[unseen][0]) if r.unseen else ""
-        parts.append(onehot.astype(np.float64))
-    return np.hstack(parts) if parts else np.zeros((table.n_rows, 0)), report
+            columns.append(NumberColumn(col, c["fill"]))
+        else:
+            text = column_text(table, name)
+            columns.append(CategoryColumn(text, c["categories"], c["fill"]))
+    X = fill_matrix(table.n_rows, columns, dtype)
+    for c, column in zip(spec, columns, strict=True):
+        r = report[table.expand([c["name"]])[0]]
+        r.missing, r.unseen, r.example = column.missing, column.unseen, column.example
+    return X, report
 
 
 def check_spec(spec: object, n_inputs: int) -> list[dict]:
@@ -355,6 +388,7 @@ __all__ = [
     "check_spec",
     "choose_inputs",
     "column_text",
+    "distinct",
     "encode",
     "feature_names",
     "fit_columns",

@@ -122,6 +122,7 @@ def prepare_training(
     keep: list[str] | tuple = (),
     categorical: list[str] | tuple = (),
     missing_target: str = "error",
+    dtype=np.float64,
 ) -> Prepared:
     """Split a table into scaled inputs and targets, and training/validation rows.
 
@@ -155,6 +156,9 @@ def prepare_training(
         Rows whose target cell is missing: refused, or left out and counted
         in ``no_target`` (:func:`~chainrule.data.labels.without_missing_targets`);
         never imputed, never a label.
+    dtype : numpy dtype
+        Of the inputs ``X``: float64, or float32 for a network of float32.
+        ``X`` is made once in it, and scaled in place.
 
     Raises
     ------
@@ -183,11 +187,11 @@ def prepare_training(
     labels = None if classes is None else y.argmax(axis=1)
     tr, va = split_rows(table.n_rows, validation_split, seed, labels)
     spec = fit_columns(table, names, tr, missing, categorical)
-    X, report = encode(table, spec)
-    x_scaler = Scaler.fit(scale_inputs, X[tr])
-    y_scaler = Scaler.fit("none" if classes else scale_targets, y[tr])
-    d = Prepared(x_scaler.transform(X), y_scaler.transform(y), feature_names(spec),
-                 targets, classes, x_scaler, y_scaler)  # fmt: skip
+    X, report = encode(table, spec, dtype)
+    x_scaler = Scaler.fit(scale_inputs, X, tr)
+    y_scaler = Scaler.fit("none" if classes else scale_targets, y, tr)
+    d = Prepared(x_scaler.transform(X, out=X), y_scaler.transform(y),
+                 feature_names(spec), targets, classes, x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
     d.id_column, d.problem, d.report = id_column, problem, report
     d.left_out, d.no_target = left_out, no_target
@@ -311,7 +315,8 @@ def prepare_from_metadata(
                 )
             y = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
         y = y_scaler.transform(y)
-    d = Prepared(x_scaler.transform(X), y, inputs, targets, classes, x_scaler, y_scaler)
+    X = x_scaler.transform(X, out=X)  # a matrix of its own, scaled in place
+    d = Prepared(X, y, inputs, targets, classes, x_scaler, y_scaler)
     d.report = report
     return d
 
