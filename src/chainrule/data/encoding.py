@@ -43,6 +43,7 @@ import numpy as np
 from chainrule.data.frame import Table
 from chainrule.data.matrix import CategoryColumn, NumberColumn, fill_matrix
 from chainrule.data.numbers import label_text, parse_number
+from chainrule.data.scaling import Scaler
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
 Array = np.ndarray
@@ -304,8 +305,10 @@ def column_text(table: Table, name: str) -> Array:
     if col.dtype.kind != "f":
         return col
     text = table.exact_text(name)
-    if text is None:
-        text = np.array([label_text(float(v)) for v in col], dtype=str)
+    if text is None:  # each distinct number written once
+        values, codes = np.unique(col, return_inverse=True)
+        text = np.array([label_text(float(v)) for v in values], dtype=str)
+        text = text[codes.ravel()]
     return np.where(np.isnan(col), "", text)
 
 
@@ -329,10 +332,42 @@ def encode(
         A column is missing, a number column holds text, or a number is
         infinite.
     """
-    columns, report = [], {}
+    columns = _columns(table, spec)
+    X = fill_matrix(table.n_rows, columns, dtype)
+    return X, _report(table, spec, columns)
+
+
+def encode_scaled(
+    table: Table, spec: list[dict], rows: Array, method: str, dtype=np.float64
+) -> tuple[Array, dict[str, ColumnReport], Scaler]:
+    """:func:`encode`, scaled by ``method`` fitted on ``rows``, in one pass.
+
+    The scaler is fitted input by input on the training ``rows``
+    (:meth:`Scaler.fit_columns`: the scaler of ``encode(...)[0][rows]``) and
+    applied to each block of rows as it is written: the matrix is made once
+    and never copied.
+
+    Returns
+    -------
+    X : (n, n_features) array of ``dtype``, scaled
+    report : dict of str to ColumnReport
+    scaler : Scaler
+    """
+    columns = _columns(table, spec)
+    if method == "none":  # nothing to fit, nothing to apply
+        scaler = Scaler.fit(method, np.zeros((1, sum(c.width for c in columns))))
+        X = fill_matrix(table.n_rows, columns, dtype)
+    else:
+        inputs = (v for c in columns for v in c.training(rows))
+        scaler = Scaler.fit_columns(method, inputs)
+        X = fill_matrix(table.n_rows, columns, dtype, scaler)
+    return X, _report(table, spec, columns), scaler
+
+
+def _columns(table: Table, spec: list[dict]) -> list:
+    columns = []
     for c in spec:
         name = table.expand([c["name"]])[0]
-        report[name] = ColumnReport()
         if c["kind"] == "number":
             if table.columns[name].dtype.kind != "f":
                 table.numbers([name])  # raises, naming the first bad cell
@@ -342,11 +377,15 @@ def encode(
         else:
             text = column_text(table, name)
             columns.append(CategoryColumn(text, c["categories"], c["fill"]))
-    X = fill_matrix(table.n_rows, columns, dtype)
+    return columns
+
+
+def _report(table: Table, spec: list[dict], columns: list) -> dict[str, ColumnReport]:
+    report = {}
     for c, column in zip(spec, columns, strict=True):
-        r = report[table.expand([c["name"]])[0]]
-        r.missing, r.unseen, r.example = column.missing, column.unseen, column.example
-    return X, report
+        name = table.expand([c["name"]])[0]
+        report[name] = ColumnReport(column.missing, column.unseen, column.example)
+    return report
 
 
 def check_spec(spec: object, n_inputs: int) -> list[dict]:
@@ -390,6 +429,7 @@ __all__ = [
     "column_text",
     "distinct",
     "encode",
+    "encode_scaled",
     "feature_names",
     "fit_columns",
     "id_like",

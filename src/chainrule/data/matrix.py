@@ -46,6 +46,11 @@ class NumberColumn:
         self.values, self.fill = values, fill
         self.missing, self.unseen, self.example = 0, 0, ""
 
+    def training(self, rows: Array) -> list[Array]:
+        """The input's values on ``rows``, missing cells filled (float64)."""
+        cells = self.values[rows]
+        return [np.where(np.isnan(cells), self.fill, cells)]
+
     def write(self, block: Array, j: int, rows: slice) -> None:
         """Write rows ``rows`` of the column into column ``j`` of ``block``."""
         cells = self.values[rows]
@@ -81,6 +86,13 @@ class CategoryColumn:
         pos = np.minimum(np.searchsorted(self.sorted, cells), self.width - 1)
         return np.where(self.sorted[pos] == cells, self.order[pos], -1)
 
+    def training(self, rows: Array):
+        """Each one-hot input's values on ``rows`` (float64 0/1), one by one."""
+        cells = self.text[rows]
+        code = self.codes(cells)
+        code[cells == ""] = self.fill_code
+        return ((code == k).astype(np.float64) for k in range(self.width))
+
     def write(self, block: Array, j: int, rows: slice) -> None:
         """Set the one-hot inputs ``j ...`` of ``block`` for rows ``rows``."""
         cells = self.text[rows]
@@ -98,7 +110,7 @@ class CategoryColumn:
         block[seen, j + code[seen]] = 1
 
 
-def fill_matrix(n: int, columns: list, dtype=np.float64) -> Array:
+def fill_matrix(n: int, columns: list, dtype=np.float64, scaler=None) -> Array:
     """The (n, sum of widths) matrix of ``columns``, in ``dtype``.
 
     Parameters
@@ -109,6 +121,8 @@ def fill_matrix(n: int, columns: list, dtype=np.float64) -> Array:
         Written side by side, in order; each counts what it filled.
     dtype : numpy dtype
         float64, or float32 for a network of float32.
+    scaler : Scaler, optional
+        Applied to each block once written (in place, while in the cache).
     """
     X = np.zeros((n, sum(c.width for c in columns)), dtype=dtype)
     for start in range(0, n, BLOCK_ROWS):
@@ -117,6 +131,8 @@ def fill_matrix(n: int, columns: list, dtype=np.float64) -> Array:
         for c in columns:
             c.write(block, j, rows)
             j += c.width
+        if scaler is not None:
+            scaler.transform(block, out=block)
     return X
 
 

@@ -33,6 +33,7 @@ from chainrule.data.encoding import (
     check_spec,
     choose_inputs,
     encode,
+    encode_scaled,
     feature_names,
     fit_columns,
 )
@@ -187,11 +188,10 @@ def prepare_training(
     labels = None if classes is None else y.argmax(axis=1)
     tr, va = split_rows(table.n_rows, validation_split, seed, labels)
     spec = fit_columns(table, names, tr, missing, categorical)
-    X, report = encode(table, spec, dtype)
-    x_scaler = Scaler.fit(scale_inputs, X, tr)
-    y_scaler = Scaler.fit("none" if classes else scale_targets, y, tr)
-    d = Prepared(x_scaler.transform(X, out=X), y_scaler.transform(y),
-                 feature_names(spec), targets, classes, x_scaler, y_scaler)  # fmt: skip
+    X, report, x_scaler = encode_scaled(table, spec, tr, scale_inputs, dtype)
+    y_scaler = Scaler.fit("none" if classes else scale_targets, y[tr])
+    d = Prepared(X, y_scaler.transform(y), feature_names(spec), targets, classes,
+                 x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
     d.id_column, d.problem, d.report = id_column, problem, report
     d.left_out, d.no_target = left_out, no_target

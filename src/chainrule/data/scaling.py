@@ -25,6 +25,7 @@ array([10.,  2.])
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,46 +49,6 @@ def _mean_std(A: Array) -> tuple[Array, Array]:
     return B.mean(axis=0) * m, B.std(axis=0) * m
 
 
-#: Rows of ``A[rows]`` gathered at a time by :meth:`Scaler.fit` (no copy of
-#: the whole).
-_CHUNK = 1 << 15
-
-
-def _chunks(A: Array, rows: Array):
-    """``A[rows]`` a chunk of rows at a time, as float64 (one buffer reused)."""
-    buf = np.empty((min(_CHUNK, len(rows)), A.shape[1]), dtype=A.dtype)
-    for start in range(0, len(rows), _CHUNK):
-        part = rows[start : start + _CHUNK]
-        got = np.take(A, part, axis=0, out=buf[: len(part)])
-        yield got.astype(np.float64, copy=False)
-
-
-def _max_abs(A: Array, rows: Array) -> Array:
-    m = np.zeros(A.shape[1])
-    for part in _chunks(A, rows):
-        np.maximum(m, np.max(np.abs(part), axis=0), out=m)
-    return m
-
-
-def _mean_std_rows(A: Array, rows: Array) -> tuple[Array, Array]:
-    """:func:`_mean_std` of ``A[rows]``, chunk by chunk: the chunks' means and
-    sums of squared deviations combined (Chan, Golub and LeVeque's update)."""
-    m = _max_abs(A, rows)
-    m = np.where((m > 0) & np.isfinite(m), m, 1.0)
-    n, mean, m2 = 0, np.zeros(A.shape[1]), np.zeros(A.shape[1])
-    for part in _chunks(A, rows):
-        B = part / m
-        k = len(B)
-        mu = B.mean(axis=0)
-        s2 = np.square(B - mu).sum(axis=0)
-        delta = mu - mean
-        total = n + k
-        mean += delta * (k / total)
-        m2 += s2 + np.square(delta) * (n * k / total)
-        n = total
-    return mean * m, np.sqrt(m2 / n) * m
-
-
 @dataclass(frozen=True)
 class Scaler:
     """``x_scaled = (x - offset) / scale``, column by column.
@@ -104,17 +65,13 @@ class Scaler:
     scale: Array
 
     @classmethod
-    def fit(cls, method: str, A: Array, rows: Array | None = None) -> Scaler:
-        """Fit ``method`` to the columns of ``A`` (of its ``rows`` only).
+    def fit(cls, method: str, A: Array) -> Scaler:
+        """Fit ``method`` to the columns of ``A``.
 
         Parameters
         ----------
         method : {"max", "standard", "none"}
         A : (n, k) array
-        rows : (m,) int array, optional
-            The rows to fit on (the training rows), read a chunk at a time
-            rather than copied out of ``A``; the same scaler as
-            ``fit(method, A[rows])`` up to rounding.
 
         Raises
         ------
@@ -125,18 +82,6 @@ class Scaler:
             raise UnknownNameError(
                 f"scaling: unknown method {method!r}; expected one of {METHODS}"
             )
-        if rows is not None and len(rows) and method != "none":
-            A = np.asarray(A)
-            if A.dtype.kind != "f":
-                A = A.astype(np.float64)
-            k = A.shape[1]
-            if method == "max":
-                offset, scale = np.zeros(k), _max_abs(A, rows)
-            else:
-                offset, scale = _mean_std_rows(A, rows)
-            return cls(method, offset, np.where(scale > 0, scale, 1.0))
-        if rows is not None:
-            A = np.asarray(A)[rows]
         A = np.asarray(A, dtype=np.float64)
         k = A.shape[1]
         offset, scale = np.zeros(k), np.ones(k)
@@ -146,6 +91,24 @@ class Scaler:
             offset, scale = _mean_std(A)
         scale = np.where(scale > 0, scale, 1.0)
         return cls(method, offset, scale)
+
+    @classmethod
+    def fit_columns(cls, method: str, columns: Iterable[Array]) -> Scaler:
+        """:meth:`fit` on a matrix given column by column (1-D arrays).
+
+        For a matrix that is not made yet, or too big to copy: each column
+        is fitted as :meth:`fit` fits it, and may be dropped once fitted.
+
+        Examples
+        --------
+        >>> Scaler.fit_columns("max", iter([np.array([1.0, -4.0])])).scale
+        array([4.])
+        """
+        pairs = [cls.fit(method, np.reshape(c, (-1, 1))) for c in columns]
+        if not pairs:
+            return cls.fit(method, np.zeros((1, 0)))
+        offset = np.concatenate([p.offset for p in pairs])
+        return cls(method, offset, np.concatenate([p.scale for p in pairs]))
 
     def transform(self, A: Array, out: Array | None = None) -> Array:
         """Scale ``A`` of shape (n, k): a new float64 array, or ``out``.
