@@ -373,9 +373,18 @@ def read_csv(
     columns = data.columns
     del data
     table = _table(src, columns, names, lines, 0, decimal)
+    _release()
     if table.n_rows == 0:
         raise DataFileError(f"{src}: a header but no rows of data")
     return table
+
+
+def _release() -> None:
+    """Hand the memory Arrow freed while reading back to the system (its
+    allocator keeps it otherwise, and the process's footprint with it)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _dates_with_gaps(data) -> bool:
