@@ -40,18 +40,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainrule.data.categories import MAX_CATEGORIES, fit_category
 from chainrule.data.frame import Table
 from chainrule.data.matrix import CategoryColumn, NumberColumn, fill_matrix
-from chainrule.data.numbers import label_text, parse_number
+from chainrule.data.numbers import label_text
 from chainrule.data.scaling import Scaler
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
 Array = np.ndarray
 
-#: The most categories a one-hot input column may have.
-MAX_CATEGORIES = 1000
 #: Names pandas gives its index when it writes a table (Parquet, CSV).
-_COMMA = re.compile(r"^[+-]?[0-9]*,[0-9]+$")
 #: Text that may be a number written with a unit, separators or a comma.
 _NUMBER_LIKE = re.compile(r"^[^A-Za-z]*[0-9][^A-Za-z]*$")
 _INDEX = re.compile(r"^(__index_level_\d+__|Unnamed: \d+|index)$")
@@ -220,69 +218,16 @@ def fit_columns(
         if numeric:
             _check_finite(table, name, col)
             spec.append({"name": name, "kind": "number",
-                         "fill": float(np.median(part[present]))})  # fmt: skip
+                         "fill": _median(part[present])})  # fmt: skip
         else:
             forced = name in categorical
-            spec.append(_fit_category(table, name, part[present], forced))
+            spec.append(fit_category(table, name, part[present], forced))
     return spec
 
 
-def distinct(text: Array) -> tuple[Array, Array]:
-    """The distinct values of a text column (sorted) and each cell's index
-    among them: what is judged per value is judged once per distinct value.
-
-    Examples
-    --------
-    >>> distinct(np.array(["b", "a", "b"]))
-    (array(['a', 'b'], dtype='<U1'), array([1, 0, 1]))
-    """
-    cats = np.unique(text)
-    return cats, np.searchsorted(cats, text)
-
-
-def _numbers_as_text(
-    table: Table, name: str, values: Array, cats: Array, counts: Array
-) -> None:
-    """A text column that is mostly numbers: a bad cell or decimal commas.
-
-    ``values`` are the column's present training cells, ``cats`` their
-    distinct values and ``counts`` how often each occurs: each distinct
-    value is parsed once.
-    """
-    numbers = np.array([parse_number(v) is not None for v in cats], dtype=bool)
-    commas = np.array([_COMMA.match(v) is not None for v in cats], dtype=bool)
-    if 2 * counts[commas].sum() > len(values):
-        first = values[np.isin(values, cats[commas])][0]
-        raise DataFileError(
-            f"{table.source}: column {name!r} holds numbers written with a "
-            f"decimal comma (e.g. {str(first)!r}); pass --decimal , "
-            "to read them as numbers (thousands separators '.' allowed), or leave "
-            f"the column out with --drop {shlex.quote(name)}"
-        )
-    if 2 * counts[numbers].sum() >= len(values):
-        i = table.first_non_number(name)
-        raise DataFileError(
-            f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
-            f"got {str(table.columns[name][i])!r:.80}; the column's other cells "
-            f"are numbers. Fix the cell (a missing value may be left empty or NA), "
-            f"or leave the column out with --drop {shlex.quote(name)}"
-        )
-
-
-def _fit_category(table: Table, name: str, values: Array, forced: bool) -> dict:
-    cats, codes = distinct(values)
-    counts = np.bincount(codes, minlength=len(cats))
-    if not forced:
-        _numbers_as_text(table, name, values, cats, counts)
-    if len(cats) > MAX_CATEGORIES:
-        raise DataFileError(
-            f"{table.source}: column {name!r} has {len(cats)} categories, more "
-            f"than {MAX_CATEGORIES} one-hot inputs; is it an identifier? Leave it "
-            f"out with --drop {shlex.quote(name)}"
-        )
-    fill = str(cats[int(np.argmax(counts))])
-    return {"name": name, "kind": "category", "fill": fill,
-            "categories": [str(c) for c in cats]}  # fmt: skip
+def _median(values: Array) -> float:
+    """The median of ``values``, a copy of the column's that it reorders."""
+    return float(np.median(values, overwrite_input=True))
 
 
 def feature_names(spec: list[dict]) -> list[str]:
@@ -427,7 +372,6 @@ __all__ = [
     "check_spec",
     "choose_inputs",
     "column_text",
-    "distinct",
     "encode",
     "encode_scaled",
     "feature_names",

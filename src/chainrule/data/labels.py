@@ -24,7 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from chainrule.data.encoding import distinct
+from chainrule.data.categories import distinct
 from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
 from chainrule.errors import ConfigError, DataFileError, InvalidValueError
