@@ -210,7 +210,7 @@ def ratios(results, threads) -> list[str]:
     return out + [""]
 
 
-def render(meta, results) -> str:
+def render(meta, results, prepare=None) -> str:
     threads = sorted({r["threads"] for r in results})
     kernels = sorted(
         {
@@ -278,6 +278,10 @@ def render(meta, results) -> str:
     body = []
     for t in threads:
         body += table(results, t) + [""] + ratios(results, t)
+    if prepare:
+        from bench_prepare import table as prepare_table
+
+        body += prepare_table(prepare)
     notes = Path(__file__).with_name("analysis.md")
     if notes.exists():
         body += [notes.read_text()]
@@ -286,4 +290,4 @@ def render(meta, results) -> str:
 
 if __name__ == "__main__":
     data = json.loads(Path(sys.argv[1]).read_text())
-    print(render(data["meta"], data["results"]))
+    print(render(data["meta"], data["results"], data.get("prepare")))

@@ -92,6 +92,19 @@ def run_job(framework: str, case: str, threads: int) -> list[dict]:
     return rows
 
 
+def run_prepare(rows: int) -> dict | None:
+    """bench_prepare.py's medians (each measurement a fresh process), or
+    None when it fails."""
+    sys.path.insert(0, str(HERE))
+    from bench_prepare import measure
+
+    try:
+        return measure(rows, log=lambda line: print(line, file=sys.stderr))
+    except (RuntimeError, OSError) as exc:
+        print(f"  preparation: FAILED\n{exc}", file=sys.stderr)
+        return None
+
+
 def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -139,6 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--json", default=str(HERE / "results.json"))
+    parser.add_argument(
+        "--prepare-rows",
+        type=int,
+        default=1_000_000,
+        help="rows of bench_prepare.py's table (0: not run)",
+    )
     args = parser.parse_args(argv)
     results = []
     load_before = os.getloadavg()
@@ -150,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         jobs += ONCE if threads == counts[0] else []
         for framework, case in jobs:
             results.extend(run_job(framework, case, threads))
+    prepare = None
+    if args.prepare_rows:
+        print(f"preparation, {args.prepare_rows} rows", file=sys.stderr)
+        prepare = run_prepare(args.prepare_rows)
     wall = time.perf_counter() - start
     meta = {
         "machine": machine(),
@@ -160,10 +183,13 @@ def main(argv: list[str] | None = None) -> int:
         "load_after": os.getloadavg(),
         "xl": args.xl,
     }
-    Path(args.json).write_text(json.dumps({"meta": meta, "results": results}, indent=1))
+    data = {"meta": meta, "results": results}
+    if prepare is not None:
+        data["prepare"] = prepare
+    Path(args.json).write_text(json.dumps(data, indent=1))
     from report import render
 
-    Path(args.out).write_text(render(meta, results))
+    Path(args.out).write_text(render(meta, results, prepare))
     print(f"wrote {args.out} in {wall:.0f} s", file=sys.stderr)
     return 0
 

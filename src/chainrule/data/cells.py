@@ -100,16 +100,39 @@ def convert(col, decimal: str = ".") -> tuple[Array, str]:
         (missing ``""``).
     kind : {"number", "number-like", "bool", "date", "category"}
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     typed = _typed(col)
     if typed is not None:
         return typed
     fast = _cast(col)  # most numeric columns: no space, nothing missing
+    if fast is None:
+        fast = _cast_blank(col)  # ... or empty cells alone missing
     if fast is not None:
         return fast, "number"
-    col = trimmed(col)
+    cells, codes = _distinct(col)
+    values, kind = _convert_distinct(cells, decimal)
+    return values[codes], kind
+
+
+def _distinct(col) -> tuple:
+    """The distinct cells of a text column, trimmed, and each cell's index
+    among them: the rules are judged once per distinct cell, not per cell."""
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+        col = col.cast(pa.string())
+    encoded = col.dictionary_encode(null_encoding="encode")
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    return trimmed(encoded.dictionary), codes
+
+
+def _convert_distinct(col, decimal: str) -> tuple[Array, str]:
+    """:func:`convert`'s rules on distinct trimmed cells (a string array)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     miss = missing_mask(col)
     if not miss.all():
         filled = _cast(pc.if_else(pa.array(miss), "nan", col))
@@ -220,6 +243,18 @@ def _cast(col) -> Array | None:
         return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False).copy()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+
+
+def _cast_blank(col) -> Array | None:
+    """:func:`_cast` with empty cells missing (NaN): a numeric column with
+    gaps, read as text. None where another cell is not a number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(col, "")
+    if not pc.any(blank).as_py():
+        return None
+    return _cast(pc.if_else(blank, pa.scalar(None, col.type), col))
 
 
 def _to_float(col, miss: Array) -> Array:

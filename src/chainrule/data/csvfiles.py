@@ -168,14 +168,16 @@ def _options(names: list[str], sep: str, encoding: str, bad: list, block: int):
 def _typed_options(names: list[str], sep: str, encoding: str, bad: list, block: int):
     """Options that let Arrow type the columns: numbers, true/false, ISO dates.
 
-    Nothing is read as null, so that a column with a missing cell is text and
-    takes the conversion of :mod:`chainrule.data.cells`, as do other texts.
+    An empty cell is null (missing) in a typed column, so that a numeric
+    column with gaps is parsed by Arrow; text columns keep it as ``""``. Any
+    other missing-value marker makes a column text, converted by
+    :mod:`chainrule.data.cells` as other texts are.
     """
     import pyarrow.csv as pcsv
 
     read, parse, _ = _options(names, sep, encoding, bad, block)
     typed = pcsv.ConvertOptions(
-        null_values=[],
+        null_values=[""],
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
         true_values=["true", "True", "TRUE"],
@@ -357,6 +359,8 @@ def read_csv(
         data = pcsv.read_csv(path, typed[0], _one_line(typed[1], sep, bad), typed[2])
     except Exception:  # a later block that does not fit the first one's types
         data = None
+    if data is not None and _dates_with_gaps(data):
+        data = None  # a date's text is kept as written: read as text
     if data is None or bad:  # text cells, or a quoted line break: all text
         bad.clear()
         try:
@@ -369,9 +373,28 @@ def read_csv(
     columns = data.columns
     del data
     table = _table(src, columns, names, lines, 0, decimal)
+    _release()
     if table.n_rows == 0:
         raise DataFileError(f"{src}: a header but no rows of data")
     return table
+
+
+def _release() -> None:
+    """Hand the memory Arrow freed while reading back to the system (its
+    allocator keeps it otherwise, and the process's footprint with it)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+def _dates_with_gaps(data) -> bool:
+    """Whether a column Arrow typed as dates has an empty cell (its other
+    cells would come back as Arrow writes dates, not as the file does)."""
+    import pyarrow as pa
+
+    return any(
+        pa.types.is_temporal(col.type) and col.null_count for col in data.columns
+    )
 
 
 def _arrow_encoding(encoding: str) -> str:

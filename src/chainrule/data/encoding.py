@@ -40,16 +40,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chainrule.data.categories import MAX_CATEGORIES, fit_category
 from chainrule.data.frame import Table
-from chainrule.data.numbers import label_text, parse_number
+from chainrule.data.matrix import CategoryColumn, NumberColumn, fill_matrix
+from chainrule.data.numbers import label_text
+from chainrule.data.scaling import Scaler
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
 Array = np.ndarray
 
-#: The most categories a one-hot input column may have.
-MAX_CATEGORIES = 1000
 #: Names pandas gives its index when it writes a table (Parquet, CSV).
-_COMMA = re.compile(r"^[+-]?[0-9]*,[0-9]+$")
 #: Text that may be a number written with a unit, separators or a comma.
 _NUMBER_LIKE = re.compile(r"^[^A-Za-z]*[0-9][^A-Za-z]*$")
 _INDEX = re.compile(r"^(__index_level_\d+__|Unnamed: \d+|index)$")
@@ -117,18 +117,28 @@ def id_like(table: Table, inputs: list[str]) -> list[str]:
         col = table.columns[name]
         if _INDEX.match(name):
             out.append(name)
-        elif table.n_rows < 10 or len(np.unique(col)) != len(col):
+        elif table.n_rows < 10:
             continue
-        elif col.dtype.kind == "f":
+        elif col.dtype.kind == "f":  # the cheap conditions before the count
             ok = np.isfinite(col).all() and np.all(col == np.round(col))
-            span = col.max() - col.min() + 1 if ok else 0
-            if ok and (len(col) == span or np.all(np.diff(col) > 0)):
-                out.append(name)
+            if ok and _all_different(col):
+                span = col.max() - col.min() + 1
+                if len(col) == span or np.all(np.diff(col) > 0):
+                    out.append(name)
         elif sum(_NUMBER_LIKE.match(v) is not None for v in col[:50]) * 2 < min(
             50, len(col)
-        ):
+        ) and _all_different(col):
             out.append(name)
     return out
+
+
+def _all_different(col: Array) -> bool:
+    """Whether every value of ``col`` is different (a repeat among the first
+    rows answers without counting the whole column)."""
+    head = col[:4096]
+    if len(np.unique(head)) != len(head):
+        return False
+    return len(np.unique(col)) == len(col)
 
 
 def _date_error(table: Table, name: str) -> DataFileError:
@@ -208,47 +218,16 @@ def fit_columns(
         if numeric:
             _check_finite(table, name, col)
             spec.append({"name": name, "kind": "number",
-                         "fill": float(np.median(part[present]))})  # fmt: skip
+                         "fill": _median(part[present])})  # fmt: skip
         else:
             forced = name in categorical
-            spec.append(_fit_category(table, name, part[present], forced))
+            spec.append(fit_category(table, name, part[present], forced))
     return spec
 
 
-def _numbers_as_text(table: Table, name: str, values: Array) -> None:
-    """A text column that is mostly numbers: a bad cell or decimal commas."""
-    numbers = np.array([parse_number(v) is not None for v in values])
-    commas = np.array([_COMMA.match(v) is not None for v in values])
-    if 2 * commas.sum() > len(values):
-        raise DataFileError(
-            f"{table.source}: column {name!r} holds numbers written with a "
-            f"decimal comma (e.g. {str(values[commas][0])!r}); pass --decimal , "
-            "to read them as numbers (thousands separators '.' allowed), or leave "
-            f"the column out with --drop {shlex.quote(name)}"
-        )
-    if 2 * numbers.sum() >= len(values):
-        i = table.first_non_number(name)
-        raise DataFileError(
-            f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
-            f"got {str(table.columns[name][i])!r:.80}; the column's other cells "
-            f"are numbers. Fix the cell (a missing value may be left empty or NA), "
-            f"or leave the column out with --drop {shlex.quote(name)}"
-        )
-
-
-def _fit_category(table: Table, name: str, values: Array, forced: bool) -> dict:
-    if not forced:
-        _numbers_as_text(table, name, values)
-    cats, counts = np.unique(values, return_counts=True)
-    if len(cats) > MAX_CATEGORIES:
-        raise DataFileError(
-            f"{table.source}: column {name!r} has {len(cats)} categories, more "
-            f"than {MAX_CATEGORIES} one-hot inputs; is it an identifier? Leave it "
-            f"out with --drop {shlex.quote(name)}"
-        )
-    fill = str(cats[int(np.argmax(counts))])
-    return {"name": name, "kind": "category", "fill": fill,
-            "categories": [str(c) for c in cats]}  # fmt: skip
+def _median(values: Array) -> float:
+    """The median of ``values``, a copy of the column's that it reorders."""
+    return float(np.median(values, overwrite_input=True))
 
 
 def feature_names(spec: list[dict]) -> list[str]:
@@ -271,17 +250,24 @@ def column_text(table: Table, name: str) -> Array:
     if col.dtype.kind != "f":
         return col
     text = table.exact_text(name)
-    if text is None:
-        text = np.array([label_text(float(v)) for v in col], dtype=str)
+    if text is None:  # each distinct number written once
+        values, codes = np.unique(col, return_inverse=True)
+        text = np.array([label_text(float(v)) for v in values], dtype=str)
+        text = text[codes.ravel()]
     return np.where(np.isnan(col), "", text)
 
 
-def encode(table: Table, spec: list[dict]) -> tuple[Array, dict[str, ColumnReport]]:
-    """The (n, n_features) float64 inputs of ``table`` under ``spec``.
+def encode(
+    table: Table, spec: list[dict], dtype=np.float64
+) -> tuple[Array, dict[str, ColumnReport]]:
+    """The (n, n_features) inputs of ``table`` under ``spec``.
+
+    The matrix is allocated once, in ``dtype``, and filled in place a block
+    of rows at a time (:func:`chainrule.data.matrix.fill_matrix`).
 
     Returns
     -------
-    X : (n, n_features) array
+    X : (n, n_features) array of ``dtype``
     report : dict of str to ColumnReport
         Missing cells filled and unseen categories, per column.
 
@@ -291,29 +277,60 @@ def encode(table: Table, spec: list[dict]) -> tuple[Array, dict[str, ColumnRepor
         A column is missing, a number column holds text, or a number is
         infinite.
     """
-    parts, report = [], {}
+    columns = _columns(table, spec)
+    X = fill_matrix(table.n_rows, columns, dtype)
+    return X, _report(table, spec, columns)
+
+
+def encode_scaled(
+    table: Table, spec: list[dict], rows: Array, method: str, dtype=np.float64
+) -> tuple[Array, dict[str, ColumnReport], Scaler]:
+    """:func:`encode`, scaled by ``method`` fitted on ``rows``, in one pass.
+
+    The scaler is fitted input by input on the training ``rows``
+    (:meth:`Scaler.fit_columns`: the scaler of ``encode(...)[0][rows]``) and
+    applied to each block of rows as it is written: the matrix is made once
+    and never copied.
+
+    Returns
+    -------
+    X : (n, n_features) array of ``dtype``, scaled
+    report : dict of str to ColumnReport
+    scaler : Scaler
+    """
+    columns = _columns(table, spec)
+    if method == "none":  # nothing to fit, nothing to apply
+        scaler = Scaler.fit(method, np.zeros((1, sum(c.width for c in columns))))
+        X = fill_matrix(table.n_rows, columns, dtype)
+    else:
+        inputs = (v for c in columns for v in c.training(rows))
+        scaler = Scaler.fit_columns(method, inputs)
+        X = fill_matrix(table.n_rows, columns, dtype, scaler)
+    return X, _report(table, spec, columns), scaler
+
+
+def _columns(table: Table, spec: list[dict]) -> list:
+    columns = []
     for c in spec:
         name = table.expand([c["name"]])[0]
-        r = report[name] = ColumnReport()
         if c["kind"] == "number":
             if table.columns[name].dtype.kind != "f":
                 table.numbers([name])  # raises, naming the first bad cell
             col = table.columns[name]
             _check_finite(table, name, col)
-            miss = np.isnan(col)
-            r.missing = int(miss.sum())
-            parts.append(np.where(miss, c["fill"], col)[:, None])
-            continue
-        text = column_text(table, name)
-        miss = text == ""
-        r.missing = int(miss.sum())
-        text = np.where(miss, c["fill"], text)
-        onehot = text[:, None] == np.array(c["categories"], dtype=str)[None, :]
-        unseen = ~onehot.any(axis=1)
-        r.unseen = int(unseen.sum())
-        r.example = str(text[unseen][0]) if r.unseen else ""
-        parts.append(onehot.astype(np.float64))
-    return np.hstack(parts) if parts else np.zeros((table.n_rows, 0)), report
+            columns.append(NumberColumn(col, c["fill"]))
+        else:
+            text = column_text(table, name)
+            columns.append(CategoryColumn(text, c["categories"], c["fill"]))
+    return columns
+
+
+def _report(table: Table, spec: list[dict], columns: list) -> dict[str, ColumnReport]:
+    report = {}
+    for c, column in zip(spec, columns, strict=True):
+        name = table.expand([c["name"]])[0]
+        report[name] = ColumnReport(column.missing, column.unseen, column.example)
+    return report
 
 
 def check_spec(spec: object, n_inputs: int) -> list[dict]:
@@ -356,6 +373,7 @@ __all__ = [
     "choose_inputs",
     "column_text",
     "encode",
+    "encode_scaled",
     "feature_names",
     "fit_columns",
     "id_like",

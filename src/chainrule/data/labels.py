@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from chainrule.data.categories import distinct
 from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
 from chainrule.errors import ConfigError, DataFileError, InvalidValueError
@@ -46,20 +47,25 @@ def labels_of(table: Table, name: str) -> Array:
     """
     col = table.expand([name])[0]
     text = table.exact_text(col)
-    if text is not None:
-        return np.array([label_text(t) for t in text], dtype=str)
+    if text is not None:  # each distinct cell written once
+        cells, codes = distinct(text)
+        return np.array([label_text(t) for t in cells], dtype=str)[codes]
     if table.kinds.get(col) == "bool":
         return np.where(table.columns[col] == 1, "true", "false")
     if table.is_numeric(col):
-        return np.array([label_text(float(v)) for v in table.columns[col]], dtype=str)
+        values, codes = np.unique(table.columns[col], return_inverse=True)
+        labels = np.array([label_text(float(v)) for v in values], dtype=str)
+        return labels[codes.ravel()]
     return table.columns[col].astype(str)
 
 
 def _check_regression_target(table: Table, name: str) -> None:
     """A text target whose cells are mostly numbers: one bad cell, not labels."""
     col = table.columns[name]
-    numbers = sum(parse_number(str(t)) is not None for t in col)
-    if 2 * numbers > len(col):
+    cats, codes = distinct(col.astype(str))  # each distinct cell parsed once
+    counts = np.bincount(codes, minlength=len(cats))
+    parsed = np.array([parse_number(str(t)) is not None for t in cats], dtype=bool)
+    if 2 * counts[parsed].sum() > len(col):
         i = table.first_non_number(name)
         raise DataFileError(
             f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "

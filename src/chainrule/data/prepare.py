@@ -34,6 +34,7 @@ from chainrule.data.encoding import (
     check_spec,
     choose_inputs,
     encode,
+    encode_scaled,
     feature_names,
     fit_columns,
 )
@@ -129,6 +130,7 @@ def prepare_training(
     missing_target: str = "error",
     dates: str = "error",
     missing_indicator: bool = False,
+    dtype=np.float64,
 ) -> Prepared:
     """Split a table into scaled inputs and targets, and training/validation rows.
 
@@ -168,6 +170,9 @@ def prepare_training(
     missing_indicator : bool
         A 0/1 input ``COL missing`` for each input column with a missing
         cell in the training rows.
+    dtype : numpy dtype
+        Of the inputs ``X``: float64, or float32 for a network of float32.
+        ``X`` is made once in it, and scaled in place.
 
     Raises
     ------
@@ -199,11 +204,10 @@ def prepare_training(
         table, names, tr, dates=dates, missing_indicator=missing_indicator
     )
     spec = fit_columns(table, names, tr, missing, categorical)
-    X, report = encode(table, spec)
-    x_scaler = Scaler.fit(scale_inputs, X[tr])
+    X, report, x_scaler = encode_scaled(table, spec, tr, scale_inputs, dtype)
     y_scaler = Scaler.fit("none" if classes else scale_targets, y[tr])
-    d = Prepared(x_scaler.transform(X), y_scaler.transform(y), feature_names(spec),
-                 targets, classes, x_scaler, y_scaler)  # fmt: skip
+    d = Prepared(X, y_scaler.transform(y), feature_names(spec), targets, classes,
+                 x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
     d.id_column, d.problem, d.report = id_column, problem, report
     d.left_out, d.no_target, d.derived = left_out, no_target, derived
@@ -329,7 +333,8 @@ def prepare_from_metadata(
                 )
             y = (labels[:, None] == np.array(classes)[None, :]).astype(np.float64)
         y = y_scaler.transform(y)
-    d = Prepared(x_scaler.transform(X), y, inputs, targets, classes, x_scaler, y_scaler)
+    X = x_scaler.transform(X, out=X)  # a matrix of its own, scaled in place
+    d = Prepared(X, y, inputs, targets, classes, x_scaler, y_scaler)
     d.report = report
     return d
 

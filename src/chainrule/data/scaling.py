@@ -25,6 +25,7 @@ array([10.,  2.])
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,9 +92,39 @@ class Scaler:
         scale = np.where(scale > 0, scale, 1.0)
         return cls(method, offset, scale)
 
-    def transform(self, A: Array) -> Array:
-        """Scale ``A`` of shape (n, k)."""
-        return (np.asarray(A, dtype=np.float64) - self.offset) / self.scale
+    @classmethod
+    def fit_columns(cls, method: str, columns: Iterable[Array]) -> Scaler:
+        """:meth:`fit` on a matrix given column by column (1-D arrays).
+
+        For a matrix that is not made yet, or too big to copy: each column
+        is fitted as :meth:`fit` fits it, and may be dropped once fitted.
+
+        Examples
+        --------
+        >>> Scaler.fit_columns("max", iter([np.array([1.0, -4.0])])).scale
+        array([4.])
+        """
+        pairs = [cls.fit(method, np.reshape(c, (-1, 1))) for c in columns]
+        if not pairs:
+            return cls.fit(method, np.zeros((1, 0)))
+        offset = np.concatenate([p.offset for p in pairs])
+        return cls(method, offset, np.concatenate([p.scale for p in pairs]))
+
+    def transform(self, A: Array, out: Array | None = None) -> Array:
+        """Scale ``A`` of shape (n, k): a new float64 array, or ``out``.
+
+        ``out`` (``A`` itself, for one) is scaled in place in its own dtype:
+        no copy of the whole.
+        """
+        if out is None:
+            return (np.asarray(A, dtype=np.float64) - self.offset) / self.scale
+        if self.method == "none":
+            if out is not A:
+                out[...] = A
+            return out
+        np.subtract(A, self.offset.astype(out.dtype), out=out)
+        np.divide(out, self.scale.astype(out.dtype), out=out)
+        return out
 
     def inverse(self, A: Array) -> Array:
         """Undo :meth:`transform`."""

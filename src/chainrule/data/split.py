@@ -59,8 +59,9 @@ def split_rows(
             f"--validation-split: {fraction} of {n} rows leaves {n_val} for "
             f"validation and {n - n_val} for training; both need at least one"
         )
-    train = np.setdiff1d(np.arange(n), val)
-    return train, np.sort(val)
+    held = np.zeros(n, dtype=bool)
+    held[val] = True
+    return np.flatnonzero(~held), np.sort(val)
 
 
 def _stratified(order: Array, labels: Array, fraction: float) -> Array:

@@ -1,0 +1,113 @@
+"""Preparation made once and in place: the same arrays as the plain way.
+
+The matrix is filled a block of rows at a time and scaled as it is written
+(``encode_scaled``); text columns are judged per distinct cell; a numeric
+column with gaps is typed by Arrow. Each is checked against the plain
+computation it replaces.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from chainrule.data import matrix
+from chainrule.data.encoding import encode, encode_scaled, fit_columns
+from chainrule.data.frame import Table
+from chainrule.data.prepare import prepare_training
+from chainrule.data.scaling import Scaler
+from chainrule.data.tables import load_table
+
+
+def _table(n: int = 1000, seed: int = 0) -> Table:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n) * 1e3
+    x[rng.random(n) < 0.05] = np.nan
+    city = np.array(["Oslo", "Bergen", "Tromsø"])[rng.integers(0, 3, n)]
+    city[rng.random(n) < 0.05] = ""
+    y = rng.normal(size=n)
+    return Table(["x", "city", "y"], {"x": x, "city": city, "y": y})
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 14])
+@pytest.mark.parametrize("method", ["standard", "max", "none"])
+def test_encode_scaled_is_encode_then_scaled(monkeypatch, block, method):
+    monkeypatch.setattr(matrix, "BLOCK_ROWS", block)
+    t = _table(300)
+    rows = np.arange(0, 300, 3)
+    spec = fit_columns(t, ["x", "city"], rows)
+    X, report = encode(t, spec)
+    plain = Scaler.fit(method, X[rows])
+    Xs, report_s, scaler = encode_scaled(t, spec, rows, method)
+    np.testing.assert_allclose(scaler.offset, plain.offset, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(scaler.scale, plain.scale, rtol=1e-12)
+    np.testing.assert_allclose(Xs, plain.transform(X), rtol=1e-12, atol=1e-12)
+    assert report_s == report
+    assert report["x"].missing == int(np.isnan(t.columns["x"]).sum())
+
+
+def test_encode_matches_onehot_by_comparison():
+    t = _table(500)
+    spec = fit_columns(t, ["x", "city"], np.arange(500))
+    X, _ = encode(t, spec)
+    text = np.where(t.columns["city"] == "", spec[1]["fill"], t.columns["city"])
+    onehot = text[:, None] == np.array(spec[1]["categories"])[None, :]
+    np.testing.assert_array_equal(X[:, 1:], onehot.astype(float))
+    x = t.columns["x"]
+    np.testing.assert_array_equal(X[:, 0], np.where(np.isnan(x), spec[0]["fill"], x))
+
+
+def test_unseen_categories_and_a_fill_that_is_no_category():
+    t = Table(["c"], {"c": np.array(["b", "", "z", "a", "z"])})
+    spec = [{"name": "c", "kind": "category", "fill": "q", "categories": ["b", "a"]}]
+    X, report = encode(t, spec)
+    np.testing.assert_array_equal(X, [[1, 0], [0, 0], [0, 0], [0, 1], [0, 0]])
+    r = report["c"]
+    assert (r.missing, r.unseen, r.example) == (1, 3, "q")
+
+
+def test_float32_matrix_made_in_float32():
+    t = _table(200)
+    d64 = prepare_training(t, ["y"], validation_split=0.2)
+    d32 = prepare_training(t, ["y"], validation_split=0.2, dtype=np.float32)
+    assert d64.X.dtype == np.float64 and d32.X.dtype == np.float32
+    np.testing.assert_allclose(d32.X, d64.X, rtol=1e-6, atol=1e-6)
+
+
+def test_prepared_inputs_are_scaled_on_the_training_rows():
+    d = prepare_training(_table(400), ["y"], validation_split=0.25, seed=3)
+    tr = d.train_rows
+    np.testing.assert_allclose(d.X[tr, 0].mean(), 0.0, atol=1e-12)
+    np.testing.assert_allclose(d.X[tr, 0].std(), 1.0, rtol=1e-12)
+    assert len(np.intersect1d(tr, d.val_rows)) == 0
+    assert len(tr) + len(d.val_rows) == 400
+
+
+def test_fit_columns_is_fit_column_by_column():
+    A = np.array([[1.0, -4.0, 0.0], [3.0, 2.0, 0.0], [5e-310, 1e300, 0.0]])
+    for method in ("standard", "max", "none"):
+        whole = Scaler.fit(method, A)
+        parts = Scaler.fit_columns(method, iter(A.T))
+        np.testing.assert_allclose(parts.offset, whole.offset, rtol=1e-15)
+        np.testing.assert_allclose(parts.scale, whole.scale, rtol=1e-15)
+
+
+def test_a_numeric_column_with_gaps_is_numbers(tmp_path):
+    path = tmp_path / "gaps.csv"
+    path.write_text("a,b,d\n1.5,x,2024-01-31T10:00\n,y,\n-2,,2024-02-01T11:30\n")
+    t = load_table(path)
+    np.testing.assert_array_equal(t.columns["a"], [1.5, np.nan, -2.0])
+    assert t.kinds["a"] == "number"
+    assert t.columns["b"].tolist() == ["x", "y", ""]
+    # a date column with a gap keeps its cells as written
+    assert t.kinds["d"] == "date"
+    assert t.columns["d"].tolist() == ["2024-01-31T10:00", "", "2024-02-01T11:30"]
+
+
+def test_text_judged_per_distinct_cell_as_per_cell(tmp_path):
+    path = tmp_path / "messy.csv"
+    cells = [" 3", "NA", "4.5 ", "nan", "", "7"] * 3
+    path.write_text("a,b\n" + "".join(f"{c},{i % 2}\n" for i, c in enumerate(cells)))
+    t = load_table(path)
+    expected = [3.0, np.nan, 4.5, np.nan, np.nan, 7.0] * 3
+    np.testing.assert_array_equal(t.columns["a"], expected)
