@@ -73,14 +73,19 @@ def chainrule_score(src, train_csv, test_csv, target, kind, folder):
     run = [sys.executable, "-m", "chainrule"]
     command = [*run, "train", str(train_csv), "--target", target, "--out", model]
     fit = subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder)
-    note = ""
-    fix = re.search(r"(?:with|add|pass) (--(?:drop|dates) (?:'[^']*'|\S+))", fit.stderr)
-    if fit.returncode != 0 and fix:  # as a user would: the fix the message gives
-        note = f"refused; with its suggested {fix.group(1).rstrip(',')}"
-        command += shlex.split(fix.group(1).rstrip(","))
+    fixes = []
+    for _ in range(3):  # as a user would: the fix each message gives, in turn
+        fix = re.search(
+            r"(?:with|add|pass) (--(?:drop|dates) (?:'[^']*'|\S+))", fit.stderr
+        )
+        if fit.returncode == 0 or not fix:
+            break
+        fixes.append(fix.group(1).rstrip(","))
+        command += shlex.split(fixes[-1])
         fit = subprocess.run(
             command, capture_output=True, text=True, env=env, cwd=folder
         )
+    note = f"refused; with its suggested {' '.join(fixes)}" if fixes else ""
     if fit.returncode != 0:
         return None, fit.stderr.strip().splitlines()[-1][:160]
     ev = subprocess.run(
@@ -143,10 +148,12 @@ def sklearn_score(train, test, target, kind, early_stopping):
     return float(r2_score(test[target], model.predict(test[numbers + categories])))
 
 
-def measure(src, with_sklearn):
+def measure(src, with_sklearn, only=None):
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, frame, target, kind in tables():
+            if only and only not in name:
+                continue
             folder = Path(tmp) / re.sub(r"\W+", "-", name)
             folder.mkdir()
             train, test = split(frame)
@@ -191,13 +198,14 @@ def main() -> None:
     parser.add_argument("--src", help="another chainrule source folder to run")
     parser.add_argument("--out", type=Path, help="write the scores (JSON) here")
     parser.add_argument("--no-sklearn", action="store_true")
+    parser.add_argument("--only", help="the tables whose name holds this text")
     parser.add_argument("--table", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args()
     if args.table:
         before, after = (json.loads(p.read_text()) for p in args.table)
         print(table(before, after))
         return
-    rows = measure(args.src, not args.no_sklearn)
+    rows = measure(args.src, not args.no_sklearn, args.only)
     text = json.dumps(rows, indent=1)
     if args.out:
         args.out.write_text(text + "\n")

@@ -302,7 +302,7 @@ def train_table(opts: TrainOptions, table: Table, con=None) -> Trained:
         validation_split=split,
         batch_size=batch,
         learning_rate=default_rate(opts, batch, len(tr)),
-        **stopping(opts, len(va)),
+        **stopping(opts, len(va), minibatches=bool(batch) and batch < len(tr)),
     )
     net = _build(opts, d)
     weights, per_class = weights_of(opts, table, d)
