@@ -20,13 +20,12 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from chainrule.data.categories import distinct
 from chainrule.data.frame import Table
 from chainrule.data.numbers import label_text, parse_number
+from chainrule.data.split import take_rows
 from chainrule.errors import ConfigError, DataFileError, InvalidValueError
 
 Array = np.ndarray
@@ -179,26 +178,7 @@ def without_missing_targets(
     keep = ~miss
     if miss.all():
         raise DataFileError(f"{table.source}: no row has a target value in {targets}")
-    return _rows(table, keep), int(miss.sum())
-
-
-def _rows(table: Table, keep: Array) -> Table:
-    """The rows of ``table`` where ``keep`` is true, their numbers kept."""
-    index = np.flatnonzero(keep)
-    text = {
-        k: (v[keep] if isinstance(v, np.ndarray) else v.filter(keep))
-        for k, v in table.text.items()
-    }
-    return replace(
-        table,
-        columns={k: v[keep] for k, v in table.columns.items()},
-        text=text,
-        lines=None if table.lines is None else [table.lines[i] for i in index],
-        rows=index if table.rows is None else table.rows[index],
-        kinds=dict(table.kinds),
-        groups=dict(table.groups),
-        names=list(table.names),
-    )
+    return take_rows(table, np.flatnonzero(keep)), int(miss.sum())
 
 
 def targets_of(
