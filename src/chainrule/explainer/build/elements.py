@@ -102,6 +102,11 @@ class _Expander(Operands):
     def el(self, key: str, i: int, j: int) -> tuple[str, str]:
         return element(self.names, key, i, j)
 
+    def l2(self, l: int, prime: str) -> float:
+        """The L2 strength λ of ``∂J/∂W{l}`` (its step's note says it), or 0."""
+        note = self.by[f"dJdW{l}{prime}"].note
+        return float(note.split("= ")[1]) if note.startswith("λ = ") else 0.0
+
     def expand(
         self, kind: str, key: str, prime: str, terms, per_m: int | None = None
     ) -> list[Detail]:
@@ -149,8 +154,7 @@ class _Expander(Operands):
     def dJdW(self, l: int, prime: str) -> list[Detail]:
         p, d = self.prev(l), f"delta{l + 1}"
         a, g, W = self.val(p, prime), self.val(d, prime), self.val(f"W{l}", prime)
-        note = self.by[f"dJdW{l}{prime}"].note
-        l2 = float(note.split("= ")[1]) if note.startswith("λ = ") else 0.0
+        l2 = self.l2(l, prime)
 
         def terms(i, j):
             out = [
@@ -256,8 +260,7 @@ class ColumnExpander(_Expander):
         """``dW[l]ⱼ,ᵢ = (1/m) Σₙ dZ[l]ⱼ,ₙ A[l−1]ᵢ,ₙ`` (+ ``λ W[l]ⱼ,ᵢ``)."""
         p, d = self.prev(l), f"delta{l + 1}"
         A, G, W = self.val(p, prime), self.val(d, prime), self.val(f"W{l}", prime)
-        note = self.by[f"dJdW{l}{prime}"].note
-        l2 = float(note.split("= ")[1]) if note.startswith("λ = ") else 0.0
+        l2 = self.l2(l, prime)
         per_m = self.per_m
 
         def terms(j, i):
