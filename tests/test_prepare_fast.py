@@ -77,8 +77,9 @@ def test_float32_matrix_made_in_float32():
 def test_prepared_inputs_are_scaled_on_the_training_rows():
     d = prepare_training(_table(400), ["y"], validation_split=0.25, seed=3)
     tr = d.train_rows
-    np.testing.assert_allclose(d.X[tr, 0].mean(), 0.0, atol=1e-12)
-    np.testing.assert_allclose(d.X[tr, 0].std(), 1.0, rtol=1e-12)
+    X_train, _ = d.train
+    np.testing.assert_allclose(X_train[:, 0].mean(), 0.0, atol=1e-12)
+    np.testing.assert_allclose(X_train[:, 0].std(), 1.0, rtol=1e-12)
     assert len(np.intersect1d(tr, d.val_rows)) == 0
     assert len(tr) + len(d.val_rows) == 400
 
@@ -111,3 +112,41 @@ def test_text_judged_per_distinct_cell_as_per_cell(tmp_path):
     t = load_table(path)
     expected = [3.0, np.nan, 4.5, np.nan, np.nan, 7.0] * 3
     np.testing.assert_array_equal(t.columns["a"], expected)
+
+
+@pytest.mark.parametrize("block", [7, 1 << 14])
+@pytest.mark.parametrize("classify", [False, True])
+def test_the_matrix_rows_are_the_split_training_then_held_out(
+    monkeypatch, block, classify
+):
+    monkeypatch.setattr(matrix, "BLOCK_ROWS", block)
+    t = _table(500, seed=4)
+    t.columns["city"][t.columns["city"] == ""] = "Oslo"  # every row a label
+    target = "city" if classify else "y"
+    d = prepare_training(t, [target], validation_split=0.3, seed=5)
+    n = len(d.train_rows)
+    # oracle: the table's matrix in its own order, scaled as fitted
+    inputs = [c["name"] for c in d.columns]
+    X, _ = encode(t, fit_columns(t, inputs, d.train_rows))
+    X = d.x_scaler.transform(X)
+    (X_train, y_train), (X_val, y_val) = d.train, d.validation
+    np.testing.assert_allclose(X_train, X[d.train_rows], rtol=1e-12)
+    np.testing.assert_allclose(X_val, X[d.val_rows], rtol=1e-12)
+    assert np.shares_memory(X_train, d.X) and np.shares_memory(X_val, d.X)
+    assert len(X_train) == len(y_train) == n and len(X_val) == len(y_val) == 150
+    np.testing.assert_allclose(d.in_table_order(d.X), X, rtol=1e-12)
+    if classify:  # the labels follow their rows
+        labels = np.array(d.classes)[d.in_table_order(d.y).argmax(axis=1)]
+        np.testing.assert_array_equal(labels, t.columns["city"])
+    else:
+        np.testing.assert_allclose(
+            d.y_scaler.inverse(d.in_table_order(d.y)).ravel(), t.columns["y"]
+        )
+
+
+def test_without_a_split_the_matrix_keeps_the_table_order():
+    t = _table(50)
+    d = prepare_training(t, ["y"])
+    assert d.validation is None and d.n_train == 50
+    X, _ = encode(t, d.columns)
+    np.testing.assert_allclose(d.X, d.x_scaler.transform(X), rtol=1e-12)

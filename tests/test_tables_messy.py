@@ -301,7 +301,7 @@ def test_info_reports_the_metrics_of_the_saved_weights(capsys, tmp_path):
     net, meta = load_with_metadata(model)
     t = meta["training"]
     d = tabular.prepare_training(load_table(data), ["y"], validation_split=0.2, seed=0)
-    X_val, y_val = d.X[d.val_rows], d.y[d.val_rows]
+    X_val, y_val = d.validation
     saved = net.cost(X_val, y_val)  # oracle: the saved weights on the held-out rows
     assert t["metrics"]["validation"]["cost"] == pytest.approx(saved, rel=1e-12)
     assert t["best_epoch"] < t["iterations"] and saved <= t["final_val_cost"]

@@ -274,6 +274,36 @@ def check_saveable(net, meta: dict) -> None:
     model_bytes(net.config(), net.params, meta)
 
 
+#: Columns named one line each in a note on filled cells; more are summed up.
+FILLED_LINES = 3
+
+
+def filled_lines(counts: Mapping[str, int], how: str) -> list[str]:
+    """The notes on missing cells filled, from each column's count.
+
+    A line per column for a few columns (:data:`FILLED_LINES`); one line
+    for more, with the total and the first columns named.
+
+    Examples
+    --------
+    >>> filled_lines({"a": 2, "b": 0}, "as in training")
+    ["column 'a': 2 missing cells filled as in training"]
+    >>> filled_lines({c: 10 for c in "abcdef"}, "as in training")
+    ["60 missing cells filled as in training, in 6 columns: 'a' (10), 'b' (10), \
+'c' (10) and 3 more"]
+    """
+    filled = {name: n for name, n in counts.items() if n}
+    if len(filled) <= FILLED_LINES:
+        return [
+            f"column {k!r}: {n} missing cells filled {how}" for k, n in filled.items()
+        ]
+    first = ", ".join(f"{k!r} ({n})" for k, n in list(filled.items())[:FILLED_LINES])
+    return [
+        f"{sum(filled.values())} missing cells filled {how}, in {len(filled)} "
+        f"columns: {first} and {len(filled) - FILLED_LINES} more"
+    ]
+
+
 def say(text: str) -> None:
     """One line on stderr, prefixed ``chainrule:``."""
     print(terminal_text(f"chainrule: {text}"), file=sys.stderr)

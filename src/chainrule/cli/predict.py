@@ -31,6 +31,7 @@ from chainrule.cli.common import (
     check_model_first,
     check_paths,
     console,
+    filled_lines,
     print_metrics,
     say,
     sep_option,
@@ -166,9 +167,8 @@ def report(tally: Tally, meta: dict, con) -> None:
             f"warning: {tally.skipped} empty rows skipped (every cell empty); "
             "they have no prediction row: join by an --id column"
         )
-    for name, n in tally.missing.items():
-        if n:
-            say(f"column {name!r}: {n} missing cells filled as in training")
+    for line in filled_lines(tally.missing, "as in training"):
+        say(line)
     for name, (n, example) in tally.unseen.items():
         if n:
             say(

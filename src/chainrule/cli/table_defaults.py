@@ -35,7 +35,7 @@ False
 
 from __future__ import annotations
 
-from chainrule.cli.common import say
+from chainrule.cli.common import filled_lines
 from chainrule.data.encoding import id_like
 from chainrule.data.judge import shell
 from chainrule.data.prepare import Prepared
@@ -186,27 +186,32 @@ def default_batch(opts, n_train: int) -> int | None:
     return 200 if n_train >= LARGE else None
 
 
-def tell(table, d: Prepared, keep=()) -> None:
-    """Warnings on stderr: skipped rows, identifiers left out or used, fills."""
+def notes(table, d: Prepared, keep=()) -> list[str]:
+    """The warnings of a run, to print on stderr once it is trained: skipped
+    rows, identifiers left out or used, number-like text, filled cells.
+
+    Made from ``table`` before the fit, so that the table need not be kept.
+    """
+    out = []
     if table.skipped:
-        say(
+        out.append(
             f"warning: {table.skipped} empty rows skipped (every cell empty); "
             "row numbers in messages do not count them"
         )
     like = [c for c in table.names if table.kinds.get(c) == "number-like"]
     if like:
-        say(
+        out.append(
             f"note: columns {like} hold number-like text (%, a currency sign, "
             "thousands separators, decimal commas), read as numbers"
         )
     if d.no_target:
-        say(
+        out.append(
             f"warning: {d.no_target} rows without a target value skipped (never "
             "imputed, never a class); --missing-target error refuses them"
         )
     for name in d.left_out:
         q = shell(name)
-        say(
+        out.append(
             f"column {name!r} looks like an index or identifier (a different "
             f"value in every row): left out of the inputs; use it as an input "
             f"with --keep {q}, or keep it beside predictions with --id {q}"
@@ -218,17 +223,14 @@ def tell(table, d: Prepared, keep=()) -> None:
     ]
     for name in id_like(table, used):
         q = shell(name)
-        say(
+        out.append(
             f"warning: column {name!r} looks like an index or identifier (a "
             f"different value in every row); leave it out with --drop {q}, "
             f"or keep it beside predictions with --id {q}"
         )
-    for name, r in d.report.items():
-        if r.missing:
-            say(
-                f"column {name!r}: {r.missing} missing cells filled with the "
-                "training rows' median or most frequent value"
-            )
+    counts = {name: r.missing for name, r in d.report.items()}
+    how = "with the training rows' median or most frequent value"
+    return out + filled_lines(counts, how)
 
 
 __all__ = [
@@ -245,5 +247,5 @@ __all__ = [
     "default_rate",
     "default_split",
     "stopping",
-    "tell",
+    "notes",
 ]

@@ -33,15 +33,15 @@ from chainrule.cli.table_defaults import (
     default_batch,
     default_rate,
     default_split,
+    notes,
     stopping,
-    tell,
 )
 from chainrule.cli.train_record import command_line, data_record
 from chainrule.cli.train_weights import score, weight_drop, weights_of
 from chainrule.data import prepare as tabular
 from chainrule.data.frame import Table
 from chainrule.data.labels import MISSING_TARGET
-from chainrule.data.tables import load_table
+from chainrule.data.tables import load_table, release_memory
 from chainrule.errors import ConfigError, FileWriteError, InvalidValueError
 from chainrule.network import Network
 from chainrule.train.optimizers import check_name
@@ -273,19 +273,30 @@ class Trained:
     def part(self, name: str):
         """``(X, y)`` of the ``"train"`` or ``"validation"`` rows (``None``
         when no row is held out), and their weights."""
-        rows = self.d.train_rows if name == "train" else self.d.val_rows
-        if name != "train" and not len(rows):
+        part = self.d.train if name == "train" else self.d.validation
+        if part is None:
             return None, None
-        w = None if self.weights is None else self.weights[rows]
-        return (self.d.X[rows], self.d.y[rows]), w
+        rows = self.d.train_rows if name == "train" else self.d.val_rows
+        return part, None if self.weights is None else self.weights[rows]
 
 
 def train_table(opts: TrainOptions, table: Table, con=None) -> Trained:
     """Prepare ``table``, build the network and fit it; the summary on ``con``.
 
+    :func:`prepare_table` then :func:`fit_table`; the folds of ``--cv``
+    train so.
+    """
+    return fit_table(prepare_table(opts, table, con))
+
+
+def prepare_table(opts: TrainOptions, table: Table, con=None) -> Trained:
+    """Prepare ``table`` and build the network (not trained yet: ``hist`` is
+    ``None``); the summary on ``con``.
+
     The options' table defaults (validation split, batches, learning rate,
     early stopping) are chosen from ``table``; ``--weight``'s column is not
-    an input. :func:`run_train` and the folds of ``--cv`` share this.
+    an input. Nothing returned refers to ``table``: once prepared, it may
+    be dropped.
     """
     split = default_split(opts, table.n_rows)
     d = tabular.prepare_training(
@@ -316,9 +327,27 @@ def train_table(opts: TrainOptions, table: Table, con=None) -> Trained:
             f"validate); columns {columns_text(d)}; network {net.sizes}, "
             f"{net.n_params} parameters" + batching_text(opts, len(va), n_rows)
         )
-    (train, w), (val, _) = t.part("train"), t.part("validation")
-    t.hist = _fit(net, opts, train, val, w)
     return t
+
+
+def fit_table(t: Trained) -> Trained:
+    """Fit ``t``'s network on its training rows, watching the held-out ones."""
+    (train, w), (val, _) = t.part("train"), t.part("validation")
+    t.hist = _fit(t.net, t.opts, train, val, w)
+    return t
+
+
+def _prepared(opts: TrainOptions, con) -> tuple[Trained, list[str]]:
+    """The file read and prepared (:func:`prepare_table`), and the notes to
+    print once trained; the table is dropped on return (memory)."""
+    table = load_table(
+        opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
+    )
+    t = prepare_table(opts, table, con)
+    lines = notes(table, t.d, opts.keep)
+    del table
+    release_memory()
+    return t, lines
 
 
 def run_train(opts: TrainOptions, record: dict | None = None) -> Network:
@@ -330,15 +359,14 @@ def run_train(opts: TrainOptions, record: dict | None = None) -> Network:
     if opts.dask is not None:
         return run_train_dask(opts)
     source = data_record(opts.data)  # the file as it is read
-    table = load_table(
-        opts.data, sep=opts.sep, encoding=opts.encoding, decimal=opts.decimal
-    )
     con = console()
-    t = train_table(opts, table, con)
+    t, lines = _prepared(opts, con)
+    fit_table(t)
     net, d, hist, meta, opts = t.net, t.d, t.hist, t.meta, t.opts
     if opts.early_stopping and hist.best_epoch == hist.epochs and hist.epochs:
         hist.message += "; the last epoch was the best, kept"
-    tell(table, d, opts.keep)  # after fit: an error there stays the only line on stderr
+    for line in lines:  # after fit: an error there stays the only line on stderr
+        say(line)
     metrics = held_out_metrics(t)
     n_rows = len(d.train_rows) + len(d.val_rows)
     meta["training"] = _training_record(opts, n_rows, len(d.val_rows), hist, source)

@@ -62,7 +62,7 @@ def weights_of(
     if opts.weight is None and opts.class_weight is None:
         return None, None
     kept = np.flatnonzero(~missing_targets(table, d.targets))
-    labels = None if d.classes is None else d.y.argmax(axis=1)
+    labels = None if d.classes is None else d.in_table_order(d.y).argmax(axis=1)
     return row_weights(
         take_rows(table, kept), labels, d.train_rows, column=opts.weight,
         class_weight=opts.class_weight, n_classes=len(d.classes or []),

@@ -283,29 +283,36 @@ def encode(
 
 
 def encode_scaled(
-    table: Table, spec: list[dict], rows: Array, method: str, dtype=np.float64
+    table: Table,
+    spec: list[dict],
+    rows: Array,
+    method: str,
+    dtype=np.float64,
+    order: Array | None = None,
 ) -> tuple[Array, dict[str, ColumnReport], Scaler]:
     """:func:`encode`, scaled by ``method`` fitted on ``rows``, in one pass.
 
     The scaler is fitted input by input on the training ``rows``
     (:meth:`Scaler.fit_columns`: the scaler of ``encode(...)[0][rows]``) and
     applied to each block of rows as it is written: the matrix is made once
-    and never copied.
+    and never copied. ``order`` (a permutation of the table's rows) is the
+    table row of each row of ``X`` (:func:`~chainrule.data.matrix.fill_matrix`);
+    the table's order by default.
 
     Returns
     -------
-    X : (n, n_features) array of ``dtype``, scaled
+    X : (n, n_features) array of ``dtype``, scaled, its rows in ``order``
     report : dict of str to ColumnReport
     scaler : Scaler
     """
     columns = _columns(table, spec)
     if method == "none":  # nothing to fit, nothing to apply
         scaler = Scaler.fit(method, np.zeros((1, sum(c.width for c in columns))))
-        X = fill_matrix(table.n_rows, columns, dtype)
+        X = fill_matrix(table.n_rows, columns, dtype, order=order)
     else:
         inputs = (v for c in columns for v in c.training(rows))
         scaler = Scaler.fit_columns(method, inputs)
-        X = fill_matrix(table.n_rows, columns, dtype, scaler)
+        X = fill_matrix(table.n_rows, columns, dtype, scaler, order)
     return X, _report(table, spec, columns), scaler
 
 

@@ -51,8 +51,9 @@ class NumberColumn:
         cells = self.values[rows]
         return [np.where(np.isnan(cells), self.fill, cells)]
 
-    def write(self, block: Array, j: int, rows: slice) -> None:
-        """Write rows ``rows`` of the column into column ``j`` of ``block``."""
+    def write(self, block: Array, j: int, rows: slice | Array) -> None:
+        """Write rows ``rows`` (a slice or indices) of the column into
+        column ``j`` of ``block``."""
         cells = self.values[rows]
         block[:, j] = cells
         miss = np.isnan(cells)
@@ -93,8 +94,9 @@ class CategoryColumn:
         code[cells == ""] = self.fill_code
         return ((code == k).astype(np.float64) for k in range(self.width))
 
-    def write(self, block: Array, j: int, rows: slice) -> None:
-        """Set the one-hot inputs ``j ...`` of ``block`` for rows ``rows``."""
+    def write(self, block: Array, j: int, rows: slice | Array) -> None:
+        """Set the one-hot inputs ``j ...`` of ``block`` for rows ``rows``
+        (a slice or indices)."""
         cells = self.text[rows]
         code = self.codes(cells)
         miss = cells == ""
@@ -110,7 +112,9 @@ class CategoryColumn:
         block[seen, j + code[seen]] = 1
 
 
-def fill_matrix(n: int, columns: list, dtype=np.float64, scaler=None) -> Array:
+def fill_matrix(
+    n: int, columns: list, dtype=np.float64, scaler=None, order: Array | None = None
+) -> Array:
     """The (n, sum of widths) matrix of ``columns``, in ``dtype``.
 
     Parameters
@@ -123,11 +127,22 @@ def fill_matrix(n: int, columns: list, dtype=np.float64, scaler=None) -> Array:
         float64, or float32 for a network of float32.
     scaler : Scaler, optional
         Applied to each block once written (in place, while in the cache).
+    order : (n,) int array, optional
+        The columns' row written into each row of the matrix (a
+        permutation): row ``i`` of the matrix is row ``order[i]`` of the
+        columns. The columns' own order by default.
+
+    Examples
+    --------
+    >>> fill_matrix(3, [NumberColumn(np.array([1.0, 2.0, 3.0]), 0.0)],
+    ...             order=np.array([2, 0, 1])).ravel()
+    array([3., 1., 2.])
     """
     X = np.zeros((n, sum(c.width for c in columns)), dtype=dtype)
     for start in range(0, n, BLOCK_ROWS):
-        rows = slice(start, start + BLOCK_ROWS)
-        block, j = X[rows], 0
+        stop = start + BLOCK_ROWS
+        rows = slice(start, stop) if order is None else order[start:stop]
+        block, j = X[start:stop], 0
         for c in columns:
             c.write(block, j, rows)
             j += c.width

@@ -45,7 +45,8 @@ from chainrule.data.labels import (
     targets_of,
     without_missing_targets,
 )
-from chainrule.data.metrics import classification_metrics, regression_metrics
+from chainrule.data.metadata import check_metadata, plain_metadata
+from chainrule.data.outputs import decode, evaluate, score
 from chainrule.data.scaling import Scaler
 from chainrule.data.split import split_rows
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
@@ -60,9 +61,12 @@ class Prepared:
     Attributes
     ----------
     X : (n, n_inputs) array
-        Scaled inputs (categories one-hot, missing cells filled).
+        Scaled inputs (categories one-hot, missing cells filled). After a
+        split its rows are the training rows, then the held-out rows
+        (:attr:`train`, :attr:`validation`: views, no copy); without one,
+        the table's rows in order.
     y : (n, n_outputs) array or None
-        Scaled targets, or one-hot rows for a classification.
+        Scaled targets, or one-hot rows for a classification; rows as ``X``.
     inputs, targets : list of str
         The network's input names (``column=category`` for one-hot inputs)
         and the target columns.
@@ -72,7 +76,9 @@ class Prepared:
     columns : list of dict or None
         The input columns' encodings (:mod:`chainrule.data.encoding`).
     train_rows, val_rows : (m,) int arrays
-        The rows the statistics were fitted on, and those held out.
+        The table rows (rows with a target) of ``X[:m]``, on which the
+        statistics were fitted, and of the held-out rows after them; each
+        sorted. ``None`` for a table prepared for a saved model.
     id_column : str or None
     problem : str
         The problem type and why, in words.
@@ -109,6 +115,44 @@ class Prepared:
         """``"classification"`` or ``"regression"``."""
         return "regression" if self.classes is None else "classification"
 
+    @property
+    def n_train(self) -> int:
+        """The training rows: the first ``n_train`` rows of ``X`` and ``y``."""
+        return len(self.X) if self.train_rows is None else len(self.train_rows)
+
+    @property
+    def train(self) -> tuple[Array, Array | None]:
+        """``(X, y)`` of the training rows (views)."""
+        n = self.n_train
+        return self.X[:n], None if self.y is None else self.y[:n]
+
+    @property
+    def validation(self) -> tuple[Array, Array | None] | None:
+        """``(X, y)`` of the held-out rows (views), ``None`` when there are none."""
+        n = self.n_train
+        if n == len(self.X):
+            return None
+        return self.X[n:], None if self.y is None else self.y[n:]
+
+    def in_table_order(self, A: Array) -> Array:
+        """Rows in ``X``'s order (training, then held out) back in the table's.
+
+        Parameters
+        ----------
+        A : (n, ...) array
+            One row per row of ``X``.
+
+        Returns
+        -------
+        (n, ...) array
+            Row ``r`` is the row of ``A`` made from table row ``r``.
+        """
+        if self.train_rows is None or self.n_train == len(A):
+            return A
+        out = np.empty_like(A)
+        out[np.concatenate([self.train_rows, self.val_rows])] = A
+        return out
+
 
 def prepare_training(
     table: Table,
@@ -135,6 +179,9 @@ def prepare_training(
     """Split a table into scaled inputs and targets, and training/validation rows.
 
     Imputation, categories and scaling are fitted on the training rows only.
+    The matrix is made once, its rows in the split's order: the training
+    rows (``d.train``), then the held-out rows (``d.validation``), so that
+    each part is a view of it.
 
     Parameters
     ----------
@@ -200,12 +247,14 @@ def prepare_training(
     problem = f"{kind} ({why})"
     labels = None if classes is None else y.argmax(axis=1)
     tr, va = split_rows(table.n_rows, validation_split, seed, labels)
+    order = np.concatenate([tr, va]) if len(va) else None  # X's rows, split
     table, names, derived = fit_derived(
         table, names, tr, dates=dates, missing_indicator=missing_indicator
     )
     spec = fit_columns(table, names, tr, missing, categorical)
-    X, report, x_scaler = encode_scaled(table, spec, tr, scale_inputs, dtype)
-    y_scaler = Scaler.fit("none" if classes else scale_targets, y[tr])
+    X, report, x_scaler = encode_scaled(table, spec, tr, scale_inputs, dtype, order)
+    y = y if order is None else y[order]
+    y_scaler = Scaler.fit("none" if classes else scale_targets, y[: len(tr)])
     d = Prepared(X, y_scaler.transform(y), feature_names(spec), targets, classes,
                  x_scaler, y_scaler)  # fmt: skip
     d.columns, d.train_rows, d.val_rows = spec, tr, va
@@ -228,64 +277,6 @@ def data_metadata(d: Prepared) -> dict:
         meta["id"] = d.id_column
     meta.update(d.derived)  # date parts, missing-value indicators
     return meta
-
-
-def plain_metadata(table: Table, targets: list[str], n_outputs: int) -> dict:
-    """Metadata for a model saved without any: inputs are the non-target columns.
-
-    For a network saved by :meth:`Network.save` without column names: the
-    targets are the given columns (none for a prediction), the inputs every
-    other column in file order, and nothing is scaled.
-    """
-    targets = table.expand(targets)
-    inputs = [c for c in table.names if c not in targets]
-    none = Scaler.fit("none", np.zeros((1, len(inputs))))
-    return {
-        "inputs": inputs,
-        "targets": targets or [f"y{j}" for j in range(n_outputs)],
-        "classes": None,
-        "scale_inputs": none.to_dict(),
-        "scale_targets": Scaler.fit("none", np.zeros((1, n_outputs))).to_dict(),
-    }
-
-
-def _strings(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def check_metadata(meta: dict, n_inputs: int, n_outputs: int) -> None:
-    """The column names, labels and scalers of a model's metadata, checked.
-
-    Raises
-    ------
-    ModelFileError
-        Anything missing, of the wrong type or not fitting the network.
-    """
-    keys = ("inputs", "targets", "classes", "scale_inputs", "scale_targets")
-    missing = [k for k in keys if k not in meta]
-    if missing:
-        raise ModelFileError(f"model metadata: missing {missing}")
-    inputs, targets = meta.get("inputs"), meta.get("targets")
-    if not _strings(inputs) or len(inputs) != n_inputs:
-        raise ModelFileError(
-            f"model metadata: expected {n_inputs} input column names, got "
-            f"{inputs!r:.200}"
-        )
-    classes = meta.get("classes")
-    if classes is not None and (
-        not _strings(classes) or len(set(classes)) != len(classes)
-    ):
-        raise ModelFileError(
-            f"model metadata: classes should be distinct strings, got {classes!r:.200}"
-        )
-    width = len(classes) if classes is not None else len(targets or [])
-    if not _strings(targets) or width != n_outputs or (classes and len(targets) != 1):
-        raise ModelFileError(
-            f"model metadata: targets {targets!r:.200} and classes {classes!r:.200} "
-            f"do not fit a network with {n_outputs} outputs"
-        )
-    Scaler.from_dict(meta.get("scale_inputs"), n_inputs)
-    Scaler.from_dict(meta.get("scale_targets"), n_outputs)
 
 
 def prepare_from_metadata(
@@ -383,78 +374,14 @@ def by_position(table: Table, meta: dict, n_inputs: int, n_outputs: int) -> Tabl
     )
 
 
-def decode(yhat: Array, meta: dict) -> dict[str, list]:
-    """Network outputs back to columns: original units, or labels.
-
-    Parameters
-    ----------
-    yhat : (n, n_outputs) array
-    meta : dict
-        As made by :func:`data_metadata`.
-
-    Returns
-    -------
-    dict of str to list
-        One entry per target; a classification adds one ``p(label)`` column
-        per class with the predicted probabilities.
-    """
-    classes = meta.get("classes")
-    if classes is None:
-        y = Scaler.from_dict(meta["scale_targets"]).inverse(yhat)
-        return {name: y[:, j].tolist() for j, name in enumerate(meta["targets"])}
-    out: dict[str, list] = {meta["targets"][0]: [classes[i] for i in yhat.argmax(1)]}
-    for j, label in enumerate(classes):
-        out[f"p({label})"] = yhat[:, j].tolist()
-    return out
-
-
-def score(yhat: Array, y: Array, meta: dict) -> tuple[str, float]:
-    """R² (regression, in original units, averaged over outputs) or accuracy.
-
-    Parameters
-    ----------
-    yhat, y : (n, n_outputs) array
-        Network outputs and scaled targets.
-
-    Returns
-    -------
-    name : {"R²", "accuracy"}
-    value : float
-        NaN for R² when a target column is constant.
-    """
-    if meta.get("classes") is not None:
-        return "accuracy", float(np.mean(yhat.argmax(1) == y.argmax(1)))
-    s = Scaler.from_dict(meta["scale_targets"])
-    pred, true = s.inverse(yhat), s.inverse(y)
-    ss_res = np.sum((true - pred) ** 2, axis=0)
-    ss_tot = np.sum((true - true.mean(axis=0)) ** 2, axis=0)
-    if np.any(ss_tot == 0):
-        return "R²", float("nan")
-    return "R²", float(np.mean(1.0 - ss_res / ss_tot))
-
-
-def evaluate(yhat: Array, y: Array, meta: dict) -> dict:
-    """Metrics of outputs against scaled targets (:mod:`~chainrule.data.metrics`).
-
-    Parameters
-    ----------
-    yhat, y : (n, n_outputs) array
-        Network outputs and targets as :func:`prepare_training` makes them.
-    meta : dict
-        As made by :func:`data_metadata`.
-    """
-    if meta.get("classes") is not None:
-        return classification_metrics(y.argmax(axis=1), yhat)
-    s = Scaler.from_dict(meta["scale_targets"])
-    return regression_metrics(s.inverse(y), s.inverse(yhat))
-
-
 __all__ = [
     "Prepared",
     "by_position",
+    "check_metadata",
     "data_metadata",
     "decode",
     "evaluate",
+    "plain_metadata",
     "prepare_from_metadata",
     "prepare_training",
     "score",
