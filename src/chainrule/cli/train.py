@@ -29,7 +29,8 @@ from chainrule.cli.common import (
 from chainrule.cli.optional_value import dask_address
 from chainrule.cli.table_defaults import CHOSEN_BY_TABLE
 from chainrule.cli.train_cv import run_cv
-from chainrule.cli.train_run import FIT_OPTIONS, TrainOptions, flag, run_train
+from chainrule.cli.train_options import FIT_OPTIONS, TrainOptions, flag
+from chainrule.cli.train_run import run_train
 from chainrule.data.cells import check_decimal
 from chainrule.data.derived import DATES
 from chainrule.data.weights import check_class_weight

@@ -24,13 +24,8 @@ import typer
 from rich.table import Table as RichTable
 
 from chainrule.cli.common import LABELS, ExitCode, console, fmt, say
-from chainrule.cli.train_run import (
-    Trained,
-    TrainOptions,
-    check_options,
-    run_train,
-    train_table,
-)
+from chainrule.cli.train_options import TrainOptions, check_options
+from chainrule.cli.train_run import Trained, run_train, train_table
 from chainrule.cli.train_weights import score
 from chainrule.data import prepare as tabular
 from chainrule.data.frame import Table

@@ -2,7 +2,7 @@
 command line.
 
 The training record of a model (its metadata's ``training``) holds every
-option of the run (:meth:`~chainrule.cli.train_run.TrainOptions.record`);
+option of the run (:meth:`~chainrule.cli.train_options.TrainOptions.record`);
 this module adds the data file's absolute path, size and SHA-256
 (:func:`data_record`) and the command line that runs it again
 (:func:`command_line`). :data:`RUN_KEYS` are the record's keys that are not
