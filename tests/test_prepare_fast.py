@@ -150,3 +150,35 @@ def test_without_a_split_the_matrix_keeps_the_table_order():
     assert d.validation is None and d.n_train == 50
     X, _ = encode(t, d.columns)
     np.testing.assert_allclose(d.X, d.x_scaler.transform(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("fill", ["a", "q"])
+def test_categories_matched_by_factors_as_cell_by_cell(fill):
+    rng = np.random.default_rng(2)
+    text = np.array(["a", "b", "", "zz", "c"])[rng.integers(0, 5, 300)]
+    t = Table(["c"], {"c": text})
+    cats = ["c", "a", "b"]
+    by_cell = matrix.CategoryColumn(text, cats, fill)
+    by_factor = matrix.CategoryColumn(text, cats, fill, t.factors("c"))
+    order = rng.permutation(300)
+    A, B = (matrix.fill_matrix(300, [c], order=order) for c in (by_cell, by_factor))
+    np.testing.assert_array_equal(A, B)
+    assert A.sum() == np.isin(text, ["a", "b", "c", "" if fill == "a" else "-"]).sum()
+    for c in (by_cell, by_factor):
+        assert (c.missing, c.unseen) == ((text == "").sum(), (text == "zz").sum()
+                                         + (fill == "q") * (text == "").sum())  # fmt: skip
+    assert by_cell.example == by_factor.example
+    rows = order[:100]
+    for u, v in zip(by_cell.training(rows), by_factor.training(rows), strict=True):
+        np.testing.assert_array_equal(u, v)
+
+
+def test_factors_follow_the_rows_a_table_keeps(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("c,y\nb,1\n,\n a ,2\nNA,3\nb,\n")
+    t = load_table(path)  # the blank row is skipped; factors recorded by the reader
+    values, codes = t.factors("c")
+    np.testing.assert_array_equal(values[codes], t.columns["c"])
+    assert t.columns["c"].tolist() == ["b", "a", "", "b"]
+    kept = Table(["c"], {"c": t.columns["c"][:2]})
+    np.testing.assert_array_equal(kept.factors("c")[0], ["a", "b"])

@@ -7,9 +7,11 @@ Examples
 --------
 >>> import numpy as np
 >>> from chainrule.data.frame import Table
->>> t = Table(["city"], {"city": np.array(["Oslo", "Bergen", "Oslo"])})
->>> fit_category(t, "city", t.columns["city"], forced=False)["categories"]
-['Bergen', 'Oslo']
+>>> t = Table(["city"], {"city": np.array(["Oslo", "Bergen", "Oslo", ""])})
+>>> values, codes = t.factors("city")
+>>> counts = np.bincount(codes[:3], minlength=len(values))  # training rows 0-2
+>>> fit_category(t, "city", values, counts, forced=False)
+{'name': 'city', 'kind': 'category', 'fill': 'Oslo', 'categories': ['Bergen', 'Oslo']}
 """
 
 from __future__ import annotations
@@ -44,25 +46,26 @@ def distinct(text: Array) -> tuple[Array, Array]:
 
 
 def _numbers_as_text(
-    table: Table, name: str, values: Array, cats: Array, counts: Array
+    table: Table, name: str, n_cells: int, cats: Array, counts: Array
 ) -> None:
     """A text column that is mostly numbers: a bad cell or decimal commas.
 
-    ``values`` are the column's present training cells, ``cats`` their
-    distinct values and ``counts`` how often each occurs: each distinct
-    value is parsed once.
+    ``cats`` are the distinct values of the column's ``n_cells`` present
+    training cells and ``counts`` how often each occurs: each distinct value
+    is parsed once.
     """
     numbers = np.array([parse_number(v) is not None for v in cats], dtype=bool)
     commas = np.array([_COMMA.match(v) is not None for v in cats], dtype=bool)
-    if 2 * counts[commas].sum() > len(values):
-        first = values[np.isin(values, cats[commas])][0]
+    if 2 * counts[commas].sum() > n_cells:
+        col = table.columns[name]
+        first = col[np.isin(col, cats[commas])][0]
         raise DataFileError(
             f"{table.source}: column {name!r} holds numbers written with a "
             f"decimal comma (e.g. {str(first)!r}); pass --decimal , "
             "to read them as numbers (thousands separators '.' allowed), or leave "
             f"the column out with --drop {shlex.quote(name)}"
         )
-    if 2 * counts[numbers].sum() >= len(values):
+    if 2 * counts[numbers].sum() >= n_cells:
         i = table.first_non_number(name)
         raise DataFileError(
             f"{table.source}: {table.where(i)}, column {name!r}: expected a number, "
@@ -72,18 +75,30 @@ def _numbers_as_text(
         )
 
 
-def fit_category(table: Table, name: str, values: Array, forced: bool) -> dict:
-    """A text column's encoding, fitted on its present training cells
-    ``values``: its categories, and the most frequent as the fill.
+def fit_category(
+    table: Table, name: str, values: Array, counts: Array, forced: bool
+) -> dict:
+    """A text column's encoding, fitted on its training cells: its
+    categories, and the most frequent as the fill.
 
     Unless ``forced`` (``--categorical``), a column mostly of numbers is
     refused (a bad cell, or decimal commas), as is one of more than
     :data:`MAX_CATEGORIES` categories.
+
+    Parameters
+    ----------
+    table : Table
+    name : str
+    values : (k,) str array
+        The column's distinct cells, sorted (``""``, missing, among them).
+    counts : (k,) int array
+        How often each occurs in the training rows.
+    forced : bool
     """
-    cats, codes = distinct(values)
-    counts = np.bincount(codes, minlength=len(cats))
+    seen = (values != "") & (counts > 0)
+    cats, counts = values[seen], counts[seen]
     if not forced:
-        _numbers_as_text(table, name, values, cats, counts)
+        _numbers_as_text(table, name, int(counts.sum()), cats, counts)
     if len(cats) > MAX_CATEGORIES:
         raise DataFileError(
             f"{table.source}: column {name!r} has {len(cats)} categories, more "

@@ -101,17 +101,35 @@ def convert(col, decimal: str = ".") -> tuple[Array, str]:
     kind : {"number", "number-like", "bool", "date", "category"}
     """
 
+    values, kind, _ = convert_factors(col, decimal)
+    return values, kind
+
+
+def convert_factors(col, decimal: str = ".") -> tuple[Array, str, tuple | None]:
+    """:func:`convert`, and a text column's factors
+    (:meth:`chainrule.data.frame.Table.factors`), found on the way; ``None``
+    for numbers.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> convert_factors(pa.array(["b", " a", "NA", "b"]))[2]
+    (array(['', 'a', 'b'], dtype='<U2'), array([2, 1, 0, 2]))
+    """
     typed = _typed(col)
     if typed is not None:
-        return typed
+        return (*typed, None)
     fast = _cast(col)  # most numeric columns: no space, nothing missing
     if fast is None:
         fast = _cast_blank(col)  # ... or empty cells alone missing
     if fast is not None:
-        return fast, "number"
+        return fast, "number", None
     cells, codes = _distinct(col)
     values, kind = _convert_distinct(cells, decimal)
-    return values[codes], kind
+    if values.dtype.kind == "f":
+        return values[codes], kind, None
+    sorted_values, index = np.unique(values, return_inverse=True)  # k cells
+    return values[codes], kind, (sorted_values, index.ravel()[codes])
 
 
 def _distinct(col) -> tuple:
@@ -275,6 +293,7 @@ __all__ = [
     "MISSING",
     "check_decimal",
     "convert",
+    "convert_factors",
     "missing_mask",
     "number_like",
     "trimmed",

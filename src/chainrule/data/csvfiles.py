@@ -37,7 +37,7 @@ from itertools import islice
 
 import numpy as np
 
-from chainrule.data.cells import MISSING, convert
+from chainrule.data.cells import MISSING, convert_factors
 from chainrule.data.frame import Table, check_names
 from chainrule.errors import DataFileError
 
@@ -45,6 +45,12 @@ SEPARATORS = (",", ";", "\t", "|")
 #: The rows after the header that must agree with it on a guessed separator.
 _GUESS_ROWS = 20
 _SAMPLE = 1 << 16
+#: Bytes of the file parsed at a time by each of Arrow's threads: blocks that
+#: stay in a core's cache read a wide table about 1.3 x faster than 4 MiB
+#: blocks (``benchmarks/bench_prepare.py``). A longer row is read again with
+#: :data:`LONG_BLOCK`.
+BLOCK = 1 << 22
+LONG_BLOCK = 1 << 26
 
 
 def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
@@ -74,7 +80,7 @@ def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
         raise DataFileError(f"{src}: the header row cannot be read ({exc})") from None
     names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
     check_names(src, names)
-    return names, sep, max(1 << 22, 2 * len(raw))
+    return names, sep, max(BLOCK, 2 * len(raw))
 
 
 def _decode(src: str, raw: bytes, encoding: str) -> str:
@@ -269,12 +275,12 @@ def _table(
     once converted (peak memory).
     """
     table = Table(list(names), {}, source=src, first_row=first, locate=locate)
-    values = {}
+    values, factors = {}, {}
     empty = None
     for name in names:
         col = columns.pop(0)
         _refuse_nul(src, col, name, locate)  # text read by Arrow, whatever kind
-        values[name], table.kinds[name] = convert(col, decimal)
+        values[name], table.kinds[name], factors[name] = convert_factors(col, decimal)
         miss = (
             np.isnan(values[name]) if values[name].dtype.kind == "f" else
             values[name] == ""
@@ -288,6 +294,9 @@ def _table(
         table.columns[name] = values[name] if keep is None else values[name][keep]
         if name in table.text and keep is not None:
             table.text[name] = table.text[name].filter(keep)
+        if factors[name] is not None:
+            cells, codes = factors[name]
+            table.set_factors(name, cells, codes if keep is None else codes[keep])
     return table
 
 
@@ -347,16 +356,19 @@ def read_csv(
     ``decimal`` is the decimal mark of number-like text
     (:func:`chainrule.data.cells.number_like`).
     """
-    import pyarrow.csv as pcsv
 
     src = str(path)
     encoding = encoding or "utf-8-sig"
     names, sep, block = _header(path, encoding, sep)
     bad: list = []
     enc = _arrow_encoding(encoding)
-    try:  # typed by Arrow where it can, line breaks only between rows: fast
-        typed = _typed_options(names, sep, enc, bad, block)
-        data = pcsv.read_csv(path, typed[0], _one_line(typed[1], sep, bad), typed[2])
+
+    def typed(size: int):  # typed by Arrow where it can, line breaks only
+        read, parse, convert = _typed_options(names, sep, enc, bad, size)
+        return read, _one_line(parse, sep, bad), convert  # between rows: fast
+
+    try:
+        data = _read_blocks(path, typed, block)
     except Exception:  # a later block that does not fit the first one's types
         data = None
     if data is not None and _dates_with_gaps(data):
@@ -364,7 +376,9 @@ def read_csv(
     if data is None or bad:  # text cells, or a quoted line break: all text
         bad.clear()
         try:
-            data = pcsv.read_csv(path, *_options(names, sep, enc, bad, block))
+            data = _read_blocks(
+                path, lambda size: _options(names, sep, enc, bad, size), block
+            )
         except Exception as exc:  # pyarrow raises ArrowInvalid, UnicodeDecodeError.
             raise _arrow_error(src, exc, encoding) from None
     lines = _Lines(path, sep, encoding, len(names))
@@ -377,6 +391,20 @@ def read_csv(
     if table.n_rows == 0:
         raise DataFileError(f"{src}: a header but no rows of data")
     return table
+
+
+def _read_blocks(path, options, block: int):
+    """Arrow's ``read_csv`` with ``options(block_size)``; again with
+    :data:`LONG_BLOCK` when a row is longer than ``block``."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        return pcsv.read_csv(path, *options(block))
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc) or block >= LONG_BLOCK:
+            raise
+    return pcsv.read_csv(path, *options(LONG_BLOCK))
 
 
 def _release() -> None:

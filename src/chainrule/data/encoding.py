@@ -209,20 +209,36 @@ def fit_columns(
         miss = np.isnan(col) if numeric else col == ""
         if missing == "error" and miss.any():
             raise _missing_error(table, name, int(np.flatnonzero(miss)[0]))
-        part, present = col[rows], ~miss[rows]
-        if not present.any():
-            raise DataFileError(
-                f"{table.source}: column {name!r} has no value in the training "
-                f"rows; leave it out with --drop {shlex.quote(name)}"
-            )
-        if numeric:
-            _check_finite(table, name, col)
-            spec.append({"name": name, "kind": "number",
-                         "fill": _median(part[present])})  # fmt: skip
+        if not numeric:  # counted per distinct cell
+            values, codes = text_factors(table, name, col)
+            counts = np.bincount(codes[rows], minlength=len(values))
+            if counts[values != ""].any():
+                forced = name in categorical
+                spec.append(fit_category(table, name, values, counts, forced))
+                continue
         else:
-            forced = name in categorical
-            spec.append(fit_category(table, name, part[present], forced))
+            part = col[rows]
+            part = part[~np.isnan(part)]
+            if part.size:
+                _check_finite(table, name, col)
+                spec.append({"name": name, "kind": "number",
+                             "fill": _median(part)})  # fmt: skip
+                continue
+        raise DataFileError(
+            f"{table.source}: column {name!r} has no value in the training "
+            f"rows; leave it out with --drop {shlex.quote(name)}"
+        )
     return spec
+
+
+def text_factors(table: Table, name: str, text: Array) -> tuple[Array, Array]:
+    """:meth:`Table.factors` of column ``name`` when ``text`` is that column
+    (found once, or by the reader), else of ``text`` itself (a numeric
+    column's cells as text, ``--categorical``)."""
+    if text is table.columns.get(name):
+        return table.factors(name)
+    values = np.unique(text)
+    return values, np.searchsorted(values, text)
 
 
 def _median(values: Array) -> float:
@@ -328,7 +344,8 @@ def _columns(table: Table, spec: list[dict]) -> list:
             columns.append(NumberColumn(col, c["fill"]))
         else:
             text = column_text(table, name)
-            columns.append(CategoryColumn(text, c["categories"], c["fill"]))
+            factors = text_factors(table, name, text)
+            columns.append(CategoryColumn(text, c["categories"], c["fill"], factors))
     return columns
 
 

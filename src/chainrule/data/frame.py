@@ -59,6 +59,8 @@ class Table:
         by it.
 
     Missing cells are NaN in float64 columns and ``""`` in text columns.
+    A column's array is not changed in place: a table with other cells
+    has arrays of its own (:meth:`factors` relies on it).
     """
 
     names: list[str]
@@ -73,6 +75,40 @@ class Table:
     locate: Callable[[int], int | None] | None = None
     skipped: int = 0
     rows: Array | None = None
+    _factors: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def factors(self, name: str) -> tuple[Array, Array]:
+        """A text column's distinct cells, sorted, and each cell's index among them.
+
+        Found once per column array (the reader records those it finds
+        itself, :meth:`set_factors`): what is judged per distinct cell is
+        judged once, and a cell's category is an integer look-up.
+
+        Returns
+        -------
+        values : (k,) str array
+            Sorted; ``""`` among them when a cell is missing.
+        codes : (n,) int array
+            ``values[codes]`` is the column.
+
+        Examples
+        --------
+        >>> t = Table(["c"], {"c": np.array(["b", "", "b", "a"])})
+        >>> t.factors("c")
+        (array(['', 'a', 'b'], dtype='<U1'), array([2, 0, 2, 1]))
+        """
+        col = self.columns[name]
+        known = self._factors.get(name)
+        if known is not None and known[0] is col:
+            return known[1], known[2]
+        values = np.unique(col)
+        codes = np.searchsorted(values, col)
+        self._factors[name] = (col, values, codes)
+        return values, codes
+
+    def set_factors(self, name: str, values: Array, codes: Array) -> None:
+        """Record column ``name``'s :meth:`factors`, found while reading."""
+        self._factors[name] = (self.columns[name], values, codes)
 
     @property
     def n_rows(self) -> int:

@@ -96,8 +96,11 @@ def check_free_text(table: Table, inputs: list[str], categorical) -> None:
         col = table.columns[name]
         if col.dtype.kind == "f" or name in categorical or is_date(table, name):
             continue
-        values = np.unique(col[col != ""])
-        share = len(values) / max(1, int((col != "").sum()))
+        values, codes = table.factors(name)
+        counts = np.bincount(codes, minlength=len(values))
+        present = values != ""
+        values, n_cells = values[present], int(counts[present].sum())
+        share = len(values) / max(1, n_cells)
         if len(values) <= FREE_TEXT_VALUES or share <= FREE_TEXT_SHARE:
             continue
         if 2 * sum(parse_number(v) is not None for v in values[:50]) >= 50:
@@ -105,7 +108,7 @@ def check_free_text(table: Table, inputs: list[str], categorical) -> None:
         q = shell(name)
         raise DataFileError(
             f"{table.source}: column {name!r} looks like free text "
-            f"({len(values)} different values in {int((col != '').sum())} cells); "
+            f"({len(values)} different values in {n_cells} cells); "
             "its one-hot inputs would let the network memorise rows: leave it "
             f"out with --drop {q}, or take its values as categories with "
             f"--categorical {q}"

@@ -67,10 +67,19 @@ class CategoryColumn:
 
     A missing cell takes ``fill``; a cell of no category (nor ``fill``, when
     it is none) gets zeros and is counted in ``unseen``, the first in
-    ``example``.
+    ``example``. With the column's ``factors`` (its distinct cells and each
+    cell's index among them, :meth:`~chainrule.data.frame.Table.factors`),
+    each distinct cell is matched to the categories once, and each row by
+    its index.
     """
 
-    def __init__(self, text: Array, categories: list[str], fill: str):
+    def __init__(
+        self,
+        text: Array,
+        categories: list[str],
+        fill: str,
+        factors: tuple[Array, Array] | None = None,
+    ):
         cats = np.array(categories, dtype=str)
         self.order = np.argsort(cats, kind="stable")
         self.sorted = cats[self.order]
@@ -79,6 +88,13 @@ class CategoryColumn:
         self.fill_code = int(self.order[at[0]]) if at.size else -1
         self.text, self.fill = text, fill
         self.missing, self.unseen, self.example = 0, 0, ""
+        if factors is None:
+            factors = (np.array([], dtype=str), None)
+        self.values, self.value_codes = factors
+        # each distinct cell's category (a missing cell: the fill's)
+        self.blank = self.values == ""
+        self.lookup = self.codes(self.values)
+        self.lookup[self.blank] = self.fill_code
 
     def codes(self, cells: Array) -> Array:
         """Each cell's category (its place in ``categories``), -1 if none."""
@@ -87,26 +103,31 @@ class CategoryColumn:
         pos = np.minimum(np.searchsorted(self.sorted, cells), self.width - 1)
         return np.where(self.sorted[pos] == cells, self.order[pos], -1)
 
+    def _rows(self, rows: slice | Array) -> tuple[Array, Array]:
+        """Each row's category (the fill's where missing) and whether missing."""
+        if self.value_codes is not None:
+            v = self.value_codes[rows]
+            return self.lookup[v], self.blank[v]
+        cells = self.text[rows]
+        code, miss = self.codes(cells), cells == ""
+        code[miss] = self.fill_code
+        return code, miss
+
     def training(self, rows: Array):
         """Each one-hot input's values on ``rows`` (float64 0/1), one by one."""
-        cells = self.text[rows]
-        code = self.codes(cells)
-        code[cells == ""] = self.fill_code
+        code, _ = self._rows(rows)
         return ((code == k).astype(np.float64) for k in range(self.width))
 
     def write(self, block: Array, j: int, rows: slice | Array) -> None:
         """Set the one-hot inputs ``j ...`` of ``block`` for rows ``rows``
         (a slice or indices)."""
-        cells = self.text[rows]
-        code = self.codes(cells)
-        miss = cells == ""
-        code[miss] = self.fill_code
+        code, miss = self._rows(rows)
         self.missing += int(miss.sum())
         unseen = code < 0
         if unseen.any():
             if not self.unseen:
                 i = int(np.flatnonzero(unseen)[0])
-                self.example = self.fill if miss[i] else str(cells[i])
+                self.example = self.fill if miss[i] else str(self.text[rows][i])
             self.unseen += int(unseen.sum())
         seen = np.flatnonzero(~unseen)
         block[seen, j + code[seen]] = 1
