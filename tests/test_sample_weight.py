@@ -197,3 +197,13 @@ def test_sparse_X_is_checked():
     bad = sp.csr_matrix(np.array([[1.0, np.inf, 0.0]]))
     with pytest.raises(InvalidValueError, match="NaN or infinity"):
         net.forward(bad)
+
+
+@pytest.mark.parametrize("loss,out,k", CASES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_forward_and_cost_is_forward_then_cost(loss, out, k, weighted):
+    net, X, y, w = problem(loss, out, k, seed=3)
+    sw = w if weighted else None
+    yhat, J = net.forward_and_cost(X, y, sample_weight=sw)
+    np.testing.assert_array_equal(yhat, net.forward(X))
+    assert J == net.cost(X, y, sample_weight=sw)

@@ -302,8 +302,8 @@ def held_out_metrics(t: Trained) -> dict:
         part, w = t.part(name)
         if part is not None:
             X, y = part
-            yhat = t.net.forward(X)
-            out[name] = {"cost": t.net.cost(X, y), **score(yhat, y, t.meta, w)}
+            yhat, cost = t.net.forward_and_cost(X, y)
+            out[name] = {"cost": cost, **score(yhat, y, t.meta, w)}
     return out
 
 

@@ -99,6 +99,26 @@ class NetworkPasses:
             self._params, cache, ya, self.activations, self.loss, self.l2, w
         )
 
+    def forward_and_cost(
+        self, X: object, y: object, sample_weight: object = None
+    ) -> tuple[Array, float]:
+        """``yHat`` (n, n_outputs) and the cost ``J`` from one forward pass:
+        :meth:`forward` and :meth:`cost` at once, for scoring a data set.
+
+        Examples
+        --------
+        >>> import chainrule as cr
+        >>> net = cr.Network([1, 1], activation="identity", loss="mse", bias=False)
+        >>> net.set_params({"W1": [[2.0]]})
+        >>> net.forward_and_cost([[1.0], [2.0]], [[2.0], [2.0]])
+        (array([[2.],
+               [4.]]), 1.0)
+        """
+        Xa, ya, w = self._checked(X, y, sample_weight)
+        yhat, cache = forward(self._params, Xa, self.activations)
+        J = total_cost(self._params, cache, ya, self.activations, self.loss, self.l2, w)
+        return yhat, J
+
     def gradients(
         self, X: object, y: object, sample_weight: object = None
     ) -> dict[str, Array]:
