@@ -11,6 +11,7 @@ import pytest
 
 import chainrule as cr
 from chainrule.errors import ConfigError, InvalidValueError
+from chainrule.explainer.problems import load_example
 
 X, Y = cr.datasets.test_scores()
 
@@ -111,3 +112,40 @@ def test_the_trace_names_the_masks_in_bracket_notation():
     t = _net().trace(X, Y, masks=_masks())
     b = t.bracket()
     assert b["m[1]"] is t["m2"] and b["ã[2]"] is t["am3"]
+
+
+def _cli(capsys, *args):
+    from chainrule.cli.app import main
+
+    code = main(["explain", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_command_line_explains_the_pass_the_library_explains(capsys):
+    code, out, err = _cli(capsys, "-e", "tutorial-part4", "--dropout", "0.5",
+                          "--dropout-seed", "3", "-f", "json")  # fmt: skip
+    assert code == 0, err
+    p = load_example("tutorial-part4")
+    want = cr.explain(p.network, p.X, p.y, dropout=0.5, seed=3, title=p.title,
+                      description=p.description, notation=p.notation)  # fmt: skip
+    got = json.loads(out)
+    assert got == json.loads(want.to_json())
+    assert "m2" in {s["symbol"] for s in got["steps"]}
+    assert got != json.loads(p.explain().to_json())
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--dropout-seed", "3"], "--dropout-seed: draws the dropout masks"),
+        (["--dropout", "1"], "--dropout: expected a probability in [0, 1)"),
+        (["--dropout", "0.2", "--steps", "3"], "not with --steps"),
+        (["--dropout", "0.2", "--level", "element"], "--level matrix only"),
+        (["--dropout", "0.2", "--chain", "W1[0,0]"], "--dropout: --chain writes"),
+        (["--dropout", "0.2", "--vary", "W1[0,0]=1,2"], "--dropout: --vary writes"),
+    ],
+)
+def test_the_command_line_refuses_dropout_where_it_would_mislead(capsys, args, message):
+    code, out, err = _cli(capsys, "-e", "tutorial-part4", *args)
+    assert code == 2 and out == "" and message in err, err

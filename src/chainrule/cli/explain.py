@@ -80,6 +80,33 @@ def choose_problem(problem: Path | None, example: str | None):
     return p
 
 
+def _check_dropout(
+    p: float, seed: int | None, steps: int, uphill: bool, level: str, paths: str
+):
+    """``--dropout`` and ``--dropout-seed`` against the other options
+    (``paths``: ``--chain`` or ``--vary`` where given, else ``""``)."""
+    from chainrule.core.dropout import check_rate
+
+    check_rate("--dropout", p)
+    if not p:
+        if seed is not None:
+            raise ConfigError("--dropout-seed: draws the dropout masks; give --dropout")
+        return
+    if steps > 1 or uphill:
+        flag = "--steps" if steps > 1 else "--uphill"
+        raise ConfigError(
+            f"--dropout: explains one pass with its masks; not with {flag} (each "
+            "step of a fit draws new masks)"
+        )
+    if level == "element":
+        raise ConfigError("--dropout: written at --level matrix only")
+    if paths:
+        raise ConfigError(
+            f"--dropout: {paths} writes the paths without the masks; explain "
+            "the pass without --dropout to see them"
+        )
+
+
 def _chain_or_vary(p, explanation, chain, vary_, fmt: str, k: int | None) -> str:
     """The text of ``--chain`` or ``--vary`` (text or JSON)."""
     if fmt not in ("text", "json"):
@@ -215,6 +242,17 @@ def explain_command(
         int | None,
         typer.Option(help="Moodle: one sheet per seed from --seed to --seed + N - 1."),
     ] = None,
+    dropout: Annotated[
+        float,
+        typer.Option(
+            help="One training pass with inverted dropout of rate P: the masks "
+            "m and the kept activations a∘m/(1−P)."
+        ),
+    ] = 0.0,
+    dropout_seed: Annotated[
+        int | None,
+        typer.Option(help="The seed of the dropout masks (default 0)."),
+    ] = None,
 ) -> None:
     """Explain backpropagation step by step, with every value and shape.
 
@@ -226,7 +264,8 @@ def explain_command(
     chainrule explain -e tutorial-part4 --learning-rate -3 --uphill
     chainrule explain -e seed004 --seed 7 --blank dJdW1 --answers key.toml;
     chainrule explain -e seed004 --seed 7 --blank dJdW1 -f ipynb -o quiz.ipynb;
-    chainrule explain -e seed004 --seed 1 --variants 30 --blank dJdW1 -f moodle
+    chainrule explain -e seed004 --seed 1 --variants 30 --blank dJdW1 -f moodle;
+    chainrule explain -e tutorial-part4 --dropout 0.5 --dropout-seed 3
     """
     if list_:
         for name, title in list_examples().items():
@@ -255,6 +294,8 @@ def explain_command(
         )
     if vary_ is not None:
         parse_vary(vary_)  # say no before any work
+    paths = "--chain" if chain is not None else "--vary" if vary_ is not None else ""
+    _check_dropout(dropout, dropout_seed, steps, uphill, level, paths)
     p = choose_problem(problem, example)
     settings = {
         "convention": convention,
@@ -264,6 +305,7 @@ def explain_command(
         "level": level,
         "steps": steps,
         "uphill": uphill,
+        **({"dropout": dropout, "mask_seed": dropout_seed} if dropout else {}),
     }
     explanation = _quiz(p, notation, settings, blank, answers, seed)
     names = None if blank is None else [n.strip() for n in blank.split(",")]

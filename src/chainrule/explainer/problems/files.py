@@ -103,12 +103,17 @@ class Problem:
         level: str = "matrix",
         steps: int = 1,
         uphill: bool = False,
+        dropout: float = 0.0,
+        mask_seed: int | None = None,
     ) -> Explanation:
         """:func:`~chainrule.explain.explain` with the problem's settings.
 
         Each argument given replaces the file's setting; ``X`` and ``y`` are
-        held one example per row whatever the file's convention.
+        held one example per row whatever the file's convention. ``dropout``
+        and ``mask_seed`` are ``explain``'s ``dropout`` and ``seed`` (the
+        masks of one training pass).
         """
+        masks = {} if mask_seed is None else {"seed": mask_seed}
         return explain(
             self.network,
             self.X,
@@ -128,6 +133,8 @@ class Problem:
             title=self.title or None,
             description=self.description,
             chain_wording=self.chain_wording,
+            dropout=dropout,
+            **masks,
         )
 
 
