@@ -164,9 +164,9 @@ def test_categories_matched_by_factors_as_cell_by_cell(fill):
     A, B = (matrix.fill_matrix(300, [c], order=order) for c in (by_cell, by_factor))
     np.testing.assert_array_equal(A, B)
     assert A.sum() == np.isin(text, ["a", "b", "c", "" if fill == "a" else "-"]).sum()
+    blank, zz = (text == "").sum(), (text == "zz").sum()
     for c in (by_cell, by_factor):
-        assert (c.missing, c.unseen) == ((text == "").sum(), (text == "zz").sum()
-                                         + (fill == "q") * (text == "").sum())  # fmt: skip
+        assert (c.missing, c.unseen) == (blank, zz + (fill == "q") * blank)
     assert by_cell.example == by_factor.example
     rows = order[:100]
     for u, v in zip(by_cell.training(rows), by_factor.training(rows), strict=True):
@@ -182,3 +182,43 @@ def test_factors_follow_the_rows_a_table_keeps(tmp_path):
     assert t.columns["c"].tolist() == ["b", "a", "", "b"]
     kept = Table(["c"], {"c": t.columns["c"][:2]})
     np.testing.assert_array_equal(kept.factors("c")[0], ["a", "b"])
+
+
+def test_threads_give_the_arrays_of_one_column_after_another(monkeypatch, tmp_path):
+    from chainrule.data import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ROWS", 100)  # threads from 100 rows
+    rng = np.random.default_rng(7)
+    n = 3000
+    path = tmp_path / "wide.csv"
+    cols = {f"x{j}": np.round(rng.normal(size=n) * 10**j, 3) for j in range(5)}
+    cells = {k: [("" if rng.random() < 0.05 else repr(float(v))) for v in c]
+             for k, c in cols.items()}  # fmt: skip
+    cells["c"] = list(np.array(["red", "", "blue", "green"])[rng.integers(0, 4, n)])
+    cells["y"] = [repr(float(v)) for v in rng.normal(size=n)]
+    with open(path, "w") as fh:
+        fh.write(",".join(cells) + "\n")
+        for i in range(n):
+            fh.write(",".join(c[i] for c in cells.values()) + "\n")
+
+    def prepared(threads: str):
+        monkeypatch.setenv(parallel.ENV, threads)
+        t = load_table(path)
+        return prepare_training(t, ["y"], validation_split=0.25, seed=1)
+
+    one, three = prepared("1"), prepared("3")
+    np.testing.assert_array_equal(one.X, three.X)
+    np.testing.assert_array_equal(one.y, three.y)
+    assert one.columns == three.columns and one.report == three.report
+    np.testing.assert_array_equal(one.x_scaler.scale, three.x_scaler.scale)
+    assert one.report["x0"].missing > 0 and one.report["c"].missing > 0
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_the_thread_count_is_checked(monkeypatch, value):
+    from chainrule.data import parallel
+    from chainrule.errors import ConfigError
+
+    monkeypatch.setenv(parallel.ENV, value)
+    with pytest.raises(ConfigError, match="CHAINRULE_DATA_THREADS: expected a pos"):
+        parallel.workers()

@@ -39,6 +39,7 @@ import numpy as np
 
 from chainrule.data.cells import MISSING, convert_factors
 from chainrule.data.frame import Table, check_names
+from chainrule.data.parallel import map_columns
 from chainrule.errors import DataFileError
 
 SEPARATORS = (",", ";", "\t", "|")
@@ -271,31 +272,37 @@ def _table(
 ) -> Table:
     """Arrow columns as a :class:`Table`, empty rows dropped.
 
-    ``columns`` is emptied as it goes, so that each Arrow column is freed
-    once converted (peak memory).
+    The columns are converted on several threads
+    (:func:`~chainrule.data.parallel.map_columns`); ``columns`` is emptied
+    as they are, so that each Arrow column is freed once converted (peak
+    memory).
     """
     table = Table(list(names), {}, source=src, first_row=first, locate=locate)
-    values, factors = {}, {}
+    n_rows = len(columns[0]) if columns else 0
+
+    def one(j: int) -> tuple:
+        col, columns[j] = columns[j], None
+        _refuse_nul(src, col, names[j], locate)  # text read by Arrow, any kind
+        values, kind, factors = convert_factors(col, decimal)
+        miss = np.isnan(values) if values.dtype.kind == "f" else values == ""
+        text = col if kind == "number" and not _is_float(col) else None
+        return values, kind, factors, miss, text  # text: exact, for labels
+
+    done = map_columns(one, range(len(names)), n_rows)
     empty = None
-    for name in names:
-        col = columns.pop(0)
-        _refuse_nul(src, col, name, locate)  # text read by Arrow, whatever kind
-        values[name], table.kinds[name], factors[name] = convert_factors(col, decimal)
-        miss = (
-            np.isnan(values[name]) if values[name].dtype.kind == "f" else
-            values[name] == ""
-        )  # fmt: skip
+    for name, (_, kind, _, miss, text) in zip(names, done, strict=True):
+        table.kinds[name] = kind
         empty = miss if empty is None else empty & miss
-        if table.kinds[name] == "number" and not _is_float(col):
-            table.text[name] = col  # exact text (or integers) for labels
+        if text is not None:
+            table.text[name] = text
     keep = None if empty is None or not empty.any() else ~empty
     table.skipped = 0 if keep is None else int(empty.sum())
-    for name in names:
-        table.columns[name] = values[name] if keep is None else values[name][keep]
+    for name, (values, _, factors, _, _) in zip(names, done, strict=True):
+        table.columns[name] = values if keep is None else values[keep]
         if name in table.text and keep is not None:
             table.text[name] = table.text[name].filter(keep)
-        if factors[name] is not None:
-            cells, codes = factors[name]
+        if factors is not None:
+            cells, codes = factors
             table.set_factors(name, cells, codes if keep is None else codes[keep])
     return table
 

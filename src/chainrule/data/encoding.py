@@ -44,6 +44,7 @@ from chainrule.data.categories import MAX_CATEGORIES, fit_category
 from chainrule.data.frame import Table
 from chainrule.data.matrix import CategoryColumn, NumberColumn, fill_matrix
 from chainrule.data.numbers import label_text
+from chainrule.data.parallel import map_columns
 from chainrule.data.scaling import Scaler
 from chainrule.errors import ConfigError, DataFileError, ModelFileError
 
@@ -198,11 +199,12 @@ def fit_columns(
     """
     if missing not in ("impute", "error"):
         raise ConfigError(f"--missing: expected impute or error, got {missing!r}")
-    spec = []
-    for name in inputs:
-        col, kind = table.columns[name], table.kinds.get(name)
-        if kind == "date":
+    for name in inputs:  # refused before any work
+        if table.kinds.get(name) == "date":
             raise _date_error(table, name)
+
+    def one(name: str) -> dict:
+        col = table.columns[name]
         if name in categorical:
             col = column_text(table, name)
         numeric = col.dtype.kind == "f"
@@ -213,22 +215,19 @@ def fit_columns(
             values, codes = text_factors(table, name, col)
             counts = np.bincount(codes[rows], minlength=len(values))
             if counts[values != ""].any():
-                forced = name in categorical
-                spec.append(fit_category(table, name, values, counts, forced))
-                continue
+                return fit_category(table, name, values, counts, name in categorical)
         else:
             part = col[rows]
             part = part[~np.isnan(part)]
             if part.size:
                 _check_finite(table, name, col)
-                spec.append({"name": name, "kind": "number",
-                             "fill": _median(part)})  # fmt: skip
-                continue
+                return {"name": name, "kind": "number", "fill": _median(part)}
         raise DataFileError(
             f"{table.source}: column {name!r} has no value in the training "
             f"rows; leave it out with --drop {shlex.quote(name)}"
         )
-    return spec
+
+    return map_columns(one, inputs, table.n_rows)  # a thread per column
 
 
 def text_factors(table: Table, name: str, text: Array) -> tuple[Array, Array]:
@@ -326,8 +325,12 @@ def encode_scaled(
         scaler = Scaler.fit(method, np.zeros((1, sum(c.width for c in columns))))
         X = fill_matrix(table.n_rows, columns, dtype, order=order)
     else:
-        inputs = (v for c in columns for v in c.training(rows))
-        scaler = Scaler.fit_columns(method, inputs)
+        parts = map_columns(  # a thread per column
+            lambda c: Scaler.fit_columns(method, c.training(rows)),
+            columns,
+            table.n_rows,
+        )
+        scaler = Scaler.concat(method, parts)
         X = fill_matrix(table.n_rows, columns, dtype, scaler, order)
     return X, _report(table, spec, columns), scaler
 

@@ -5,8 +5,10 @@
 allocates the (n, n_features) matrix once, in the dtype the fit takes, and
 writes every column into it a block of :data:`BLOCK_ROWS` rows at a time, so
 that a block stays in the cache while its columns are written (no column is
-assembled on its own, and nothing is stacked). A category's cells are matched
-to its categories by binary search; its one-hot inputs are set by index.
+assembled on its own, and nothing is stacked); runs of columns are written
+on threads of their own (:mod:`chainrule.data.parallel`). A category's
+distinct cells are matched to its categories by binary search, its rows by
+their index among them; its one-hot inputs are set by index.
 
 Examples
 --------
@@ -24,6 +26,8 @@ array([[1., 1., 0.],
 from __future__ import annotations
 
 import numpy as np
+
+from chainrule.data.parallel import groups, map_columns, workers
 
 Array = np.ndarray
 
@@ -160,15 +164,21 @@ def fill_matrix(
     array([3., 1., 2.])
     """
     X = np.zeros((n, sum(c.width for c in columns)), dtype=dtype)
-    for start in range(0, n, BLOCK_ROWS):
-        stop = start + BLOCK_ROWS
-        rows = slice(start, stop) if order is None else order[start:stop]
-        block, j = X[start:stop], 0
-        for c in columns:
-            c.write(block, j, rows)
-            j += c.width
-        if scaler is not None:
-            scaler.transform(block, out=block)
+    first = np.cumsum([0] + [c.width for c in columns])  # each column's input
+
+    def fill(run: range) -> None:  # columns run.start ... on one thread
+        j0, j1 = int(first[run.start]), int(first[run.stop])
+        part = None if scaler is None else scaler.columns(j0, j1)
+        for start in range(0, n, BLOCK_ROWS):
+            stop = start + BLOCK_ROWS
+            rows = slice(start, stop) if order is None else order[start:stop]
+            block = X[start:stop]
+            for k in run:
+                columns[k].write(block, int(first[k]), rows)
+            if part is not None:
+                part.transform(block[:, j0:j1], out=block[:, j0:j1])
+
+    map_columns(fill, groups([1.0] * len(columns), workers()), n)
     return X
 
 

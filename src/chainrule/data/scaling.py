@@ -104,11 +104,28 @@ class Scaler:
         >>> Scaler.fit_columns("max", iter([np.array([1.0, -4.0])])).scale
         array([4.])
         """
-        pairs = [cls.fit(method, np.reshape(c, (-1, 1))) for c in columns]
-        if not pairs:
+        fitted = [cls.fit(method, np.reshape(c, (-1, 1))) for c in columns]
+        return cls.concat(method, fitted)
+
+    @classmethod
+    def concat(cls, method: str, parts: list[Scaler]) -> Scaler:
+        """The scalers of consecutive column runs as one (in order).
+
+        Examples
+        --------
+        >>> a = Scaler("max", np.zeros(1), np.ones(1))
+        >>> b = Scaler("max", np.zeros(2), np.full(2, 4.0))
+        >>> Scaler.concat("max", [a, b]).scale
+        array([1., 4., 4.])
+        """
+        if not parts:
             return cls.fit(method, np.zeros((1, 0)))
-        offset = np.concatenate([p.offset for p in pairs])
-        return cls(method, offset, np.concatenate([p.scale for p in pairs]))
+        offset = np.concatenate([p.offset for p in parts])
+        return cls(method, offset, np.concatenate([p.scale for p in parts]))
+
+    def columns(self, start: int, stop: int) -> Scaler:
+        """The scaler of columns ``start`` to ``stop - 1`` alone."""
+        return Scaler(self.method, self.offset[start:stop], self.scale[start:stop])
 
     def transform(self, A: Array, out: Array | None = None) -> Array:
         """Scale ``A`` of shape (n, k): a new float64 array, or ``out``.
