@@ -1,8 +1,8 @@
 """A table's columns prepared on several cores, one column (or group) a thread.
 
-NumPy's and Arrow's loops over a column (conversion, gathers, medians,
-comparisons) release the GIL, so the columns of a wide table can be read,
-fitted and written at once by threads. :func:`map_columns` gives each
+NumPy's loops over a column (gathers, medians, comparisons) release the
+GIL, so the input columns of a wide table can be fitted and written into the
+matrix at once by threads. :func:`map_columns` gives each
 column to a thread and returns the results in column order; an error is the
 one a loop would raise first (the earliest column's). Each column's work is
 the same as a loop's, so the arrays are equal, bit for bit, whatever the
