@@ -144,3 +144,66 @@ def test_weight_column_must_be_a_column_and_not_the_target(capsys, tmp_path):
     code, _, err = run(capsys, "train", data, "--target", "x", "--class-weight",
                        "balanced", "--drop", "label", "--out", out)  # fmt: skip
     assert code == ExitCode.USAGE and "--class-weight: a regression" in err
+
+
+def _table_metrics(out: str) -> dict:
+    """The metric rows of a printed metrics table: label -> first number."""
+    import re
+
+    found = {}
+    for line in out.splitlines():
+        m = re.match(r"\W*([A-Za-z][\w ²]*?)\s+│\s+(-?[\d.]+(?:e-?\d+)?)", line)
+        if m:
+            found[m.group(1).strip()] = float(m.group(2))
+    return found
+
+
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+def test_evaluate_weighs_rows_as_training_did(capsys, tmp_path, command):
+    """Oracle: weighted_metrics of all rows at once, with the model's class
+    weights times the --weight column, on the same predictions."""
+    from chainrule.data.metrics import weighted_metrics
+    from chainrule.data.prepare import prepare_from_metadata
+    from chainrule.data.tables import load_table
+
+    x, w, label = imbalanced(n=60, seed=3)
+    data = write(tmp_path / "d.csv", "x,w,label", zip(x, w, label, strict=True))
+    model = tmp_path / "m.safetensors"
+    code, _, err = run(capsys, "train", data, "--target", "label", "--epochs", "5",
+                       "--class-weight", "balanced", "--weight", "w",
+                       "--out", model)  # fmt: skip
+    assert code == ExitCode.OK, err
+    argv = [command, model, data] + (
+        ["--out", tmp_path / "p.csv"] * (command == "predict")
+    )
+    code, out, err = run(capsys, *argv)
+    assert code == ExitCode.OK, err
+    net, meta = load_with_metadata(model)
+    d = prepare_from_metadata(load_table(data), meta, 1, 2, with_targets=True)
+    true = d.y.argmax(axis=1)
+    by_class = np.array(list(meta["training"]["class_weights"].values()))
+    want = weighted_metrics(true, net.forward(d.X), by_class[true] * w,
+                            classification=True)  # fmt: skip
+    got = _table_metrics(out + err)
+    assert got["weighted accuracy"] == pytest.approx(
+        want["weighted_accuracy"], abs=1e-6
+    )
+    assert got["weighted log loss"] == pytest.approx(
+        want["weighted_log_loss"], rel=1e-5
+    )
+    unweighted = weighted_metrics(true, net.forward(d.X), np.ones(60),
+                                  classification=True)  # fmt: skip
+    assert want["weighted_log_loss"] != pytest.approx(unweighted["weighted_log_loss"])
+
+
+def test_evaluate_says_when_the_weight_column_is_absent(capsys, tmp_path):
+    x, w, label = imbalanced(n=30)
+    data = write(tmp_path / "d.csv", "x,w,label", zip(x, w, label, strict=True))
+    bare = write(tmp_path / "b.csv", "x,label", zip(x, label, strict=True))
+    model = tmp_path / "m.safetensors"
+    assert run(capsys, "train", data, "--target", "label", "--epochs", "2",
+               "--weight", "w", "--out", model)[0] == ExitCode.OK  # fmt: skip
+    code, out, err = run(capsys, "evaluate", model, bare)
+    assert code == ExitCode.OK, err
+    assert "no column 'w' (the model's --weight); the metrics are not weighted" in err
+    assert "weighted" not in out

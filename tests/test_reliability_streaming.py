@@ -22,8 +22,10 @@ from chainrule.core.workspace import Workspace
 from chainrule.data import prepare as tabular
 from chainrule.data.metrics import (
     RunningMetrics,
+    RunningWeighted,
     classification_metrics,
     regression_metrics,
+    weighted_metrics,
 )
 from chainrule.data.tables import load_table
 from chainrule.loading import load_with_metadata
@@ -118,6 +120,24 @@ def test_running_metrics_equal_the_functions_on_random_batches():
     assert {k: v for k, v in got.items() if k != "confusion"} == pytest.approx(
         {k: v for k, v in want.items() if k != "confusion"}, rel=1e-12
     )
+
+
+@pytest.mark.parametrize("zeros", [False, True])
+def test_running_weighted_metrics_equal_the_function_on_random_batches(zeros):
+    rng = np.random.default_rng(4)
+    w = rng.random(500) * 3
+    if zeros:  # a batch whose weights are all 0 adds nothing
+        w[:40] = 0
+    true, pred = rng.normal(5, 3, size=(500, 2)), rng.normal(5, 3, size=(500, 2))
+    labels, proba = rng.integers(0, 3, size=500), rng.dirichlet(np.ones(3), size=500)
+    cuts = np.array([40, *np.sort(rng.choice(np.arange(41, 500), 15, replace=False))])
+    for (t, p), classification in (((true, pred), False), ((labels, proba), True)):
+        m = RunningWeighted(p.shape[1], classification=classification)
+        for args in zip(*(np.split(a, cuts) for a in (t, p, w)), strict=True):
+            m.add(*args)
+        want = weighted_metrics(t, p, w, classification=classification)
+        assert m.result() == pytest.approx(want, rel=1e-12)
+    assert RunningWeighted(1, classification=True).result() == {}
 
 
 def test_predict_keeps_nothing_per_row_for_the_metrics(capsys, tmp_path):

@@ -12,7 +12,10 @@ The ID column the model was trained with (``train --id``), or the one
 in training and unseen categories counted; both are reported on stderr.
 When the table has the target column, the metrics of the rows that have a
 target are reported too, gathered batch by batch in constant memory
-(:class:`~chainrule.data.metrics.RunningMetrics`).
+(:class:`~chainrule.data.metrics.RunningMetrics`); for a model trained with
+row weights (``--class-weight``, ``--weight COL`` when the table has
+``COL``), the weighted metrics as well
+(:class:`~chainrule.data.metrics.RunningWeighted`).
 """
 
 from __future__ import annotations
@@ -41,9 +44,10 @@ from chainrule.data.batches import BATCH_ROWS, iter_table
 from chainrule.data.cells import check_decimal
 from chainrule.data.encoding import column_text
 from chainrule.data.labels import labels_of, missing_targets
-from chainrule.data.metrics import RunningMetrics
+from chainrule.data.metrics import RunningMetrics, RunningWeighted
 from chainrule.data.numbers import csv_safe
 from chainrule.data.scaling import Scaler
+from chainrule.data.weights import weight_column
 from chainrule.loading import load_with_metadata
 from chainrule.persist.atomic import atomic_open
 from chainrule.validation import TerminalStream
@@ -67,6 +71,8 @@ class Tally:
     no_id: str | None = None
     no_target: int = 0
     unknown: int = 0
+    weighted: RunningWeighted | None = None
+    no_weight: str | None = None  # the model's --weight column, not in the table
 
     def add(self, table, d) -> None:
         self.rows += table.n_rows
@@ -103,6 +109,43 @@ def _score(tally: Tally, table, meta: dict, yhat) -> None:
         k = yhat.shape[1]
         tally.metrics = RunningMetrics(k, classification=classes is not None)
     tally.metrics.add(true, pred[keep])
+    w = _weights(tally, table, meta, true, keep)
+    if w is not None:
+        if tally.weighted is None:
+            k = yhat.shape[1]
+            tally.weighted = RunningWeighted(k, classification=classes is not None)
+        tally.weighted.add(true, pred[keep], w)
+
+
+def _weights(tally: Tally, table, meta: dict, true, keep):
+    """The scored rows' weights as training weighed its rows: the model's
+    class weights of their labels, times its ``--weight`` column when the
+    table has it; ``None`` for a model trained without weights."""
+    t = meta.get("training") if isinstance(meta.get("training"), dict) else {}
+    column, by_class = t.get("weight"), _class_weights(t, meta.get("classes"))
+    if isinstance(column, str) and column not in table.columns:
+        tally.no_weight, column = column, None
+    if not isinstance(column, str) and by_class is None:
+        return None
+    w = np.ones(int(keep.sum())) if by_class is None else by_class[true]
+    if isinstance(column, str):
+        w = w * weight_column(table, column)[keep]
+    return w
+
+
+def _class_weights(record: dict, classes) -> np.ndarray | None:
+    """The record's class weights in the order of ``classes``; ``None``
+    without them (or when they are not finite numbers >= 0)."""
+    per_class = record.get("class_weights")
+    if not isinstance(per_class, dict) or not classes:
+        return None
+    values = [per_class.get(c) for c in classes]
+    if not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < np.inf
+        for v in values
+    ):
+        return None
+    return np.array(values, dtype=np.float64)
 
 
 def predict_rows(
@@ -185,8 +228,15 @@ def report(tally: Tally, meta: dict, con) -> None:
             f"warning: {tally.unknown} rows with a label the model does not know "
             "left out of the metrics"
         )
+    if tally.no_weight is not None:
+        say(
+            f"note: no column {tally.no_weight!r} (the model's --weight); the "
+            "metrics are not weighted by it"
+        )
     if tally.metrics is not None and tally.metrics.rows:
         metrics = {"data": tally.metrics.result()}
+        if tally.weighted is not None:
+            metrics["data"].update(tally.weighted.result())
         print_metrics(con, metrics, meta, f"{tally.metrics.rows} rows with a target")
 
 

@@ -332,8 +332,78 @@ class RunningMetrics:
         }
 
 
+class RunningWeighted:
+    """:func:`weighted_metrics`, gathered batch by batch in constant memory.
+
+    The state is sums whose size depends on the outputs only: the total
+    weight, and the weighted hits and log loss (classification), or per
+    output the weighted mean and sum of squared deviations of the targets
+    (merged as :class:`RunningMetrics` merges them, each row counting by its
+    weight) and the weighted sums of squared and absolute errors
+    (regression). :meth:`result` equals :func:`weighted_metrics` of all the
+    rows at once, to rounding.
+
+    Examples
+    --------
+    >>> m = RunningWeighted(1, classification=False)
+    >>> m.add(np.array([[1.0], [2.0]]), np.array([[1.0], [2.0]]), np.array([1.0, 1.0]))
+    >>> m.add(np.array([[3.0]]), np.array([[4.0]]), np.array([2.0]))
+    >>> m.result()["weighted_mae"]
+    0.5
+    """
+
+    def __init__(self, n_outputs: int, *, classification: bool) -> None:
+        k = int(n_outputs)
+        self.classification = classification
+        self.total = 0.0
+        self.hits = self.log_loss_sum = 0.0
+        self.mean, self.m2 = np.zeros(k), np.zeros(k)
+        self.sse, self.sae = np.zeros(k), np.zeros(k)
+
+    def add(self, true: Array, pred: Array, weight: Array) -> None:
+        """Add one batch: ``true`` and ``pred`` as :meth:`RunningMetrics.add`,
+        ``weight`` (n,) the rows' weights (>= 0)."""
+        w = np.asarray(weight, dtype=np.float64)
+        wb = float(w.sum())
+        if wb <= 0:
+            return
+        if self.classification:
+            p_true = np.clip(pred[np.arange(len(pred)), true], 1e-15, 1.0)
+            self.hits += float(w @ (pred.argmax(axis=1) == true))
+            self.log_loss_sum += float(w @ -np.log(p_true))
+        else:
+            err = true - pred
+            self.sse += w @ err**2
+            self.sae += w @ np.abs(err)
+            mean_b = w @ true / wb
+            m2_b = w @ (true - mean_b) ** 2
+            delta, total = mean_b - self.mean, self.total + wb
+            self.m2 += m2_b + delta**2 * (self.total * wb / total)
+            self.mean += delta * (wb / total)
+        self.total += wb
+
+    def result(self) -> dict:
+        """The weighted metrics of every row added; ``{}`` when the weights
+        sum to 0."""
+        if self.total <= 0:
+            return {}
+        t = self.total
+        if self.classification:
+            return {
+                "weighted_accuracy": self.hits / t,
+                "weighted_log_loss": self.log_loss_sum / t,
+            }
+        r2 = None if np.any(self.m2 == 0) else float(np.mean(1.0 - self.sse / self.m2))
+        return {
+            "weighted_r2": r2,
+            "weighted_mae": float(np.mean(self.sae / t)),
+            "weighted_rmse": float(np.mean(np.sqrt(self.sse / t))),
+        }
+
+
 __all__ = [
     "RunningMetrics",
+    "RunningWeighted",
     "average_precision",
     "binary_metrics",
     "classification_metrics",
