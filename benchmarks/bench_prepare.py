@@ -8,6 +8,9 @@ input cells empty (missing). Each measurement runs in a fresh process (its
 peak memory is its own ``ru_maxrss``); the medians of ``repeats`` are kept:
 
 - ``pandas_read_s``: ``pandas.read_csv`` of the file (the call alone);
+- ``arrow_read_s``: ``pyarrow.csv.read_csv`` of the file with Arrow's own
+  defaults (the call alone): the reader chainrule is built on, the floor
+  of its preparation;
 - ``prep_s``: chainrule's preparation, everything before the fit: reading,
   judging, encoding and scaling (``load_table`` then ``prepare_training``
   as ``chainrule train`` calls them; the calls alone);
@@ -60,6 +63,16 @@ df = pd.read_csv(sys.argv[1])
 dt, cpu = time.perf_counter() - t, time.process_time() - c
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": dt, "cpu_s": cpu, "peak_mb": rss, "rows": len(df)}))
+"""
+
+ARROW_READ = """
+import json, resource, sys, time
+import pyarrow.csv as pcsv
+t, c = time.perf_counter(), time.process_time()
+data = pcsv.read_csv(sys.argv[1])
+dt, cpu = time.perf_counter() - t, time.process_time() - c
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": dt, "cpu_s": cpu, "peak_mb": rss, "rows": data.num_rows}))
 """
 
 PREP = """
@@ -176,10 +189,11 @@ def measure(rows: int = ROWS, repeats: int = 3, log=print) -> dict:
         make_table(path, rows)
         mb = os.path.getsize(path) / 2**20
         log(f"table: {rows} rows x {N_NUMBERS + len(LEVELS) + 1} columns, {mb:.0f} MB")
-        runs: dict[str, list[dict]] = {"pandas": [], "prep": [], "train": [],
-                                       "sklearn": []}  # fmt: skip
+        runs: dict[str, list[dict]] = {"pandas": [], "arrow": [], "prep": [],
+                                       "train": [], "sklearn": []}  # fmt: skip
         for _ in range(repeats):  # interleaved: a slow spell hits all alike
             runs["pandas"].append(child(PANDAS_READ, path))
+            runs["arrow"].append(child(ARROW_READ, path))
             runs["prep"].append(child(PREP, path))
             runs["train"].append(train(path, folder))
             runs["sklearn"].append(child(SKLEARN, path, str(HIDDEN)))
@@ -191,6 +205,7 @@ def measure(rows: int = ROWS, repeats: int = 3, log=print) -> dict:
         "file_mb": mb,
         "repeats": repeats,
         "pandas_read_s": median_of(runs["pandas"], "seconds"),
+        "arrow_read_s": median_of(runs["arrow"], "seconds"),
         "prep_s": median_of(runs["prep"], "seconds"),
         "train_s": median_of(runs["train"], "seconds"),
         "sklearn_s": median_of(runs["sklearn"], "seconds"),
@@ -226,6 +241,18 @@ def table(r: dict) -> list[str]:
         f"| {r['train_peak_mb']:.0f} ÷ {r['file_mb']:.0f} = "
         f"**{r['train_peak_ratio']:.2f}** (≤ 4) |",
         "",
+        *(
+            [
+                f"Arrow's own read of the file (`pyarrow.csv.read_csv`, its "
+                f"defaults), the reader chainrule's preparation is built on: "
+                f"{r['arrow_read_s']:.2f} s, "
+                f"{r['arrow_read_s'] / r['pandas_read_s']:.2f}"
+                " × pandas' read.",
+                "",
+            ]
+            if "arrow_read_s" in r
+            else []
+        ),
         f"Peak memory (MB): pandas read {r['pandas_peak_mb']:.0f}, chainrule "
         f"prep {r['prep_peak_mb']:.0f}, chainrule train {r['train_peak_mb']:.0f}, "
         f"pandas + sklearn pipeline {r['sklearn_peak_mb']:.0f}.",

@@ -222,3 +222,23 @@ def test_the_thread_count_is_checked(monkeypatch, value):
     monkeypatch.setenv(parallel.ENV, value)
     with pytest.raises(ConfigError, match="CHAINRULE_DATA_THREADS: expected a pos"):
         parallel.workers()
+
+
+def test_float64_values_read_from_arrows_buffers_equal_to_numpy():
+    import pyarrow as pa
+
+    from chainrule.data.cells import float64_values
+
+    rng = np.random.default_rng(9)
+    values = rng.normal(size=1000)
+    nulls = rng.random(1000) < 0.1
+    whole = pa.array(values, mask=nulls)
+    # chunks of odd lengths, sliced (non-zero offsets into the bitmap)
+    cuts = [0, 3, 3, 250, 517, 1000]
+    parts = zip(cuts[:-1], cuts[1:], strict=True)
+    col = pa.chunked_array([whole.slice(a, b - a) for a, b in parts])
+    want = col.to_numpy(zero_copy_only=False)
+    got = float64_values(col)
+    np.testing.assert_array_equal(got, want)
+    assert np.isnan(got[nulls]).all() and got.flags.writeable
+    np.testing.assert_array_equal(float64_values(whole.slice(7, 20)), want[7:27])

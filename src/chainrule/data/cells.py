@@ -242,8 +242,40 @@ def _typed(col) -> tuple[Array, str] | None:
         return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False),
                           dtype=str), "date"  # fmt: skip
     kind = "bool" if pa.types.is_boolean(t) else "number"
-    values = col.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
-    return np.require(values, np.float64, "W"), kind  # writable, copied if need be
+    return float64_values(col.cast(pa.float64(), safe=False)), kind
+
+
+def float64_values(col) -> Array:
+    """A float64 Arrow array (or chunked array) as a new NumPy array, nulls NaN.
+
+    Read from the Arrow columnar format's buffers (a validity bitmap, then
+    the values): a copy and nothing else. (``to_numpy`` of a column with
+    nulls goes through pandas, whose import alone costs a third of a second.)
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> float64_values(pa.chunked_array([[1.5, None], [], [-2.0]]))
+    array([ 1.5,  nan, -2. ])
+    """
+    import pyarrow as pa
+
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    out = np.empty(len(col))
+    i = 0
+    for chunk in chunks:
+        n = len(chunk)
+        if not n:
+            continue
+        validity, data = chunk.buffers()[:2]
+        at = chunk.offset
+        out[i : i + n] = np.frombuffer(data, np.float64, count=n, offset=8 * at)
+        if chunk.null_count:
+            bits = np.frombuffer(validity, np.uint8)
+            valid = np.unpackbits(bits, count=at + n, bitorder="little")[at:]
+            out[i : i + n][valid == 0] = np.nan
+        i += n
+    return out
 
 
 def _cast(col) -> Array | None:
@@ -258,7 +290,7 @@ def _cast(col) -> Array | None:
     import pyarrow.compute as pc
 
     try:
-        return pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False).copy()
+        return float64_values(pc.cast(col, pa.float64()))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
@@ -282,7 +314,7 @@ def _to_float(col, miss: Array) -> Array:
 
     safe = pc.if_else(pa.array(miss), "nan", col)
     try:
-        return pc.cast(safe, pa.float64()).to_numpy(zero_copy_only=False).copy()
+        return float64_values(pc.cast(safe, pa.float64()))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. "Infinity"
         return np.asarray(safe.to_numpy(zero_copy_only=False), dtype=str).astype(
             np.float64
@@ -294,6 +326,7 @@ __all__ = [
     "check_decimal",
     "convert",
     "convert_factors",
+    "float64_values",
     "missing_mask",
     "number_like",
     "trimmed",
