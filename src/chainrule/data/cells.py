@@ -242,7 +242,9 @@ def _typed(col) -> tuple[Array, str] | None:
         return np.asarray(col.cast(pa.string()).to_numpy(zero_copy_only=False),
                           dtype=str), "date"  # fmt: skip
     kind = "bool" if pa.types.is_boolean(t) else "number"
-    return float64_values(col.cast(pa.float64(), safe=False)), kind
+    if t != pa.float64():
+        col = col.cast(pa.float64(), safe=False)
+    return float64_values(col), kind
 
 
 def float64_values(col) -> Array:
