@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ lint: $(STAMP)
 
 test: lint
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
+
+# The fuzz campaigns in full: the command line's 600 attempts (make test
+# makes the first 100); FUZZ_ATTEMPTS=2000 make fuzz for a longer one.
+FUZZ_ATTEMPTS ?= 600
+
+fuzz: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 CHAINRULE_FUZZ_ATTEMPTS=$(FUZZ_ATTEMPTS) \
+		$(BIN)/python -m pytest tests/test_fuzz_cli.py tests/test_fuzz_loader.py \
+		tests/test_fuzz_surfaces.py
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'
