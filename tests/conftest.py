@@ -1,4 +1,6 @@
-"""Hypothesis profiles: derandomized in CI, random (but reproducible) locally.
+"""The session's browser, and Hypothesis's profiles.
+
+Hypothesis profiles: derandomized in CI, random (but reproducible) locally.
 
 CI sets ``CI=true``: the ``ci`` profile derandomizes Hypothesis (examples
 drawn from a fixed seed, no example database), so that two CI runs of the
@@ -14,6 +16,8 @@ needs another number says so with its own ``@settings``.
 
 import os
 
+import pytest
+from browser import shared_chromium
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -28,3 +32,20 @@ settings.register_profile(
 settings.register_profile("dev", max_examples=30, deadline=None)
 _default = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
+
+
+@pytest.fixture(scope="session")
+def _chromium_for_the_session():
+    with shared_chromium() as lend:
+        yield lend
+
+
+@pytest.fixture
+def browser(_chromium_for_the_session):
+    """Headless Chromium (tests/browser.py), started once for the session.
+
+    Each test opens its own pages (each in a context of its own); those it
+    leaves open are closed when it ends.
+    """
+    with _chromium_for_the_session() as b:
+        yield b

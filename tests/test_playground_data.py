@@ -2,7 +2,7 @@
 while the server trains, the losses, the seed's points, and the derivation of
 the current minibatch, whose numbers are Network.trace's.
 
-One server for the module and one headless Chromium (tests/browser.py); each
+One server for the module and the session's headless Chromium (tests/conftest.py); each
 test opens its own page, so each has a state of its own.
 """
 
@@ -11,7 +11,6 @@ import re
 
 import numpy as np
 import pytest
-from browser import chromium
 from test_playground_view import expect, open_page, request, sid
 
 pytest.importorskip("starlette", reason="the playground extra is not installed")
@@ -26,12 +25,6 @@ from chainrule.playground.sources import from_example  # noqa: E402
 def url():
     with running(from_example("seed004")) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
