@@ -49,3 +49,33 @@ def browser(_chromium_for_the_session):
     """
     with _chromium_for_the_session() as b:
         yield b
+
+
+#: The fuzz campaigns' reports (how many inputs, how each ended), printed in
+#: the terminal summary; under pytest-xdist each worker sends its own to the
+#: controller when it finishes (``workeroutput``), which prints them all.
+_CAMPAIGNS = pytest.StashKey[list]()
+
+
+@pytest.fixture(scope="session")
+def campaign_report(request):
+    """``campaign_report(lines)``: print these lines at the end of the run."""
+    return request.config.stash.setdefault(_CAMPAIGNS, []).extend
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: the controller prints them
+        workeroutput["campaigns"] = session.config.stash.get(_CAMPAIGNS, [])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    lines = getattr(node, "workeroutput", {}).get("campaigns", [])
+    node.config.stash.setdefault(_CAMPAIGNS, []).extend(lines)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    lines = [] if hasattr(config, "workeroutput") else config.stash.get(_CAMPAIGNS, [])
+    for line in lines:
+        terminalreporter.write_line(line)
