@@ -93,6 +93,9 @@ def test_play_redraws_the_regions_and_the_training_loss_falls(page, url):
     )
     page.get_by_role("button", name="Pause").click()
     expect(page.locator("#dv-play")).to_have_text("Play")
+    # the frame asked for before the pause is drawn when it comes: then the
+    # loop ends and says so (read earlier, the page's losses lag the server's)
+    expect(page.locator("#dv-status")).to_contain_text("Paused at epoch")
     last = float(train.get_attribute("data-value"))
     assert last < first - 0.01, (first, last)
     doc = server_view(url, page)  # the page shows the server's losses
