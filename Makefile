@@ -26,8 +26,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
+# pytest on TEST_WORKERS processes (pytest-xdist), a test file per process at
+# a time: each file's server, cluster or fixtures are started once, as on one
+# process; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 test: lint
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fuzz campaigns in full: the command line's 600 attempts (make test
 # makes the first 100); FUZZ_ATTEMPTS=2000 make fuzz for a longer one.
