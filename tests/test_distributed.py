@@ -50,18 +50,29 @@ def _port_open(host: str, port: int) -> bool:
 
 @pytest.fixture(scope="module")
 def client():
+    # processes that are not the cluster's: the session's browser, say
+    others = {p.pid for p in psutil.Process().children(recursive=True)}
     cluster = _cluster()
     c = Client(cluster)
     host, port = cluster.scheduler_address.removeprefix("tcp://").split(":")
     yield c
     children = [
-        p for p in psutil.Process().children(recursive=True) if not _resource_tracker(p)
+        p
+        for p in psutil.Process().children(recursive=True)
+        if not _resource_tracker(p) and not _descends_from(p, others)
     ]
     c.close()
     cluster.close()
     _, alive = psutil.wait_procs(children, timeout=10)
     assert not alive, f"processes left behind: {alive}"
     assert not _port_open(host, int(port)), "the scheduler's port is still open"
+
+
+def _descends_from(p, pids: set[int]) -> bool:
+    try:
+        return p.pid in pids or any(q.pid in pids for q in p.parents())
+    except psutil.NoSuchProcess:
+        return True
 
 
 def _resource_tracker(p) -> bool:
