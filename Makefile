@@ -35,11 +35,12 @@ test: lint
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fuzz campaigns in full: the command line's 600 attempts (make test
-# makes the first 100); FUZZ_ATTEMPTS=2000 make fuzz for a longer one.
+# makes the first 100), 500 examples a property (Hypothesis's fuzz profile,
+# tests/conftest.py); FUZZ_ATTEMPTS=2000 make fuzz for a longer one.
 FUZZ_ATTEMPTS ?= 600
 
 fuzz: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 CHAINRULE_FUZZ_ATTEMPTS=$(FUZZ_ATTEMPTS) \
+	OPENBLAS_NUM_THREADS=1 CHAINRULE_FUZZ_ATTEMPTS=$(FUZZ_ATTEMPTS) HYPOTHESIS_PROFILE=fuzz \
 		$(BIN)/python -m pytest tests/test_fuzz_cli.py tests/test_fuzz_loader.py \
 		tests/test_fuzz_surfaces.py
 

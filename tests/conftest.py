@@ -10,8 +10,9 @@ reproduce it (``@seed``). ``HYPOTHESIS_PROFILE`` picks a profile by name.
 
 How many examples: ``ci`` draws Hypothesis's default 100 (the same 100 on
 every run, so they are all CI ever tries); ``dev`` 30 a run, new ones each
-time, so that successive runs keep covering new ground. A test that
-needs another number says so with its own ``@settings``.
+time, so that successive runs keep covering new ground; ``fuzz`` (``make
+fuzz``) 500. A test that needs another number says so with its own
+``@settings``.
 """
 
 import os
@@ -30,6 +31,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("fuzz", max_examples=500, deadline=None)
 _default = "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "dev"
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", _default))
 
