@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,23 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
+# pytest on TEST_WORKERS processes (pytest-xdist), a test file per process at
+# a time: each file's server, cluster or fixtures are started once, as on one
+# process; TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 test: lint
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The fuzz campaigns in full: the command line's 600 attempts (make test
+# makes the first 100), 500 examples a property (Hypothesis's fuzz profile,
+# tests/conftest.py); FUZZ_ATTEMPTS=2000 make fuzz for a longer one.
+FUZZ_ATTEMPTS ?= 600
+
+fuzz: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 CHAINRULE_FUZZ_ATTEMPTS=$(FUZZ_ATTEMPTS) HYPOTHESIS_PROFILE=fuzz \
+		$(BIN)/python -m pytest tests/test_fuzz_cli.py tests/test_fuzz_loader.py \
+		tests/test_fuzz_surfaces.py
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,bench]'

@@ -6,7 +6,9 @@ system browser). A test that needs it skips, saying why, where either is
 missing.
 """
 
+import asyncio
 import shutil
+from asyncio.events import _set_running_loop  # in asyncio.events.__all__
 from contextlib import contextmanager
 
 import pytest
@@ -44,3 +46,38 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def shared_chromium():
+    """One Playwright ``Browser`` for the whole test session, and a way to lend it.
+
+    Yields ``lend``, a context manager that yields the browser to one test.
+    Playwright's sync API marks its event loop as the thread's running loop
+    after every call, for as long as it runs; left marked between tests, every
+    later test of the session would be refused ``asyncio.run()`` (and what is
+    built on it). So the mark is held only while a
+    test has the browser: taken off when the test returns it, put back when
+    the next one borrows it, and for closing. Each test's pages and contexts
+    are closed when it returns the browser: the next test meets none of them.
+    """
+    with chromium() as browser:
+        loop = asyncio.get_running_loop()  # Playwright's, marked by launch()
+        _set_running_loop(None)
+
+        @contextmanager
+        def lend():
+            _set_running_loop(loop)
+            before = set(browser.contexts)
+            try:
+                yield browser
+            finally:
+                for context in browser.contexts:
+                    if context not in before:
+                        context.close()
+                _set_running_loop(None)
+
+        try:
+            yield lend
+        finally:
+            _set_running_loop(loop)  # for closing the browser and the driver

@@ -2,8 +2,9 @@
 
 Headless Chromium (Debian package ``chromium``) driven by Playwright
 (``pip install playwright``; no ``playwright install`` needed: the test uses
-the system browser). Every request the page makes is recorded: the only one
-allowed is the page itself.
+the system browser), started once for the session (tests/conftest.py).
+Every request the page makes is recorded: the only one allowed is the page
+itself.
 """
 
 import os
@@ -11,16 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import chromium
 from explain_samples import PROBLEMS, explanation
 
 from chainrule.explainer.problems import load_example
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_seed004_page_renders_offline_with_mathml(browser, tmp_path):

@@ -29,20 +29,14 @@ GOOD = [
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory, request):
+def folder(tmp_path_factory, campaign_report):
     yield tmp_path_factory.mktemp("fuzz")
     total = sum(COUNTS.values())
     lines = [f"loader fuzz: {total} files tried"]
     lines += [
         f"  {kind}: {outcome} {n}" for (kind, outcome), n in sorted(COUNTS.items())
     ]
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if capture is not None and reporter is not None:
-        with capture.global_and_fixture_disabled():
-            reporter.write_line("")
-            for line in lines:
-                reporter.write_line(line)
+    campaign_report(lines)
 
 
 def attempt(folder, data: bytes, kind: str, record: bool = True) -> None:

@@ -1,8 +1,8 @@
 """The playground in a real browser, and its server's rules.
 
 One server per module (a thread, a random free port, stopped at the end)
-and one headless Chromium (the system's, driven by Playwright, as in
-test_explain_html.py). Every number the page shows is compared with the
+and the session's headless Chromium (the ``browser`` fixture of
+tests/conftest.py). Every number the page shows is compared with the
 library's own: seed 004's J = 0.32 and, after one step, 0.0040572 (seed 004,
 section 5), and ``Network.trace`` of the edited network.
 """
@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from browser import chromium
 
 pytest.importorskip("starlette", reason="the playground extra is not installed")
 pytest.importorskip("uvicorn", reason="the playground extra is not installed")
@@ -53,12 +52,6 @@ def request(url, path, method="GET", body=None, headers=None):
 def load_seed004(url):
     status, _ = request(url, "/api/example", "POST", {"name": "seed004"})
     assert status == 200
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 while the server trains, the losses, the seed's points, and the derivation of
 the current minibatch, whose numbers are Network.trace's.
 
-One server for the module and one headless Chromium (tests/browser.py); each
+One server for the module and the session's headless Chromium (tests/conftest.py); each
 test opens its own page, so each has a state of its own.
 """
 
@@ -11,7 +11,6 @@ import re
 
 import numpy as np
 import pytest
-from browser import chromium
 from test_playground_view import expect, open_page, request, sid
 
 pytest.importorskip("starlette", reason="the playground extra is not installed")
@@ -26,12 +25,6 @@ from chainrule.playground.sources import from_example  # noqa: E402
 def url():
     with running(from_example("seed004")) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture
@@ -100,6 +93,9 @@ def test_play_redraws_the_regions_and_the_training_loss_falls(page, url):
     )
     page.get_by_role("button", name="Pause").click()
     expect(page.locator("#dv-play")).to_have_text("Play")
+    # the frame asked for before the pause is drawn when it comes: then the
+    # loop ends and says so (read earlier, the page's losses lag the server's)
+    expect(page.locator("#dv-status")).to_contain_text("Paused at epoch")
     last = float(train.get_attribute("data-value"))
     assert last < first - 0.01, (first, last)
     doc = server_view(url, page)  # the page shows the server's losses

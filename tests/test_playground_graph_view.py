@@ -2,7 +2,7 @@
 server's, a weight's paths sum to its gradient, each gate shows its rule, the
 boxes never meet, a network past the limit is refused in words.
 
-One server for the module and one headless Chromium (tests/browser.py); each
+One server for the module and the session's headless Chromium (tests/conftest.py); each
 test opens its own page, so each starts from a state of its own.
 """
 
@@ -12,7 +12,6 @@ from itertools import pairwise
 from urllib.parse import urlsplit
 
 import pytest
-from browser import chromium
 
 pytest.importorskip("starlette", reason="the playground extra is not installed")
 pytest.importorskip("uvicorn", reason="the playground extra is not installed")
@@ -29,12 +28,6 @@ TOL = 1e-12
 def url():
     with running(from_example("seed004")) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

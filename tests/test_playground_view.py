@@ -2,7 +2,7 @@
 progressive reveal and its wording, the diagram's layout, the cost curve's
 log scale and the notes.
 
-One server for the module and one headless Chromium (tests/browser.py); each
+One server for the module and the session's headless Chromium (tests/conftest.py); each
 test opens its own pages, so each starts from a state of its own.
 """
 
@@ -12,7 +12,6 @@ import random
 from urllib.parse import urlsplit
 
 import pytest
-from browser import chromium
 
 pytest.importorskip("starlette", reason="the playground extra is not installed")
 pytest.importorskip("uvicorn", reason="the playground extra is not installed")
@@ -27,12 +26,6 @@ from chainrule.playground.sources import from_example  # noqa: E402
 def url():
     with running(from_example("seed004")) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def request(url, path, method="GET", body=None):

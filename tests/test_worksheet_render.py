@@ -5,7 +5,6 @@ import shutil
 import subprocess
 
 import pytest
-from browser import chromium
 
 import chainrule as cr
 from chainrule.cli.app import main
@@ -70,22 +69,21 @@ def test_cli_worksheet_formats_and_errors(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name", ["seed000", "seed001"])
-def test_html_worksheet_shows_every_equation_unclipped(sheets, name, tmp_path):
+def test_html_worksheet_shows_every_equation_unclipped(browser, sheets, name, tmp_path):
     page_file = tmp_path / f"{name}.html"
     page_file.write_text(sheets[name].to_html(), encoding="utf-8")
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1000, "height": 800})
-        requests = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(page_file.as_uri(), wait_until="load")
-        assert requests == [page_file.as_uri()]
-        boxes = page.eval_on_selector_all(
-            "math",
-            "els => els.map(e => { const r = e.getBoundingClientRect();"
-            " return [r.left, r.right, r.width, r.height]; })",
-        )
-        width = page.evaluate("document.documentElement.clientWidth")
-        scroll = page.evaluate("document.documentElement.scrollWidth")
+    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri(), wait_until="load")
+    assert requests == [page_file.as_uri()]
+    boxes = page.eval_on_selector_all(
+        "math",
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [r.left, r.right, r.width, r.height]; })",
+    )
+    width = page.evaluate("document.documentElement.clientWidth")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
     assert len(boxes) > 30
     assert all(w > 0 and h > 0 for _, _, w, h in boxes)  # every equation laid out
     assert all(left >= 0 and right <= width for left, right, _, _ in boxes)
