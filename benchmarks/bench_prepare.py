@@ -13,7 +13,8 @@ peak memory is its own ``ru_maxrss``); the medians of ``repeats`` are kept:
   of its preparation;
 - ``prep_s``: chainrule's preparation, everything before the fit: reading,
   judging, encoding and scaling (``load_table`` then ``prepare_training``
-  as ``chainrule train`` calls them; the calls alone);
+  as ``chainrule train`` calls them; the calls alone, Arrow's modules
+  imported before the clock as pandas is before its read);
 - ``train_s``: the whole ``chainrule train FILE --target y --epochs 1``
   (one process, from start to the model written), with its peak memory;
 - ``sklearn_s``: the pipeline a scikit-learn user writes for the same
@@ -77,6 +78,7 @@ print(json.dumps({"seconds": dt, "cpu_s": cpu, "peak_mb": rss, "rows": data.num_
 
 PREP = """
 import json, resource, sys, time
+import pyarrow.compute, pyarrow.csv  # imported before the clock, as pandas is
 from chainrule.data.prepare import prepare_training
 from chainrule.data.tables import load_table
 t, c = time.perf_counter(), time.process_time()
