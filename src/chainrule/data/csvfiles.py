@@ -284,8 +284,10 @@ def _table(
         values, kind, factors = convert_factors(col, decimal)
         miss = np.isnan(values) if values.dtype.kind == "f" else values == ""
         text = col if kind == "number" and not _is_float(col) else None
+        large = col.nbytes >= 1 << 22
         del col
-        _release()  # the Arrow column's memory, for the next one's values
+        if large:  # the Arrow column's memory, for the next one's values
+            _release()
         return values, kind, factors, miss, text  # text: exact, for labels
 
     done = [one(j) for j in range(len(names))]
