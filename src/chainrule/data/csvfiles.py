@@ -193,16 +193,15 @@ def _typed_options(names: list[str], sep: str, encoding: str, bad: list, block: 
     return read, parse, typed
 
 
-def _one_line(parse, sep: str, bad: list):
-    """``parse`` without line breaks in quoted cells (faster; a row that has
-    one comes out with too few cells, and the file is read again)."""
+def _one_line(sep: str):
+    """Parsing without line breaks in quoted cells and without a handler of
+    bad rows: about 20 % faster. A row with a quoted line break, or with the
+    wrong number of cells, is an error, and the file is read again as text
+    with the handler (which names the row)."""
     import pyarrow.csv as pcsv
 
     return pcsv.ParseOptions(
-        delimiter=sep,
-        newlines_in_values=False,
-        ignore_empty_lines=False,
-        invalid_row_handler=parse.invalid_row_handler,
+        delimiter=sep, newlines_in_values=False, ignore_empty_lines=False
     )
 
 
@@ -373,8 +372,8 @@ def read_csv(
     enc = _arrow_encoding(encoding)
 
     def typed(size: int):  # typed by Arrow where it can, line breaks only
-        read, parse, convert = _typed_options(names, sep, enc, bad, size)
-        return read, _one_line(parse, sep, bad), convert  # between rows: fast
+        read, _, convert = _typed_options(names, sep, enc, bad, size)
+        return read, _one_line(sep), convert  # between rows: fast
 
     try:
         data = _read_blocks(path, typed, block)
