@@ -1,10 +1,10 @@
 """CSV and TSV files, read by Apache Arrow's CSV reader (``pyarrow.csv``).
 
 Every column is read as text and converted by :mod:`chainrule.data.cells`
-(the strict number rule, missing values, booleans, dates). The separator is
-``sep`` when given, a tab for ``.tsv``, else the one of ``, ; \\t |`` on
-which the header and the first rows agree (as many cells, more than one),
-else the one seen most often in the header line. ``encoding`` is any Python codec name
+(the strict number rule, missing values, booleans, dates). The header and
+the separator come from the file's first bytes
+(:mod:`chainrule.data.csvheader`: ``sep`` when given, else the one on which
+the header and the first rows agree). ``encoding`` is any Python codec name
 (default UTF-8; a byte-order mark is skipped). Quoted cells may hold
 separators and newlines; CRLF line ends are read as LF.
 
@@ -29,120 +29,23 @@ array(['1', '2,5'], dtype='<U3')
 from __future__ import annotations
 
 import csv
-import io
 import os
 import shlex
 from collections.abc import Iterator
-from itertools import islice
 
 import numpy as np
 
 from chainrule.data.cells import MISSING, convert_factors
-from chainrule.data.frame import Table, check_names
+from chainrule.data.csvheader import SEPARATORS, not_text, read_header
+from chainrule.data.frame import Table
 from chainrule.errors import DataFileError
 
-SEPARATORS = (",", ";", "\t", "|")
-#: The rows after the header that must agree with it on a guessed separator.
-_GUESS_ROWS = 20
-_SAMPLE = 1 << 16
 #: Bytes of the file parsed at a time by each of Arrow's threads: blocks that
 #: stay in a core's cache read a wide table about 1.3 x faster than 4 MiB
 #: blocks (``benchmarks/bench_prepare.py``). A longer row is read again with
 #: :data:`LONG_BLOCK`.
 BLOCK = 1 << 19
 LONG_BLOCK = 1 << 26
-
-
-def _header(path, encoding: str, sep: str | None) -> tuple[list[str], str, int]:
-    """The header's names, the separator, and a block size that holds the header."""
-    src = str(path)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(_SAMPLE)
-            while b"\n" not in raw and len(raw) % _SAMPLE == 0 and raw:
-                more = fh.read(_SAMPLE)
-                if not more:
-                    break
-                raw += more
-    except OSError as exc:
-        raise DataFileError(f"{src}: cannot be read ({exc.strerror})") from None
-    text = _decode(src, raw, encoding)
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        raise DataFileError(f"{src}: the file is empty; expected a header row")
-    if sep is None:
-        cut = len(raw) >= _SAMPLE  # the sample's last line may be cut short
-        sep = "\t" if src.lower().endswith(".tsv") else _guess(text, cut)
-    try:  # newline="": CR, LF and CRLF line ends alike, as Arrow reads them
-        reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=sep)
-        first = next(reader, [])
-    except csv.Error as exc:  # a header cell over csv's field size limit
-        raise DataFileError(f"{src}: the header row cannot be read ({exc})") from None
-    names = [h.strip() or f"Unnamed: {j}" for j, h in enumerate(first)]
-    check_names(src, names)
-    return names, sep, max(BLOCK, 2 * len(raw))
-
-
-def _decode(src: str, raw: bytes, encoding: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except LookupError:
-        raise DataFileError(
-            f"--encoding: unknown encoding {encoding!r}; expected a codec name "
-            "such as utf-8, latin-1 or cp1252"
-        ) from None
-    except UnicodeDecodeError as exc:
-        if exc.start < len(raw) - 4:  # not a character cut by the sample's end
-            raise _not_text(src, encoding, exc.reason) from None
-        return raw[: exc.start].decode(encoding)
-    except UnicodeError as exc:  # punycode, idna...: not a UnicodeDecodeError
-        raise _not_text(src, encoding, str(exc)) from None
-
-
-def _not_text(src: str, encoding: str, reason: str) -> DataFileError:
-    return DataFileError(
-        f"{src}: not {encoding.upper().replace('-SIG', '')} text ({reason}); "
-        "pass --encoding with the file's encoding, e.g. --encoding latin-1"
-    )
-
-
-def _guess(text: str, cut: bool = False) -> str:
-    """The separator on which the header and the first rows agree.
-
-    Of ``, ; \\t |``, those that split the header into several cells and
-    every one of the first :data:`_GUESS_ROWS` rows into as many; of them, the
-    one giving the most cells. When none agrees, the one seen most often in
-    the header line, outside quotes. ``cut``: the text's last line may be
-    incomplete (a sample of the file) and is not judged.
-
-    Examples
-    --------
-    >>> _guess("Gewicht (kg, netto);Höhe (cm, brutto);Klasse\\n1;2,5;a\\n")
-    ';'
-    >>> _guess("a,b\\n1,x;y\\n"), _guess("name\\nAda\\n")
-    (',', ',')
-    """
-    agree = {}
-    for s in SEPARATORS:
-        rows = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=s)
-        try:
-            kept = [
-                r for r in islice(rows, _GUESS_ROWS + 2) if any(c.strip() for c in r)
-            ]
-        except csv.Error:
-            continue
-        if cut and len(kept) > 2:
-            kept = kept[:-1]
-        width = len(kept[0]) if kept else 0
-        if width > 1 and all(len(r) == width for r in kept[1 : _GUESS_ROWS + 1]):
-            agree[s] = width
-    if agree:
-        return max(agree, key=lambda s: agree[s])  # ties: the order of SEPARATORS
-    line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
-    outside = "".join(line.split('"')[::2])
-    counts = {s: outside.count(s) for s in SEPARATORS}
-    best = max(SEPARATORS, key=lambda s: counts[s])
-    return best if counts[best] else ","
 
 
 def _options(names: list[str], sep: str, encoding: str, bad: list, block: int):
@@ -208,7 +111,7 @@ def _one_line(sep: str):
 def _arrow_error(src: str, exc: Exception, encoding: str) -> DataFileError:
     text = str(exc)
     if "UTF8" in text or "UTF-8" in text or isinstance(exc, UnicodeError):
-        return _not_text(src, encoding, "invalid bytes")
+        return not_text(src, encoding, "invalid bytes")
     return DataFileError(f"{src}: not a readable CSV file ({text.splitlines()[0]})")
 
 
@@ -367,7 +270,7 @@ def read_csv(
 
     src = str(path)
     encoding = encoding or "utf-8-sig"
-    names, sep, block = _header(path, encoding, sep)
+    names, sep, block = read_header(path, encoding, sep, BLOCK)
     bad: list = []
     enc = _arrow_encoding(encoding)
 
@@ -454,7 +357,7 @@ def iter_csv(
 
     src = str(path)
     encoding = encoding or "utf-8-sig"
-    names, sep, block = _header(path, encoding, sep)
+    names, sep, block = read_header(path, encoding, sep, BLOCK)
     bad: list = []
     lines = _Lines(path, sep, encoding, len(names))
     first = 0
