@@ -48,6 +48,18 @@ Out = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this fil
 Precision = Annotated[
     int, typer.Option("--precision", help="Significant digits of every number.")
 ]
+#: The notation and convention of a derivation (explain, derive).
+Notation = Annotated[
+    str | None,
+    typer.Option("--notation", help="welch (z2, delta3) or bracket (z[1], g[2z])."),
+]
+Convention = Annotated[
+    str | None,
+    typer.Option(
+        "--convention",
+        help="row (z = aW + b, the seeds) or column (Z = WA + b, CS230).",
+    ),
+]
 
 
 def write_text(path: Path | None, text: str, json: bool = False) -> None:

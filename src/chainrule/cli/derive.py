@@ -11,7 +11,15 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.common import ExitCode, Force, Format, Out, write_text
+from chainrule.cli.common import (
+    Convention,
+    ExitCode,
+    Force,
+    Format,
+    Notation,
+    Out,
+    write_text,
+)
 from chainrule.errors import ConfigError, InvalidValueError, UnknownNameError
 from chainrule.persist.paths import check_outputs
 
@@ -82,17 +90,8 @@ def derive(
         str | None,
         typer.Option("--example", "-e", help="A built-in example's network."),
     ] = None,
-    notation: Annotated[
-        str | None,
-        typer.Option("--notation", help="welch (z2, delta3) or bracket (z[1], g[2z])."),
-    ] = None,
-    convention: Annotated[
-        str | None,
-        typer.Option(
-            "--convention",
-            help="row (z = aW + b, the seeds) or column (Z = WA + b, CS230).",
-        ),
-    ] = None,
+    notation: Notation = None,
+    convention: Convention = None,
     format: Format = "text",
     out: Out = None,
     force: Force = False,

@@ -17,7 +17,15 @@ from typing import Annotated
 import typer
 
 from chainrule.cli import handout
-from chainrule.cli.common import Force, Out, Precision, text_width, write_text
+from chainrule.cli.common import (
+    Convention,
+    Force,
+    Notation,
+    Out,
+    Precision,
+    text_width,
+    write_text,
+)
 from chainrule.errors import ConfigError, DataFileError, UnknownNameError
 from chainrule.explainer.build.derivation import one_example
 from chainrule.explainer.notation.numbers import check_precision
@@ -174,18 +182,9 @@ def explain_command(
     list_: Annotated[
         bool, typer.Option("--list-examples", help="List the built-in examples.")
     ] = False,
-    notation: Annotated[
-        str | None,
-        typer.Option("--notation", help="welch (z2, delta3) or bracket (z[1], g[2z])."),
-    ] = None,
+    notation: Notation = None,
     precision: Precision = 6,
-    convention: Annotated[
-        str | None,
-        typer.Option(
-            "--convention",
-            help="row (z = aW + b, the seeds) or column (Z = WA + b, CS230).",
-        ),
-    ] = None,
+    convention: Convention = None,
     freeze_biases: Annotated[
         bool,
         typer.Option(
