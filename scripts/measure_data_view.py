@@ -17,35 +17,16 @@ This is a measurement, not a test: the numbers depend on the machine (note
 its load, ``uptime``).
 """
 
-import shutil
 import statistics
 import sys
 import time
 
-from playwright.sync_api import expect, sync_playwright
-
-from chainrule.playground.server import running
-from chainrule.playground.sources import from_example
-
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+from playground_page import playground_page, spiral_network
 
 
 def main(frames: int = 40, epochs: int = 2) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        sys.exit("Chromium is not installed (apt-get install chromium)")
-    with running(from_example("seed004")) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.goto(url)
-        page.wait_for_selector("body[data-ready=true]")
-        page.get_by_role("tab", name="Data").click()
-        page.wait_for_selector("#data-view[data-ready=true]")
-        page.select_option("#dv-dataset", "spiral")
-        page.fill("#dv-hidden", "8, 8")
-        page.locator("#dv-hidden").press("Enter")
-        expect(page.locator("#dv-form")).to_have_attribute("data-pending", "0")
-        expect(page.locator("#dv-shape")).to_have_text("2-8-8-1")
+    with playground_page("seed004", 1200, 900) as (page, _):
+        spiral_network(page)
         page.fill("#dv-epochs", str(epochs))
         t0 = time.perf_counter()
         page.get_by_role("button", name="Play").click()
@@ -57,7 +38,6 @@ def main(frames: int = 40, epochs: int = 2) -> None:
         ms = page.evaluate("dv.frames.slice()")[:frames]
         drawn = page.evaluate("dv.frames.length")
         loss = page.locator("#dv-train-loss").text_content()
-        browser.close()
     ms.sort()
     print(
         f"spiral, 2-8-8-1, {epochs} epochs of 100 training points per frame, "

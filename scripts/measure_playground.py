@@ -13,17 +13,12 @@ the median and the range of
 This is a measurement, not a test: the numbers depend on the machine.
 """
 
-import shutil
 import statistics
 import sys
 import time
 
-from playwright.sync_api import expect, sync_playwright
-
-from chainrule.playground.server import running
-from chainrule.playground.sources import from_example
-
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+from playground_page import playground_page
+from playwright.sync_api import expect
 
 
 def summary(name: str, seconds: list[float]) -> str:
@@ -35,13 +30,8 @@ def summary(name: str, seconds: list[float]) -> str:
 
 
 def main(example: str = "tutorial-part4", repeats: int = 20) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        sys.exit("Chromium is not installed (apt-get install chromium)")
     loads, edits = [], []
-    with running(from_example(example)) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 860})
+    with playground_page(example, 1400, 860, load=False) as (page, url):
         for _ in range(repeats):
             t0 = time.perf_counter()
             page.goto(url)
@@ -59,7 +49,6 @@ def main(example: str = "tutorial-part4", repeats: int = 20) -> None:
             page.keyboard.press("Enter")
             expect(J).not_to_have_attribute("data-value", before)
             edits.append(time.perf_counter() - t0)
-        browser.close()
     print(f"example {example}, Chromium headless, server in the same process")
     print(summary("page load", loads))
     print(summary("weight edit to updated numbers", edits))
