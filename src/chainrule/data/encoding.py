@@ -208,9 +208,10 @@ def fit_columns(
         if name in categorical:
             col = column_text(table, name)
         numeric = col.dtype.kind == "f"
-        miss = np.isnan(col) if numeric else col == ""
-        if missing == "error" and miss.any():
-            raise _missing_error(table, name, int(np.flatnonzero(miss)[0]))
+        if missing == "error":
+            miss = np.isnan(col) if numeric else col == ""
+            if miss.any():
+                raise _missing_error(table, name, int(np.flatnonzero(miss)[0]))
         if not numeric:  # counted per distinct cell
             values, codes = text_factors(table, name, col)
             counts = np.bincount(codes[rows], minlength=len(values))
